@@ -1,0 +1,211 @@
+"""content/: one Markdown file per article with YAML front matter.
+
+Writing: ingestion's articles become text; a hash of that text is stored in the front matter
+(`generated`) so a later run can tell a file a person edited (hash no longer matches) from one
+it may regenerate. Reading: every file is parsed and validated on its own; a bad one is
+reported with its file and line and skipped, the rest of the corpus is still read.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+from dataclasses import dataclass, fields
+from pathlib import Path
+
+import yaml
+
+from .edtf import parse_edtf
+from .model import ROLE_FIELDS, Article, Diagnostic
+
+FRONT_MATTER_ORDER = (
+    "id", "source", "order", "source_lines", "kicker", "title", "subtitle", "section",
+    "date", "dateline", "published", "page", "page_name", "newspaper",
+    *ROLE_FIELDS, "people", "roles", "places", "organizations", "tags", "summary",
+)
+LIST_FIELDS = (*ROLE_FIELDS, "people", "places", "organizations", "tags")
+TEXT_FIELDS = ("kicker", "subtitle", "section", "dateline", "published", "page",
+               "page_name", "newspaper", "summary")
+ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
+_FENCE = re.compile(r"\A\ufeff?---[ \t]*\r?\n(.*?)\r?\n---[ \t]*(?:\r?\n|\Z)", re.S)
+_GENERATED_LINE = re.compile(r"(?m)^generated: [0-9a-f]+\n")
+
+
+class _Dumper(yaml.SafeDumper):
+    """Block style for the mapping, flow style for short scalar lists: diffs stay readable."""
+
+
+def _represent_list(dumper, data):
+    flow = all(isinstance(x, (str, int)) for x in data)
+    return dumper.represent_sequence("tag:yaml.org,2002:seq", data, flow_style=flow)
+
+
+_Dumper.add_representer(list, _represent_list)
+_Dumper.add_representer(tuple, _represent_list)
+
+
+def text_hash(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+
+def article_to_text(article: Article) -> str:
+    """The file text for a generated article, `generated` hash included."""
+    meta = {}
+    for name in FRONT_MATTER_ORDER:
+        value = getattr(article, name)
+        if value in (None, "", [], {}, ()):
+            continue
+        meta[name] = list(value) if name == "source_lines" else value
+    front = yaml.dump(meta, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=10_000)
+    text = f"---\n{front}---\n\n{article.body.strip()}\n"
+    return _with_hash(text)
+
+
+def _with_hash(text: str) -> str:
+    digest = text_hash(text)
+    return text.replace("\n---\n", f"\ngenerated: {digest}\n---\n", 1)
+
+
+def is_hand_edited(text: str) -> bool:
+    """True when a file no longer matches the hash ingestion stored in it (or has none)."""
+    m = re.search(r"(?m)^generated: ([0-9a-f]+)$", text)
+    if not m:
+        return True
+    return text_hash(_GENERATED_LINE.sub("", text, count=1)) != m.group(1)
+
+
+@dataclass
+class ParsedFile:
+    article: Article | None
+    diagnostics: list[Diagnostic]
+    hand_edited: bool = False
+
+
+def parse_article(text: str, path: str) -> ParsedFile:
+    """Parse one content file; on any error the article is None and the reasons say where."""
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    text = text.replace("\r\n", "\n")
+    m = _FENCE.match(text)
+    if not m:
+        return ParsedFile(None, [Diagnostic(path, "no YAML front matter: the file must start "
+                                            "with a line '---', the fields, and a line '---'", 1)])
+    try:
+        meta = yaml.safe_load(m.group(1))
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 2 if mark is not None else 1  # +1 for 1-based, +1 for the fence
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        return ParsedFile(None, [Diagnostic(path, f"front matter is not valid YAML: {problem}; "
+                                            "fix the line or delete the file to regenerate it", line)])
+    if not isinstance(meta, dict):
+        return ParsedFile(None, [Diagnostic(path, "front matter must be a mapping of fields", 2)])
+    body = text[m.end():]
+    problems = _validate(meta, m.group(1), path)
+    if any(p.severity == "error" for p in problems):
+        return ParsedFile(None, problems)
+    article = _article_from(meta, body.strip("\n"), path)
+    return ParsedFile(article, problems, hand_edited=is_hand_edited(text))
+
+
+def _line_of(front: str, key: str) -> int:
+    for i, line in enumerate(front.split("\n"), 2):
+        if line.startswith(f"{key}:"):
+            return i
+    return 1
+
+
+def _validate(meta: dict, front: str, path: str) -> list[Diagnostic]:
+    out: list[Diagnostic] = []
+
+    def err(key: str, msg: str, severity: str = "error") -> None:
+        out.append(Diagnostic(path, f"`{key}`: {msg}", _line_of(front, key), severity))
+
+    for key in ("id", "source", "title"):
+        if not isinstance(meta.get(key), str) or not meta.get(key).strip():
+            err(key, "required text field is missing or empty")
+    if isinstance(meta.get("id"), str) and not ID_PATTERN.match(meta["id"]):
+        err("id", f"{meta['id']!r} is not ASCII letters, digits, '-' and '_'")
+    if not isinstance(meta.get("order"), int) or isinstance(meta.get("order"), bool) or meta["order"] < 1:
+        err("order", "must be a whole number from 1")
+    for key in LIST_FIELDS:
+        value = meta.get(key)
+        if value is not None and not (isinstance(value, list) and all(isinstance(x, str) for x in value)):
+            err(key, "must be a list of names, e.g. [张三, 李四]")
+    for key in TEXT_FIELDS:
+        value = meta.get(key)
+        if value is not None and not isinstance(value, (str, int)):
+            err(key, "must be text")
+    if "date" in meta and parse_edtf(meta["date"]) is None:
+        err("date", f"{meta['date']!r} is not an EDTF date such as 2023-03-07, 2021, XXXX-07-18, "
+                    "2014? or XXXX; treated as unknown", "warning")
+    roles = meta.get("roles")
+    if roles is not None and not (isinstance(roles, dict) and all(isinstance(v, str) for v in roles.values())):
+        err("roles", "must map a name to the titles printed with it")
+    lines = meta.get("source_lines")
+    if lines is not None and not (isinstance(lines, list) and len(lines) == 2 and all(isinstance(x, int) for x in lines)):
+        err("source_lines", "must be [first, last]", "warning")
+    known = set(FRONT_MATTER_ORDER) | {"generated"}
+    for key in meta:
+        if key not in known:
+            err(str(key), "unknown field, ignored", "warning")
+    return out
+
+
+def _article_from(meta: dict, body: str, path: str) -> Article:
+    names = {f.name for f in fields(Article)}
+    kwargs = {k: v for k, v in meta.items() if k in names}
+    for key in TEXT_FIELDS:
+        if key in kwargs and kwargs[key] is not None:
+            kwargs[key] = str(kwargs[key])
+    date = parse_edtf(kwargs.get("date"))
+    kwargs["date"] = str(date) if date else "XXXX"
+    lines = kwargs.get("source_lines")
+    kwargs["source_lines"] = tuple(lines) if isinstance(lines, list) and len(lines) == 2 else None
+    kwargs["roles"] = {str(k): v for k, v in (kwargs.get("roles") or {}).items()}
+    for key in LIST_FIELDS:
+        kwargs[key] = list(kwargs.get(key) or [])
+    kwargs["generated"] = str(meta["generated"]) if meta.get("generated") else None
+    return Article(body=body, path=path, **kwargs)
+
+
+@dataclass
+class Corpus:
+    articles: list[Article]
+    diagnostics: list[Diagnostic]
+
+
+def read_corpus(content_dir: str | Path) -> Corpus:
+    """Read every *.md below content_dir; bad files are reported and skipped, ids kept unique."""
+    root = Path(content_dir)
+    articles: list[Article] = []
+    diagnostics: list[Diagnostic] = []
+    seen: dict[str, str] = {}
+    for file in sorted(root.rglob("*.md")):
+        rel = file.relative_to(root).as_posix()
+        shown = os.path.join(str(content_dir), rel)
+        try:
+            text = file.read_text(encoding="utf-8")
+        except (UnicodeDecodeError, OSError) as exc:
+            diagnostics.append(Diagnostic(shown, f"cannot read as UTF-8 ({exc}); skipped"))
+            continue
+        parsed = parse_article(text, shown)
+        diagnostics.extend(parsed.diagnostics)
+        if parsed.article is None:
+            continue
+        parsed.article.path = rel
+        if parsed.article.id in seen:
+            diagnostics.append(Diagnostic(shown, f"id {parsed.article.id!r} is already used by "
+                                          f"{seen[parsed.article.id]}; skipped", _id_line(text)))
+            continue
+        seen[parsed.article.id] = shown
+        articles.append(parsed.article)
+    articles.sort(key=lambda a: (a.source, a.order, a.id))
+    return Corpus(articles, diagnostics)
+
+
+def _id_line(text: str) -> int:
+    for i, line in enumerate(text.split("\n"), 1):
+        if line.startswith("id:"):
+            return i
+    return 1
