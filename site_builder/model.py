@@ -121,6 +121,7 @@ class Article:
     correspondents: list[str] = field(default_factory=list)
     writers: list[str] = field(default_factory=list)
     photographers: list[str] = field(default_factory=list)
+    byline: str | None = None  # the byline(s) as printed, " / " between several
     people: list[str] = field(default_factory=list)
     roles: dict[str, str] = field(default_factory=dict)
     places: list[str] = field(default_factory=list)

@@ -1,0 +1,179 @@
+"""Bylines: recognise them wherever a page prints them, and read the names by role.
+
+Forms handled (all general to Chinese newspapers):
+  a line of its own        记者 马燕 通讯员 李盼 文/图 | 张黎/文 刘赛/图 | □郑州报业集团记者 程玉峰 李颖
+  trailing a paragraph     …进行了讨论。记者 马雁 李江 通讯员 时军昌 尚勇
+  in the dateline          本报讯(记者 李娜 袁帅) | 本报北京1月18日电（记者葛孟超）
+  closing a paragraph      …。（记者 张三）
+
+A byline is read chunk by chunk (chunks are separated by spaces, 、 or ，), each chunk a role
+word, a name, a glued organisation+role+name, or a slash credit; regular expressions only ever
+match one chunk, so a long line can never make them backtrack.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from .names import COMPOUND_SURNAMES, plausible_name
+
+HAN = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+# Role words, longest first so 摄影记者 is not read as 摄影 + 记者.
+REPORTER_ROLES = ("本报特约记者", "本报见习记者", "本报实习记者", "本报记者", "特约记者", "见习记者", "实习记者",
+                  "首席记者", "记者", "实习生")
+CORRESPONDENT_ROLES = ("本报通讯员", "特约通讯员", "通讯员")
+PHOTOGRAPHER_ROLES = ("摄影记者", "本报摄影", "摄影", "摄")
+WRITER_ROLES = ("撰文", "执笔")
+ROLE_WORDS = tuple(sorted(REPORTER_ROLES + CORRESPONDENT_ROLES + PHOTOGRAPHER_ROLES + WRITER_ROLES,
+                          key=len, reverse=True))
+_ROLE_RE = "|".join(ROLE_WORDS)
+MARKS = "□■●◆◇○▲△★☆"
+_KINDS = "文图|图文|文|图|摄"
+_SLASH = re.compile(rf"^(?:{_KINDS})[/／、](?:{_KINDS})$|^(?P<name>[{HAN}·]{{2,6}})?[/／](?P<kind>{_KINDS})$|^(?P<kind2>{_KINDS})[/／](?P<name2>[{HAN}·]{{2,6}})?$")
+_GLUED = re.compile(rf"^(?P<org>[{HAN}A-Za-z0-9]{{0,12}}?)(?P<role>{_ROLE_RE})(?P<name>[{HAN}·]{{2,6}})?$")
+_NAME_SHOT = re.compile(rf"^(?P<name>[{HAN}·]{{2,4}})摄$")
+_CHUNK_SPLIT = re.compile(r"[\s　、，,]+")
+_PAREN = re.compile(rf"[（(][^（）()]{{2,60}}[）)]")
+_SENTENCE_END = "。！？!?…”』」"
+ROLES = ("reporters", "correspondents", "writers", "photographers")
+
+
+@dataclass
+class Byline:
+    text: str  # as printed
+    reporters: list[str] = field(default_factory=list)
+    correspondents: list[str] = field(default_factory=list)
+    writers: list[str] = field(default_factory=list)
+    photographers: list[str] = field(default_factory=list)
+    complete: bool = True  # every chunk was understood
+
+    def names(self) -> list[str]:
+        return self.reporters + self.correspondents + self.writers + self.photographers
+
+
+def _role_of(word: str) -> str | None:
+    for words, role in ((REPORTER_ROLES, "reporters"), (CORRESPONDENT_ROLES, "correspondents"),
+                        (PHOTOGRAPHER_ROLES, "photographers"), (WRITER_ROLES, "writers")):
+        if word in words:
+            return role
+    return None
+
+
+def _add(names: list[str], name: str) -> None:
+    if name and name not in names:
+        names.append(name)
+
+
+def _split_run_on(token: str) -> list[str]:
+    # Names are 2-3 characters in most bylines; 6 (or 4, without a compound surname) glued
+    # characters are two names.
+    if "·" not in token and (len(token) == 6 or (len(token) == 4 and token[:2] not in COMPOUND_SURNAMES)):
+        half = len(token) // 2
+        return [token[:half], token[half:]]
+    return [token]
+
+
+def parse_byline(text: str) -> Byline:
+    """Read names by role. A name belongs to the role word before it; 张黎/文 and 刘赛/图 credit
+    writing and pictures; a closing 文/图 after named roles adds no one; 记者 王浩 摄 credits the
+    picture to the names before 摄."""
+    out = Byline(text=text)
+    body = text.strip().strip("（）()").strip(MARKS + " ")
+    role: str | None = None
+    last: list[str] = []
+    for chunk in _CHUNK_SPLIT.split(body):
+        chunk = chunk.strip(MARKS)
+        if not chunk:
+            continue
+        understood, role = _read_chunk(chunk, out, role, last)
+        out.complete &= understood
+    return out
+
+
+def _read_chunk(chunk: str, out: Byline, role: str | None, last: list[str]) -> tuple[bool, str | None]:
+    """Apply one chunk to `out`; returns whether it was understood and the role now in force."""
+    slash = _SLASH.match(chunk)
+    if slash:
+        name = slash.group("name") or slash.group("name2")
+        kind = slash.group("kind") or slash.group("kind2")
+        if name:
+            if "文" in kind:
+                _add(out.writers, name)
+            if "图" in kind or "摄" in kind:
+                _add(out.photographers, name)
+        return True, role
+    if chunk == "摄" and last:
+        for name in last:
+            _add(out.photographers, name)
+        last.clear()
+        return True, role
+    glued = _GLUED.match(chunk)
+    if glued:
+        new_role = _role_of(glued.group("role"))
+        last.clear()
+        if glued.group("name"):
+            return _credit(glued.group("name"), out, new_role, last), new_role
+        return True, new_role
+    shot = _NAME_SHOT.match(chunk)
+    if shot and plausible_name(shot.group("name")):
+        _add(out.photographers, shot.group("name"))
+        return True, role
+    if role is None:
+        return False, role  # a bare name before any role word: too uncertain to credit
+    return _credit(chunk, out, role, last), role
+
+
+def _credit(token: str, out: Byline, role: str | None, last: list[str]) -> bool:
+    names = _split_run_on(token)
+    if not all(plausible_name(n) for n in names):
+        return False
+    for name in names:
+        _add(getattr(out, role or "reporters"), name)
+        last.append(name)
+    return True
+
+
+def _has_credit(text: str) -> bool:
+    return bool(re.search(rf"{_ROLE_RE}|[/／](?:文|图|摄)|(?:文|图|摄)[/／]", text))
+
+
+def is_byline(text: str) -> bool:
+    """True when the whole text is a byline: every chunk understood, at least one name."""
+    text = text.strip()
+    if not text or len(text) > 80 or not _has_credit(text):
+        return False
+    parsed = parse_byline(text)
+    return parsed.complete and bool(parsed.names())
+
+
+def is_byline_line(line: str) -> bool:
+    return is_byline(line)
+
+
+def split_trailing_byline(paragraph: str) -> tuple[str, str | None]:
+    """'…讨论。记者 马雁 李江' -> ('…讨论。', '记者 马雁 李江'); also '…。（记者 张三）'."""
+    text = paragraph.rstrip()
+    tail_start = max(text.rfind(c) for c in _SENTENCE_END) + 1
+    if tail_start <= 0 or tail_start >= len(text):
+        paren = _PAREN.search(text, max(0, len(text) - 62))
+        if paren and paren.end() == len(text) and paren.start() > 0 \
+                and text[paren.start() - 1] in _SENTENCE_END and is_byline(paren.group(0)):
+            return text[: paren.start()], paren.group(0)
+        return paragraph, None
+    tail = text[tail_start:].strip()
+    if is_byline(tail) and re.match(rf"[（(]?[{MARKS}]?\s*[{HAN}A-Za-z0-9]{{0,12}}?(?:{_ROLE_RE})|[{HAN}·]{{2,6}}[/／]", tail):
+        return text[:tail_start], tail
+    return paragraph, None
+
+
+def split_dateline_byline(paragraph: str) -> tuple[str, str | None]:
+    """'本报讯(记者 李娜 袁帅)昨日上午,…' -> ('本报讯昨日上午,…', '(记者 李娜 袁帅)')."""
+    m = _PAREN.search(paragraph[:80])
+    if not m or not is_byline(m.group(0)):
+        return paragraph, None
+    before = paragraph[: m.start()]
+    # Only in the dateline: nothing but the dateline words may precede it.
+    if not re.fullmatch(rf"\s*[{HAN}0-9]{{0,20}}(?:讯|电)?\s*", before) or \
+            (before.strip() and not before.strip().endswith(("讯", "电"))):
+        return paragraph, None
+    return before + paragraph[m.end():], m.group(0)

@@ -1,0 +1,179 @@
+"""People (with the titles printed before them), places, organisations and tags.
+
+People come from how a newspaper prints them, not from jieba's `nr` tag (which calls 智慧 or
+养老 a name): a title before the name (主任牛瑞华), the name before a reporting verb (白红战说),
+and 、-lists that continue either. A name confirmed anywhere in the corpus is a person wherever
+it is printed. Places, organisations and tags come from dictionary words only (jieba without
+its HMM guesses), so no fragment of a name (郑东新) can become one. Tags are weighted by the
+corpus: a word most articles use is no tag, a word several articles share is a good one.
+"""
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+from . import lexicon
+from .names import AMBIGUOUS_SURNAMES, plausible_name
+
+HAN = "\u4e00-\u9fff"
+TITLE_WORDS = (
+    "总书记", "书记", "副书记", "主任", "副主任", "局长", "副局长", "组长", "副组长", "主席", "副主席", "市长", "副市长",
+    "区长", "副区长", "县长", "副县长", "省长", "副省长", "院长", "副院长", "检察长", "委员", "常委", "调研员",
+    "负责人", "部长", "副部长", "厅长", "处长", "科长", "镇长", "乡长", "村长", "总经理", "董事长", "经理", "校长",
+    "教授", "专家", "代表", "秘书长", "队长", "所长", "站长", "馆长", "会长", "理事长", "社长", "总编辑", "主编",
+    "政委", "司令员", "法官", "检察官", "院士", "医生", "民警", "律师", "总理", "副总理", "主任委员", "巡视员",
+    "督察长", "审计长", "行长", "总裁", "主管", "干部", "委员长", "研究员", "工程师", "支队长", "大队长", "指导员",
+)
+_TITLE_RE = "|".join(sorted(TITLE_WORDS, key=len, reverse=True))
+SPEECH_VERBS = ("表示", "强调", "指出", "说", "要求", "提出", "主持", "出席", "参加", "介绍", "认为", "希望", "讲话",
+                "致辞", "宣布", "作", "所作", "传达", "点评", "就", "对", "一同", "带队", "率队", "调研", "称", "同志",
+                "等", "及", "和", "与", "在", "为", "向", "代表", "受", "同")
+_AFTER_NAME = rf"(?=[，,。、；;：:（(）)\s\d]|{'|'.join(sorted(SPEECH_VERBS, key=len, reverse=True))}|$)"
+_TITLE_NAME = re.compile(rf"(?:{_TITLE_RE})([{HAN}]{{2,3}}?){_AFTER_NAME}")
+_CLAUSE_NAME = re.compile(rf"(?:^|[，,。；;：:“])([{HAN}]{{2,3}}?)(?=表示|强调|指出|说[,，：:]|要求|提出|认为|希望|主持|介绍)")
+_LIST_ITEM = re.compile(rf"、([{HAN}]{{2,3}}?){_AFTER_NAME}")
+_ROLE_START = re.compile(r".*(?:听取了|听取|传达|学习|会议由|由|在|和|与|及|以及|对|为|向|是|邀请|陪同|会上|其中)")
+PLACE_FLAGS = {"ns"}
+ORG_FLAGS = {"nt"}
+TAG_FLAGS = {"n", "nz", "ns", "nt", "nw", "vn", "j", "nrt"}
+ORG_SUFFIXES = ("局", "委员会", "办事处", "公司", "集团", "法院", "检察院", "大学", "学院", "医院", "银行", "协会",
+                "研究院", "管委会", "党工委", "常委会", "政府", "政协", "人大", "工委", "支队", "派出所", "中心")
+
+
+@lru_cache(maxsize=8)
+def load_word_list(path: str) -> frozenset[str]:
+    """A plain word list, one word a line, # comments allowed."""
+    file = Path(path)
+    if not file.exists():
+        return frozenset()
+    words = (line.split("#", 1)[0].strip() for line in file.read_text(encoding="utf-8").splitlines())
+    return frozenset(w for w in words if w)
+
+
+def confirmed_people(text: str) -> set[str]:
+    """Names a newspaper's phrasing vouches for: after a title, before a verb, or listed with them."""
+    found: set[str] = set()
+    for m in _TITLE_NAME.finditer(text):
+        _keep(found, m.group(1))
+    for m in _CLAUSE_NAME.finditer(text):
+        name = m.group(1)
+        if name[0] not in AMBIGUOUS_SURNAMES:
+            _keep(found, name)
+    # 、-lists: a name listed next to a confirmed one is a name too.
+    for _ in range(2):
+        for m in _LIST_ITEM.finditer(text):
+            before = text[max(0, m.start() - 4): m.start()]
+            if any(before.endswith(n) for n in found):
+                _keep(found, m.group(1))
+        for name in list(found):
+            for m in re.finditer(rf"([{HAN}]{{2,3}}?)、{re.escape(name)}", text):
+                _keep(found, m.group(1)[-3:] if plausible_name(m.group(1)[-3:]) else m.group(1))
+    return found
+
+
+def _keep(found: set[str], name: str) -> None:
+    if plausible_name(name) and not lexicon.is_common_word(name):
+        found.add(name)
+
+
+def people_in(text: str, known: set[str]) -> list[str]:
+    """Known names in print order."""
+    positions = {}
+    for name in known:
+        i = text.find(name)
+        if i >= 0:
+            positions[name] = i
+    # A two-character name inside a longer known name is the same person printed in full.
+    names = [n for n in positions if not any(n != o and n in o and positions[o] <= positions[n] for o in positions)]
+    return sorted(names, key=lambda n: positions[n])
+
+
+def roles_in(text: str, people: list[str]) -> dict[str, str]:
+    """name -> the titles printed right before it (the longest seen in this article)."""
+    roles: dict[str, str] = {}
+    for name in people:
+        for m in re.finditer(re.escape(name), text):
+            title = _title_before(text[max(0, m.start() - 60): m.start()])
+            if title and len(title) > len(roles.get(name, "")):
+                roles[name] = title
+    return roles
+
+
+def _title_before(segment: str) -> str | None:
+    segment = re.split(r"[，,。；;：:（(“”\"]", segment)[-1]
+    if not re.search(rf"(?:{_TITLE_RE})$", segment):
+        return None
+    parts = segment.split("、")
+    kept: list[str] = []
+    for part in reversed(parts):
+        if not re.search(rf"(?:{_TITLE_RE})$", part):
+            break
+        kept.insert(0, part)
+    title = "、".join(kept)
+    title = _ROLE_START.sub("", title)
+    if not title or len(title) > 40 or title in TITLE_WORDS and len(kept) == 1 and len(title) <= 1:
+        return None
+    return title
+
+
+@dataclass
+class ArticleTerms:
+    """What one article contributes to corpus-wide choices."""
+
+    places: list[str] = field(default_factory=list)
+    organizations: list[str] = field(default_factory=list)
+    counts: Counter = field(default_factory=Counter)  # candidate tag -> weighted frequency
+
+
+def article_terms(title: str, body: str, stopwords: frozenset[str]) -> ArticleTerms:
+    terms = ArticleTerms()
+    seen_places: dict[str, None] = {}
+    seen_orgs: dict[str, None] = {}
+    for weight, text in ((3, title), (1, body)):
+        tokens = lexicon.tagged(text, hmm=False)
+        for i, (word, flag) in enumerate(tokens):
+            if len(word) < 2 or not re.fullmatch(rf"[{HAN}A-Za-z0-9]+", word) or word in stopwords:
+                continue
+            if flag in PLACE_FLAGS:
+                seen_places.setdefault(word)
+            if flag in ORG_FLAGS or (flag in ("n", "nz") and word.endswith(ORG_SUFFIXES) and len(word) >= 3):
+                seen_orgs.setdefault(word)
+            if flag in TAG_FLAGS and not re.search(r"\d", word):
+                terms.counts[word] += weight
+    terms.places = list(seen_places)
+    terms.organizations = list(seen_orgs)
+    return terms
+
+
+def choose_tags(terms: ArticleTerms, doc_freq: Counter, n_docs: int, exclude: set[str],
+                low: int = 3, high: int = 8) -> list[str]:
+    """The article's best tags by corpus-weighted frequency; between `low` and `high` of them."""
+    scored = []
+    for word, tf in terms.counts.items():
+        if word in exclude:
+            continue
+        df = doc_freq.get(word, 1)
+        idf = lexicon.idf(word)
+        shared = 1.6 if df >= 2 else 1.0  # a tag page is worth more when it gathers articles
+        common = 0.2 if n_docs >= 20 and df / n_docs > 0.4 else 1.0  # …but not most of the archive
+        length = 1.0 + 0.15 * min(len(word) - 2, 3)
+        scored.append((tf * idf * shared * common * length, word))
+    scored.sort(key=lambda x: (-x[0], x[1]))
+    chosen: list[str] = []
+    for _, word in scored:
+        if any(word in c or c in word for c in chosen):
+            continue  # 人大 next to 人大代表 says nothing new
+        chosen.append(word)
+        if len(chosen) >= high:
+            break
+    if len(chosen) < low:
+        for _, word in scored:
+            if word not in chosen:
+                chosen.append(word)
+            if len(chosen) >= low:
+                break
+    return chosen

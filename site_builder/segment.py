@@ -1,0 +1,233 @@
+"""Stage 2: cut a printed page into articles, repair column breaks, set furniture aside.
+
+Rules (all general; none names a page or a string of one):
+- A line is a paragraph when it carries sentence punctuation or is long; a short line without
+  it is a heading (headline or subheading); a year alone ("2020") or an editorial label
+  (核心提示, 编者按) is always a subheading; a byline line is a byline.
+- A run of heading lines starts a new article when the evidence says so: the previous article
+  was closed by a byline line, the next paragraph opens with a dateline (本报讯, …电, 7月18日),
+  the run holds two or more headline lines, or a byline follows the run. It never does while
+  the previous paragraph is cut mid-sentence (its second half is still to come) or ends with a
+  lead-in (——, ：) to what follows. Otherwise the run is the current article's subheadings.
+- Column breaks: a paragraph that ends without closing punctuation is joined with the next
+  paragraph of the same article, across any subheadings printed between the two halves. A
+  short line is a cut half, not a subheading, when a word runs across the break (建|设).
+- Heading lines after the page's last paragraph are page furniture; a short first line naming
+  a page (时政新闻, or the sidecar's page_name) is the section.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from . import bylines, dates, lexicon
+from .model import ArticleDraft, Diagnostic, Line, PageLayout, Paragraph, SeedPage
+
+MAX_HEADING_CHARS = 40
+SENTENCE_PUNCT = "。！？!?；;"
+_CLOSING = "。！？!?…；;）)」』】》"
+_LEAD_IN = ("——", "—", "：", ":")
+_QUOTE_CLOSE = "”’\"'"
+EDITORIAL_LABELS = {"核心提示", "编者按", "编者的话", "导语", "导读", "阅读提示", "开栏的话", "相关链接", "链接",
+                    "背景链接", "新闻链接", "记者手记", "短评", "延伸阅读", "小贴士", "温馨提示", "专家观点", "本报评论员"}
+SECTION_SUFFIXES = ("新闻", "要闻", "综合", "时政", "经济", "财经", "国际", "国内", "体育", "文化", "社会", "民生",
+                    "评论", "理论", "副刊", "专版", "专题", "法治", "教育", "健康", "城事", "视点", "观察", "科技",
+                    "农村", "区县", "县区", "文体", "城建", "读者", "文艺", "旅游", "周刊", "特刊", "聚焦", "广告")
+_YEAR_LINE = re.compile(r"^(?:19|20)\d{2}年?$")
+
+PARA, HEAD, YEAR, LABEL, BYLINE = "para", "head", "year", "label", "byline"
+
+
+@dataclass
+class _Item:
+    kind: str
+    line: Line
+
+
+@dataclass
+class _Article:
+    headline: list[Line]
+    paragraphs: list[Paragraph] = field(default_factory=list)
+    bylines: list[str] = field(default_factory=list)
+    closed: bool = False  # a byline line followed its last paragraph
+
+
+def classify(text: str) -> str:
+    stripped = text.strip()
+    bare = re.sub(r"[\s【】\[\]：:]", "", stripped)
+    if bare in EDITORIAL_LABELS:
+        return LABEL
+    if _YEAR_LINE.match(stripped):
+        return YEAR
+    if bylines.is_byline_line(stripped):
+        return BYLINE
+    if len(stripped) > MAX_HEADING_CHARS or any(p in stripped for p in SENTENCE_PUNCT):
+        return PARA
+    if stripped[-1] in "，,、" or stripped.endswith("……"):
+        return PARA
+    return HEAD
+
+
+def is_cut(text: str) -> bool:
+    """True when a paragraph stops mid-sentence: its rest was printed in the next column."""
+    text = text.rstrip()
+    if not text or text.endswith(_LEAD_IN):
+        return False
+    last = text[-1]
+    if last in _QUOTE_CLOSE:
+        return len(text) < 2 or text[-2] not in "。！？!?…"
+    return last not in _CLOSING
+
+
+def ends_with_lead_in(text: str) -> bool:
+    return text.rstrip().endswith(_LEAD_IN)
+
+
+def _classify_page(lines: list[Line]) -> list[_Item]:
+    items = [_Item(classify(l.text), l) for l in lines]
+    # A lone short line between paragraphs whose last word runs on into the next line is the
+    # first half of a paragraph cut by the column end, not a subheading.
+    for i in range(1, len(items) - 1):
+        if (items[i].kind == HEAD and items[i - 1].kind == PARA and items[i + 1].kind == PARA
+                and lexicon.word_runs_across(items[i].line.text, items[i + 1].line.text)):
+            items[i].kind = PARA
+    return items
+
+
+def _heading_run(items: list[_Item], start: int) -> int:
+    end = start
+    while end < len(items) and items[end].kind in (HEAD, YEAR, LABEL):
+        end += 1
+    return end
+
+
+def _last_text_paragraph(article: _Article) -> Paragraph | None:
+    for p in reversed(article.paragraphs):
+        if not p.heading:
+            return p
+    return None
+
+
+def _starts_new_article(article: _Article, run: list[_Item], nxt: _Item | None) -> bool:
+    heads = [it for it in run if it.kind == HEAD]
+    if not heads:
+        return False
+    dateline = dates.find_dateline(nxt.line.text) if nxt is not None and nxt.kind == PARA else None
+    last = _last_text_paragraph(article)
+    if last is not None and (is_cut(last.text) or ends_with_lead_in(last.text)):
+        return dateline is not None and dateline.strong
+    if article.closed or (nxt is not None and nxt.kind == BYLINE):
+        return True
+    if dateline is not None and dateline.strong:
+        return True
+    if len(heads) >= 2:
+        return True
+    return dateline is not None and bool(article.bylines)
+
+
+def _is_section(line: Line, page: SeedPage) -> bool:
+    text = line.text.strip()
+    if page.meta.page_name and text == page.meta.page_name.strip():
+        return True
+    return len(text) <= 8 and " " not in text and text.endswith(SECTION_SUFFIXES)
+
+
+def _add_paragraph(article: _Article, line: Line) -> None:
+    text = line.text.strip()
+    if not any(not p.heading for p in article.paragraphs):
+        text, found = bylines.split_dateline_byline(text)
+        if found:
+            article.bylines.append(found)
+    text, trailing = bylines.split_trailing_byline(text)
+    last = _last_text_paragraph(article)
+    if last is not None and is_cut(last.text):
+        # Join the halves in place: subheadings printed between them follow the joined paragraph.
+        last.text += text
+        last.lines = (last.lines[0], line.number)
+    else:
+        article.paragraphs.append(Paragraph(text, (line.number, line.number)))
+    if trailing:
+        article.bylines.append(trailing)
+
+
+def segment_page(page: SeedPage) -> PageLayout:
+    items = _classify_page(page.lines)
+    articles: list[_Article] = []
+    furniture: list[Line] = []
+    diagnostics: list[Diagnostic] = []
+    section: str | None = None
+    pending_bylines: list[str] = []
+    current: _Article | None = None
+    i = 0
+    while i < len(items):
+        item = items[i]
+        if item.kind in (HEAD, YEAR, LABEL):
+            end = _heading_run(items, i)
+            run = items[i:end]
+            nxt = items[end] if end < len(items) else None
+            if nxt is None and current is not None:
+                furniture.extend(it.line for it in run)
+            elif current is None or _starts_new_article(current, run, nxt):
+                if current is None and not articles and section is None and len(run) >= 2 \
+                        and run[0].kind == HEAD and _is_section(run[0].line, page):
+                    section = run[0].line.text.strip()
+                    run = run[1:]
+                current = _open_article(run)
+                current.bylines.extend(pending_bylines)
+                pending_bylines = []
+                articles.append(current)
+            else:
+                for it in run:
+                    current.paragraphs.append(Paragraph(it.line.text.strip(), (it.line.number,) * 2, heading=True))
+            i = end
+            continue
+        if item.kind == BYLINE:
+            if current is None:
+                pending_bylines.append(item.line.text.strip())
+            else:
+                current.bylines.append(item.line.text.strip())
+                if i > 0 and items[i - 1].kind in (PARA, BYLINE) and current.paragraphs:
+                    current.closed = True
+            i += 1
+            continue
+        if current is None or (current.closed and _opens_article(item)):
+            if current is None:
+                diagnostics.append(Diagnostic(page.path, "no recognisable headline before this paragraph; "
+                                              "the article's title is taken from its first words. Put the "
+                                              "headline on its own line to fix it", item.line.number, "warning"))
+            current = _Article(headline=[])
+            current.bylines.extend(pending_bylines)
+            pending_bylines = []
+            articles.append(current)
+        _add_paragraph(current, item.line)
+        i += 1
+    if pending_bylines:
+        diagnostics.append(Diagnostic(page.path, "byline with no article; kept as page furniture",
+                                      severity="warning"))
+        furniture.extend(Line(0, b) for b in pending_bylines)
+    return PageLayout(section=section, articles=[_draft(a) for a in articles], furniture=furniture,
+                      diagnostics=diagnostics)
+
+
+def _opens_article(item: _Item) -> bool:
+    dl = dates.find_dateline(item.line.text)
+    return dl is not None and dl.strong
+
+
+def _open_article(run: list[_Item]) -> _Article:
+    """Up to three headline lines open the article; labels and the rest are its subheadings."""
+    headline: list[Line] = []
+    rest: list[_Item] = []
+    for it in run:
+        if it.kind == HEAD and len(headline) < 3 and not rest:
+            headline.append(it.line)
+        else:
+            rest.append(it)
+    article = _Article(headline=headline)
+    for it in rest:
+        article.paragraphs.append(Paragraph(it.line.text.strip(), (it.line.number,) * 2, heading=True))
+    return article
+
+
+def _draft(article: _Article) -> ArticleDraft:
+    return ArticleDraft(headline=article.headline, paragraphs=article.paragraphs, byline_texts=article.bylines)
