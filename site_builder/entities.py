@@ -17,7 +17,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from . import lexicon
-from .names import AMBIGUOUS_SURNAMES, plausible_name
+from .names import AMBIGUOUS_SURNAMES, COMPOUND_SURNAMES, plausible_name
 
 HAN = "\u4e00-\u9fff"
 TITLE_WORDS = (
@@ -32,15 +32,16 @@ _TITLE_RE = "|".join(sorted(TITLE_WORDS, key=len, reverse=True))
 SPEECH_VERBS = ("表示", "强调", "指出", "说", "要求", "提出", "主持", "出席", "参加", "介绍", "认为", "希望", "讲话",
                 "致辞", "宣布", "作", "所作", "传达", "点评", "就", "对", "一同", "带队", "率队", "调研", "称", "同志",
                 "等", "及", "和", "与", "在", "为", "向", "代表", "受", "同")
-_AFTER_NAME = rf"(?=[，,。、；;：:（(）)\s\d]|{'|'.join(sorted(SPEECH_VERBS, key=len, reverse=True))}|$)"
-_TITLE_NAME = re.compile(rf"(?:{_TITLE_RE})([{HAN}]{{2,3}}?){_AFTER_NAME}")
+_TITLE_AT = re.compile(rf"(?:{_TITLE_RE})(?=[{HAN}])")
+_BOUNDARY = re.compile(rf"[，,。、；;：:（(）)\s\d“”]|{'|'.join(sorted(SPEECH_VERBS, key=len, reverse=True))}|$")
+_NOT_NAME_END = set("等和及与的在为是对了")
 _CLAUSE_NAME = re.compile(rf"(?:^|[，,。；;：:“])([{HAN}]{{2,3}}?)(?=表示|强调|指出|说[,，：:]|要求|提出|认为|希望|主持|介绍)")
-_LIST_ITEM = re.compile(rf"、([{HAN}]{{2,3}}?){_AFTER_NAME}")
 _ROLE_START = re.compile(r".*(?:听取了|听取|传达|学习|会议由|由|在|和|与|及|以及|对|为|向|是|邀请|陪同|会上|其中)")
 PLACE_FLAGS = {"ns"}
 ORG_FLAGS = {"nt"}
 TAG_FLAGS = {"n", "nz", "ns", "nt", "nw", "vn", "j", "nrt"}
-ORG_SUFFIXES = ("局", "委员会", "办事处", "公司", "集团", "法院", "检察院", "大学", "学院", "医院", "银行", "协会",
+_ABSTRACT_ENDINGS = set("化度性感率力")
+ORG_SUFFIXES = ("党", "委", "部", "厅", "处", "所", "站", "院", "校", "馆", "社", "团", "会", "局", "委员会", "办事处", "公司", "集团", "法院", "检察院", "大学", "学院", "医院", "银行", "协会",
                 "研究院", "管委会", "党工委", "常委会", "政府", "政协", "人大", "工委", "支队", "派出所", "中心")
 
 
@@ -54,29 +55,74 @@ def load_word_list(path: str) -> frozenset[str]:
     return frozenset(w for w in words if w)
 
 
-def confirmed_people(text: str) -> set[str]:
-    """Names a newspaper's phrasing vouches for: after a title, before a verb, or listed with them."""
+def name_at(text: str, start: int) -> str | None:
+    """The name printed at `start`: three characters or two, whichever leaves a word or a
+    boundary (punctuation, 说, 等, a digit) right after it."""
+    first_word = lexicon.words(text[start: start + 8])[0] if start < len(text) else ""
+    candidates = [text[start: start + n] for n in (3, 2)]
+    candidates = [c for c in candidates if _could_be_name(c) and len(first_word) <= len(c)]  # 郑东 of 郑东新区 is no name
+    for name in candidates:  # a clear boundary after the name wins …
+        if _BOUNDARY.match(text, start + len(name)):
+            return name
+    for name in candidates:  # … else a word must start right after it
+        end = start + len(name)
+        if lexicon.is_word(text[end: end + 2]) or lexicon.is_word(text[end: end + 3]):
+            return name
+    return None
+
+
+def _could_be_name(name: str) -> bool:
+    if not plausible_name(name) or name[-1] in _NOT_NAME_END:
+        return False
+    rest = name[2:] if name[:2] in COMPOUND_SURNAMES else name[1:]
+    if rest in TITLE_WORDS or any(name.endswith(t) for t in TITLE_WORDS):
+        return False  # 任组长
+    # 和市级, 高水平: a surname that is also a common word, before a common word
+    return not (name[0] in AMBIGUOUS_SURNAMES and lexicon.is_common_word(rest))
+
+
+def confirmed_people(text: str, known: frozenset[str] = frozenset()) -> set[str]:
+    """Names a newspaper's phrasing vouches for: after a title, before a verb, or in a 、-list
+    with a name confirmed here or anywhere else in the corpus (`known`)."""
     found: set[str] = set()
-    for m in _TITLE_NAME.finditer(text):
-        _keep(found, m.group(1))
+    for m in _TITLE_AT.finditer(text):
+        name = name_at(text, m.end())
+        if name:
+            _keep(found, name)
     for m in _CLAUSE_NAME.finditer(text):
         name = m.group(1)
         if name[0] not in AMBIGUOUS_SURNAMES:
             _keep(found, name)
-    # 、-lists: a name listed next to a confirmed one is a name too.
-    for _ in range(2):
-        for m in _LIST_ITEM.finditer(text):
-            before = text[max(0, m.start() - 4): m.start()]
-            if any(before.endswith(n) for n in found):
-                _keep(found, m.group(1))
-        for name in list(found):
-            for m in re.finditer(rf"([{HAN}]{{2,3}}?)、{re.escape(name)}", text):
-                _keep(found, m.group(1)[-3:] if plausible_name(m.group(1)[-3:]) else m.group(1))
+    _expand_lists(text, found, known)
     return found
 
 
+def _expand_lists(text: str, found: set[str], known: frozenset[str]) -> None:
+    """In 周定友、陈平山、李艳春等 one vouched-for name vouches for its neighbours."""
+    for _ in range(50):  # each round reaches one name further along a list
+        before = len(found)
+        names = found | {n for n in known if n in text}
+        for name in names:
+            for m in re.finditer(re.escape(name), text):
+                after = m.end()
+                if text[after: after + 1] == "、":
+                    nxt = name_at(text, after + 1)
+                    if nxt:
+                        _keep(found, nxt)
+                if m.start() > 0 and text[m.start() - 1] == "、":
+                    for length in (3, 2):
+                        prev = text[max(0, m.start() - 1 - length): m.start() - 1]
+                        if plausible_name(prev) and (m.start() - 1 - length <= 0 or not
+                                                     "\u4e00" <= text[m.start() - 2 - length] <= "\u9fff"
+                                                     or text[m.start() - 2 - length] in "、"):
+                            _keep(found, prev)
+                            break
+        if len(found) == before:
+            return
+
+
 def _keep(found: set[str], name: str) -> None:
-    if plausible_name(name) and not lexicon.is_common_word(name):
+    if _could_be_name(name) and not lexicon.is_common_word(name):
         found.add(name)
 
 
@@ -104,7 +150,7 @@ def roles_in(text: str, people: list[str]) -> dict[str, str]:
 
 
 def _title_before(segment: str) -> str | None:
-    segment = re.split(r"[，,。；;：:（(“”\"]", segment)[-1]
+    segment = re.split(r"[，,。；;：:（(“”\"\n]", segment)[-1]
     if not re.search(rf"(?:{_TITLE_RE})$", segment):
         return None
     parts = segment.split("、")
@@ -138,11 +184,12 @@ def article_terms(title: str, body: str, stopwords: frozenset[str]) -> ArticleTe
         for i, (word, flag) in enumerate(tokens):
             if len(word) < 2 or not re.fullmatch(rf"[{HAN}A-Za-z0-9]+", word) or word in stopwords:
                 continue
-            if flag in PLACE_FLAGS:
+            abstract = word[-1] in _ABSTRACT_ENDINGS  # 法治化, 满意度: jieba's dictionary tags some as places
+            if flag in PLACE_FLAGS and not abstract:
                 seen_places.setdefault(word)
-            if flag in ORG_FLAGS or (flag in ("n", "nz") and word.endswith(ORG_SUFFIXES) and len(word) >= 3):
+            if (flag in ORG_FLAGS or flag in ("n", "nz")) and word.endswith(ORG_SUFFIXES) and len(word) >= 3:
                 seen_orgs.setdefault(word)
-            if flag in TAG_FLAGS and not re.search(r"\d", word):
+            if flag in TAG_FLAGS and not abstract and not re.search(r"\d", word):
                 terms.counts[word] += weight
     terms.places = list(seen_places)
     terms.organizations = list(seen_orgs)
@@ -177,3 +224,11 @@ def choose_tags(terms: ArticleTerms, doc_freq: Counter, n_docs: int, exclude: se
             if len(chosen) >= low:
                 break
     return chosen
+
+
+def only_inside(word: str, text: str, names: list[str]) -> bool:
+    """True when every occurrence of `word` is part of a printed name (平山 in 陈平山)."""
+    spans = [(m.start(), m.end()) for n in names if word in n for m in re.finditer(re.escape(n), text)]
+    if not spans:
+        return False
+    return all(any(a <= m.start() and m.end() <= b for a, b in spans) for m in re.finditer(re.escape(word), text))

@@ -132,8 +132,10 @@ def extract_article(page: SeedPage, layout: PageLayout, draft: ArticleDraft, ord
 def finish_corpus(extracted: list[Extracted]) -> None:
     """Corpus-wide choices: people confirmed anywhere are people everywhere; tags by weight."""
     known: set[str] = set()
-    for e in extracted:
-        known |= entities.confirmed_people(e.body_text)
+    for _ in range(2):  # a second pass lets lists lean on names confirmed in other articles
+        frozen = frozenset(known)
+        for e in extracted:
+            known |= entities.confirmed_people(e.body_text, frozen)
     credited = {n for e in extracted for role in bylines.ROLES for n in getattr(e.article, role)}
     doc_freq: Counter = Counter()
     for e in extracted:
@@ -142,5 +144,8 @@ def finish_corpus(extracted: list[Extracted]) -> None:
         people = entities.people_in(e.body_text, known)
         e.article.people = people
         e.article.roles = entities.roles_in(e.body_text, people)
-        exclude = set(known) | credited
+        inside_names = {w for w in e.terms.counts if entities.only_inside(w, e.body_text, people)}
+        e.article.places = [p for p in e.article.places if p not in inside_names]
+        e.article.organizations = [o for o in e.article.organizations if o not in inside_names]
+        exclude = set(known) | credited | inside_names
         e.article.tags = entities.choose_tags(e.terms, doc_freq, len(extracted), exclude)
