@@ -227,6 +227,7 @@ class BarChart:
     ticks: list[tuple[float, str]]  # x position, label under the axis
     max_count: int
     baseline: float
+    tick_anchor: str = "middle"  # "start": ticks mark where a period (a year) begins
 
 
 @dataclass
@@ -736,18 +737,19 @@ def _overview_chart(by_year: dict[int, list[Article]], links: Links) -> BarChart
         for m in range(1, 13):
             n = counts.get((y, m), 0)
             bars.append((f"{y}年{m}月", n, links.month(y, m) if n else None, str(y) if m == 1 else ""))
-    return _bar_chart("每月文章数（月份已知的文章）", bars)
+    return _bar_chart("每月文章数（月份已知的文章）", bars, tick_anchor="start")
 
 
 def _year_chart(year: int, by_month: dict[int, list[Article]], links: Links) -> BarChart:
     bars = [(f"{year}年{m}月", len(by_month.get(m, [])),
-             links.month(year, m) if by_month.get(m) else None, f"{m}月") for m in range(1, 13)]
+             links.month(year, m) if by_month.get(m) else None, str(m)) for m in range(1, 13)]
     return _bar_chart(f"{year}年每月文章数", bars)
 
 
-def _bar_chart(title: str, bars: list[tuple[str, int, str | None, str]]) -> BarChart:
-    """Lay out bars (label, count, link, tick) in a 640 x 200 box with room for the axis."""
-    width, height, top, bottom, left = 640, 200, 10, 170, 4
+def _bar_chart(title: str, bars: list[tuple[str, int, str | None, str]],
+               tick_anchor: str = "middle") -> BarChart:
+    """Lay out bars (label, count, link, tick) in a 640 x 220 box with room for the axis."""
+    width, height, top, bottom, left = 640, 220, 10, 180, 4
     slot = (width - 2 * left) / max(len(bars), 1)
     top_count = max((n for _, n, _, _ in bars), default=0) or 1
     out, ticks = [], []
@@ -756,8 +758,9 @@ def _bar_chart(title: str, bars: list[tuple[str, int, str | None, str]]) -> BarC
         x = round(left + i * slot + slot * 0.1, 2)
         out.append(Bar(x, round(bottom - h, 2), round(slot * 0.8, 2), h, n, label, path))
         if tick:
-            ticks.append((round(left + i * slot + slot / 2, 2), tick))
-    return BarChart(title, width, height, out, ticks, top_count, bottom)
+            at = left + i * slot + (slot / 2 if tick_anchor == "middle" else 0)
+            ticks.append((round(at, 2), tick))
+    return BarChart(title, width, height, out, ticks, top_count, bottom, tick_anchor)
 
 
 def _calendars(issues: list[Issue], links: Links) -> list[CalendarMonth]:

@@ -6,8 +6,12 @@ uncertain and unknown dates; several pages (版面) and issues; names that need 
 """
 from __future__ import annotations
 
+import functools
+import http.server
+import threading
 from dataclasses import replace
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -16,6 +20,7 @@ from site_builder.content import article_to_text
 from site_builder.model import Article
 
 ROOT = Path(__file__).resolve().parent.parent
+BASE = "/archive/"  # the sub-path the test site is built for and served under
 
 
 def _article(seed: str, order: int, title: str, **fields) -> Article:
@@ -88,6 +93,34 @@ def built_site(tmp_path_factory) -> Path:
 
     tmp = tmp_path_factory.mktemp("site")
     write_corpus(tmp / "content", sample_articles())
-    result = build_site(site_config(tmp, base_url="/archive/"))
+    result = build_site(site_config(tmp, base_url=BASE))
     assert result.ok, result.summary()
     return tmp / "output"
+
+
+class SubPathHandler(http.server.SimpleHTTPRequestHandler):
+    """Serves a directory at BASE and nothing outside it, as GitHub Pages serves a project."""
+
+    def send_head(self):
+        if not urlsplit(self.path).path.startswith(BASE):
+            self.send_error(404)
+            return None
+        return super().send_head()
+
+    def translate_path(self, path):
+        return super().translate_path("/" + urlsplit(path).path[len(BASE):])
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture(scope="session")
+def server(built_site):
+    """http://127.0.0.1:<port> serving the built sample site under BASE, in a thread."""
+    handler = functools.partial(SubPathHandler, directory=str(built_site))
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    httpd.shutdown()
+    httpd.server_close()

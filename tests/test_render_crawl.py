@@ -1,46 +1,13 @@
 """Crawl the built site served under a sub-path, as GitHub Pages serves a project site."""
 from __future__ import annotations
 
-import functools
-import http.server
-import threading
 import urllib.error
 import urllib.request
 import xml.etree.ElementTree as ET
 from html.parser import HTMLParser
-from pathlib import Path
 from urllib.parse import unquote, urldefrag, urljoin, urlsplit
 
-import pytest
-
-BASE = "/archive/"
-
-
-class SubPathHandler(http.server.SimpleHTTPRequestHandler):
-    """Serves the output dir at /archive/ and nothing outside it (404 there)."""
-
-    def send_head(self):
-        if not urlsplit(self.path).path.startswith(BASE):
-            self.send_error(404)
-            return None
-        return super().send_head()
-
-    def translate_path(self, path):
-        return super().translate_path("/" + urlsplit(path).path[len(BASE):])
-
-    def log_message(self, *args):
-        pass
-
-
-@pytest.fixture(scope="module")
-def server(built_site):
-    handler = functools.partial(SubPathHandler, directory=str(built_site))
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}"
-    httpd.shutdown()
-    httpd.server_close()
+from conftest import BASE
 
 
 class LinkParser(HTMLParser):
