@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from .config import Config
@@ -41,6 +41,7 @@ class BuildResult:
 def build_site(config: Config) -> BuildResult:
     """Build into a staging folder and swap it in; on failure keep the previous output."""
     started = time.perf_counter()
+    config = replace(config, site_url=config.site_url.rstrip("/") + "/")
     content_dir = config.path("content_dir")
     output_dir = config.path("output_dir")
     result = BuildResult(ok=False, output_dir=str(output_dir))

@@ -230,3 +230,14 @@ def test_bad_content_file_is_reported_and_skipped(corpus_config):
     result = build_site(corpus_config)
     assert result.ok
     assert any(d.path.endswith("01.md") and d.line for d in result.errors)
+
+
+def test_pages_workflow_builds_under_the_repository_path_and_deploys():
+    import yaml
+    workflow = yaml.safe_load((TEMPLATES.parent / ".github/workflows/pages.yml").read_text())
+    steps = [s for job in workflow["jobs"].values() for s in job["steps"]]
+    uses = [s.get("uses", "").split("@")[0] for s in steps]
+    assert {"actions/upload-pages-artifact", "actions/deploy-pages", "actions/configure-pages"} <= set(uses)
+    build = next(s for s in steps if "build.py build" in s.get("run", ""))
+    assert "--base-url" in build["run"] and "base_path" in str(build.get("env"))
+    assert next(s for s in steps if "upload-pages-artifact" in s.get("uses", ""))["with"]["path"] == "output"
