@@ -5,7 +5,7 @@
 
 Builds the site from content/ (or, when it holds no article, from the test corpus) into a temp
 dir under the base URL /archive/, serves it like GitHub Pages would, and photographs the home,
-an article, a tag, the timeline and a person page with the system Chromium.
+an article, a tag, the timeline, a person and a page (版面) view with the system Chromium.
 """
 from __future__ import annotations
 
@@ -57,7 +57,9 @@ def shoot(output: Path, out_dir: Path) -> int:
     origin = f"http://127.0.0.1:{httpd.server_address[1]}{BASE}"
     try:
         with chromium() as browser:
-            for name, path in key_pages(output).items():
+            pages = {**key_pages(output), "page": "page/" + sorted(
+                p.parent.name for p in (output / "page").glob("*/index.html"))[0] + "/"}
+            for name, path in pages.items():
                 for width in WIDTHS:
                     for scheme in ("light", "dark"):
                         context = browser.new_context(viewport={"width": width, "height": 900},

@@ -93,6 +93,12 @@ def time_key(article: Article) -> tuple:
             article.order, article.id)
 
 
+def newest_first(chronological: list[Article]) -> list[Article]:
+    """Dated articles newest first, then those whose year is unknown (never shown as newest)."""
+    dated = [a for a in chronological if time_key(a)[0] == 0]
+    return dated[::-1] + [a for a in chronological if time_key(a)[0] == 1]
+
+
 # ---------------------------------------------------------------- links shared by all pages
 
 @dataclass(frozen=True)
@@ -631,7 +637,7 @@ def _tag_pages(articles, chronological, links, config) -> list[PlannedPage]:
     out = [PlannedPage("tags/", file_for("tags"), "tags.html", "标签", TagIndexContext(tags), links)]
     size = config.tag_page_size
     for tag in sorted(tags, key=lambda c: c.name):
-        tagged = [a for a in reversed(chronological) if tag.name in a.tags]
+        tagged = [a for a in newest_first(chronological) if tag.name in a.tags]
         slug = links.tags[tag.name]
         total = max(1, -(-len(tagged) // size))
         paths = [url_path("tags", slug) if n == 1 else url_path("tags", slug, "page", str(n))
@@ -823,7 +829,7 @@ def _reporter_pages(chronological, links) -> list[PlannedPage]:
     out = [PlannedPage("reporters/", file_for("reporters"), "reporters.html", "记者与作者",
                        ReportersIndexContext(groups), links)]
     for name in sorted(by_name):
-        roles = [ArticleGroup(label, list(reversed(by_name[name][label])))
+        roles = [ArticleGroup(label, newest_first(by_name[name][label]))
                  for _, label in ROLE_LABELS if by_name[name].get(label)]
         ctx = ReporterContext(name, roles, links.person(name) if name in links.people else None)
         out.append(PlannedPage(links.reporter(name), file_for("reporters", links.reporters[name]),

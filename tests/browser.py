@@ -27,21 +27,23 @@ def chromium():
             browser.close()
 
 
-def _first_folder(root: Path, section: str) -> str:
-    folders = sorted(p for p in (root / section).iterdir() if p.is_dir() and (p / "index.html").is_file())
-    if not folders:
+def _fullest_folder(root: Path, section: str) -> str:
+    """The page in section/ with the most HTML (the most to look at); ties by name."""
+    pages = [p for p in (root / section).glob("*/index.html")]
+    if not pages:
         raise LookupError(f"the built site has no {section}/ page")
-    return f"{section}/{quote(folders[0].name)}/"
+    best = max(pages, key=lambda p: (p.stat().st_size, p.parent.name))
+    return f"{section}/{quote(best.parent.name)}/"
 
 
 def key_pages(output: Path) -> dict[str, str]:
     """Name -> base-relative URL of the pages the browser checks: home, article, tag, timeline, person."""
     return {
         "home": "",
-        "article": _first_folder(output, "a"),
-        "tag": _first_folder(output, "tags"),
+        "article": _fullest_folder(output, "a"),
+        "tag": _fullest_folder(output, "tags"),
         "timeline": "timeline/",
-        "person": _first_folder(output, "people"),
+        "person": _fullest_folder(output, "people"),
     }
 
 

@@ -241,3 +241,12 @@ def test_pages_workflow_builds_under_the_repository_path_and_deploys():
     build = next(s for s in steps if "build.py build" in s.get("run", ""))
     assert "--base-url" in build["run"] and "base_path" in str(build.get("env"))
     assert next(s for s in steps if "upload-pages-artifact" in s.get("uses", ""))["with"]["path"] == "output"
+
+
+def test_tag_pages_list_newest_first_and_undated_last(corpus_config, articles):
+    from site_builder.plan import time_key
+    for p in plan_site(articles, corpus_config):
+        if isinstance(p.context, TagContext):
+            keys = [time_key(a) for a in p.context.articles]
+            dated = [k for k in keys if k[0] == 0]
+            assert keys[: len(dated)] == sorted(dated, reverse=True), p.path
