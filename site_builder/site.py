@@ -4,10 +4,11 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Callable, Iterable, Sequence
 
 from .config import Config
 from .content import read_corpus
-from .model import Diagnostic
+from .model import Article, Diagnostic
 from .output import StagedOutput, UnsafePathError
 from .plan import plan_site
 from .render import RenderError, make_environment, render_page
@@ -38,7 +39,12 @@ class BuildResult:
         return "\n".join(lines)
 
 
-def build_site(config: Config) -> BuildResult:
+# Extra output (e.g. the search index): called with the corpus, yields (relative path, bytes).
+# Its files are written into the same staging folder, so they are swapped in with the pages.
+ExtraFiles = Callable[[list[Article], Config], Iterable[tuple[str, bytes]]]
+
+
+def build_site(config: Config, extras: Sequence[ExtraFiles] = ()) -> BuildResult:
     """Build into a staging folder and swap it in; on failure keep the previous output."""
     started = time.perf_counter()
     config = replace(config, site_url=config.site_url.rstrip("/") + "/")
@@ -62,6 +68,9 @@ def build_site(config: Config) -> BuildResult:
             static = config.path("static_dir")
             if Path(static).is_dir():
                 out.copy_tree(static, "static")
+            for extra in extras:
+                for rel, data in extra(corpus.articles, config):
+                    out.write_bytes(rel, data)
             result.files_written = out.written
             out.commit()
     except RenderError as exc:

@@ -250,3 +250,51 @@ def test_tag_pages_list_newest_first_and_undated_last(corpus_config, articles):
             keys = [time_key(a) for a in p.context.articles]
             dated = [k for k in keys if k[0] == 0]
             assert keys[: len(dated)] == sorted(dated, reverse=True), p.path
+
+
+_dates = st.one_of(
+    st.just("XXXX"),
+    st.builds(lambda y, q: f"{y}{q}", st.integers(1950, 2030), st.sampled_from(["", "?", "~"])),
+    st.builds(lambda y, m: f"{y}-{m:02d}", st.integers(1950, 2030), st.integers(1, 12)),
+    st.builds(lambda y, m, d: f"{y}-{m:02d}-{d:02d}", st.integers(1950, 2030), st.integers(1, 12), st.integers(1, 28)),
+    st.builds(lambda m, d: f"XXXX-{m:02d}-{d:02d}", st.integers(1, 12), st.integers(1, 28)),
+)
+_names = st.text(st.characters(blacklist_categories=("Cs",)), min_size=1, max_size=6)
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.tuples(_dates, st.lists(_names, max_size=3), st.lists(_names, max_size=2),
+                          st.integers(0, 3)), min_size=1, max_size=12))
+def test_any_corpus_plans_without_losing_or_misdating_articles(rows):
+    from site_builder.config import Config
+    articles = [Article(id=f"s{seed}-{i:02d}", source=f"s{seed}.txt", order=i + 1, title=f"t{i}",
+                        date=date, tags=tags, people=people, reporters=people[:1])
+                for i, (date, tags, people, seed) in enumerate(rows)]
+    pages = plan_site(articles, Config(tag_page_size=2))
+    files = [p.file for p in pages]
+    assert len({f.casefold() for f in files}) == len(files)
+    for f in files:
+        check_relative(f)
+    placements = _timeline_placements(pages)
+    assert sorted(i for i, _ in placements) == sorted(a.id for a in articles)
+    for article_id, where in placements:
+        date = next(a.date for a in articles if a.id == article_id)
+        if date.startswith("XXXX"):
+            assert where == "timeline/undated/"
+        else:
+            assert where.startswith(f"timeline/{date[:4]}/")
+
+
+def test_extra_files_are_written_with_the_site_and_kept_inside_it(corpus_config, tmp_path):
+    def index(articles, config):
+        yield "search/index.json", str(len(articles)).encode()
+    assert build_site(corpus_config, extras=[index]).ok
+    assert (Path(corpus_config.output_dir) / "search/index.json").read_text() == "8"
+
+    def escape(articles, config):
+        yield "../escaped.txt", b"x"
+    before = snapshot(Path(corpus_config.output_dir))
+    result = build_site(corpus_config, extras=[escape])
+    assert not result.ok and "escaped.txt" in result.summary()
+    assert snapshot(Path(corpus_config.output_dir)) == before
+    assert not (Path(corpus_config.output_dir).parent / "escaped.txt").exists()
