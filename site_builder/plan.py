@@ -164,7 +164,10 @@ class PageRef:
             parts.append(f"第{self.page}版")
         if self.page_name:
             parts.append(self.page_name)
-        return " ".join(parts) or self.slug
+        if parts:
+            return " ".join(parts)
+        # No 版次 or name printed: name the page after its lead article, not a file name.
+        return f"「{self.articles[0].title}」所在版面" if self.articles else self.slug
 
     @property
     def full_label(self) -> str:
