@@ -51,7 +51,7 @@ class SiteInfo:
 _SAFE_SCHEMES = ("http", "https", "mailto", "")
 
 
-class _SafeLinks(Treeprocessor):
+class _SafeBody(Treeprocessor):
     """Drop javascript:/data: links a hand-edited body might contain; shift headings to h2+."""
 
     def run(self, root):
@@ -71,7 +71,7 @@ class _SafeMarkdown(Extension):
     def extendMarkdown(self, md):
         md.preprocessors.deregister("html_block")  # raw HTML in content is text, not markup
         md.inlinePatterns.deregister("html")
-        md.treeprocessors.register(_SafeLinks(md), "safe_links", 1)
+        md.treeprocessors.register(_SafeBody(md), "safe_links", 1)
 
 
 def make_markdown() -> markdown.Markdown:
