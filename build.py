@@ -3,7 +3,7 @@
 
   python build.py                      ingest seeds/ and build the whole site
   python build.py ingest [--seeds DIR] [--content DIR] [--strict]
-  python build.py build [--content DIR] [--out DIR] [--base-url /name/]
+  python build.py build [--content DIR] [--out DIR] [--base-url /name/] [--site-url URL]
   python build.py serve [--port 8000] [--host 127.0.0.1] [--poll]
   python build.py watch [--poll]
 """
@@ -29,6 +29,7 @@ def _parser() -> argparse.ArgumentParser:
     bld.add_argument("--content")
     bld.add_argument("--out")
     bld.add_argument("--base-url")
+    bld.add_argument("--site-url", help="absolute address of the published site (feed, sitemap)")
     bld.add_argument("--strict", action="store_true", default=argparse.SUPPRESS)
     for name in ("serve", "watch"):
         s = sub.add_parser(name, help="rebuild on every change" + (" and serve output/" if name == "serve" else ""))
@@ -64,7 +65,8 @@ def main(argv: list[str] | None = None) -> int:
 
         config = config.with_overrides(content_dir=getattr(args, "content", None),
                                        output_dir=getattr(args, "out", None),
-                                       base_url=getattr(args, "base_url", None))
+                                       base_url=getattr(args, "base_url", None),
+                                       site_url=getattr(args, "site_url", None))
         result = build_site(config)
         print(result.summary(), file=sys.stderr)
         return 1 if (not result.ok or (args.strict and result.errors)) else 0

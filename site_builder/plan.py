@@ -1,0 +1,877 @@
+"""Plan the site: every output page with its URL, template and context, from the corpus alone.
+
+`plan_site(articles, config)` is a pure function: the same articles and settings give the same
+list of pages in the same order, which is what makes builds reproducible. Nothing here touches
+the disk or renders HTML; `render.py` turns each PlannedPage into bytes and `output.py` writes it.
+
+URLs are relative to the site's base (no leading slash); templates prefix `config.base_url`
+with the `url` filter. Names (tags, people, reporters) become folder names on disk: the name
+itself, made safe (no separators, no dot segments, no characters Windows forbids), and the same
+name percent-encoded in links, which static hosts decode back to the folder name.
+"""
+from __future__ import annotations
+
+import calendar
+import hashlib
+import re
+import unicodedata
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any, Iterable
+from urllib.parse import quote
+
+from .config import Config
+from .edtf import EdtfDate, format_zh, parse_edtf
+from .model import Article
+
+ROLE_LABELS = (("reporters", "记者"), ("correspondents", "通讯员"),
+               ("writers", "文"), ("photographers", "图"))
+CHART_MAX_MONTH_BARS = 240  # beyond 20 years of months the chart counts per year instead
+
+
+# ---------------------------------------------------------------- names -> safe slugs
+
+_UNSAFE = re.compile(r'[\x00-\x1f\x7f/\\:*?"<>|#%]')
+_WINDOWS_RESERVED = re.compile(r"^(con|prn|aux|nul|com\d|lpt\d)(\..*)?$", re.I)
+MAX_SLUG_CHARS = 60  # 60 CJK characters are 180 bytes of UTF-8, under the usual 255-byte limit
+
+
+def safe_slug(name: str) -> str:
+    """A folder name for `name`: readable (the name itself where possible) and never a path."""
+    text = unicodedata.normalize("NFC", name).strip()
+    text = re.sub(r"\s+", "-", _UNSAFE.sub("", text)).strip(".-")[:MAX_SLUG_CHARS].strip(".-")
+    if not text or _WINDOWS_RESERVED.match(text):
+        return "n-" + _short_hash(name)
+    return text
+
+
+def _short_hash(text: str) -> str:
+    return hashlib.sha1(text.encode("utf-8")).hexdigest()[:8]
+
+
+def unique_slugs(names: Iterable[str]) -> dict[str, str]:
+    """Map each name to a slug unique in its folder, also on case-insensitive file systems."""
+    taken: set[str] = set()
+    out: dict[str, str] = {}
+    for name in sorted(set(names)):
+        slug = safe_slug(name)
+        if slug.casefold() in taken:
+            slug = f"{slug}-{_short_hash(name)}"
+        taken.add(slug.casefold())
+        out[name] = slug
+    return out
+
+
+def url_path(*segments: str) -> str:
+    """Base-relative URL of a folder page: each segment percent-encoded, trailing slash."""
+    return "".join(quote(s, safe="") + "/" for s in segments)
+
+
+def file_for(*segments: str) -> str:
+    """On-disk file (relative to the output dir) of the folder page url_path(*segments)."""
+    return "/".join([*segments, "index.html"])
+
+
+# ---------------------------------------------------------------- dates
+
+def article_date(article: Article) -> EdtfDate | None:
+    return parse_edtf(article.date)
+
+
+def issue_date(article: Article) -> EdtfDate | None:
+    """The publication date when it is a complete, valid day; otherwise None (unknown)."""
+    d = parse_edtf(article.published)
+    return d if d and d.year and d.month and d.day and not d.qualified else None
+
+
+def time_key(article: Article) -> tuple:
+    """Chronological order; articles whose year is unknown sort after all dated ones."""
+    d = article_date(article)
+    if d is None or d.year is None:
+        return (1, 0, 0, 0, article.published or "", article.source, article.order, article.id)
+    return (0, d.year, d.month or 0, d.day or 0, article.published or "", article.source,
+            article.order, article.id)
+
+
+def newest_first(chronological: list[Article]) -> list[Article]:
+    """Dated articles newest first, then those whose year is unknown (never shown as newest)."""
+    dated = [a for a in chronological if time_key(a)[0] == 0]
+    return dated[::-1] + [a for a in chronological if time_key(a)[0] == 1]
+
+
+# ---------------------------------------------------------------- links shared by all pages
+
+@dataclass(frozen=True)
+class Link:
+    text: str
+    path: str  # base-relative URL
+
+
+@dataclass
+class Links:
+    """Where each article, page (版面), tag, person and reporter lives; templates ask it."""
+
+    articles: dict[str, str] = field(default_factory=dict)  # article id -> path
+    pages: dict[str, str] = field(default_factory=dict)  # source -> path of its 版面 view
+    tags: dict[str, str] = field(default_factory=dict)  # tag -> slug
+    people: dict[str, str] = field(default_factory=dict)
+    reporters: dict[str, str] = field(default_factory=dict)
+
+    def article(self, article: Article) -> str:
+        return self.articles[article.id]
+
+    def page_of(self, article: Article) -> str:
+        return self.pages[article.source]
+
+    def tag(self, name: str) -> str:
+        return url_path("tags", self.tags[name])
+
+    def person(self, name: str) -> str:
+        return url_path("people", self.people[name])
+
+    def reporter(self, name: str) -> str:
+        return url_path("reporters", self.reporters[name])
+
+    def issue(self, d: EdtfDate) -> str:
+        return url_path("issues", f"{d.year:04d}-{d.month:02d}-{d.day:02d}")
+
+    def year(self, year: int) -> str:
+        return url_path("timeline", f"{year:04d}")
+
+    def month(self, year: int, month: int) -> str:
+        return url_path("timeline", f"{year:04d}", f"{month:02d}")
+
+
+# ---------------------------------------------------------------- shared pieces of context
+
+@dataclass
+class PageRef:
+    """One printed page (版面): a seed file and its articles in print order."""
+
+    slug: str
+    path: str
+    source: str
+    articles: list[Article]
+    published: EdtfDate | None
+    page: str | None
+    page_name: str | None
+    newspaper: str | None
+
+    @property
+    def label(self) -> str:
+        parts = []
+        if self.page:
+            parts.append(f"第{self.page}版")
+        if self.page_name:
+            parts.append(self.page_name)
+        if parts:
+            return " ".join(parts)
+        # No 版次 or name printed: name the page after its lead article, not a file name.
+        return f"「{self.articles[0].title}」所在版面" if self.articles else self.slug
+
+    @property
+    def full_label(self) -> str:
+        when = format_zh(self.published) if self.published else "出版日期不详"
+        paper = f"{self.newspaper} " if self.newspaper else ""
+        return f"{paper}{when} {self.label}"
+
+
+@dataclass
+class Issue:
+    """The pages of one publication date."""
+
+    date: EdtfDate
+    path: str
+    pages: list[PageRef]
+
+    @property
+    def article_count(self) -> int:
+        return sum(len(p.articles) for p in self.pages)
+
+
+@dataclass
+class Byline:
+    role: str  # 记者 / 通讯员 / 文 / 图
+    names: list[Link]
+
+
+@dataclass
+class Counted:
+    """A name with how many articles carry it, its page, and a size step 1-5 for tag clouds."""
+
+    name: str
+    count: int
+    path: str
+    size: int = 1
+
+
+@dataclass
+class Pagination:
+    number: int  # 1-based
+    total: int
+    pages: list[Link]  # one link per page number
+    prev: str | None = None
+    next: str | None = None
+
+
+@dataclass
+class Bar:
+    x: float
+    y: float
+    width: float
+    height: float
+    count: int
+    label: str
+    path: str | None
+
+
+@dataclass
+class BarChart:
+    """An articles-per-period bar chart; geometry in SVG user units, drawn by the template."""
+
+    title: str
+    width: int
+    height: int
+    bars: list[Bar]
+    ticks: list[tuple[float, str]]  # x position, label under the axis
+    max_count: int
+    baseline: float
+    tick_anchor: str = "middle"  # "start": ticks mark where a period (a year) begins
+
+
+@dataclass
+class CalendarDay:
+    day: int  # 0 = blank cell outside the month
+    path: str | None = None  # the issue of that day, if there is one
+    label: str = ""
+
+
+@dataclass
+class CalendarMonth:
+    year: int
+    month: int
+    weeks: list[list[CalendarDay]]
+
+    @property
+    def title(self) -> str:
+        return f"{self.year}年{self.month}月"
+
+
+@dataclass
+class ArticleGroup:
+    """A labelled list of articles, e.g. one month, or 「月份不详」 within a year."""
+
+    label: str
+    articles: list[Article]
+    anchor: str = ""
+    path: str | None = None
+
+
+# ---------------------------------------------------------------- page contexts
+
+@dataclass
+class HomeContext:
+    latest_issue: Issue | None
+    latest_articles: list[Article]
+    issues: list[Issue]
+    undated_pages: list[PageRef]
+    article_count: int
+    tag_count: int
+    people_count: int
+    top_tags: list[Counted]
+
+
+@dataclass
+class ArticleContext:
+    article: Article
+    date_label: str
+    bylines: list[Byline]
+    tags: list[Link]
+    people: list[Link]
+    page: PageRef
+    prev_on_page: Article | None
+    next_on_page: Article | None
+    prev_in_time: Article | None
+    next_in_time: Article | None
+    citation: str
+    permalink: str
+
+
+@dataclass
+class PageViewContext:
+    page: PageRef
+    prev_page: PageRef | None
+    next_page: PageRef | None
+    issue: Issue | None
+
+
+@dataclass
+class PagesIndexContext:
+    issues: list[Issue]
+    undated_pages: list[PageRef]
+
+
+@dataclass
+class IssueContext:
+    issue: Issue
+    prev_issue: Issue | None
+    next_issue: Issue | None
+
+
+@dataclass
+class TagIndexContext:
+    tags: list[Counted]
+
+
+@dataclass
+class TagContext:
+    tag: str
+    count: int
+    articles: list[Article]
+    pagination: Pagination
+
+
+@dataclass
+class TimelineContext:
+    years: list[Counted]
+    chart: BarChart | None
+    calendars: list[CalendarMonth]
+    year_unknown: int
+    date_unknown: int
+    dated: int
+
+
+@dataclass
+class YearContext:
+    year: int
+    count: int
+    chart: BarChart
+    months: list[ArticleGroup]
+    month_unknown: ArticleGroup | None
+    prev_year: int | None
+    next_year: int | None
+
+
+@dataclass
+class MonthContext:
+    year: int
+    month: int
+    count: int
+    days: list[ArticleGroup]
+    day_unknown: ArticleGroup | None
+    prev_month: Link | None
+    next_month: Link | None
+
+
+@dataclass
+class UndatedContext:
+    year_unknown: list[ArticleGroup]  # month (and day) known, year not
+    date_unknown: list[Article]
+
+
+@dataclass
+class PeopleIndexContext:
+    people: list[Counted]
+
+
+@dataclass
+class TitleSpan:
+    """A title printed with a person's name, and the articles that print it, in time order."""
+
+    title: str
+    first: str
+    last: str
+    articles: list[Article]
+
+
+@dataclass
+class PersonContext:
+    name: str
+    articles: list[Article]
+    titles: list[TitleSpan]
+    reporter_path: str | None
+
+
+@dataclass
+class RoleGroup:
+    role: str
+    people: list[Counted]
+
+
+@dataclass
+class ReportersIndexContext:
+    groups: list[RoleGroup]
+
+
+@dataclass
+class ReporterContext:
+    name: str
+    roles: list[ArticleGroup]
+    person_path: str | None
+
+
+@dataclass
+class SimpleContext:
+    """Pages that need nothing beyond the shared links: search, 404."""
+
+
+@dataclass
+class FeedContext:
+    updated: str  # RFC 3339, derived from the newest article date
+    entries: list[tuple[Article, str]]  # article, its RFC 3339 timestamp
+
+
+@dataclass
+class SitemapContext:
+    paths: list[str]
+
+
+@dataclass
+class PlannedPage:
+    path: str  # base-relative URL ('' is the home page)
+    file: str  # output file relative to the output dir
+    template: str
+    title: str
+    context: Any
+    links: Links
+    description: str = ""
+    og_type: str = "website"
+    in_sitemap: bool = True
+
+
+# ---------------------------------------------------------------- the plan
+
+def plan_site(articles: list[Article], config: Config) -> list[PlannedPage]:
+    """Every page of the site, in a stable order."""
+    articles = sorted(articles, key=lambda a: (a.source, a.order, a.id))
+    pages_by_source = _page_refs(articles)
+    links = _links(articles, pages_by_source)
+    chronological = sorted(articles, key=time_key)
+    issues = _issues(pages_by_source, links)
+    undated_pages = [p for p in pages_by_source.values() if p.published is None]
+    undated_pages.sort(key=lambda p: p.slug)
+
+    planned: list[PlannedPage] = []
+    planned.append(_home(articles, chronological, issues, undated_pages, links, config))
+    planned += _article_pages(articles, chronological, pages_by_source, links, config)
+    planned += _page_views(pages_by_source, issues, undated_pages, links)
+    planned += _issue_pages(issues, links)
+    planned += _tag_pages(articles, chronological, links, config)
+    planned += _timeline_pages(chronological, issues, links)
+    planned += _people_pages(chronological, links)
+    planned += _reporter_pages(chronological, links)
+    planned.append(PlannedPage("search/", file_for("search"), "search.html", "全文检索",
+                               SimpleContext(), links))
+    planned.append(PlannedPage("404.html", "404.html", "404.html", "页面未找到",
+                               SimpleContext(), links, in_sitemap=False))
+    planned += _machine_files(planned, chronological, links, config)
+    _check_unique(planned)
+    return planned
+
+
+def _page_refs(articles: list[Article]) -> dict[str, PageRef]:
+    by_source: dict[str, list[Article]] = defaultdict(list)
+    for a in articles:
+        by_source[a.source].append(a)
+    slugs = _page_slugs(by_source)
+    refs: dict[str, PageRef] = {}
+    for source in sorted(by_source):
+        group = sorted(by_source[source], key=lambda a: (a.order, a.id))
+        first = group[0]
+        refs[source] = PageRef(
+            slug=slugs[source], path=url_path("page", slugs[source]), source=source,
+            articles=group, published=_first(issue_date(a) for a in group),
+            page=_first(a.page for a in group), page_name=_first(a.page_name for a in group),
+            newspaper=_first(a.newspaper for a in group) or first.newspaper)
+    return refs
+
+
+def _first(values: Iterable):
+    return next((v for v in values if v), None)
+
+
+def _page_slugs(by_source: dict[str, list[Article]]) -> dict[str, str]:
+    """The article-id prefix shared by a page's articles (ids are `<seed slug>-<NN>`)."""
+    slugs: dict[str, str] = {}
+    taken: set[str] = set()
+    for source in sorted(by_source):
+        prefixes = {re.sub(r"[-_.]?\d+$", "", a.id) or a.id for a in by_source[source]}
+        slug = prefixes.pop() if len(prefixes) == 1 else ""
+        slug = safe_slug(slug or by_source[source][0].seed_stem)
+        if slug.casefold() in taken:
+            slug = f"{slug}-{_short_hash(source)}"
+        taken.add(slug.casefold())
+        slugs[source] = slug
+    return slugs
+
+
+def _links(articles: list[Article], pages: dict[str, PageRef]) -> Links:
+    return Links(
+        articles={a.id: url_path("a", a.id) for a in articles},
+        pages={s: p.path for s, p in pages.items()},
+        tags=unique_slugs(t for a in articles for t in a.tags),
+        people=unique_slugs(p for a in articles for p in a.people),
+        reporters=unique_slugs(n for a in articles for role, _ in ROLE_LABELS
+                               for n in getattr(a, role)),
+    )
+
+
+def _issues(pages: dict[str, PageRef], links: Links) -> list[Issue]:
+    """Issues newest first; each issue's pages in page order."""
+    by_date: dict[tuple, list[PageRef]] = defaultdict(list)
+    for p in pages.values():
+        if p.published:
+            by_date[p.published.sort_key()].append(p)
+    issues = []
+    for key in sorted(by_date, reverse=True):
+        group = sorted(by_date[key], key=lambda p: (_page_number_key(p.page), p.slug))
+        issues.append(Issue(group[0].published, links.issue(group[0].published), group))
+    return issues
+
+
+def _page_number_key(page: str | None) -> tuple:
+    """Sort 版次 like a reader: 2 before 10, A2 before A10, missing last."""
+    if not page:
+        return (1, "", 0)
+    m = re.match(r"^([^\d]*)(\d+)", page)
+    return (0, m.group(1), int(m.group(2))) if m else (0, page, 0)
+
+
+def _home(articles, chronological, issues, undated_pages, links, config) -> PlannedPage:
+    dated = [a for a in chronological if time_key(a)[0] == 0]
+    latest = list(reversed(dated))[: config.home_articles]
+    tags = _counted_tags(articles, links)
+    ctx = HomeContext(
+        latest_issue=issues[0] if issues else None, latest_articles=latest, issues=issues,
+        undated_pages=undated_pages, article_count=len(articles), tag_count=len(links.tags),
+        people_count=len(links.people), top_tags=tags[:20])
+    return PlannedPage("", "index.html", "home.html", config.title, ctx, links,
+                       description=config.description)
+
+
+def _article_pages(articles, chronological, pages, links, config) -> list[PlannedPage]:
+    dated = [a for a in chronological if time_key(a)[0] == 0]
+    position = {a.id: i for i, a in enumerate(dated)}
+    out = []
+    for a in articles:
+        page = pages[a.source]
+        i = page.articles.index(a)
+        j = position.get(a.id)
+        ctx = ArticleContext(
+            article=a, date_label=format_zh(a.date), bylines=_bylines(a, links),
+            tags=[Link(t, links.tag(t)) for t in a.tags],
+            people=[Link(p, links.person(p)) for p in a.people],
+            page=page,
+            prev_on_page=page.articles[i - 1] if i > 0 else None,
+            next_on_page=page.articles[i + 1] if i + 1 < len(page.articles) else None,
+            prev_in_time=dated[j - 1] if j is not None and j > 0 else None,
+            next_in_time=dated[j + 1] if j is not None and j + 1 < len(dated) else None,
+            citation=_citation(a, page),
+            permalink=config.site_url + links.article(a))
+        out.append(PlannedPage(links.article(a), file_for("a", a.id), "article.html",
+                               a.title, ctx, links, description=_description(a),
+                               og_type="article"))
+    return out
+
+
+def _bylines(a: Article, links: Links) -> list[Byline]:
+    return [Byline(label, [Link(n, links.reporter(n)) for n in getattr(a, role)])
+            for role, label in ROLE_LABELS if getattr(a, role)]
+
+
+def _citation(a: Article, page: PageRef) -> str:
+    paper = f"《{a.newspaper or page.newspaper}》" if (a.newspaper or page.newspaper) else ""
+    when = format_zh(page.published) if page.published else format_zh(a.date)
+    where = f"第{page.page}版" if page.page else ""
+    names = "、".join(a.reporters + a.correspondents + a.writers)
+    head = f"{names}：" if names else ""
+    return f"{head}《{a.title}》，{paper}{when}{where}".rstrip("，")
+
+
+def _description(a: Article) -> str:
+    if a.summary:
+        return a.summary
+    text = re.sub(r"[#*_>`\[\]()]", "", a.body)
+    text = re.sub(r"\s+", " ", text).strip()
+    return text[:120] + ("…" if len(text) > 120 else "")
+
+
+def _page_views(pages, issues, undated_pages, links) -> list[PlannedPage]:
+    out = []
+    issue_of = {p.source: issue for issue in issues for p in issue.pages}
+    for source in sorted(pages):
+        p = pages[source]
+        issue = issue_of.get(source)
+        siblings = issue.pages if issue else undated_pages
+        k = siblings.index(p)
+        ctx = PageViewContext(p, siblings[k - 1] if k > 0 else None,
+                              siblings[k + 1] if k + 1 < len(siblings) else None, issue)
+        out.append(PlannedPage(p.path, file_for("page", p.slug), "page.html",
+                               f"{p.full_label}", ctx, links))
+    out.append(PlannedPage("page/", file_for("page"), "pages.html", "版面导航",
+                           PagesIndexContext(issues, undated_pages), links))
+    return out
+
+
+def _issue_pages(issues: list[Issue], links: Links) -> list[PlannedPage]:
+    out = []
+    for k, issue in enumerate(issues):  # newest first: "previous" is the older one
+        d = issue.date
+        ctx = IssueContext(issue, issues[k + 1] if k + 1 < len(issues) else None,
+                           issues[k - 1] if k > 0 else None)
+        out.append(PlannedPage(issue.path, file_for("issues", f"{d.year:04d}-{d.month:02d}-{d.day:02d}"),
+                               "issue.html", f"{format_zh(d)} 各版", ctx, links))
+    return out
+
+
+def _counted_tags(articles: list[Article], links: Links) -> list[Counted]:
+    counts: dict[str, int] = defaultdict(int)
+    for a in articles:
+        for t in set(a.tags):
+            counts[t] += 1
+    top = max(counts.values(), default=1)
+    tags = [Counted(t, n, links.tag(t), 1 + (4 * (n - 1)) // max(top - 1, 1)) for t, n in counts.items()]
+    tags.sort(key=lambda c: (-c.count, c.name))
+    return tags
+
+
+def _tag_pages(articles, chronological, links, config) -> list[PlannedPage]:
+    tags = _counted_tags(articles, links)
+    out = [PlannedPage("tags/", file_for("tags"), "tags.html", "标签", TagIndexContext(tags), links)]
+    size = config.tag_page_size
+    for tag in sorted(tags, key=lambda c: c.name):
+        tagged = [a for a in newest_first(chronological) if tag.name in a.tags]
+        slug = links.tags[tag.name]
+        total = max(1, -(-len(tagged) // size))
+        paths = [url_path("tags", slug) if n == 1 else url_path("tags", slug, "page", str(n))
+                 for n in range(1, total + 1)]
+        for n in range(1, total + 1):
+            pagination = Pagination(n, total, [Link(str(k), paths[k - 1]) for k in range(1, total + 1)],
+                                    paths[n - 2] if n > 1 else None, paths[n] if n < total else None)
+            segments = ("tags", slug) if n == 1 else ("tags", slug, "page", str(n))
+            title = f"标签：{tag.name}" + (f"（第{n}页）" if n > 1 else "")
+            out.append(PlannedPage(paths[n - 1], file_for(*segments), "tag.html", title,
+                                   TagContext(tag.name, len(tagged), tagged[(n - 1) * size: n * size],
+                                              pagination), links))
+    return out
+
+
+def _timeline_pages(chronological, issues, links) -> list[PlannedPage]:
+    by_year: dict[int, list[Article]] = defaultdict(list)
+    year_unknown: list[Article] = []
+    date_unknown: list[Article] = []
+    for a in chronological:
+        d = article_date(a)
+        if d is None or not d.known:
+            date_unknown.append(a)
+        elif d.year is None:
+            year_unknown.append(a)
+        else:
+            by_year[d.year].append(a)
+    years = sorted(by_year)
+    ctx = TimelineContext(
+        years=[Counted(str(y), len(by_year[y]), links.year(y)) for y in years],
+        chart=_overview_chart(by_year, links) if years else None,
+        calendars=_calendars(issues, links),
+        year_unknown=len(year_unknown), date_unknown=len(date_unknown),
+        dated=sum(len(v) for v in by_year.values()))
+    out = [PlannedPage("timeline/", file_for("timeline"), "timeline.html", "时间线", ctx, links)]
+    for k, y in enumerate(years):
+        out += _year_pages(y, by_year[y], years[k - 1] if k > 0 else None,
+                           years[k + 1] if k + 1 < len(years) else None, links)
+    undated = UndatedContext(_groups_without_year(year_unknown), date_unknown)
+    out.append(PlannedPage("timeline/undated/", file_for("timeline", "undated"), "undated.html",
+                           "日期不全或不详的文章", undated, links))
+    return out
+
+
+def _year_pages(year, items, prev_year, next_year, links) -> list[PlannedPage]:
+    by_month: dict[int, list[Article]] = defaultdict(list)
+    no_month: list[Article] = []
+    for a in items:
+        d = article_date(a)
+        (by_month[d.month] if d.month else no_month).append(a)
+    months = [ArticleGroup(f"{year}年{m}月", by_month[m], f"m{m:02d}", links.month(year, m))
+              for m in sorted(by_month)]
+    ctx = YearContext(year, len(items), _year_chart(year, by_month, links), months,
+                      ArticleGroup(f"{year}年（月份不详）", no_month, "month-unknown") if no_month else None,
+                      prev_year, next_year)
+    out = [PlannedPage(links.year(year), file_for("timeline", f"{year:04d}"), "year.html",
+                       f"{year}年", ctx, links)]
+    month_keys = sorted(by_month)
+    for k, m in enumerate(month_keys):
+        days: dict[int, list[Article]] = defaultdict(list)
+        no_day: list[Article] = []
+        for a in by_month[m]:
+            d = article_date(a)
+            (days[d.day] if d.day else no_day).append(a)
+        prev_m = month_keys[k - 1] if k > 0 else None
+        next_m = month_keys[k + 1] if k + 1 < len(month_keys) else None
+        ctx = MonthContext(
+            year, m, len(by_month[m]),
+            [ArticleGroup(f"{m}月{d}日", days[d], f"d{d:02d}") for d in sorted(days)],
+            ArticleGroup(f"{year}年{m}月（日期不详）", no_day, "day-unknown") if no_day else None,
+            Link(f"{year}年{prev_m}月", links.month(year, prev_m)) if prev_m else None,
+            Link(f"{year}年{next_m}月", links.month(year, next_m)) if next_m else None)
+        out.append(PlannedPage(links.month(year, m), file_for("timeline", f"{year:04d}", f"{m:02d}"),
+                               "month.html", f"{year}年{m}月", ctx, links))
+    return out
+
+
+def _groups_without_year(items: list[Article]) -> list[ArticleGroup]:
+    by_month: dict[int | None, list[Article]] = defaultdict(list)
+    for a in items:
+        by_month[article_date(a).month].append(a)
+    keys = sorted(by_month, key=lambda m: (m is None, m or 0))
+    return [ArticleGroup(f"{m}月（年份不详）" if m else "月份不详（年份不详）",
+                         sorted(by_month[m], key=lambda a: ((article_date(a).day or 0), a.source, a.order)),
+                         f"m{m:02d}" if m else "m-unknown")
+            for m in keys]
+
+
+def _overview_chart(by_year: dict[int, list[Article]], links: Links) -> BarChart:
+    first, last = min(by_year), max(by_year)
+    if (last - first + 1) * 12 > CHART_MAX_MONTH_BARS:
+        bars = [(str(y), len(by_year.get(y, [])), links.year(y) if y in by_year else None, str(y))
+                for y in range(first, last + 1)]
+        return _bar_chart("每年文章数", bars)
+    counts: dict[tuple[int, int], int] = defaultdict(int)
+    for y, items in by_year.items():
+        for a in items:
+            m = article_date(a).month
+            if m:
+                counts[(y, m)] += 1
+    bars = []
+    for y in range(first, last + 1):
+        for m in range(1, 13):
+            n = counts.get((y, m), 0)
+            bars.append((f"{y}年{m}月", n, links.month(y, m) if n else None, str(y) if m == 1 else ""))
+    return _bar_chart("每月文章数（月份已知的文章）", bars, tick_anchor="start")
+
+
+def _year_chart(year: int, by_month: dict[int, list[Article]], links: Links) -> BarChart:
+    bars = [(f"{year}年{m}月", len(by_month.get(m, [])),
+             links.month(year, m) if by_month.get(m) else None, str(m)) for m in range(1, 13)]
+    return _bar_chart(f"{year}年每月文章数", bars)
+
+
+def _bar_chart(title: str, bars: list[tuple[str, int, str | None, str]],
+               tick_anchor: str = "middle") -> BarChart:
+    """Lay out bars (label, count, link, tick) in a 640 x 220 box with room for the axis."""
+    width, height, top, bottom, left = 640, 220, 10, 180, 4
+    slot = (width - 2 * left) / max(len(bars), 1)
+    top_count = max((n for _, n, _, _ in bars), default=0) or 1
+    out, ticks = [], []
+    for i, (label, n, path, tick) in enumerate(bars):
+        h = round((bottom - top) * n / top_count, 2)
+        x = round(left + i * slot + slot * 0.1, 2)
+        out.append(Bar(x, round(bottom - h, 2), round(slot * 0.8, 2), h, n, label, path))
+        if tick:
+            at = left + i * slot + (slot / 2 if tick_anchor == "middle" else 0)
+            ticks.append((round(at, 2), tick))
+    return BarChart(title, width, height, out, ticks, top_count, bottom, tick_anchor)
+
+
+def _calendars(issues: list[Issue], links: Links) -> list[CalendarMonth]:
+    """A month grid (Monday first) for every month with at least one issue, newest first."""
+    by_month: dict[tuple[int, int], dict[int, Issue]] = defaultdict(dict)
+    for issue in issues:
+        by_month[(issue.date.year, issue.date.month)][issue.date.day] = issue
+    out = []
+    cal = calendar.Calendar(firstweekday=0)
+    for (y, m) in sorted(by_month, reverse=True):
+        days = by_month[(y, m)]
+        weeks = [[CalendarDay(d, days[d].path if d in days else None,
+                              f"{m}月{d}日 {len(days[d].pages)}个版面" if d in days else "")
+                  for d in week] for week in cal.monthdayscalendar(y, m)]
+        out.append(CalendarMonth(y, m, weeks))
+    return out
+
+
+def _people_pages(chronological, links) -> list[PlannedPage]:
+    by_person: dict[str, list[Article]] = defaultdict(list)
+    for a in chronological:
+        for p in dict.fromkeys(a.people):
+            by_person[p].append(a)
+    people = [Counted(p, len(v), links.person(p)) for p, v in by_person.items()]
+    people.sort(key=lambda c: (-c.count, c.name))
+    out = [PlannedPage("people/", file_for("people"), "people.html", "人物",
+                       PeopleIndexContext(people), links)]
+    for name in sorted(by_person):
+        items = by_person[name]
+        ctx = PersonContext(name, items, _title_spans(name, items),
+                            links.reporter(name) if name in links.reporters else None)
+        out.append(PlannedPage(links.person(name), file_for("people", links.people[name]),
+                               "person.html", name, ctx, links))
+    return out
+
+
+def _title_spans(name: str, items: list[Article]) -> list[TitleSpan]:
+    """Each distinct title printed with the name, ordered by when it first appears."""
+    spans: dict[str, list[Article]] = {}
+    for a in items:  # already in time order
+        title = (a.roles.get(name) or "").strip()
+        if title:
+            spans.setdefault(title, []).append(a)
+    return [TitleSpan(t, format_zh(arts[0].date), format_zh(arts[-1].date), arts)
+            for t, arts in spans.items()]
+
+
+def _reporter_pages(chronological, links) -> list[PlannedPage]:
+    by_name: dict[str, dict[str, list[Article]]] = defaultdict(lambda: defaultdict(list))
+    for a in chronological:
+        for role, label in ROLE_LABELS:
+            for n in dict.fromkeys(getattr(a, role)):
+                by_name[n][label].append(a)
+    groups = []
+    for role, label in ROLE_LABELS:
+        people = [Counted(n, len(r[label]), links.reporter(n)) for n, r in by_name.items() if r.get(label)]
+        people.sort(key=lambda c: (-c.count, c.name))
+        if people:
+            groups.append(RoleGroup(label, people))
+    out = [PlannedPage("reporters/", file_for("reporters"), "reporters.html", "记者与作者",
+                       ReportersIndexContext(groups), links)]
+    for name in sorted(by_name):
+        roles = [ArticleGroup(label, newest_first(by_name[name][label]))
+                 for _, label in ROLE_LABELS if by_name[name].get(label)]
+        ctx = ReporterContext(name, roles, links.person(name) if name in links.people else None)
+        out.append(PlannedPage(links.reporter(name), file_for("reporters", links.reporters[name]),
+                               "reporter.html", name, ctx, links))
+    return out
+
+
+def _rfc3339(d: EdtfDate | None) -> str | None:
+    if d is None or d.year is None:
+        return None
+    return f"{d.year:04d}-{d.month or 1:02d}-{d.day or 1:02d}T00:00:00Z"
+
+
+def _machine_files(planned, chronological, links, config) -> list[PlannedPage]:
+    """feed.xml, sitemap.xml and robots.txt; their times come from article dates only."""
+    stamped = []
+    for a in chronological:
+        when = _rfc3339(issue_date(a)) or _rfc3339(article_date(a))
+        if when:
+            stamped.append((a, when))
+    stamped.sort(key=lambda e: (e[1], time_key(e[0])), reverse=True)
+    entries = stamped[: config.feed_entries]
+    updated = entries[0][1] if entries else "1970-01-01T00:00:00Z"
+    sitemap = SitemapContext(sorted(p.path for p in planned if p.in_sitemap))
+    return [
+        PlannedPage("feed.xml", "feed.xml", "feed.xml", config.title, FeedContext(updated, entries),
+                    links, in_sitemap=False),
+        PlannedPage("sitemap.xml", "sitemap.xml", "sitemap.xml", "sitemap", sitemap, links,
+                    in_sitemap=False),
+        PlannedPage("robots.txt", "robots.txt", "robots.txt", "robots", SimpleContext(), links,
+                    in_sitemap=False),
+    ]
+
+
+def _check_unique(planned: list[PlannedPage]) -> None:
+    """Two pages must never share a file: that would silently drop one (a bug in this module)."""
+    seen: dict[str, str] = {}
+    for p in planned:
+        key = p.file.casefold()
+        if key in seen:
+            raise AssertionError(f"pages {seen[key]!r} and {p.path!r} both write {p.file}")
+        seen[key] = p.path

@@ -1,0 +1,156 @@
+"""Turn planned pages into bytes with Jinja2 (autoescaped) and Markdown.
+
+Content never becomes template source: titles, names and bodies are passed as values, so
+`{{ 7*7 }}` in an article is printed as those characters, and autoescaping prints `<script>`
+as text. Markdown bodies are converted with raw HTML switched off for the same reason.
+"""
+from __future__ import annotations
+
+import hashlib
+import traceback
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import jinja2
+import markdown
+from markdown.extensions import Extension
+from markdown.extensions.toc import slugify_unicode
+from markdown.treeprocessors import Treeprocessor
+from markupsafe import Markup
+
+from .config import Config
+from .edtf import format_zh
+from .model import Diagnostic
+from .plan import PlannedPage
+
+
+class RenderError(Exception):
+    """A template failed; `diagnostic` names the template file and line."""
+
+    def __init__(self, diagnostic: Diagnostic):
+        super().__init__(str(diagnostic))
+        self.diagnostic = diagnostic
+
+
+@dataclass(frozen=True)
+class SiteInfo:
+    """What every template may use about the site as a whole (the `site` global)."""
+
+    title: str
+    description: str
+    base_url: str
+    site_url: str
+    language: str
+    css: str  # base-relative path of the stylesheet, with a content hash for caching
+    has_search_script: bool
+
+
+# ---------------------------------------------------------------- Markdown
+
+_SAFE_SCHEMES = ("http", "https", "mailto", "")
+
+
+class _SafeBody(Treeprocessor):
+    """Drop javascript:/data: links a hand-edited body might contain; shift headings to h2+."""
+
+    def run(self, root):
+        headings = [el for el in root.iter() if el.tag in ("h1", "h2", "h3", "h4", "h5", "h6")]
+        if headings:
+            shift = min(int(h.tag[1]) for h in headings) - 2  # the page title is the h1
+            for h in headings:
+                h.tag = f"h{min(max(int(h.tag[1]) - shift, 2), 6)}"
+        for el in root.iter():
+            for attr in ("href", "src"):
+                value = el.get(attr)
+                if value is not None and urlsplit(value.strip()).scheme.lower() not in _SAFE_SCHEMES:
+                    del el.attrib[attr]
+
+
+class _SafeMarkdown(Extension):
+    def extendMarkdown(self, md):
+        md.preprocessors.deregister("html_block")  # raw HTML in content is text, not markup
+        md.inlinePatterns.deregister("html")
+        md.treeprocessors.register(_SafeBody(md), "safe_links", 1)
+
+
+def make_markdown() -> markdown.Markdown:
+    return markdown.Markdown(
+        extensions=["toc", "sane_lists", _SafeMarkdown()],
+        extension_configs={"toc": {"slugify": slugify_unicode, "toc_depth": "2-6"}},
+        output_format="html",
+    )
+
+
+# ---------------------------------------------------------------- Jinja
+
+def make_environment(config: Config) -> jinja2.Environment:
+    """Jinja2 over templates_dir: autoescape on, undefined names are errors, stable output."""
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(config.path("templates_dir"))),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    md = make_markdown()
+
+    def render_markdown(text: str) -> Markup:
+        md.reset()
+        return Markup(md.convert(text or ""))
+
+    base = config.base_url
+    site_url = config.site_url if config.site_url.endswith("/") else config.site_url + "/"
+    env.filters["date_zh"] = format_zh
+    env.filters["url"] = lambda path: base + str(path).lstrip("/")
+    env.filters["abs_url"] = lambda path: site_url + str(path).lstrip("/")
+    env.filters["markdown"] = render_markdown
+    static = config.path("static_dir")
+    env.globals["site"] = SiteInfo(
+        title=config.title, description=config.description, base_url=base, site_url=site_url,
+        language=config.language, css=_hashed("static/css/site.css", static / "css" / "site.css"),
+        has_search_script=(static / "search" / "search.js").is_file())
+    return env
+
+
+def _hashed(rel: str, file: Path) -> str:
+    """`rel?v=<hash>` so browsers refetch the stylesheet only when it changed."""
+    if not file.is_file():
+        return rel
+    return f"{rel}?v={hashlib.sha256(file.read_bytes()).hexdigest()[:10]}"
+
+
+def render_page(env: jinja2.Environment, page: PlannedPage) -> bytes:
+    """The page's bytes; any template problem becomes a RenderError naming template and line."""
+    try:
+        template = env.get_template(page.template)
+        text = template.render(page=page, ctx=page.context, links=page.links)
+    except jinja2.TemplateSyntaxError as exc:
+        raise RenderError(Diagnostic(_template_file(env, exc.name or page.template),
+                                     f"template syntax error: {exc.message}", exc.lineno)) from exc
+    except jinja2.TemplateNotFound as exc:
+        raise RenderError(Diagnostic(_template_file(env, page.template),
+                                     f"template not found: {exc.name}")) from exc
+    except Exception as exc:  # a runtime error inside a template: find the template frame
+        name, line = _template_frame(env, exc)
+        raise RenderError(Diagnostic(name or _template_file(env, page.template),
+                                     f"while rendering {page.path or '/'}: {type(exc).__name__}: {exc}",
+                                     line)) from exc
+    return text.encode("utf-8")
+
+
+def _template_file(env: jinja2.Environment, name: str) -> str:
+    roots = getattr(env.loader, "searchpath", [])
+    return str(Path(roots[0]) / name) if roots else name
+
+
+def _template_frame(env: jinja2.Environment, exc: BaseException) -> tuple[str | None, int | None]:
+    """The innermost traceback frame that lies in a template file (Jinja maps its lines)."""
+    roots = [str(Path(r).resolve()) for r in getattr(env.loader, "searchpath", [])]
+    found = (None, None)
+    for frame in traceback.extract_tb(exc.__traceback__):
+        resolved = str(Path(frame.filename).resolve()) if frame.filename else ""
+        if any(resolved.startswith(r) for r in roots):
+            found = (frame.filename, frame.lineno)
+    return found

@@ -1,0 +1,88 @@
+"""Build the site: read content/ -> plan -> render -> write output/ atomically."""
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Callable, Iterable, Sequence
+
+from .config import Config
+from .content import read_corpus
+from .model import Article, Diagnostic
+from .output import StagedOutput, UnsafePathError
+from .plan import plan_site
+from .render import RenderError, make_environment, render_page
+
+
+@dataclass
+class BuildResult:
+    ok: bool  # False: nothing was written, the previous site is intact
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    pages_written: int = 0  # rendered pages (HTML, feed, sitemap, robots)
+    files_written: int = 0  # everything, static files included
+    articles: int = 0
+    output_dir: str = ""
+    seconds: float = 0.0
+
+    @property
+    def errors(self) -> list[Diagnostic]:
+        return [d for d in self.diagnostics if d.severity == "error"]
+
+    def summary(self) -> str:
+        lines = [str(d) for d in self.diagnostics]
+        if self.ok:
+            lines.append(f"built {self.pages_written} pages ({self.files_written} files) from "
+                         f"{self.articles} articles into {self.output_dir} in {self.seconds:.2f}s"
+                         + (f"; {len(self.errors)} file(s) with errors skipped" if self.errors else ""))
+        else:
+            lines.append(f"build failed; {self.output_dir} was left as it was")
+        return "\n".join(lines)
+
+
+# Extra output (e.g. the search index): called with the corpus, yields (relative path, bytes).
+# Its files are written into the same staging folder, so they are swapped in with the pages.
+ExtraFiles = Callable[[list[Article], Config], Iterable[tuple[str, bytes]]]
+
+
+def build_site(config: Config, extras: Sequence[ExtraFiles] = ()) -> BuildResult:
+    """Build into a staging folder and swap it in; on failure keep the previous output."""
+    started = time.perf_counter()
+    config = replace(config, site_url=config.site_url.rstrip("/") + "/")
+    content_dir = config.path("content_dir")
+    output_dir = config.path("output_dir")
+    result = BuildResult(ok=False, output_dir=str(output_dir))
+    if not Path(content_dir).is_dir():
+        result.diagnostics.append(Diagnostic(str(content_dir), "content folder does not exist; "
+                                             "run `python build.py ingest` first", None, "warning"))
+    corpus = read_corpus(content_dir)
+    result.diagnostics.extend(corpus.diagnostics)
+    result.articles = len(corpus.articles)
+    pages = plan_site(corpus.articles, config)
+    env = make_environment(config)
+    try:
+        with StagedOutput(output_dir) as out:
+            for page in pages:
+                out.write_bytes(page.file, render_page(env, page))
+            result.pages_written = out.written
+            out.write_bytes(".nojekyll", b"")  # serve folders starting with _ as they are
+            static = config.path("static_dir")
+            if Path(static).is_dir():
+                out.copy_tree(static, "static")
+            for extra in extras:
+                for rel, data in extra(corpus.articles, config):
+                    out.write_bytes(rel, data)
+            result.files_written = out.written
+            out.commit()
+    except RenderError as exc:
+        result.diagnostics.append(exc.diagnostic)
+        return _done(result, started)
+    except (UnsafePathError, OSError) as exc:
+        result.diagnostics.append(Diagnostic(str(output_dir), f"cannot write the site: {exc}"))
+        return _done(result, started)
+    result.ok = True
+    return _done(result, started)
+
+
+def _done(result: BuildResult, started: float) -> BuildResult:
+    result.seconds = time.perf_counter() - started
+    return result
