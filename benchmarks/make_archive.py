@@ -407,7 +407,7 @@ class ArchiveGenerator:
         r = self.rng
         if r.random() < 0.5:
             return f"{self.place(m)}{r.choice(V.VERBS)}{self.topic()}"
-        return f"“{r.choice(['全方位、零距离', '一站式、全天候', '早落地、早见效', '办成事、办好事'])}”服务辖区群众"
+        return f"“{r.choice(['零跑腿、快办结', '一站式、全天候', '早落地、早见效', '办成事、办好事', '有温度、有速度'])}”服务辖区群众"
 
     def headline(self, m: Mentions, paper: Paper) -> tuple[list[str], str, str | None, str | None, list[str]]:
         """(printed lines, title, kicker, subtitle, acceptable titles)."""
@@ -896,7 +896,8 @@ def to_gold(pages: list[GeneratedPage]) -> dict:
                 if lead and lead in start[:40]:
                     start = start[start.index(lead) + len(lead):].lstrip(" ，,")
             arts.append({
-                "headline": a.headline, "title_any_of": a.title_any_of, "date": a.date,
+                # a subtitle may be stored with or without its leading ——; both must pass
+                "headline": [h.removeprefix("——") for h in a.headline], "title_any_of": a.title_any_of, "date": a.date,
                 "date_also_ok": a.date_also_ok, "reporters": a.reporters, "correspondents": a.correspondents,
                 "writers": a.writers, "photographers": a.photographers,
                 "subheadings": [b.text for b in a.body if b.kind == "subheading"],
