@@ -65,6 +65,9 @@ def classify(text: str) -> str:
         return PARA
     if stripped[-1] in "，,、" or stripped.endswith("……"):
         return PARA
+    unquoted = re.sub(r"“[^”]*”|\"[^\"]*\"", "", stripped)
+    if len(stripped) >= 16 and re.search(r"[，,].*[\u4e00-\u9fff]{2}", unquoted):
+        return PARA  # a clause and then more: prose cut by a column end, not a headline
     return HEAD
 
 
