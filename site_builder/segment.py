@@ -88,10 +88,12 @@ def ends_with_lead_in(text: str) -> bool:
 
 def _classify_page(lines: list[Line]) -> list[_Item]:
     items = [_Item(classify(l.text), l) for l in lines]
-    # A lone short line between paragraphs whose last word runs on into the next line is the
-    # first half of a paragraph cut by the column end, not a subheading.
+    # A lone short line after a finished paragraph whose last word runs on into the next line
+    # is the first half of a paragraph cut by the column end, not a subheading. (After a cut
+    # paragraph, a short line is a subheading printed inside the cut sentence.)
     for i in range(1, len(items) - 1):
         if (items[i].kind == HEAD and items[i - 1].kind == PARA and items[i + 1].kind == PARA
+                and not is_cut(items[i - 1].line.text)
                 and lexicon.word_runs_across(items[i].line.text, items[i + 1].line.text)):
             items[i].kind = PARA
     return items

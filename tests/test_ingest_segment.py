@@ -1,0 +1,121 @@
+"""Segmentation, column-break repair, headlines and bylines on small pages written here."""
+from ingest_helpers import accounted, ingest_text, nonspace
+
+from site_builder.bylines import is_byline, parse_byline, split_dateline_byline, split_trailing_byline
+from site_builder.extract import assign_headline
+from site_builder.model import Line
+
+PARA_A = "本报讯 3月5日上午,市政府召开全市春季植树造林工作会议,安排部署今年的国土绿化任务。副市长王建国出席会议并讲话。"
+PARA_B = "会议要求,各级各部门要提高认识,加强领导,确保完成全年造林任务。"
+PARA_C = "据了解,今年全市计划完成造林面积十万亩,新建绿色廊道一百公里。"
+
+
+def page(*blocks: str) -> str:
+    return "\n\n".join(blocks) + "\n"
+
+
+def test_single_line_headline_and_closing_byline():
+    arts, _ = ingest_text(page("全市部署春季植树造林", PARA_A, PARA_B, "记者 张伟 通讯员 李娜"))
+    assert len(arts) == 1
+    a = arts[0]
+    assert a.title == "全市部署春季植树造林" and a.kicker is None and a.subtitle is None
+    assert a.reporters == ["张伟"] and a.correspondents == ["李娜"]
+    assert "张伟" not in a.body and a.body.startswith("本报讯 3月5日上午")
+
+
+def test_two_line_stack_is_kicker_and_title():
+    arts, _ = ingest_text(page("绿化家园 共建美丽城市", "全市部署春季植树造林", PARA_A))
+    assert (arts[0].kicker, arts[0].title) == ("绿化家园 共建美丽城市", "全市部署春季植树造林")
+
+
+def test_dash_subtitle_line_and_title_dash_subtitle_on_one_line():
+    arts, _ = ingest_text(page("全市部署春季植树造林", "——今年计划造林十万亩", PARA_A))
+    assert (arts[0].title, arts[0].subtitle) == ("全市部署春季植树造林", "——今年计划造林十万亩")
+    arts, _ = ingest_text(page("全市部署春季植树造林 ——今年计划造林十万亩", PARA_A))
+    assert (arts[0].title, arts[0].subtitle) == ("全市部署春季植树造林", "——今年计划造林十万亩")
+
+
+def test_three_line_stack_keeps_every_line():
+    kicker, title, subtitle = assign_headline([Line(1, "春风十里绿满城"), Line(2, "全市部署春季植树造林工作 确保完成全年任务"),
+                                               Line(3, "计划造林十万亩")])
+    assert title == "全市部署春季植树造林工作 确保完成全年任务"
+    assert kicker == "春风十里绿满城" and subtitle == "计划造林十万亩"
+
+
+def test_subheadings_and_year_lines_stay_in_the_article():
+    arts, _ = ingest_text(page("全市部署春季植树造林", PARA_A, "2020", "完成造林任务", PARA_B, "推进绿色廊道建设", PARA_C,
+                               "记者 张伟"))
+    assert len(arts) == 1
+    assert "## 2020" in arts[0].body and "## 完成造林任务" in arts[0].body and "## 推进绿色廊道建设" in arts[0].body
+
+
+def test_new_article_after_closing_byline_and_by_dateline():
+    second = "本报北京1月18日电（记者葛孟超）国家统计局今天发布数据,去年全国粮食总产量再创新高。"
+    arts, _ = ingest_text(page("全市部署春季植树造林", PARA_A, "记者 张伟", "粮食总产量再创新高", second, PARA_C))
+    assert [a.title for a in arts] == ["全市部署春季植树造林", "粮食总产量再创新高"]
+    assert arts[1].reporters == ["葛孟超"]
+    assert arts[1].body.startswith("本报北京1月18日电国家统计局")
+    assert arts[1].dateline == "本报北京1月18日电"
+
+
+def test_column_break_joins_cut_sentence():
+    cut = "会议要求,各级各部门要提高认识,加强领导,确保完成全年造"
+    arts, _ = ingest_text(page("全市部署春季植树造林", PARA_A, cut, "林任务,做到栽一棵活一棵。"))
+    assert "确保完成全年造林任务,做到栽一棵活一棵。" in arts[0].body
+
+
+def test_column_break_joins_across_a_subheading_printed_inside_the_sentence():
+    cut = "会议要求,各级各部门要加强领导,确保完成全年造林任务,做好苗木调配和后"
+    arts, _ = ingest_text(page("全市部署春季植树造林", PARA_A, cut, "推进绿色廊道建设", "期管护工作,做到栽一棵活一棵。", PARA_C))
+    body = arts[0].body
+    assert "做好苗木调配和后期管护工作" in body
+    assert "## 推进绿色廊道建设" in body
+    assert body.index("后期管护") < body.index("## 推进绿色廊道建设")
+
+
+def test_short_cut_half_is_not_a_subheading():
+    # The first half is short, but 建|设 runs across the break: one paragraph.
+    arts, _ = ingest_text(page("全市部署春季植树造林", PARA_A, "市级层面建立了重大项目建", "设协调推进例会制度,由副市长主持。"))
+    assert "市级层面建立了重大项目建设协调推进例会制度" in arts[0].body
+    assert "## " not in arts[0].body
+
+
+def test_section_label_and_trailing_furniture():
+    arts, result = ingest_text(page("要闻", "全市部署春季植树造林", PARA_A, PARA_B, "绿水青山 美好家园", "【走进新时代】"))
+    assert result.layout.section == "要闻" and arts[0].section == "要闻"
+    assert [l.text for l in result.layout.furniture] == ["绿水青山 美好家园", "【走进新时代】"]
+    assert "绿水青山" not in arts[0].body
+
+
+def test_page_without_headline_is_kept_and_reported():
+    arts, result = ingest_text(page(PARA_A, PARA_B))
+    assert len(arts) == 1 and arts[0].title
+    assert any("no recognisable headline" in d.message and d.line == 1 for d in result.layout.diagnostics)
+
+
+def test_byline_forms():
+    assert is_byline("记者 马燕 通讯员 李盼 文/图")
+    assert not is_byline("记者手记") and not is_byline("持续抓好八项重点工作")
+    b = parse_byline("记者 张改华 通讯员 孙飞 张黎/文 刘赛/图")
+    assert (b.reporters, b.correspondents, b.writers, b.photographers) == (["张改华"], ["孙飞"], ["张黎"], ["刘赛"])
+    assert parse_byline("□某某报业集团记者 程玉峰 李颖").reporters == ["程玉峰", "李颖"]
+    assert parse_byline("本报记者 王浩 摄").photographers == ["王浩"]
+    assert split_trailing_byline("会议进行了讨论。记者 马雁 李江 通讯员 时军昌") == ("会议进行了讨论。", "记者 马雁 李江 通讯员 时军昌")
+    assert split_trailing_byline("他说。（记者 张三）") == ("他说。", "（记者 张三）")
+    assert split_trailing_byline("会议强调,要加强学习。") == ("会议强调,要加强学习。", None)
+    assert split_dateline_byline("本报讯(记者 李娜 袁帅)昨日上午,会议召开") == ("本报讯昨日上午,会议召开", "(记者 李娜 袁帅)")
+    assert split_dateline_byline("商都路党工委(办)举行仪式") == ("商都路党工委(办)举行仪式", None)
+
+
+def test_byline_trailing_first_paragraph_does_not_end_article():
+    arts, _ = ingest_text(page("全市部署春季植树造林", PARA_A + "记者 张伟", "完成造林任务", PARA_B))
+    assert len(arts) == 1 and arts[0].reporters == ["张伟"]
+    assert "## 完成造林任务" in arts[0].body
+
+
+def test_every_character_is_accounted_for():
+    text = page("要闻", "绿化家园", "全市部署春季植树造林", PARA_A + "记者 张伟", "完成造林任务", "会议要求,各级各部门要加强领导,确保完成全年造",
+                "林任务,做到栽一棵活一棵。", "记者 张伟 通讯员 李娜 文/图", "粮食总产量再创新高",
+                "本报讯(记者 王芳)昨日,全市粮食工作会议召开。", "【广告】")
+    _, result = ingest_text(text)
+    assert accounted(result) == nonspace(text)
