@@ -65,6 +65,7 @@
       return;
     }
     generation = d.generation;
+    document.documentElement.setAttribute("data-livereload", "connected");  // for tests
     if (d.errors && d.errors.length) showOverlay(d.errors); else hideOverlay();
   });
   source.addEventListener("reload", function () { location.reload(); });

@@ -196,7 +196,7 @@ class DevRequestHandler(BaseHTTPRequestHandler):
             self._stream_events() if send_body else self._send_bytes(b"", "text/event-stream")
             return
         if path == LIVERELOAD_SCRIPT_PATH:
-            self._send_bytes(_SCRIPT_FILE.read_bytes(), content_type_for(".js"), send_body=send_body)
+            self._send_bytes(_SCRIPT_FILE.read_bytes(), content_type_for(_SCRIPT_FILE.name), send_body=send_body)
             return
         resolved = resolve_request(path, self.server.output_dir, self.server.base_url)
         if resolved.redirect:
@@ -216,7 +216,7 @@ class DevRequestHandler(BaseHTTPRequestHandler):
         else:
             body = "<!doctype html><html lang=\"zh-CN\"><meta charset=\"utf-8\"><title>404</title>" \
                    "<body><h1>页面不存在</h1></body></html>"
-            self._send_bytes(self._maybe_inject(body.encode("utf-8")), content_type_for(".html"),
+            self._send_bytes(self._maybe_inject(body.encode("utf-8")), content_type_for("404.html"),
                              HTTPStatus.NOT_FOUND, send_body)
 
     def _send_file(self, file: Path, status: HTTPStatus, send_body: bool) -> None:
@@ -362,7 +362,7 @@ class DevSession:
             self.rebuilder.prime()
         self.watcher.start()
         if self.server is not None:
-            self._server_thread = threading.Thread(target=self.server.serve_forever,
+            self._server_thread = threading.Thread(target=self.server.serve_forever, args=(0.1,),
                                                    name="dev-http", daemon=True)
             self._server_thread.start()
             self.say(f"serving {self.server.url} (Ctrl-C to stop)")

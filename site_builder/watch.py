@@ -600,6 +600,8 @@ def _as_warning(item: Any) -> Diagnostic:
 def diagnostic_from_exception(exc: BaseException, root: str | os.PathLike) -> Diagnostic:
     """file:line of an exception: the template for a Jinja2 error, else the innermost frame
     inside the project (Jinja2 rewrites tracebacks so template frames name the template)."""
+    if isinstance(exc, ModuleNotFoundError):  # a pipeline stage not written or installed
+        return Diagnostic(exc.name or "build", f"crashed: cannot import {exc.name}: {exc}")
     root_real = os.path.realpath(root)
     filename = getattr(exc, "filename", None)
     lineno = getattr(exc, "lineno", None)
