@@ -3,8 +3,9 @@
 //   hello  {generation, errors}  on connect; a new generation after a reconnect means the
 //                                site was rebuilt while we were away: reload
 //   reload {generation, paths}   a good rebuild: reload the page
-//   css    {generation}          only stylesheets changed: swap them without a reload
+//   css    {generation, errors}  only stylesheets changed: swap them without a reload
 //   error  {errors: [...]}       a failed rebuild: show the messages over the page
+// A good rebuild may still carry errors (a file it skipped): shown over the fresh page.
 (function () {
   "use strict";
   if (!window.EventSource || window.__livereload) return;
@@ -60,7 +61,7 @@
   var source = new EventSource("/__livereload");
   source.addEventListener("hello", function (event) {
     var d = data(event);
-    if (generation !== null && d.generation !== generation && !(d.errors && d.errors.length)) {
+    if (generation !== null && d.generation !== generation) {
       location.reload();
       return;
     }
@@ -70,8 +71,9 @@
   });
   source.addEventListener("reload", function () { location.reload(); });
   source.addEventListener("css", function (event) {
-    generation = data(event).generation;
-    hideOverlay();
+    var d = data(event);
+    generation = d.generation;
+    if (d.errors && d.errors.length) showOverlay(d.errors); else hideOverlay();
     swapStylesheets();
   });
   source.addEventListener("error", function (event) {

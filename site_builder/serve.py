@@ -119,17 +119,18 @@ class ReloadHub:
                 q.put((event, payload))
 
     def publish_result(self, result: RebuildResult, base_url: str = "/") -> None:
+        """A failed rebuild: `error` (pages stay). A good one: `css` or `reload`, carrying
+        the errors it still reported (a skipped file), which the page shows after it."""
+        self.errors = [str(d) for d in (result.errors or (() if result.ok else result.diagnostics))]
         if not result.ok:
-            self.errors = [str(d) for d in (result.errors or result.diagnostics)]
             self.publish("error", {"errors": list(self.errors)})
             return
-        self.errors = []
         self._count += 1
+        payload = {"generation": self.generation, "errors": list(self.errors)}
         if result.css_only:
-            self.publish("css", {"generation": self.generation})
+            self.publish("css", payload)
         else:
-            paths = [base_url + rel for rel in result.changed_files]
-            self.publish("reload", {"generation": self.generation, "paths": paths})
+            self.publish("reload", {**payload, "paths": [base_url + rel for rel in result.changed_files]})
 
     def close(self) -> None:
         """End every open event stream (so their threads finish) and refuse new ones."""

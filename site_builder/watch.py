@@ -375,8 +375,19 @@ def _digest(path: Path) -> bytes:
 # ---------------------------------------------------------------------------- rebuilder
 
 
+class BuildFailed(Exception):
+    """A rebuild step stopped before writing: output/ still holds the last good site."""
+
+    def __init__(self, diagnostics: list[Diagnostic]):
+        super().__init__("; ".join(str(d) for d in diagnostics))
+        self.diagnostics = diagnostics
+
+
 @dataclass(frozen=True)
 class RebuildResult:
+    """ok: the site was rebuilt (diagnostics may still hold errors, e.g. a bad seed or a
+    content file the build skipped); not ok: output/ still holds the last good site."""
+
     ok: bool
     diagnostics: tuple[Diagnostic, ...] = ()
     changed_pages: int = 0  # HTML files whose bytes changed (added and removed included)
@@ -397,9 +408,9 @@ class RebuildResult:
         text = f"rebuilt {self.changed_pages} pages in {self.elapsed_ms:.0f} ms"
         if others > 0:
             text += f" ({others} other files)"
-        warnings = [d for d in self.diagnostics if d.severity == "warning"]
-        if warnings:
-            text += f"; {len(warnings)} warnings:\n" + "\n".join(f"  {d}" for d in warnings)
+        problems = [d for d in self.diagnostics if d.severity in ("error", "warning")]
+        if problems:
+            text += "".join(f"\n  {d}" for d in problems)
         return text
 
 
@@ -427,6 +438,7 @@ class Rebuilder:
         self._carried = ChangeSet()  # changes of failed rebuilds, retried with the next one
         self._own_writes: dict[str, tuple | None] = {}  # content files ingest wrote
         self._snapshot: OutputSnapshot | None = None
+        self._reported_changes: list[str] | None = None
         self._lock = threading.Lock()
 
     # -- public
@@ -440,12 +452,14 @@ class Rebuilder:
                 return None
             changes = self._carried.merge(changes)
             start = time.perf_counter()
+            self._reported_changes = None
             try:
-                diagnostics = self._run_steps(changes)
+                diagnostics, ok = self._run_steps(changes), True
+            except BuildFailed as failed:
+                diagnostics, ok = failed.diagnostics, False
             except Exception as exc:  # a crash in ingest or build is a report, not the end
-                diagnostics = [diagnostic_from_exception(exc, self.config.root)]
+                diagnostics, ok = [diagnostic_from_exception(exc, self.config.root)], False
             elapsed = (time.perf_counter() - start) * 1000
-            ok = not any(d.severity == "error" for d in diagnostics)
             self._carried = ChangeSet() if ok else changes
             changed = self._output_changes()
             pages = sum(1 for rel in changed if rel.endswith((".html", ".htm")))
@@ -455,15 +469,16 @@ class Rebuilder:
     # -- steps (override build_step for an incremental build)
 
     def _run_steps(self, changes: ChangeSet) -> list[Diagnostic]:
-        diagnostics: list[Diagnostic] = []
+        """The rebuild's diagnostics; raises BuildFailed when output/ was left as it was."""
         if "config" in changes.categories and not changes.full:
             try:
                 self.config = self._reload_config()
             except ConfigError as exc:
-                return [Diagnostic("site.toml", p.split(": ", 1)[-1]) for p in exc.problems]
-        diagnostics += self.check_content(changes)
+                raise BuildFailed([Diagnostic("site.toml", p.split(": ", 1)[-1]) for p in exc.problems])
+        diagnostics = self.check_content(changes)
         if any(d.severity == "error" for d in diagnostics):
-            return diagnostics  # keep the last good site rather than one missing an article
+            # Keep the last good site rather than build one that lacks the article.
+            raise BuildFailed(diagnostics)
         if changes.needs_ingest:
             # A bad seed is reported, and the build still runs with what ingestion wrote.
             diagnostics += self.ingest_step(changes)
@@ -503,8 +518,16 @@ class Rebuilder:
         return diagnostics_of(report)
 
     def build_step(self, changes: ChangeSet) -> list[Diagnostic]:
+        """Build the site. A report with `ok == False` means nothing was written; a report
+        with `changed_files` (output paths) saves us comparing output/ before and after."""
         build = self._build or _project_function("site_builder.site", "build_site")
-        return diagnostics_of(build(self.config))
+        report = build(self.config)
+        diagnostics = diagnostics_of(report)
+        if getattr(report, "ok", True) is False:
+            raise BuildFailed(diagnostics)
+        reported = getattr(report, "changed_files", None)
+        self._reported_changes = sorted(reported) if reported is not None else None
+        return diagnostics
 
     # -- helpers
 
@@ -525,6 +548,9 @@ class Rebuilder:
         return replace(changes, changes=tuple(kept))
 
     def _output_changes(self) -> list[str]:
+        if self._reported_changes is not None:
+            self._snapshot = None  # stale from here on; taken again if a build stops reporting
+            return self._reported_changes
         out_dir = Path(self.config.path("output_dir"))
         before = self._snapshot or OutputSnapshot(out_dir)
         after = OutputSnapshot.take(out_dir, before)

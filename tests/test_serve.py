@@ -17,6 +17,7 @@ import pytest
 
 from site_builder.serve import (LIVERELOAD_TAG, DevHTTPServer, DevSession, ReloadHub,
                                 inject_livereload)
+from site_builder.model import Diagnostic
 from site_builder.watch import RebuildResult, Rebuilder
 from test_watch_support import fake_build, fake_ingest, make_project, wait_until, write_article
 
@@ -218,7 +219,6 @@ def test_event_stream_sends_hello_then_reload_css_and_error(server):
         assert event == "reload" and data["paths"] == ["/a/index.html"]
         hub.publish_result(RebuildResult(ok=True, css_only=True, changed_files=("style.css",)))
         assert stream.next_event()[0] == "css"
-        from site_builder.model import Diagnostic
         hub.publish_result(RebuildResult(ok=False, diagnostics=(Diagnostic("content/x.md", "bad", 3),)))
         event, data = stream.next_event()
         assert event == "error" and data["errors"] == ["content/x.md:3: error: bad"]
@@ -228,6 +228,11 @@ def test_event_stream_sends_hello_then_reload_css_and_error(server):
     late = EventStream(port_of(server))
     try:
         assert late.next_event()[1]["errors"] == ["content/x.md:3: error: bad"]
+        # A site rebuilt without one bad file: reload, and keep showing what was skipped.
+        server.hub.publish_result(RebuildResult(ok=True, changed_pages=1, changed_files=("index.html",),
+                                                diagnostics=(Diagnostic("content/y.md", "skipped", 2),)))
+        event, data = late.next_event()
+        assert event == "reload" and data["errors"] == ["content/y.md:2: error: skipped"]
     finally:
         late.close()
 

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from site_builder.config import Config
+from site_builder.model import Diagnostic
 from site_builder.watch import (ChangeSet, Change, PathClassifier, Rebuilder, Watcher,
                                 is_editor_litter)
 from test_watch_support import (Calls, fake_build, fake_ingest, make_project, wait_until,
@@ -333,7 +334,9 @@ def test_undecodable_seed_is_reported_and_the_rest_still_builds(project):
     (project.root / "seeds" / "good.txt").write_text("好标题\n正文。", encoding="utf-8")
     (project.root / "seeds" / "bad.txt").write_bytes("坏标题\n".encode("gb18030") + b"\xff\xfe")
     result = rebuilder.rebuild(ChangeSet.everything())
-    assert not result.ok and str(result.errors[0]).startswith("seeds/bad.txt:1:")
+    assert result.ok  # the site was rebuilt, and the bad seed is reported
+    assert str(result.errors[0]).startswith("seeds/bad.txt:1:")
+    assert "seeds/bad.txt:1:" in result.summary()
     assert (project.root / "output" / "good" / "index.html").exists()
 
 
@@ -363,3 +366,35 @@ def test_adding_and_deleting_a_seed_rebuilds_once_each(project):
         assert calls.build == builds + 1
     finally:
         watcher.stop()
+
+
+def test_a_build_that_reports_failure_keeps_the_changes_for_next_time(project):
+    class Failed:
+        ok = False
+        diagnostics = [Diagnostic("templates/base.html", "unexpected end of template", 7)]
+
+    outcomes = [Failed(), None]
+    seen = []
+
+    def build(config):
+        seen.append(config)
+        return outcomes.pop(0)
+
+    rebuilder = Rebuilder(project, ingest=fake_ingest(), build=build)
+    change = ChangeSet((Change("modified", "templates/base.html", "templates"),))
+    failed = rebuilder.rebuild(change)
+    assert not failed.ok and str(failed.errors[0]) == "templates/base.html:7: error: unexpected end of template"
+    assert "templates/base.html:7" in failed.summary()
+    assert rebuilder.rebuild(ChangeSet()).ok  # the carried change is rebuilt with nothing new
+    assert len(seen) == 2
+
+
+def test_a_build_that_lists_its_changed_files_is_believed(project):
+    class Report:
+        ok = True
+        diagnostics = []
+        changed_files = ["b/index.html", "a/index.html", "static/x.css"]
+
+    result = Rebuilder(project, ingest=fake_ingest(), build=lambda c: Report()).rebuild(ChangeSet.everything())
+    assert result.changed_files == ("a/index.html", "b/index.html", "static/x.css")
+    assert result.changed_pages == 2 and not result.css_only
