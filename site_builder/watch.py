@@ -460,6 +460,7 @@ class Rebuilder:
             except Exception as exc:  # a crash in ingest or build is a report, not the end
                 diagnostics, ok = [diagnostic_from_exception(exc, self.config.root)], False
             elapsed = (time.perf_counter() - start) * 1000
+            diagnostics = [_relative_to(d, self.config.root) for d in diagnostics]
             self._carried = ChangeSet() if ok else changes
             changed = self._output_changes()
             pages = sum(1 for rel in changed if rel.endswith((".html", ".htm")))
@@ -579,6 +580,17 @@ def _stat_key(path: Path) -> tuple | None:
 def _walk_stats(root: Path):
     for rel, st in _walk_files(root):
         yield rel, (st.st_size, st.st_mtime_ns)
+
+
+def _relative_to(d: Diagnostic, root: str | os.PathLike) -> Diagnostic:
+    """Name a project file by its path from the project root: short, and the same on every
+    machine."""
+    if not os.path.isabs(d.path):
+        return d
+    real, root_real = os.path.realpath(d.path), os.path.realpath(root)
+    if not real.startswith(root_real + os.sep):
+        return d
+    return replace(d, path=os.path.relpath(real, root_real).replace(os.sep, "/"))
 
 
 def _config_reloader(config: Config) -> Callable[[], Config]:

@@ -389,6 +389,15 @@ def test_a_build_that_reports_failure_keeps_the_changes_for_next_time(project):
     assert len(seen) == 2
 
 
+def test_absolute_paths_in_diagnostics_are_shown_from_the_project_root(project):
+    class Failed:
+        ok = False
+        diagnostics = [Diagnostic(str(project.root / "templates" / "article.html"), "bad", 2)]
+
+    result = Rebuilder(project, ingest=fake_ingest(), build=lambda c: Failed()).rebuild(ChangeSet.everything())
+    assert str(result.errors[0]) == "templates/article.html:2: error: bad"
+
+
 def test_a_build_that_lists_its_changed_files_is_believed(project):
     class Report:
         ok = True
