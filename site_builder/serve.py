@@ -392,9 +392,22 @@ class DevSession:
             self._server_thread.join(timeout=5)
 
 
+def default_site_builder():
+    """The incremental build when the render stage is there (same bytes as build_site, only
+    changed pages rendered); None lets the Rebuilder call build_site."""
+    try:
+        import site_builder.plan  # noqa: F401
+    except ImportError:
+        return None
+    from .incremental import IncrementalBuilder
+
+    return IncrementalBuilder()
+
+
 def run_dev(config: Config, serve: bool, poll: bool, host: str | None, port: int | None) -> int:
     """Build, then rebuild on every change (and serve with live reload) until Ctrl-C."""
-    session = DevSession(config, serve=serve, poll=poll, host=host, port=port)
+    session = DevSession(config, serve=serve, poll=poll, host=host, port=port,
+                         rebuilder=Rebuilder(config, build=default_site_builder()))
     try:
         session.start()
     except OSError as exc:
