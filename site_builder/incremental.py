@@ -68,6 +68,7 @@ class IncrementalBuilder:
         self._parsed: dict[str, tuple[str, ParsedFile]] = {}  # rel -> (text hash, parse)
         self._fingerprints: dict[str, bytes] = {}  # output file -> fingerprint of its bytes
         self._config: Config | None = None
+        self._article_digests: dict[int, tuple[Any, bytes]] = {}
 
     def __call__(self, config: Config) -> IncrementalResult:
         from .plan import plan_site
@@ -90,7 +91,10 @@ class IncrementalBuilder:
         site_wide = _Hasher().digest((env.globals.get("site"), config))
         files: dict[str, bytes | None] = {}  # None: unchanged, keep what is on disk
         fingerprints: dict[str, bytes] = {}
-        hasher = _Hasher()  # one memo per build: shared objects are hashed once
+        # One memo per build (shared objects hashed once); article digests kept across builds.
+        self._article_digests = {id(a): self._article_digests[id(a)] for a in corpus.articles
+                                 if self._article_digests.get(id(a), (None,))[0] is a}
+        hasher = _Hasher(self._article_digests)
         try:
             for page in pages:
                 fp = hashlib.blake2b(site_wide + template_hashes.get(page.template, b"?")
@@ -183,8 +187,11 @@ class _Hasher:
     Objects are memoised by identity for the life of the hasher (one build), so an article
     shown on 30 listing pages is hashed once."""
 
-    def __init__(self):
+    def __init__(self, articles: dict[int, tuple[Any, bytes]] | None = None):
         self._memo: dict[int, tuple[Any, bytes]] = {}
+        # Articles come from the parse cache: the same object while its file's hash is
+        # unchanged, so their digests may outlive one build (the caller prunes this table).
+        self.articles = articles if articles is not None else {}
 
     def digest(self, obj: Any) -> bytes:
         h = hashlib.blake2b(digest_size=16)
@@ -216,7 +223,8 @@ class _Hasher:
             h.update(f"{type(obj).__qualname__}:{obj!r};".encode("utf-8", "surrogatepass"))
 
     def _dataclass_digest(self, obj: Any) -> bytes:
-        known = self._memo.get(id(obj))
+        memo = self.articles if type(obj) is Article else self._memo
+        known = memo.get(id(obj))
         if known is not None and known[0] is obj:
             return known[1]
         h = hashlib.blake2b(digest_size=16)
@@ -225,7 +233,7 @@ class _Hasher:
             h.update(f.name.encode() + b"=")
             self._feed(h, getattr(obj, f.name))
         digest = h.digest()
-        self._memo[id(obj)] = (obj, digest)  # keep obj alive so its id is not reused
+        memo[id(obj)] = (obj, digest)  # keep obj alive so its id is not reused
         return digest
 
 

@@ -121,7 +121,10 @@ class ReloadHub:
     def publish_result(self, result: RebuildResult, base_url: str = "/") -> None:
         """A failed rebuild: `error` (pages stay). A good one: `css` or `reload`, carrying
         the errors it still reported (a skipped file), which the page shows after it."""
+        had_errors = bool(self.errors)
         self.errors = [str(d) for d in (result.errors or (() if result.ok else result.diagnostics))]
+        if result.ok and not result.changed_files and not had_errors and not self.errors:
+            return  # a save that changed no output byte: nothing to show
         if not result.ok:
             self.publish("error", {"errors": list(self.errors)})
             return

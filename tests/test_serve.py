@@ -214,6 +214,7 @@ def test_event_stream_sends_hello_then_reload_css_and_error(server):
         event, data = stream.next_event()
         assert event == "hello" and data["errors"] == []
         hub = server.hub
+        hub.publish_result(RebuildResult(ok=True))  # no output byte changed: no event
         hub.publish_result(RebuildResult(ok=True, changed_pages=1, changed_files=("a/index.html",)))
         event, data = stream.next_event()
         assert event == "reload" and data["paths"] == ["/a/index.html"]
