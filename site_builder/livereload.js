@@ -1,0 +1,84 @@
+// Live reload for `python build.py serve`; injected into served HTML only, never built.
+// Listens to /__livereload (Server-Sent Events):
+//   hello  {generation, errors}  on connect; a new generation after a reconnect means the
+//                                site was rebuilt while we were away: reload
+//   reload {generation, paths}   a good rebuild: reload the page
+//   css    {generation, errors}  only stylesheets changed: swap them without a reload
+//   error  {errors: [...]}       a failed rebuild: show the messages over the page
+// A good rebuild may still carry errors (a file it skipped): shown over the fresh page.
+(function () {
+  "use strict";
+  if (!window.EventSource || window.__livereload) return;
+  window.__livereload = true;
+  var OVERLAY_ID = "__livereload-overlay";
+  var generation = null;
+
+  function data(event) {
+    try { return JSON.parse(event.data); } catch (e) { return {}; }
+  }
+
+  function hideOverlay() {
+    var old = document.getElementById(OVERLAY_ID);
+    if (old) old.remove();
+  }
+
+  function showOverlay(errors) {
+    hideOverlay();
+    var box = document.createElement("div");
+    box.id = OVERLAY_ID;
+    box.setAttribute("role", "alert");
+    box.style.cssText = "position:fixed;inset:0;z-index:2147483647;overflow:auto;" +
+      "background:rgba(20,20,20,.92);color:#fff;font:14px/1.5 monospace;padding:2em;";
+    var title = document.createElement("h2");
+    title.textContent = "构建失败：修正后保存即可自动恢复";
+    title.style.cssText = "color:#ff8a80;font:bold 18px sans-serif;margin:0 0 1em;";
+    var list = document.createElement("pre");
+    list.style.cssText = "white-space:pre-wrap;margin:0;";
+    list.textContent = errors.join("\n");
+    var close = document.createElement("button");
+    close.type = "button";
+    close.textContent = "关闭";
+    close.style.cssText = "position:absolute;top:1em;right:1em;";
+    close.onclick = hideOverlay;
+    box.append(title, list, close);
+    (document.body || document.documentElement).append(box);
+  }
+
+  function swapStylesheets() {
+    var stamp = Date.now();
+    document.querySelectorAll('link[rel~="stylesheet"]').forEach(function (link) {
+      var url = new URL(link.href, location.href);
+      if (url.origin !== location.origin) return;
+      url.searchParams.set("livereload", stamp);
+      var fresh = link.cloneNode();
+      fresh.href = url.href;
+      // Remove the old sheet only once the new one applies: no flash of unstyled page.
+      fresh.onload = fresh.onerror = function () { link.remove(); };
+      link.after(fresh);
+    });
+  }
+
+  var source = new EventSource("/__livereload");
+  source.addEventListener("hello", function (event) {
+    var d = data(event);
+    if (generation !== null && d.generation !== generation) {
+      location.reload();
+      return;
+    }
+    generation = d.generation;
+    document.documentElement.setAttribute("data-livereload", "connected");  // for tests
+    if (d.errors && d.errors.length) showOverlay(d.errors); else hideOverlay();
+  });
+  source.addEventListener("reload", function () { location.reload(); });
+  source.addEventListener("css", function (event) {
+    var d = data(event);
+    generation = d.generation;
+    if (d.errors && d.errors.length) showOverlay(d.errors); else hideOverlay();
+    swapStylesheets();
+  });
+  source.addEventListener("error", function (event) {
+    // EventSource fires its own "error" (no data) when the connection drops; it reconnects.
+    if (typeof event.data !== "string") return;
+    showOverlay(data(event).errors || []);
+  });
+})();
