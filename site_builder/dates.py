@@ -10,9 +10,9 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from .edtf import EdtfDate, format_edtf
+from .edtf import EdtfDate
 
-_CN_DIGITS = "〇零一二三四五六七八九十"
+_CN_DIGITS = {c: i for i, c in enumerate("零一二三四五六七八九")} | {"〇": 0}
 _NUM = r"(?:\d{1,2}|[一二三四五六七八九十]{1,3})"
 # 本报讯 | 本报北京1月18日电 | 新华社北京1月18日电 | 本报郑州讯
 _AGENCY = r"(?:本报|新华社|中新社|人民网|新华网|央视网|中国新闻社)[\u4e00-\u9fff]{0,8}?(?:讯|电)"
@@ -44,12 +44,10 @@ class Dateline:
 def _num(text: str) -> int:
     if text.isdigit():
         return int(text)
-    value = 0
     if "十" in text:
         tens, _, ones = text.partition("十")
-        value = (_CN_DIGITS.index(tens) if tens else 1) * 10 + (_CN_DIGITS.index(ones) if ones else 0)
-        return value
-    return _CN_DIGITS.index(text)
+        return (_CN_DIGITS[tens] if tens else 1) * 10 + (_CN_DIGITS[ones] if ones else 0)
+    return _CN_DIGITS[text]
 
 
 def find_dateline(paragraph: str) -> Dateline | None:
@@ -128,7 +126,3 @@ def _relative_date(word: str, pub: dt.date) -> EdtfDate:
         return EdtfDate(pub.year, pub.month, pub.day)
     # 日前, 近日, 本周 …: shortly before the issue; the month is approximate.
     return EdtfDate(pub.year, pub.month, approximate=True)
-
-
-def edtf_string(d: EdtfDate) -> str:
-    return format_edtf(d)

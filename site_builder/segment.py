@@ -33,9 +33,13 @@ EDITORIAL_LABELS = {"核心提示", "编者按", "编者的话", "导语", "导�
 SECTION_SUFFIXES = ("新闻", "要闻", "综合", "时政", "经济", "财经", "国际", "国内", "体育", "文化", "社会", "民生",
                     "评论", "理论", "副刊", "专版", "专题", "法治", "教育", "健康", "城事", "视点", "观察", "科技",
                     "农村", "区县", "县区", "文体", "城建", "读者", "文艺", "旅游", "周刊", "特刊", "聚焦", "广告")
+_NEWS_OPENERS = {"日前", "近日", "昨日", "昨天", "今日", "今天", "前日", "前天"}
 _YEAR_LINE = re.compile(r"^(?:19|20)\d{2}年?$")
 
-PARA, HEAD, YEAR, LABEL, BYLINE = "para", "head", "year", "label", "byline"
+PARA, HEAD, YEAR, LABEL, BYLINE, FURNITURE = "para", "head", "year", "label", "byline", "furniture"
+# Page credits printed on most Chinese newspaper pages: 本版责编：… 责任编辑：… 版式设计：…
+_PAGE_CREDIT = re.compile(r"^[【\[]?(?:本版|本期)?(?:责编|责任编辑|编辑|美编|版式设计|版式|校对|组版|视觉设计|设计|制图|审校|审读)"
+                          r"[：:\s]")
 
 
 @dataclass
@@ -57,6 +61,8 @@ def classify(text: str) -> str:
     bare = re.sub(r"[\s【】\[\]：:]", "", stripped)
     if bare in EDITORIAL_LABELS:
         return LABEL
+    if _PAGE_CREDIT.match(stripped) and len(stripped) <= 60:
+        return FURNITURE
     if _YEAR_LINE.match(stripped):
         return YEAR
     if bylines.is_byline_line(stripped):
@@ -65,6 +71,8 @@ def classify(text: str) -> str:
         return PARA
     if stripped[-1] in "，,、" or stripped.endswith("……"):
         return PARA
+    if stripped.count("“") > stripped.count("”") or re.search(r"[：:][“\u4e00-\u9fff]{2}", stripped[2:]):
+        return PARA  # an open quotation or a colon mid-line: someone is speaking, prose
     unquoted = re.sub(r"“[^”]*”|\"[^\"]*\"", "", stripped)
     if len(stripped) >= 16 and re.search(r"[，,].*[\u4e00-\u9fff]{2}", unquoted):
         return PARA  # a clause and then more: prose cut by a column end, not a headline
@@ -127,7 +135,22 @@ def _starts_new_article(article: _Article, run: list[_Item], nxt: _Item | None) 
         return True
     if len(heads) >= 2:
         return True
-    return dateline is not None and bool(article.bylines)
+    # 近日/日前/昨日 opening the next paragraph: how news articles start, not how sections do.
+    return dateline is not None and (bool(article.bylines) or dateline.relative in _NEWS_OPENERS)
+
+
+def _headline_inside_cut_sentence(article: _Article, run: list[_Item], items: list[_Item], end: int) -> bool:
+    """…党史学习教 [headline of the next article] 育任务。 [本报…电 first paragraph]: the short
+    paragraph right after the headline finishes the previous article's cut sentence."""
+    last = _last_text_paragraph(article)
+    if last is None or not is_cut(last.text) or not any(it.kind == HEAD for it in run):
+        return False
+    if end + 1 >= len(items) or items[end].kind != PARA or items[end + 1].kind != PARA:
+        return False
+    rest, after = items[end].line.text, items[end + 1].line.text
+    dateline = dates.find_dateline(after)
+    return (dateline is not None and dateline.strong and dates.find_dateline(rest) is None
+            and not is_cut(rest))
 
 
 def _is_section(line: Line, page: SeedPage) -> bool:
@@ -172,6 +195,13 @@ def segment_page(page: SeedPage) -> PageLayout:
             nxt = items[end] if end < len(items) else None
             if nxt is None and current is not None:
                 furniture.extend(it.line for it in run)
+            elif current is not None and _headline_inside_cut_sentence(current, run, items, end):
+                # The rest of the cut sentence was printed under the next article's headline.
+                _add_paragraph(current, items[end].line)
+                current = _open_article(run)
+                articles.append(current)
+                i = end + 1
+                continue
             elif current is None or _starts_new_article(current, run, nxt):
                 if current is None and not articles and section is None and len(run) >= 2 \
                         and run[0].kind == HEAD and _is_section(run[0].line, page):
@@ -185,6 +215,10 @@ def segment_page(page: SeedPage) -> PageLayout:
                 for it in run:
                     current.paragraphs.append(Paragraph(it.line.text.strip(), (it.line.number,) * 2, heading=True))
             i = end
+            continue
+        if item.kind == FURNITURE:
+            furniture.append(item.line)
+            i += 1
             continue
         if item.kind == BYLINE:
             if current is None:
