@@ -66,8 +66,9 @@ def derived_title(draft: ArticleDraft) -> str:
     """For a page with no recognisable headline: the first words of the article."""
     for p in draft.paragraphs:
         if not p.heading:
-            first = re.split(r"[。！？!?]", p.text, maxsplit=1)[0]
-            return first[:30] + ("…" if len(first) > 30 else "")
+            first = re.split(r"[。！？!?]", p.text, maxsplit=1)[0].strip() or p.text.strip()
+            if first:
+                return first[:30] + ("…" if len(first) > 30 else "")
     return "无标题"
 
 
