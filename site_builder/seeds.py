@@ -88,6 +88,23 @@ def page_meta_from_name(stem: str) -> PageMeta:
     return PageMeta(published=date.isoformat(), page=m["page"])
 
 
+def meta_from_imprint(text: str, known: PageMeta) -> PageMeta:
+    """Fill what the sidecar and file name left open from a printed imprint line, if any."""
+    from .segment import IMPRINT  # the segmenter owns the line's pattern
+
+    for line in text.split("\n"):
+        m = IMPRINT.match(line.strip())
+        if not m:
+            continue
+        try:
+            published = dt.date(int(m["y"]), int(m["m"]), int(m["d"])).isoformat()
+        except ValueError:
+            return known
+        return PageMeta(published=known.published or published, page=known.page or m["page"],
+                        page_name=known.page_name, newspaper=known.newspaper or m["paper"].strip())
+    return known
+
+
 def read_sidecar(path: Path, shown: str) -> tuple[dict, list[Diagnostic]]:
     """<seed>.yaml beside the seed: published, page, page_name, newspaper."""
     try:
@@ -150,7 +167,8 @@ def read_seed(path: Path, root: Path) -> SeedResult:
         values, more = read_sidecar(sidecar, _display_path(sidecar, root))
         problems.extend(more)
         meta = PageMeta(**{**meta.__dict__, **values})
-    page = SeedPage(path=shown, stem=stem, slug=slug, text=normalize_text(text), meta=meta)
+    text = normalize_text(text)
+    page = SeedPage(path=shown, stem=stem, slug=slug, text=text, meta=meta_from_imprint(text, meta))
     return SeedResult(page, problems)
 
 

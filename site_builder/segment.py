@@ -33,6 +33,9 @@ EDITORIAL_LABELS = {"核心提示", "编者按", "编者的话", "导语", "导�
 SECTION_SUFFIXES = ("新闻", "要闻", "综合", "时政", "经济", "财经", "国际", "国内", "体育", "文化", "社会", "民生",
                     "评论", "理论", "副刊", "专版", "专题", "法治", "教育", "健康", "城事", "视点", "观察", "科技",
                     "农村", "区县", "县区", "文体", "城建", "读者", "文艺", "旅游", "周刊", "特刊", "聚焦", "广告")
+# The imprint web editions print under a page: 《人民日报》（2020年01月15日 04 版）
+IMPRINT = re.compile(r"^《\s*(?P<paper>[^》]{2,20}?)\s*》\s*[（(]\s*(?P<y>\d{4})年(?P<m>\d{1,2})月(?P<d>\d{1,2})日"
+                     r"\s*(?P<page>[A-Za-z]?\d{1,3})\s*版\s*[）)]$")
 _NEWS_OPENERS = {"日前", "近日", "昨日", "昨天", "今日", "今天", "前日", "前天"}
 _YEAR_LINE = re.compile(r"^(?:19|20)\d{2}年?$")
 
@@ -61,7 +64,7 @@ def classify(text: str) -> str:
     bare = re.sub(r"[\s【】\[\]：:]", "", stripped)
     if bare in EDITORIAL_LABELS:
         return LABEL
-    if _PAGE_CREDIT.match(stripped) and len(stripped) <= 60:
+    if (_PAGE_CREDIT.match(stripped) and len(stripped) <= 60) or IMPRINT.match(stripped):
         return FURNITURE
     if _YEAR_LINE.match(stripped):
         return YEAR
@@ -193,8 +196,8 @@ def segment_page(page: SeedPage) -> PageLayout:
             end = _heading_run(items, i)
             run = items[i:end]
             nxt = items[end] if end < len(items) else None
-            if nxt is None and current is not None:
-                furniture.extend(it.line for it in run)
+            if current is not None and all(it.kind == FURNITURE for it in items[end:]):
+                furniture.extend(it.line for it in run)  # nothing but page furniture follows
             elif current is not None and _headline_inside_cut_sentence(current, run, items, end):
                 # The rest of the cut sentence was printed under the next article's headline.
                 _add_paragraph(current, items[end].line)

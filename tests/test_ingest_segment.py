@@ -119,3 +119,18 @@ def test_every_character_is_accounted_for():
                 "本报讯(记者 王芳)昨日,全市粮食工作会议召开。", "【广告】")
     _, result = ingest_text(text)
     assert accounted(result) == nonspace(text)
+
+
+def test_imprint_and_editor_credits_are_furniture_and_fill_the_issue_data(tmp_path):
+    from site_builder.seeds import read_seed
+
+    text = page("春运首日客流平稳有序", "本报记者 陆娅楠", "1月10日，春运正式拉开帷幕。铁路部门加开旅客列车。",
+                "《 某某日报 》（ 2020年01月15日   04 版）", "本版责编：张三  李四")
+    seed = tmp_path / "p.txt"
+    seed.write_text(text, encoding="utf-8")
+    meta = read_seed(seed, tmp_path).page.meta
+    assert (meta.published, meta.page, meta.newspaper) == ("2020-01-15", "04", "某某日报")
+    arts, result = ingest_text(text, meta=meta)
+    assert len(result.layout.furniture) == 2 and "某某日报" not in arts[0].body
+    assert arts[0].reporters == ["陆娅楠"] and arts[0].date == "2020-01-10"
+    assert accounted(result) == nonspace(text)
