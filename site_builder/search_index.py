@@ -45,7 +45,10 @@ TITLE_BOOST = 5
 # Aim for shards of about this many serialised bytes (~1/3 of it gzipped); a small archive
 # gets one shard.
 TARGET_SHARD_BYTES = 48_000
-BYTES_PER_TERM = 50  # measured averages of the serialised form
+# Below this estimated total a single shard is cheaper than several requests (the sample
+# archive is one small part).
+SINGLE_SHARD_BYTES = 400_000
+BYTES_PER_TERM = 60  # measured averages of the serialised form
 BYTES_PER_POSTING = 20
 
 
@@ -216,7 +219,9 @@ def unsplit_index(built: BuiltIndex) -> dict:
 
 def choose_shard_count(terms: int, postings: int) -> int:
     estimate = terms * BYTES_PER_TERM + postings * BYTES_PER_POSTING
-    return max(1, math.ceil(estimate / TARGET_SHARD_BYTES))
+    if estimate <= SINGLE_SHARD_BYTES:
+        return 1
+    return math.ceil(estimate / TARGET_SHARD_BYTES)
 
 
 def split_index(built: BuiltIndex, shard_count: int) -> list[dict]:
