@@ -1,0 +1,158 @@
+"""Turning Chinese (and mixed) text into search terms, identically to static/search/search.js.
+
+Terms of an indexed text:
+- every pair of adjacent Han characters (bigrams): any Han string of two or more characters
+  is found by requiring all of its bigrams, whatever jieba made of it (瑞华 inside 张瑞华);
+- jieba's words of three or more Han characters (`cut_for_search`, so 科技城 is found inside
+  东湖科技城管委会): they rank an exact word above a chain of bigrams. Two-character words
+  are bigrams already; single characters are not terms (queries need two characters);
+- runs of other letters and digits (gdp, 2021, 5g) as whole terms.
+Punctuation and symbols separate runs and never become terms. Text is NFKC-normalised first
+(full-width ＧＤＰ -> gdp) and lower-cased. The browser repeats the same steps on a query
+(search.js `splitRuns`), then finds the query's words among the terms of the index shards it
+loaded: a word's shard is chosen by its first two characters, so those are the shards of the
+query's bigrams.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+
+# Han ideographs: CJK Unified Ideographs and extensions A-H, compatibility ideographs, and 〇.
+# search.js uses the same ranges (HAN_RE).
+_HAN_RANGES = (
+    (0x3007, 0x3007),
+    (0x3400, 0x4DBF),
+    (0x4E00, 0x9FFF),
+    (0xF900, 0xFAFF),
+    (0x20000, 0x2FA1F),
+    (0x30000, 0x323AF),
+)
+_HAN_CLASS = "".join(f"{chr(a)}-{chr(b)}" if a != b else chr(a) for a, b in _HAN_RANGES)
+_HAN_RUN = re.compile(f"[{_HAN_CLASS}]+")
+_HAN_ONLY = re.compile(f"[{_HAN_CLASS}]+\\Z")
+
+MIN_WORD = 3  # shorter jieba words are bigrams already
+MAX_WORD = 16  # longer "words" are jieba artefacts nobody types
+
+# The pipeline function both lunr.py and lunr.js run, registered under this label on both
+# sides (the label is written into every serialised index and lunr.js refuses unknown ones).
+TRIMMER_LABEL = "archiveZhTrimmer"
+
+
+@dataclass(frozen=True)
+class Run:
+    """A maximal stretch of Han characters ("han") or of other letters/digits ("word")."""
+
+    kind: str
+    text: str
+
+
+def normalize(text: str) -> str:
+    """NFKC (full-width letters and digits become ASCII) then lower case."""
+    return unicodedata.normalize("NFKC", text).lower()
+
+
+def is_han(ch: str) -> bool:
+    cp = ord(ch)
+    return any(a <= cp <= b for a, b in _HAN_RANGES)
+
+
+def is_term_char(ch: str) -> bool:
+    """Letters and numbers (Unicode categories L* and N*), like /[\\p{L}\\p{N}]/u in JS."""
+    return unicodedata.category(ch)[0] in "LN"
+
+
+def split_runs(text: str) -> list[Run]:
+    """Split normalised text into Han runs and other letter/digit runs; drop the rest."""
+    runs: list[Run] = []
+    kind, start = None, 0
+    for i, ch in enumerate(text):
+        k = "han" if is_han(ch) else ("word" if is_term_char(ch) else None)
+        if k != kind:
+            if kind is not None:
+                runs.append(Run(kind, text[start:i]))
+            kind, start = k, i
+    if kind is not None:
+        runs.append(Run(kind, text[start:]))
+    return runs
+
+
+def bigrams(han: str) -> list[str]:
+    return [han[i:i + 2] for i in range(len(han) - 1)]
+
+
+class Segmenter:
+    """jieba, with the site's user dictionary when there is one, isolated from jieba's global
+    default tokenizer so other stages' dictionaries do not change the search terms."""
+
+    def __init__(self, userdict: Path | None = None):
+        import logging
+
+        import jieba
+
+        jieba.setLogLevel(logging.WARNING)
+        self._jieba = jieba.Tokenizer()
+        self._jieba.initialize()
+        if userdict is not None and Path(userdict).is_file():
+            self._jieba.load_userdict(str(userdict))
+
+    def words(self, han: str) -> list[str]:
+        """Han words of MIN_WORD..MAX_WORD characters found by cut_for_search, in text order."""
+        return [w for w in self._jieba.cut_for_search(han, HMM=True)
+                if MIN_WORD <= len(w) <= MAX_WORD and _HAN_ONLY.match(w)]
+
+
+def text_terms(text: str, segmenter: Segmenter) -> list[str]:
+    """All terms of a text, with repetition (lunr counts term frequency)."""
+    terms: list[str] = []
+    for run in split_runs(normalize(text)):
+        if run.kind == "word":
+            terms.append(run.text)
+        elif len(run.text) >= 2:
+            terms.extend(bigrams(run.text))
+            if len(run.text) >= MIN_WORD:
+                terms.extend(segmenter.words(run.text))
+    return terms
+
+
+def keyword_term(value: str) -> str:
+    """A tag or year as one filter term: normalised, inner white space removed."""
+    return "".join(normalize(value).split())
+
+
+def trim_term(term: str) -> str:
+    """What the shared pipeline function does: strip non letters/digits at both ends."""
+    start, end = 0, len(term)
+    while start < end and not is_term_char(term[start]):
+        start += 1
+    while end > start and not is_term_char(term[end - 1]):
+        end -= 1
+    return term[start:end]
+
+
+def shard_key(term: str) -> str:
+    """The first two characters (code points) of a term: words share their bigram's shard."""
+    return term[:2]
+
+
+def shard_of(term: str, shard_count: int) -> int:
+    """FNV-1a (32 bit) over the code points of the shard key, modulo the shard count.
+    search.js `shardOf` computes the same number."""
+    h = 0x811C9DC5
+    for ch in shard_key(term):
+        h = ((h ^ ord(ch)) * 0x01000193) & 0xFFFFFFFF
+    return h % shard_count
+
+
+def utf16_key(term: str) -> bytes:
+    """Sort key giving JavaScript's string order (UTF-16 code units), which lunr.js's
+    TokenSet builder requires ("Out of order word insertion" otherwise)."""
+    return term.encode("utf-16-be")
+
+
+def contains_query(haystack: str, query: str) -> bool:
+    """Does a text contain the query, compared as the search compares (normalised)?"""
+    return normalize(query) in normalize(haystack)

@@ -1,0 +1,582 @@
+/*
+ * Archive search: Chinese full-text search over the split lunr index in <base>/search/.
+ *
+ * The page needs <meta name="archive-base" content="/base/">. This script loads lunr.js
+ * (next to it) only when a search starts. It offers:
+ *   window.archiveSearch(query, {limit, year, tag}) -> Promise<[{id, url, title, score}]>
+ *   window.archiveSearch.matches(query, {year, tag}) -> Promise<[{ref, score}]> (all matches)
+ * and binds the search page (#search-form, #search-results, optional #search-filters) and
+ * every header search form (form.site-search). See site_builder/search_index.py for the
+ * files and site_builder/search_tokens.py for the terms: both sides must agree.
+ */
+(function (root) {
+  'use strict';
+
+  // ---- Terms (mirror of site_builder/search_tokens.py) -------------------------------
+  var HAN_CLASS = '\u3007\u3400-\u4DBF\u4E00-\u9FFF\uF900-\uFAFF\u{20000}-\u{2FA1F}\u{30000}-\u{323AF}';
+  var HAN_RE = new RegExp('^[' + HAN_CLASS + ']$', 'u');
+  var TERM_RE = /^[\p{L}\p{N}]$/u;
+  var TRIM_START = /^[^\p{L}\p{N}]+/u;
+  var TRIM_END = /[^\p{L}\p{N}]+$/u;
+  var TRIMMER_LABEL = 'archiveZhTrimmer';
+  var MIN_WORD = 3;
+  var MAX_WORD = 16;
+
+  function normalize(text) {
+    return String(text).normalize('NFKC').toLowerCase();
+  }
+
+  /** Split normalised text into {kind: 'han'|'word', text, chars} runs; drop the rest. */
+  function splitRuns(text) {
+    var runs = [], kind = null, chars = [];
+    function flush() {
+      if (kind !== null) runs.push({ kind: kind, text: chars.join(''), chars: chars });
+    }
+    for (var ch of text) {
+      var k = HAN_RE.test(ch) ? 'han' : (TERM_RE.test(ch) ? 'word' : null);
+      if (k !== kind) {
+        flush();
+        kind = k;
+        chars = [];
+      }
+      if (k !== null) chars.push(ch);
+    }
+    flush();
+    return runs;
+  }
+
+  function shardOf(term, count) {
+    var h = 0x811c9dc5, n = 0;
+    for (var ch of term) {
+      if (n++ === 2) break;
+      h ^= ch.codePointAt(0);
+      h = Math.imul(h, 0x01000193) >>> 0;
+    }
+    return h % count;
+  }
+
+  function trimmer(token) {
+    token.update(function (s) { return s.replace(TRIM_START, '').replace(TRIM_END, ''); });
+    return token.toString() === '' ? undefined : token;
+  }
+
+  function registerTrimmer(lunr) {
+    if (!lunr.Pipeline.registeredFunctions[TRIMMER_LABEL]) {
+      lunr.Pipeline.registerFunction(trimmer, TRIMMER_LABEL);
+    }
+  }
+
+  /**
+   * What a query asks: every bigram of its Han runs and every other letter/digit run is
+   * required (so any substring of an article is found whatever jieba made of it); every
+   * substring of 3+ Han characters is an optional word clause that scores articles where
+   * it is an indexed jieba word (lunr ignores candidates that are not terms).
+   * Single Han characters between punctuation are ignored: terms have two characters.
+   */
+  function planQuery(query) {
+    var runs = splitRuns(normalize(query || ''));
+    var required = [], words = [], seen = Object.create(null), ignored = [];
+    function add(list, term) {
+      if (!seen[term]) { seen[term] = true; list.push(term); }
+    }
+    runs.forEach(function (run) {
+      var c = run.chars;
+      if (run.kind === 'word') { add(required, run.text); return; }
+      if (c.length < 2) { ignored.push(run.text); return; }
+      for (var i = 0; i + 1 < c.length; i++) add(required, c[i] + c[i + 1]);
+      for (var len = MIN_WORD; len <= Math.min(c.length, MAX_WORD); len++) {
+        for (var s = 0; s + len <= c.length; s++) add(words, c.slice(s, s + len).join(''));
+      }
+    });
+    return { runs: runs, required: required, words: words, ignored: ignored };
+  }
+
+  /** The lunr query builder for a plan: the same clauses for split and unsplit indexes. */
+  function queryBuilder(lunr, plan) {
+    return function (q) {
+      plan.required.forEach(function (t) {
+        q.term(t, { presence: lunr.Query.presence.REQUIRED });
+      });
+      plan.words.forEach(function (t) { q.term(t, {}); });
+    };
+  }
+
+  /** Shards (n -> lunr.Index) a plan needs: a word lives with its first two characters. */
+  function shardsFor(plan, count) {
+    var out = [];
+    plan.required.forEach(function (t) {
+      var n = shardOf(t, count);
+      if (out.indexOf(n) < 0) out.push(n);
+    });
+    return out.sort(function (a, b) { return a - b; });
+  }
+
+  /**
+   * One lunr.Index over the slices of the loaded shards a plan touches: the plan's terms
+   * with their postings, and field vectors merged across those shards on demand (term
+   * indices are global, so merging is a sorted union). lunr's own query then scores exactly
+   * as the unsplit index would.
+   */
+  function mergedIndex(lunr, shards, shardCount, plan) {
+    var invertedIndex = Object.create(null), used = [];
+    plan.required.concat(plan.words).forEach(function (t) {
+      var shard = shards[shardOf(t, shardCount)];
+      var posting = shard && shard.invertedIndex[t];
+      if (posting) {
+        invertedIndex[t] = posting;
+        if (used.indexOf(shard) < 0) used.push(shard);
+      }
+    });
+    var cache = new Map();
+    var fieldVectors = new Proxy({}, {
+      get: function (target, key) {
+        if (typeof key !== 'string') return undefined;
+        if (cache.has(key)) return cache.get(key);
+        var parts = [];
+        used.forEach(function (s) { var v = s.fieldVectors[key]; if (v) parts.push(v); });
+        var vector = parts.length === 1 ? parts[0] : mergeVectors(lunr, parts);
+        cache.set(key, vector);
+        return vector;
+      }
+    });
+    var terms = Object.keys(invertedIndex).sort();
+    return new lunr.Index({
+      invertedIndex: invertedIndex,
+      fieldVectors: fieldVectors,
+      tokenSet: lunr.TokenSet.fromArray(terms),
+      fields: used.length ? used[0].fields : ['title', 'body'],
+      pipeline: used.length ? used[0].pipeline : new lunr.Pipeline()
+    });
+  }
+
+  function mergeVectors(lunr, vectors) {
+    var pairs = [];
+    vectors.forEach(function (v) {
+      for (var i = 0; i < v.elements.length; i += 2) pairs.push([v.elements[i], v.elements[i + 1]]);
+    });
+    pairs.sort(function (a, b) { return a[0] - b[0]; });
+    var elements = new Array(pairs.length * 2);
+    pairs.forEach(function (p, i) { elements[2 * i] = p[0]; elements[2 * i + 1] = p[1]; });
+    return new lunr.Vector(elements);
+  }
+
+  // ---- Loading ------------------------------------------------------------------------
+
+  /**
+   * A search over the files under `root` (a URL ending in search/). `fetchJson(url)` returns a
+   * Promise of parsed JSON; `getLunr()` a Promise of lunr.
+   */
+  function Searcher(rootUrl, fetchJson, getLunr) {
+    this.root = rootUrl;
+    this.fetchJson = fetchJson;
+    this.getLunr = getLunr;
+    this.shards = Object.create(null);
+    this.loading = Object.create(null);
+    this.docs = new Map();
+    this.tagRefs = new Map();
+    this.manifest = null;
+  }
+
+  Searcher.prototype.ready = function () {
+    var self = this;
+    if (!this._ready) {
+      this._ready = Promise.all([
+        this.fetchJson(this.root + 'manifest.json', true),
+        this.getLunr()
+      ]).then(function (r) {
+        self.manifest = r[0];
+        self.lunr = r[1];
+        registerTrimmer(self.lunr);
+        return self;
+      });
+    }
+    return this._ready;
+  };
+
+  Searcher.prototype.url = function (pattern, key, value) {
+    return this.root + pattern.replace('{' + key + '}', value) + '?v=' + this.manifest.version;
+  };
+
+  Searcher.prototype.loadShard = function (n) {
+    var self = this;
+    if (!this.loading[n]) {
+      this.loading[n] = this.fetchJson(this.url(this.manifest.shardPath, 'n', n))
+        .then(function (data) {
+          self.shards[n] = self.lunr.Index.load(data);
+          return self.shards[n];
+        });
+    }
+    return this.loading[n];
+  };
+
+  Searcher.prototype.loadDoc = function (ref) {
+    if (!this.docs.has(ref)) {
+      var self = this;
+      var p = this.fetchJson(this.url(this.manifest.docPath, 'ref', ref)).catch(function (e) {
+        self.docs.delete(ref);
+        throw e;
+      });
+      this.docs.set(ref, p);
+    }
+    return this.docs.get(ref);
+  };
+
+  Searcher.prototype.loadTags = function () {
+    if (!this._tags) this._tags = this.fetchJson(this.url(this.manifest.tagsPath, 'x', ''));
+    return this._tags;
+  };
+
+  /** Refs carrying a tag, as a Set, or null when the tag is unknown. */
+  Searcher.prototype.refsWithTag = function (tag) {
+    var self = this;
+    if (!this.tagRefs.has(tag)) {
+      this.tagRefs.set(tag, this.loadTags().then(function (tags) {
+        for (var i = 0; i < tags.length; i++) {
+          if (tags[i][0] === tag) {
+            return self.fetchJson(self.url(self.manifest.tagPath, 'n', i)).then(function (refs) {
+              return new Set(refs.map(String));
+            });
+          }
+        }
+        return new Set();
+      }));
+    }
+    return this.tagRefs.get(tag);
+  };
+
+  Searcher.prototype.yearRange = function (year) {
+    var y = (this.manifest.years || []).find(function (r) { return String(r[0]) === String(year); });
+    return y ? [y[1], y[1] + y[2]] : [0, 0];
+  };
+
+  /** All matches in rank order: [{ref, score}], after year/tag filters. */
+  Searcher.prototype.matches = function (query, options) {
+    options = options || {};
+    var self = this, plan = planQuery(query);
+    if (!plan.required.length) return Promise.resolve([]);
+    return this.ready().then(function () {
+      var count = self.manifest.shards;
+      if (!count) return [];
+      var wanted = shardsFor(plan, count);
+      var tagged = options.tag ? self.refsWithTag(options.tag) : Promise.resolve(null);
+      return Promise.all([Promise.all(wanted.map(function (n) { return self.loadShard(n); })), tagged])
+        .then(function (r) {
+          var index = mergedIndex(self.lunr, self.shards, count, plan);
+          var results = index.query(queryBuilder(self.lunr, plan));
+          var range = options.year ? self.yearRange(options.year) : null, tagRefs = r[1];
+          return results.filter(function (m) {
+            var ref = +m.ref;
+            return (!range || (ref >= range[0] && ref < range[1])) && (!tagRefs || tagRefs.has(m.ref));
+          }).map(function (m) { return { ref: m.ref, score: m.score }; });
+        });
+    });
+  };
+
+  /** The first `limit` matches (default 20, from `offset`) with their document records. */
+  Searcher.prototype.search = function (query, options) {
+    options = options || {};
+    var self = this, limit = options.limit == null ? 20 : options.limit, offset = options.offset || 0;
+    return this.matches(query, options).then(function (all) {
+      var page = all.slice(offset, offset + limit);
+      return Promise.all(page.map(function (m) { return self.loadDoc(m.ref); })).then(function (docs) {
+        var out = page.map(function (m, i) {
+          return { id: docs[i].id, url: docs[i].url, title: docs[i].title, score: m.score, ref: m.ref, doc: docs[i] };
+        });
+        out.total = all.length;
+        return out;
+      });
+    });
+  };
+
+  // ---- Snippets ------------------------------------------------------------------------
+
+  function escapeHtml(s) {
+    return s.replace(/[&<>"']/g, function (c) {
+      return { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }[c];
+    });
+  }
+
+  /** Normalised text with, for each of its UTF-16 units, the offset it came from. */
+  function normalizedWithMap(text) {
+    var out = '', map = [], offset = 0;
+    for (var ch of text) {
+      var n = normalize(ch);
+      for (var i = 0; i < n.length; i++) map.push(offset);
+      out += n;
+      offset += ch.length;
+    }
+    map.push(offset);
+    return { text: out, map: map };
+  }
+
+  /** Ranges [start, end) of the original text to highlight for a plan. */
+  function matchRanges(text, plan) {
+    var norm = normalizedWithMap(text), ranges = [];
+    var needles = [];
+    plan.runs.forEach(function (run) {
+      if (run.kind === 'han' && run.chars.length < 2) return;
+      if (norm.text.indexOf(run.text) >= 0) { needles.push(run.text); return; }
+      if (run.kind === 'han') {
+        for (var i = 0; i + 1 < run.chars.length; i++) needles.push(run.chars[i] + run.chars[i + 1]);
+      }
+    });
+    needles.forEach(function (needle) {
+      var at = norm.text.indexOf(needle);
+      while (at >= 0) {
+        var end = at + needle.length;
+        ranges.push([norm.map[at], end < norm.map.length ? norm.map[end] : text.length]);
+        at = norm.text.indexOf(needle, end);
+      }
+    });
+    ranges.sort(function (a, b) { return a[0] - b[0] || b[1] - a[1]; });
+    var merged = [];
+    ranges.forEach(function (r) {
+      var last = merged[merged.length - 1];
+      if (last && r[0] <= last[1]) last[1] = Math.max(last[1], r[1]);
+      else merged.push([r[0], r[1]]);
+    });
+    return merged;
+  }
+
+  function markRanges(text, ranges, from, to) {
+    var html = '', at = from;
+    ranges.forEach(function (r) {
+      var s = Math.max(r[0], from), e = Math.min(r[1], to);
+      if (e <= s || s < at) return;
+      html += escapeHtml(text.slice(at, s)) + '<mark>' + escapeHtml(text.slice(s, e)) + '</mark>';
+      at = e;
+    });
+    return html + escapeHtml(text.slice(at, to));
+  }
+
+  /** HTML of the whole text with matches marked (titles). */
+  function highlight(text, plan) {
+    text = text || '';
+    return markRanges(text, matchRanges(text, plan), 0, text.length);
+  }
+
+  /** HTML of about `width` characters of text around the first match, matches marked. */
+  function snippet(text, plan, width) {
+    text = (text || '').replace(/\s+/g, ' ');
+    width = width || 110;
+    var ranges = matchRanges(text, plan);
+    var center = ranges.length ? ranges[0][0] : 0;
+    var from = Math.max(0, center - Math.floor(width / 3));
+    var to = Math.min(text.length, from + width);
+    from = Math.max(0, Math.min(from, to - width));
+    return (from > 0 ? '…' : '') + markRanges(text, ranges, from, to) + (to < text.length ? '…' : '');
+  }
+
+  var core = {
+    normalize: normalize, splitRuns: splitRuns, shardOf: shardOf, planQuery: planQuery,
+    queryBuilder: queryBuilder, shardsFor: shardsFor, mergedIndex: mergedIndex,
+    registerTrimmer: registerTrimmer, Searcher: Searcher, highlight: highlight,
+    snippet: snippet, matchRanges: matchRanges, TRIMMER_LABEL: TRIMMER_LABEL
+  };
+
+  if (typeof module === 'object' && module.exports) {
+    module.exports = core;
+    return;
+  }
+
+  // ---- Browser -----------------------------------------------------------------------
+  var doc = root.document;
+  var scriptUrl = doc.currentScript ? doc.currentScript.src : '';
+
+  function baseUrl() {
+    var meta = doc.querySelector('meta[name="archive-base"]');
+    var base = meta ? meta.getAttribute('content') : '/';
+    return base.charAt(base.length - 1) === '/' ? base : base + '/';
+  }
+
+  function fetchJson(url, fresh) {
+    return fetch(url, fresh ? { cache: 'no-cache' } : {}).then(function (r) {
+      if (!r.ok) throw new Error(url + ': HTTP ' + r.status);
+      return r.json();
+    });
+  }
+
+  var lunrPromise = null;
+  function getLunr() {
+    if (root.lunr) return Promise.resolve(root.lunr);
+    if (!lunrPromise) {
+      lunrPromise = new Promise(function (resolve, reject) {
+        var s = doc.createElement('script');
+        s.src = scriptUrl ? scriptUrl.replace(/search\.js(\?.*)?$/, 'lunr.js') : baseUrl() + 'static/search/lunr.js';
+        s.onload = function () { resolve(root.lunr); };
+        s.onerror = function () { lunrPromise = null; reject(new Error('lunr.js failed to load')); };
+        doc.head.appendChild(s);
+      });
+    }
+    return lunrPromise;
+  }
+
+  var searcher = null;
+  function getSearcher() {
+    if (!searcher) searcher = new Searcher(baseUrl() + 'search/', fetchJson, getLunr);
+    return searcher;
+  }
+
+  function archiveSearch(query, options) {
+    return getSearcher().search(query, options).then(function (results) {
+      return results.map(function (r) { return { id: r.id, url: r.url, title: r.title, score: r.score }; });
+    });
+  }
+  archiveSearch.matches = function (query, options) { return getSearcher().matches(query, options); };
+  archiveSearch.core = core;
+  root.archiveSearch = archiveSearch;
+
+  function pageLabel(d) {
+    var parts = [];
+    if (d.date) parts.push(d.date);
+    if (d.page) parts.push('第' + (/^\d+$/.test(d.page) ? String(+d.page) : d.page) + '版' + (d.pageName ? ' ' + d.pageName : ''));
+    else if (d.pageName) parts.push(d.pageName);
+    return parts.join(' · ');
+  }
+
+  function resultHtml(r, plan, withSnippet) {
+    var d = r.doc;
+    return '<li class="search-result" data-id="' + escapeHtml(d.id) + '">' +
+      '<a class="search-result-title" href="' + escapeHtml(d.url) + '">' + highlight(d.title, plan) + '</a>' +
+      '<div class="search-result-meta">' + escapeHtml(pageLabel(d)) + '</div>' +
+      (withSnippet ? '<p class="search-result-snippet">' + snippet(d.text, plan) + '</p>' : '') +
+      '</li>';
+  }
+
+  function debounce(fn, ms) {
+    var t = null;
+    return function () {
+      var args = arguments;
+      clearTimeout(t);
+      t = setTimeout(function () { fn.apply(null, args); }, ms);
+    };
+  }
+
+  /** The search page: #search-form (input q), #search-results, filters, ?q= in the URL. */
+  function bindSearchPage(form, output) {
+    var input = form.querySelector('input[name="q"]');
+    var params = new URLSearchParams(root.location.search);
+    var filters = doc.getElementById('search-filters') || form;
+    var yearSelect = doc.createElement('select');
+    yearSelect.name = 'year';
+    yearSelect.setAttribute('aria-label', '按年份筛选');
+    yearSelect.innerHTML = '<option value="">全部年份</option>';
+    var tagSelect = doc.createElement('select');
+    tagSelect.name = 'tag';
+    tagSelect.setAttribute('aria-label', '按标签筛选');
+    tagSelect.innerHTML = '<option value="">全部标签</option>';
+    filters.appendChild(yearSelect);
+    filters.appendChild(tagSelect);
+    var shown = 20, generation = 0;
+
+    input.value = params.get('q') || input.value || '';
+    var wantYear = params.get('year') || '', wantTag = params.get('tag') || '';
+
+    function fillFilters() {
+      var s = getSearcher();
+      return s.ready().then(function () {
+        s.manifest.years.slice().reverse().forEach(function (y) {
+          yearSelect.add(new Option(y[0] + '年（' + y[2] + '）', String(y[0])));
+        });
+        yearSelect.value = wantYear;
+        return s.manifest.shards ? s.loadTags() : [];
+      }).then(function (tags) {
+        tags.forEach(function (t) { tagSelect.add(new Option(t[0] + '（' + t[1] + '）', t[0])); });
+        tagSelect.value = wantTag;
+      });
+    }
+
+    function updateUrl() {
+      var p = new URLSearchParams();
+      if (input.value.trim()) p.set('q', input.value.trim());
+      if (yearSelect.value) p.set('year', yearSelect.value);
+      if (tagSelect.value) p.set('tag', tagSelect.value);
+      var qs = p.toString();
+      root.history.replaceState(null, '', root.location.pathname + (qs ? '?' + qs : ''));
+    }
+
+    function run() {
+      var mine = ++generation, query = input.value.trim();
+      var options = { limit: shown, year: yearSelect.value || wantYear, tag: tagSelect.value || wantTag };
+      updateUrl();
+      if (!query) { output.innerHTML = ''; output.removeAttribute('aria-busy'); return; }
+      var plan = planQuery(query);
+      if (!plan.required.length) {
+        output.innerHTML = '<p class="search-status">请输入至少两个字。</p>';
+        return;
+      }
+      output.setAttribute('aria-busy', 'true');
+      getSearcher().search(query, options).then(function (results) {
+        if (mine !== generation) return;
+        output.removeAttribute('aria-busy');
+        var html = '<p class="search-status">' + (results.total ? '找到 ' + results.total + ' 篇文章' : '没有找到包含“' + escapeHtml(query) + '”的文章') + '</p>';
+        html += '<ol class="search-result-list">' + results.map(function (r) { return resultHtml(r, plan, true); }).join('') + '</ol>';
+        if (results.total > results.length) html += '<button type="button" class="search-more">显示更多</button>';
+        output.innerHTML = html;
+        var more = output.querySelector('.search-more');
+        if (more) more.addEventListener('click', function () { shown += 20; run(); });
+      }, function (err) {
+        if (mine !== generation) return;
+        output.removeAttribute('aria-busy');
+        output.innerHTML = '<p class="search-status search-error">搜索出错：' + escapeHtml(String(err.message || err)) + '</p>';
+      });
+    }
+
+    var runSoon = debounce(function () { shown = 20; run(); }, 120);
+    input.addEventListener('input', runSoon);
+    form.addEventListener('submit', function (e) { e.preventDefault(); shown = 20; run(); });
+    [yearSelect, tagSelect].forEach(function (sel) {
+      sel.addEventListener('change', function () { wantYear = ''; wantTag = ''; shown = 20; run(); });
+    });
+    fillFilters().catch(function () {});
+    if (input.value) run();
+  }
+
+  /** A header box: a short list of results under it while typing; Enter opens the page. */
+  function bindHeaderForm(form) {
+    var input = form.querySelector('input[name="q"]');
+    if (!input) return;
+    var list = doc.createElement('ol');
+    list.className = 'site-search-results';
+    list.hidden = true;
+    form.appendChild(list);
+    var generation = 0;
+    var update = debounce(function () {
+      var mine = ++generation, query = input.value.trim(), plan = planQuery(query);
+      if (!plan.required.length) { list.hidden = true; list.innerHTML = ''; return; }
+      getSearcher().search(query, { limit: 8 }).then(function (results) {
+        if (mine !== generation) return;
+        list.innerHTML = results.map(function (r) { return resultHtml(r, plan, false); }).join('') ||
+          '<li class="search-status">没有找到</li>';
+        list.hidden = false;
+      }, function () { list.hidden = true; });
+    }, 150);
+    input.addEventListener('input', update);
+    input.addEventListener('keydown', function (e) {
+      if (e.key === 'Escape') { list.hidden = true; input.blur(); }
+    });
+    doc.addEventListener('click', function (e) { if (!form.contains(e.target)) list.hidden = true; });
+  }
+
+  function bindSlashKey() {
+    doc.addEventListener('keydown', function (e) {
+      if (e.key !== '/' || e.ctrlKey || e.metaKey || e.altKey) return;
+      var t = e.target, tag = t && t.tagName;
+      if (tag === 'INPUT' || tag === 'TEXTAREA' || tag === 'SELECT' || (t && t.isContentEditable)) return;
+      var box = doc.querySelector('#search-form input[name="q"]') || doc.querySelector('form.site-search input[name="q"]');
+      if (box) { e.preventDefault(); box.focus(); box.select(); }
+    });
+  }
+
+  function init() {
+    var form = doc.getElementById('search-form'), output = doc.getElementById('search-results');
+    if (form && output) bindSearchPage(form, output);
+    Array.prototype.forEach.call(doc.querySelectorAll('form.site-search'), function (f) {
+      if (f !== form) bindHeaderForm(f);
+    });
+    bindSlashKey();
+  }
+
+  if (doc.readyState === 'loading') doc.addEventListener('DOMContentLoaded', init);
+  else init();
+})(typeof window !== 'undefined' ? window : globalThis);

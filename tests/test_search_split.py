@@ -1,0 +1,141 @@
+"""The split index ranks exactly like one unsplit lunr index, every shard is a valid lunr
+index, and the output is deterministic."""
+from __future__ import annotations
+
+import json
+import random
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from site_builder.model import Article
+from site_builder.search_index import write_search_index
+from site_builder.search_synthetic import generate_articles, sample_queries
+
+ROOT = Path(__file__).resolve().parent.parent
+SEARCH_JS = ROOT / "static" / "search" / "search.js"
+LUNR_JS = ROOT / "static" / "search" / "lunr.js"
+
+# Runs each query on the unsplit index (lunr.Index.load + lunr's query) and through
+# search.js's Searcher, which loads only the shards a query needs; prints both result lists.
+COMPARE_JS = r"""
+const fs = require('fs'), path = require('path');
+const [lunrPath, corePath, dir] = process.argv.slice(1);
+const lunr = require(lunrPath), core = require(corePath);
+core.registerTrimmer(lunr);
+const read = (p) => JSON.parse(fs.readFileSync(path.join(dir, p), 'utf8'));
+const queries = JSON.parse(fs.readFileSync(0, 'utf8'));
+const unsplit = lunr.Index.load(read('unsplit.json'));
+const loaded = [];
+const searcher = new core.Searcher('', (u) => {
+  const file = u.split('?')[0];
+  if (file.startsWith('index/')) loaded.push(file);
+  return Promise.resolve(read(file));
+}, () => Promise.resolve(lunr));
+(async () => {
+  const out = [];
+  for (const q of queries) {
+    const before = loaded.length;
+    const plan = core.planQuery(q);
+    const whole = plan.required.length ? unsplit.query(core.queryBuilder(lunr, plan)) : [];
+    const split = await searcher.matches(q);
+    out.push({q, unsplit: whole.map((m) => [m.ref, m.score]),
+              split: split.map((m) => [m.ref, m.score]), newShards: loaded.length - before});
+  }
+  const manifest = read('manifest.json');
+  for (let n = 0; n < manifest.shards; n++) lunr.Index.load(read(`index/${n}.json`));
+  process.stdout.write(JSON.stringify(out));
+})().catch((e) => { console.error(e.stack || e); process.exit(1); });
+"""
+
+
+def compare(search_dir: Path, queries: list[str]) -> list[dict]:
+    run = subprocess.run(["node", "-e", COMPARE_JS, str(LUNR_JS), str(SEARCH_JS), str(search_dir)],
+                         input=json.dumps(queries, ensure_ascii=False), capture_output=True,
+                         text=True, timeout=300)
+    assert run.returncode == 0, run.stderr
+    return json.loads(run.stdout)
+
+
+def url(article: Article) -> str:
+    return f"articles/{article.id}/"
+
+
+@pytest.fixture(scope="module")
+def corpus() -> list[Article]:
+    return generate_articles(300, seed=7)
+
+
+@pytest.fixture(scope="module")
+def built(corpus, tmp_path_factory):
+    out = tmp_path_factory.mktemp("split")
+    return out, write_search_index(corpus, out, "/", url, write_unsplit=True)
+
+
+def test_split_and_unsplit_rank_identically(corpus, built):
+    tmp_path, report = built
+    assert report.shards > 1
+    queries = sample_queries(corpus, 300, seed=11) + ["ＧＤＰ", "5g", "记者", "的的"]
+    results = compare(tmp_path / "search", queries)
+    assert sum(1 for r in results if r["unsplit"]) > 250
+    for r in results:
+        assert r["split"] == r["unsplit"], r["q"]
+    # a query loads some shards, never all of them
+    assert max(r["newShards"] for r in results) < report.shards
+
+
+def test_multi_term_scores_use_global_statistics(corpus, tmp_path):
+    """Queries whose terms live in different shards, with a shard count that is not the
+    automatic one: the summed score must still match."""
+    write_search_index(corpus[:150], tmp_path, "/", url, shard_count=37, write_unsplit=True)
+    rng = random.Random(3)
+    # three strings from one article, so that the query matches and needs several shards
+    queries = [" ".join(sample_queries([rng.choice(corpus[:150])], 3, seed=i)) for i in range(40)]
+    results = compare(tmp_path / "search", queries)
+    assert sum(1 for r in results if r["unsplit"]) >= 35
+    for r in results:
+        assert r["split"] == r["unsplit"], r["q"]
+
+
+def test_characters_outside_the_bmp_load_in_lunr_js(tmp_path):
+    """lunr.js needs terms in UTF-16 order; code-point order breaks on 𠀀 vs full-width forms."""
+    arts = [Article(id=f"a{i}", source="x", order=i, title=t, body=b) for i, (t, b) in enumerate([
+        ("𠀀𠀁𠀂路", "沿𠀀𠀁𠀂路前行，见到ｶﾀｶﾅ与\uff5e\uff5f。"),
+        ("㐀㐁村", "㐀㐁村有𪚥字碑"), ("丰𠮷饭店", "丰𠮷饭店开业")])]
+    write_search_index(arts, tmp_path, "/", url, shard_count=1, write_unsplit=True)
+    results = compare(tmp_path / "search", ["𠀁𠀂路", "𠮷饭店", "㐀㐁"])
+    for r in results:
+        assert r["split"] == r["unsplit"] and len(r["split"]) == 1
+
+
+def test_output_is_byte_identical_for_the_same_articles(corpus, tmp_path):
+    a, b = tmp_path / "a", tmp_path / "b"
+    shuffled = corpus[:60]
+    random.Random(1).shuffle(shuffled)
+    write_search_index(corpus[:60], a, "/", url)
+    write_search_index(shuffled, b, "/", url)
+    files_a = sorted(p.relative_to(a) for p in a.rglob("*") if p.is_file())
+    files_b = sorted(p.relative_to(b) for p in b.rglob("*") if p.is_file())
+    assert files_a == files_b and len(files_a) > 60
+    for rel in files_a:
+        assert (a / rel).read_bytes() == (b / rel).read_bytes(), rel
+
+
+def test_small_archive_is_one_shard_and_documents_are_separate(corpus, tmp_path):
+    report = write_search_index(corpus[:6], tmp_path, "/archive/", url)
+    assert report.shards == 1
+    root = tmp_path / "search"
+    manifest = json.loads((root / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["shards"] == 1 and manifest["documents"] == 6
+    doc = json.loads((root / "docs" / "0.json").read_text(encoding="utf-8"))
+    assert doc["url"].startswith("/archive/articles/") and doc["text"]
+    # years are ranges of refs in date order
+    years = manifest["years"]
+    assert sum(y[2] for y in years) == 6 and [y[0] for y in years] == sorted(y[0] for y in years)
+
+
+def test_empty_archive_writes_an_empty_manifest(tmp_path):
+    report = write_search_index([], tmp_path, "/", url)
+    manifest = json.loads((tmp_path / "search" / "manifest.json").read_text(encoding="utf-8"))
+    assert report.documents == 0 and manifest["shards"] == 0
