@@ -63,8 +63,10 @@ class IncrementalBuilder:
     """Call it like build_site: `builder(config) -> IncrementalResult`. Keeps its caches
     between calls; a new Config (site.toml changed) drops them."""
 
-    def __init__(self, extras: Sequence[ExtraFiles] = ()):
-        self.extras = tuple(extras)
+    def __init__(self, extras: Sequence[ExtraFiles] | None = None):
+        from .site import default_extras
+
+        self.extras = default_extras() if extras is None else tuple(extras)
         self._parsed: dict[str, tuple[str, ParsedFile]] = {}  # rel -> (text hash, parse)
         self._fingerprints: dict[str, bytes] = {}  # output file -> fingerprint of its bytes
         self._config: Config | None = None

@@ -279,34 +279,46 @@ def year_ranges(docs: list[SearchDocument]) -> list[list[int]]:
     return out
 
 
-def _write_empty(root: Path, report: SearchIndexReport, started: float) -> SearchIndexReport:
+def _empty_files() -> dict[str, bytes]:
     manifest = {"format": FORMAT, "lunr": LUNR_VERSION, "version": "empty",
                 "pipeline": [TRIMMER_LABEL], "fields": ["title", "body"],
                 "textFields": list(TEXT_FIELDS), "shards": 0, "documents": 0,
                 "shardPath": "index/{n}.json", "docPath": "docs/{ref}.json", "years": [],
                 "tagsPath": "tags.json", "tagPath": "tags/{n}.json"}
-    root.mkdir(parents=True, exist_ok=True)
-    (root / "manifest.json").write_bytes(to_json(manifest))
-    (root / "tags.json").write_bytes(b"[]")
-    report.files = 2
-    report.seconds = time.perf_counter() - started
-    return report
+    return {"manifest.json": to_json(manifest), "tags.json": b"[]"}
 
 
 def write_search_index(articles: list[Article], out_dir: Path, base_url: str,
                        article_url: Callable[[Article], str], *, userdict: Path | None = None,
                        shard_count: int | None = None,
                        write_unsplit: bool = False) -> SearchIndexReport:
-    """Write out_dir/search/ (see the module doc). `article_url(article)` is the article
-    page's URL, either absolute ("/archive/2021/...") or relative to base_url.
-    `shard_count` overrides the automatic choice; `write_unsplit` also writes
-    search/unsplit.json (the whole index as one lunr index; for tests)."""
+    """Write out_dir/search/ (see the module doc and `search_index_files`)."""
+    files, report = search_index_files(articles, base_url, article_url, userdict=userdict,
+                                       shard_count=shard_count, write_unsplit=write_unsplit)
+    root = Path(out_dir) / "search"
+    for name, data in files.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+    return report
+
+
+def search_index_files(articles: list[Article], base_url: str,
+                       article_url: Callable[[Article], str], *, userdict: Path | None = None,
+                       shard_count: int | None = None,
+                       write_unsplit: bool = False) -> tuple[dict[str, bytes], SearchIndexReport]:
+    """The files of search/ as {name: bytes}. `article_url(article)` is the article page's
+    URL, either absolute ("/archive/2021/...") or relative to base_url. `shard_count`
+    overrides the automatic choice; `write_unsplit` also gives unsplit.json (the whole index
+    as one lunr index; for tests)."""
     started = time.perf_counter()
     report = SearchIndexReport()
-    root = Path(out_dir) / "search"
     docs = prepare_documents(articles, base_url, article_url)
     if not docs:
-        return _write_empty(root, report, started)
+        files = _empty_files()
+        report.files = len(files)
+        report.seconds = time.perf_counter() - started
+        return files, report
     built = build_index(docs, Segmenter(userdict))
     postings = sum(len(p[f]) for p in built.inverted_index.values() for f in built.fields)
     count = shard_count or choose_shard_count(len(built.inverted_index), postings)
@@ -332,10 +344,6 @@ def write_search_index(articles: list[Article], out_dir: Path, base_url: str,
         files[f"docs/{doc.ref}.json"] = data
     if write_unsplit:
         files["unsplit.json"] = to_json(unsplit_index(built))
-    for name, data in files.items():
-        path = root / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(data)
     report.documents = len(docs)
     report.terms = len(built.inverted_index)
     report.postings = postings
@@ -346,4 +354,12 @@ def write_search_index(articles: list[Article], out_dir: Path, base_url: str,
     report.files = len(files)
     report.version = version
     report.seconds = time.perf_counter() - started
-    return report
+    return files, report
+
+
+def search_extra(articles: list[Article], config) -> Iterable[tuple[str, bytes]]:
+    """The site build's hook: the search index as output files under search/."""
+    files, _ = search_index_files(articles, config.base_url, lambda a: f"a/{a.id}/",
+                                  userdict=config.path("userdict"))
+    for name, data in sorted(files.items()):
+        yield f"search/{name}", data

@@ -85,19 +85,14 @@ def bigrams(han: str) -> list[str]:
 
 
 class Segmenter:
-    """jieba, with the site's user dictionary when there is one, isolated from jieba's global
-    default tokenizer so other stages' dictionaries do not change the search terms."""
+    """jieba with the site's user dictionary: the tokenizer ingestion uses (loaded once per
+    process by `lexicon`), never jieba's global default one."""
 
     def __init__(self, userdict: Path | None = None):
-        import logging
+        from . import lexicon
 
-        import jieba
-
-        jieba.setLogLevel(logging.WARNING)
-        self._jieba = jieba.Tokenizer()
-        self._jieba.initialize()
-        if userdict is not None and Path(userdict).is_file():
-            self._jieba.load_userdict(str(userdict))
+        lexicon.configure(userdict)
+        self._jieba = lexicon.tokenizer()
 
     def words(self, han: str) -> list[str]:
         """Han words of MIN_WORD..MAX_WORD characters found by cut_for_search, in text order."""

@@ -44,8 +44,17 @@ class BuildResult:
 ExtraFiles = Callable[[list[Article], Config], Iterable[tuple[str, bytes]]]
 
 
-def build_site(config: Config, extras: Sequence[ExtraFiles] = ()) -> BuildResult:
-    """Build into a staging folder and swap it in; on failure keep the previous output."""
+def default_extras() -> tuple[ExtraFiles, ...]:
+    """What every site build writes besides the pages: the search index."""
+    from .search_index import search_extra
+
+    return (search_extra,)
+
+
+def build_site(config: Config, extras: Sequence[ExtraFiles] | None = None) -> BuildResult:
+    """Build into a staging folder and swap it in; on failure keep the previous output.
+    `extras` defaults to `default_extras()`; pass () for pages only."""
+    extras = default_extras() if extras is None else extras
     started = time.perf_counter()
     config = replace(config, site_url=config.site_url.rstrip("/") + "/")
     content_dir = config.path("content_dir")
