@@ -89,20 +89,29 @@ def page_meta_from_name(stem: str) -> PageMeta:
 
 
 def meta_from_imprint(text: str, known: PageMeta) -> PageMeta:
-    """Fill what the sidecar and file name left open from a printed imprint line, if any."""
-    from .segment import IMPRINT  # the segmenter owns the line's pattern
+    """Fill what the sidecar and file name left open from a printed imprint or page header."""
+    from .segment import IMPRINT, PAGE_HEADER  # the segmenter owns the lines' patterns
 
     for line in text.split("\n"):
-        m = IMPRINT.match(line.strip())
-        if not m:
-            continue
-        try:
-            published = dt.date(int(m["y"]), int(m["m"]), int(m["d"])).isoformat()
-        except ValueError:
-            return known
-        return PageMeta(published=known.published or published, page=known.page or m["page"],
-                        page_name=known.page_name, newspaper=known.newspaper or m["paper"].strip())
+        line = line.strip()
+        m = IMPRINT.match(line)
+        if m:
+            return _fill(known, (m["y"], m["m"], m["d"]), m["page"], m["paper"].strip())
+        if PAGE_HEADER.match(line):
+            d = re.search(r"(\d{4})年(\d{1,2})月(\d{1,2})日", line)
+            page = re.search(r"第\s*([A-Za-z]?\d{1,3})\s*版", line)
+            paper = re.match(r"^《?([\u4e00-\u9fff]{2,10}报)》?\s", line)
+            return _fill(known, d.groups(), page.group(1) if page else None, paper.group(1) if paper else None)
     return known
+
+
+def _fill(known: PageMeta, ymd, page: str | None, paper: str | None) -> PageMeta:
+    try:
+        published = dt.date(*map(int, ymd)).isoformat()
+    except ValueError:
+        published = None
+    return PageMeta(published=known.published or published, page=known.page or page,
+                    page_name=known.page_name, newspaper=known.newspaper or paper)
 
 
 def read_sidecar(path: Path, shown: str) -> tuple[dict, list[Diagnostic]]:

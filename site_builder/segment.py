@@ -36,6 +36,9 @@ SECTION_SUFFIXES = ("新闻", "要闻", "综合", "时政", "经济", "财经", 
 # The imprint web editions print under a page: 《人民日报》（2020年01月15日 04 版）
 IMPRINT = re.compile(r"^《\s*(?P<paper>[^》]{2,20}?)\s*》\s*[（(]\s*(?P<y>\d{4})年(?P<m>\d{1,2})月(?P<d>\d{1,2})日"
                      r"\s*(?P<page>[A-Za-z]?\d{1,3})\s*版\s*[）)]$")
+# A page header of an e-paper export: 人民日报 2020年01月15日 星期三 第04版 要闻
+PAGE_HEADER = re.compile(r"^(?=.*(?:19|20)\d{2}年\d{1,2}月\d{1,2}日)(?=.*(?:星期[一二三四五六日天]|第\s*[A-Za-z]?\d{1,3}\s*版))"
+                         r"[^。！？，,；;]{6,60}$")
 _NEWS_OPENERS = {"日前", "近日", "昨日", "昨天", "今日", "今天", "前日", "前天"}
 _YEAR_LINE = re.compile(r"^(?:19|20)\d{2}年?$")
 
@@ -64,7 +67,8 @@ def classify(text: str) -> str:
     bare = re.sub(r"[\s【】\[\]：:]", "", stripped)
     if bare in EDITORIAL_LABELS:
         return LABEL
-    if (_PAGE_CREDIT.match(stripped) and len(stripped) <= 60) or IMPRINT.match(stripped):
+    if (_PAGE_CREDIT.match(stripped) and len(stripped) <= 60) or IMPRINT.match(stripped) \
+            or PAGE_HEADER.match(stripped):
         return FURNITURE
     if _YEAR_LINE.match(stripped):
         return YEAR

@@ -134,3 +134,17 @@ def test_imprint_and_editor_credits_are_furniture_and_fill_the_issue_data(tmp_pa
     assert len(result.layout.furniture) == 2 and "某某日报" not in arts[0].body
     assert arts[0].reporters == ["陆娅楠"] and arts[0].date == "2020-01-10"
     assert accounted(result) == nonspace(text)
+
+
+def test_page_header_is_furniture_and_gives_the_issue(tmp_path):
+    from site_builder.seeds import read_seed
+
+    text = page("某某日报 2020年01月15日 星期三 第04版 要闻", "春运首日客流平稳有序",
+                "本报讯 1月10日，春运正式拉开帷幕。铁路部门加开旅客列车。")
+    seed = tmp_path / "p.txt"
+    seed.write_text(text, encoding="utf-8")
+    meta = read_seed(seed, tmp_path).page.meta
+    assert (meta.published, meta.page, meta.newspaper) == ("2020-01-15", "04", "某某日报")
+    arts, result = ingest_text(text, meta=meta)
+    assert arts[0].title == "春运首日客流平稳有序" and arts[0].kicker is None
+    assert [l.text for l in result.layout.furniture] == ["某某日报 2020年01月15日 星期三 第04版 要闻"]
