@@ -22,11 +22,13 @@ from __future__ import annotations
 import dataclasses
 import enum
 import hashlib
+import inspect
 import os
 import multiprocessing
 import pickle
 import shutil
 import sqlite3
+import sys
 import threading
 import time
 import zlib
@@ -40,7 +42,7 @@ from .content import Corpus, ParsedFile, parse_article
 from .model import Article, Diagnostic
 
 ExtraFiles = Callable[[list[Article], Config], Iterable[tuple[str, bytes]]]
-STATE_FORMAT = 1
+STATE_FORMAT = 2
 RENDER_MODULES = ("render", "plan", "edtf", "model", "content", "config", "incremental")
 PARALLEL_MIN_PAGES = 400  # below this, starting workers costs more than it saves
 
@@ -92,6 +94,29 @@ class IncrementalBuilder:
         self.state_dir = Path(state_dir) if state_dir is not None else None
         self.workers = workers
         self._loaded = False
+        self._inputs: str | None = None  # key of everything the last build read
+        self._extra_sizes: dict[str, int] | None = None  # files besides pages it wrote -> size
+
+    def _inputs_key(self, config: Config) -> str:
+        """A hash of everything a build reads: content (by the parse cache's hashes), settings,
+        templates and static files, the code, and the extras' code."""
+        h = hashlib.blake2b(digest_size=16)
+        h.update(repr(config).encode("utf-8", "surrogatepass") + _code_version().encode())
+        for rel, (digest, _) in sorted(self._parsed.items()):
+            h.update(f"{rel}\0{digest}\0".encode("utf-8", "surrogatepass"))
+        for folder in ("templates_dir", "static_dir"):
+            base = Path(config.path(folder))
+            for file in sorted(p for p in base.rglob("*") if p.is_file()) if base.is_dir() else ():
+                h.update(file.relative_to(base).as_posix().encode("utf-8", "surrogatepass") + b"\0")
+                h.update(hashlib.blake2b(file.read_bytes(), digest_size=16).digest())
+        for extra in self.extras:
+            module = sys.modules.get(getattr(extra, "__module__", "") or "")
+            source = getattr(module, "__file__", None)
+            h.update(f"{getattr(extra, '__module__', '')}.{getattr(extra, '__qualname__', repr(extra))}".encode())
+            h.update(Path(source).read_bytes() if source and Path(source).is_file() else b"?")
+            if not (inspect.isfunction(extra) and not extra.__closure__):
+                h.update(repr(extra).encode())  # state we cannot see: its address, so never skipped
+        return h.hexdigest()
 
     def __call__(self, config: Config) -> IncrementalResult:
         from .plan import plan_site
@@ -108,12 +133,23 @@ class IncrementalBuilder:
         corpus = self.read_corpus(config.path("content_dir"))
         result.diagnostics.extend(corpus.diagnostics)
         result.articles = len(corpus.articles)
+        out_dir = Path(config.path("output_dir"))
+        inputs = self._inputs_key(config)
+        on_disk = _sizes(out_dir)
         clock.lap("read")
+        if inputs == self._inputs and self._fingerprints and self._extra_sizes is not None and \
+                all(on_disk.get(f) == size for f, (_, size) in self._fingerprints.items()) and \
+                all(on_disk.get(f) == size for f, size in self._extra_sizes.items()) and \
+                len(on_disk) == len(self._fingerprints) + len(self._extra_sizes):
+            # Same content, templates, static files, settings and code as the last build, and
+            # output/ holds what it wrote: that build stands (no plan, no fingerprints).
+            result.pages_planned = len(self._fingerprints)
+            result.ok = True
+            return _done(result, started)
         pages = plan_site(corpus.articles, config)
         result.pages_planned = len(pages)
         clock.lap("plan")
         env = make_environment(config)
-        out_dir = Path(config.path("output_dir"))
         template_hashes = _template_closure_hashes(env)
         site_wide = _Hasher().digest((env.globals.get("site"), config, _code_version()))
         files: dict[str, bytes | None] = {}  # None: unchanged, keep what is on disk
@@ -122,7 +158,6 @@ class IncrementalBuilder:
         self._article_digests = {id(a): self._article_digests[id(a)] for a in corpus.articles
                                  if self._article_digests.get(id(a), (None,))[0] is a}
         hasher = _Hasher(self._article_digests)
-        on_disk = _sizes(out_dir)
         page_fps: dict[str, bytes] = {}
         for page in pages:
             page_fps[page.file] = hashlib.blake2b(site_wide + template_hashes.get(page.template, b"?")
@@ -174,11 +209,14 @@ class IncrementalBuilder:
         except (OSError, ValueError) as exc:  # ValueError: output.UnsafePathError
             store.close()
             self._fingerprints.clear()  # unknown state on disk: render everything next time
+            self._inputs = None
             self._save_state()
             result.diagnostics.append(Diagnostic(str(out_dir), f"cannot write the site: {exc}"))
             return _done(result, started)
         result.files_written = sum(1 for rel in result.changed_files if rel in files)
         self._fingerprints = fingerprints
+        self._inputs = inputs
+        self._extra_sizes = {rel: len(data) for rel, data in files.items() if rel not in fingerprints}
         clock.lap("write")
         store.keep_only({fp for fp, _ in fingerprints.values()})
         store.close()
@@ -200,6 +238,7 @@ class IncrementalBuilder:
                 state = pickle.load(fh)
             if state["format"] == STATE_FORMAT and state["code"] == _code_version():
                 self._parsed, self._fingerprints, self._config = state["parsed"], state["fps"], state["config"]
+                self._inputs, self._extra_sizes = state["inputs"], state["extra_sizes"]
         except Exception:  # missing or unreadable: build from scratch
             pass
 
@@ -211,7 +250,8 @@ class IncrementalBuilder:
         tmp = file.with_name(f".{file.name}.tmp-{os.getpid()}")
         with open(tmp, "wb") as fh:
             pickle.dump({"format": STATE_FORMAT, "code": _code_version(), "parsed": self._parsed,
-                         "fps": self._fingerprints, "config": self._config}, fh, protocol=pickle.HIGHEST_PROTOCOL)
+                         "fps": self._fingerprints, "config": self._config,
+                         "inputs": self._inputs, "extra_sizes": self._extra_sizes}, fh, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(tmp, file)
 
     def read_corpus(self, content_dir: str | Path) -> Corpus:

@@ -8,6 +8,7 @@ seed are removed unless edited (then a warning says so).
 """
 from __future__ import annotations
 
+import hashlib
 import pickle
 import time
 import traceback
@@ -133,9 +134,8 @@ def content_rel(page: SeedPage, article) -> Path:
 def write_texts(files: list[tuple[Path, str]], content_dir: Path, stems: set[str], report: IngestReport) -> None:
     produced: set[Path] = set()
     for rel, text in files:
-        target = content_dir / rel
-        produced.add(target.resolve())
-        _write_unless_edited(target, text, report)
+        produced.add(Path(rel))
+        _write_unless_edited(content_dir / rel, text, report)
     _remove_stale(content_dir, produced, stems, report)
 
 
@@ -158,11 +158,12 @@ def _write_unless_edited(target: Path, text: str, report: IngestReport) -> None:
 
 
 def _remove_stale(content_dir: Path, produced: set[Path], stems: set[str], report: IngestReport) -> None:
-    """Generated files no seed produces any more go; edited ones stay, with a warning."""
+    """Generated files no seed produces any more go; edited ones stay, with a warning.
+    `produced`: the files this run produced, relative to content_dir."""
     if not content_dir.is_dir():
         return
     for file in sorted(content_dir.rglob("*.md")):
-        if file.resolve() in produced:
+        if file.relative_to(content_dir) in produced:
             continue
         text = file.read_text(encoding="utf-8", errors="replace")
         if "\ngenerated: " not in text:
@@ -195,15 +196,15 @@ def run_ingest(config: Config, workers: int | None = None, use_cache: bool = Tru
     report.pages = len(pages)
     read_diagnostics = len(report.diagnostics)
     salt = ic.salt(userdict, stopwords)
-    cache = ic.IngestCache.load(config.root, salt) if use_cache else ic.IngestCache(salt=salt)
     keys = [ic.page_key(p) for p in pages]
     corpus_key = ic.text_key(salt + "\n".join(keys))
+    last = ic.CorpusMemo.load(config.root) if use_cache else None
     clock.lap("read")
-    if cache.corpus is not None and cache.corpus.key == corpus_key and \
-            _replay(cache.corpus, content_dir, {p.stem for p in pages}, report):
+    if last is not None and last.key == corpus_key and _replay(last, content_dir, {p.stem for p in pages}, report):
         clock.lap("write")
         report.seconds = time.perf_counter() - started
         return report
+    cache = ic.IngestCache.load(config.root, salt) if use_cache else ic.IngestCache(salt=salt)
     lexicon.configure(userdict)
     clock.lap("jieba")
     pool = ic.Workers(str(userdict) if userdict else None, stopwords,
@@ -234,9 +235,9 @@ def run_ingest(config: Config, workers: int | None = None, use_cache: bool = Tru
         pool.close()
     state = pickle.dumps((report.diagnostics[read_diagnostics:], report.furniture, report.articles))
     write_texts(files, content_dir, {r.page.stem for r in results}, report)
-    cache.corpus = ic.CorpusMemo(corpus_key, [(rel.as_posix(), ic.text_key(text)) for rel, text in files], state)
-    cache.dirty = True
-    cache.save(config.root)
+    if use_cache:
+        cache.save(config.root)
+        ic.CorpusMemo(corpus_key, [(rel.as_posix(), ic.text_key(text)) for rel, text in files], state).save(config.root)
     clock.lap("write")
     report.seconds = time.perf_counter() - started
     return report
@@ -269,15 +270,20 @@ def _replay(memo, content_dir: Path, stems: set[str], report: IngestReport) -> b
     for rel, digest in memo.files:
         target = content_dir / rel
         try:
-            text = target.read_text(encoding="utf-8", errors="replace")
+            data = target.read_bytes()
         except OSError:
             return False
-        if ic.text_key(text) != digest:
+        # the hash of valid UTF-8 bytes is that of their text: decode only what differs
+        if hashlib.blake2b(data, digest_size=16).hexdigest() != digest:
+            text = data.decode("utf-8", errors="replace")
+            if ic.text_key(text) == digest:
+                produced.add(Path(rel))
+                continue
             if not is_hand_edited(text):
                 return False
             kept.append((str(target), Diagnostic(str(target), "edited by hand: kept; delete the file to "
                                                  "regenerate it from its seed", severity="info")))
-        produced.add(target.resolve())
+        produced.add(Path(rel))
     report.diagnostics.extend(diagnostics)
     report.furniture.update(furniture)
     report.articles = articles

@@ -30,7 +30,8 @@ from . import bylines, entities, extract, lexicon
 from .model import SeedPage
 
 CACHE_FILE = ".cache/ingest.pickle"
-FORMAT = 2
+CORPUS_FILE = ".cache/ingest-last.pickle"  # small: read first, the big file only when needed
+FORMAT = 3
 # Modules whose code decides what ingestion produces: their source is part of the cache salt.
 INGEST_MODULES = ("segment", "extract", "entities", "bylines", "dates", "seeds", "names", "lexicon",
                   "model", "edtf", "content", "ingest", "ingest_cache")
@@ -79,6 +80,26 @@ class CorpusMemo:
     files: list[tuple[str, str]]  # (content-relative path, hash of its text) in write order
     report_state: bytes  # pickled (diagnostics, furniture, articles)
 
+    @classmethod
+    def load(cls, root: Path) -> "CorpusMemo | None":
+        try:
+            with open(root / CORPUS_FILE, "rb") as fh:
+                memo = pickle.load(fh)
+            return memo if isinstance(memo, cls) else None
+        except Exception:
+            return None
+
+    def save(self, root: Path) -> None:
+        _dump(self, root / CORPUS_FILE)
+
+
+def _dump(obj, file: Path) -> None:
+    file.parent.mkdir(parents=True, exist_ok=True)
+    tmp = file.with_name(f".{file.name}.tmp-{os.getpid()}")
+    with open(tmp, "wb") as fh:
+        pickle.dump(obj, fh, protocol=pickle.HIGHEST_PROTOCOL)
+    os.replace(tmp, file)
+
 
 @dataclass
 class IngestCache:
@@ -86,7 +107,6 @@ class IngestCache:
     pages: dict[str, bytes] = field(default_factory=dict)  # page key -> pickled PageOutcome + alone
     people: dict[tuple, frozenset] = field(default_factory=dict)  # (text key, known here) -> people
     texts: dict[str, str] = field(default_factory=dict)  # article digest -> file text
-    corpus: CorpusMemo | None = None
     dirty: bool = False
 
     @classmethod
@@ -105,13 +125,8 @@ class IngestCache:
     def save(self, root: Path) -> None:
         if not self.dirty:
             return
-        file = root / CACHE_FILE
-        file.parent.mkdir(parents=True, exist_ok=True)
-        tmp = file.with_name(f".{file.name}.tmp-{os.getpid()}")
         self.dirty = False
-        with open(tmp, "wb") as fh:
-            pickle.dump(self, fh, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, file)
+        _dump(self, root / CACHE_FILE)
 
 
 # ---------------------------------------------------------------- workers
