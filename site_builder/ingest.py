@@ -8,6 +8,8 @@ seed are removed unless edited (then a warning says so).
 """
 from __future__ import annotations
 
+import hashlib
+import pickle
 import time
 import traceback
 from dataclasses import dataclass, field
@@ -36,6 +38,9 @@ class IngestReport:
     removed: list[str] = field(default_factory=list)
     furniture: dict[str, list[str]] = field(default_factory=dict)  # seed path -> lines set aside
     seconds: float = 0.0
+    cache_hits: int = 0  # seed pages whose segmentation and extraction came from .cache/
+    cache_misses: int = 0
+    timings: dict[str, float] = field(default_factory=dict)  # stage -> seconds
 
     @property
     def errors(self) -> list[Diagnostic]:
@@ -57,25 +62,51 @@ class PageResult:
 
 
 def ingest_pages(pages: list[SeedPage], stopwords: frozenset[str], report: IngestReport) -> list[PageResult]:
+    """The reference ingestion: serial, uncached, extract.finish_corpus as written. run_ingest
+    gives the same articles faster (tests compare the two byte for byte)."""
     results = []
     for page in pages:
-        try:
-            layout = segment_page(page)
-            extracted = [extract_article(page, layout, draft, i, stopwords)
-                         for i, draft in enumerate(layout.articles, 1)]
-        except Exception as exc:  # one bad page must not stop the archive
-            where = traceback.extract_tb(exc.__traceback__)[-1]
-            report.diagnostics.append(Diagnostic(
-                page.path, f"could not be segmented ({type(exc).__name__}: {exc} at "
-                           f"{Path(where.filename).name}:{where.lineno}); skipped. Please report this page"))
-            continue
-        report.diagnostics.extend(layout.diagnostics)
-        if not layout.articles:
-            report.diagnostics.append(Diagnostic(page.path, "no article found on this page", severity="warning"))
-        report.furniture[page.path] = [l.text for l in layout.furniture]
-        results.append(PageResult(page, layout, extracted))
+        outcome = ingest_page(page, stopwords)
+        if record_outcome(page, outcome, report):
+            results.append(PageResult(page, outcome.layout, outcome.extracted))
     finish_corpus([e for r in results for e in r.extracted])
     return results
+
+
+@dataclass
+class PageOutcome:
+    """One seed page segmented and extracted (articles before the corpus-wide step), or the
+    diagnostic saying why it could not be."""
+
+    layout: PageLayout | None
+    extracted: list[Extracted]
+    failure: Diagnostic | None = None
+
+
+def ingest_page(page: SeedPage, stopwords: frozenset[str]) -> PageOutcome:
+    try:
+        layout = segment_page(page)
+        extracted = [extract_article(page, layout, draft, i, stopwords)
+                     for i, draft in enumerate(layout.articles, 1)]
+    except Exception as exc:  # one bad page must not stop the archive
+        where = traceback.extract_tb(exc.__traceback__)[-1]
+        return PageOutcome(None, [], Diagnostic(
+            page.path, f"could not be segmented ({type(exc).__name__}: {exc} at "
+                       f"{Path(where.filename).name}:{where.lineno}); skipped. Please report this page"))
+    return PageOutcome(layout, extracted)
+
+
+def record_outcome(page: SeedPage, outcome: PageOutcome, report: IngestReport) -> bool:
+    """Add a page's diagnostics and furniture to the report; False when it yielded nothing."""
+    if outcome.layout is None:
+        report.diagnostics.append(outcome.failure)
+        return False
+    layout = outcome.layout
+    report.diagnostics.extend(layout.diagnostics)
+    if not layout.articles:
+        report.diagnostics.append(Diagnostic(page.path, "no article found on this page", severity="warning"))
+    report.furniture[page.path] = [l.text for l in layout.furniture]
+    return True
 
 
 def read_pages(seeds_dir: Path, root: Path, report: IngestReport) -> list[SeedPage]:
@@ -92,14 +123,20 @@ def read_pages(seeds_dir: Path, root: Path, report: IngestReport) -> list[SeedPa
 
 
 def write_content(results: list[PageResult], content_dir: Path, report: IngestReport) -> None:
+    files = [(content_rel(r.page, e.article), article_to_text(e.article)) for r in results for e in r.extracted]
+    write_texts(files, content_dir, {r.page.stem for r in results}, report)
+
+
+def content_rel(page: SeedPage, article) -> Path:
+    return Path(page.stem) / f"{article.order:02d}.md"
+
+
+def write_texts(files: list[tuple[Path, str]], content_dir: Path, stems: set[str], report: IngestReport) -> None:
     produced: set[Path] = set()
-    for r in results:
-        for e in r.extracted:
-            rel = Path(r.page.stem) / f"{e.article.order:02d}.md"
-            target = content_dir / rel
-            produced.add(target.resolve())
-            _write_unless_edited(target, article_to_text(e.article), report)
-    _remove_stale(content_dir, produced, {r.page.stem for r in results}, report)
+    for rel, text in files:
+        produced.add(Path(rel))
+        _write_unless_edited(content_dir / rel, text, report)
+    _remove_stale(content_dir, produced, stems, report)
 
 
 def _write_unless_edited(target: Path, text: str, report: IngestReport) -> None:
@@ -121,11 +158,12 @@ def _write_unless_edited(target: Path, text: str, report: IngestReport) -> None:
 
 
 def _remove_stale(content_dir: Path, produced: set[Path], stems: set[str], report: IngestReport) -> None:
-    """Generated files no seed produces any more go; edited ones stay, with a warning."""
+    """Generated files no seed produces any more go; edited ones stay, with a warning.
+    `produced`: the files this run produced, relative to content_dir."""
     if not content_dir.is_dir():
         return
     for file in sorted(content_dir.rglob("*.md")):
-        if file.resolve() in produced:
+        if file.relative_to(content_dir) in produced:
             continue
         text = file.read_text(encoding="utf-8", errors="replace")
         if "\ngenerated: " not in text:
@@ -142,15 +180,128 @@ def _remove_stale(content_dir: Path, produced: set[Path], stems: set[str], repor
             file.parent.rmdir()
 
 
-def run_ingest(config: Config) -> IngestReport:
+def run_ingest(config: Config, workers: int | None = None, use_cache: bool = True) -> IngestReport:
+    """Ingest seeds/ into content/: the articles `ingest_pages` gives, from the cache in
+    `.cache/` where a page did not change, on `workers` processes (default: 2) where it did."""
+    from . import ingest_cache as ic
+
     started = time.perf_counter()
     report = IngestReport()
-    lexicon.configure(config.path("userdict"))
+    clock = _Clock(report.timings)
+    userdict = config.path("userdict")
+    userdict = userdict if userdict.exists() else None
     stopwords = load_word_list(str(config.root / STOPWORDS_FILE))
+    content_dir = config.path("content_dir")
     pages = read_pages(config.path("seeds_dir"), config.root, report)
     report.pages = len(pages)
-    results = ingest_pages(pages, stopwords, report)
-    report.articles = sum(len(r.extracted) for r in results)
-    write_content(results, config.path("content_dir"), report)
+    read_diagnostics = len(report.diagnostics)
+    salt = ic.salt(userdict, stopwords)
+    keys = [ic.page_key(p) for p in pages]
+    corpus_key = ic.text_key(salt + "\n".join(keys))
+    last = ic.CorpusMemo.load(config.root) if use_cache else None
+    clock.lap("read")
+    if last is not None and last.key == corpus_key and _replay(last, content_dir, {p.stem for p in pages}, report):
+        clock.lap("write")
+        report.seconds = time.perf_counter() - started
+        return report
+    cache = ic.IngestCache.load(config.root, salt) if use_cache else ic.IngestCache(salt=salt)
+    lexicon.configure(userdict)
+    clock.lap("jieba")
+    pool = ic.Workers(str(userdict) if userdict else None, stopwords,
+                      ic.WORKERS if workers is None else workers)
+    try:
+        blobs = {k: cache.pages[k] for k in keys if k in cache.pages}
+        todo = [(k, p) for k, p in zip(keys, pages) if k not in blobs]
+        report.cache_hits, report.cache_misses = len(pages) - len(todo), len(todo)
+        fresh = pool.map(ic.process_page, [p for _, p in todo], chunksize=4)
+        blobs.update(zip((k for k, _ in todo), fresh))
+        if todo or len(cache.pages) != len(blobs):
+            cache.pages, cache.dirty = blobs, True
+        results: list[PageResult] = []
+        alone: list[frozenset[str]] = []
+        for key, page in zip(keys, pages):
+            outcome, page_alone = pickle.loads(blobs[key])
+            if record_outcome(page, outcome, report):
+                results.append(PageResult(page, outcome.layout, outcome.extracted))
+                alone.extend(page_alone)
+        clock.lap("segment+extract")
+        extracted = [e for r in results for e in r.extracted]
+        ic.finish_corpus_fast(extracted, alone, cache, pool)
+        report.articles = len(extracted)
+        clock.lap("corpus")
+        files = _file_texts(results, cache, pool)
+        clock.lap("to_text")
+    finally:
+        pool.close()
+    state = pickle.dumps((report.diagnostics[read_diagnostics:], report.furniture, report.articles))
+    write_texts(files, content_dir, {r.page.stem for r in results}, report)
+    if use_cache:
+        cache.save(config.root)
+        ic.CorpusMemo(corpus_key, [(rel.as_posix(), ic.text_key(text)) for rel, text in files], state).save(config.root)
+    clock.lap("write")
     report.seconds = time.perf_counter() - started
     return report
+
+
+def _file_texts(results: list[PageResult], cache, pool) -> list[tuple[Path, str]]:
+    """Each article's file text, memoised by a digest of the article (YAML dumping is slow)."""
+    from . import ingest_cache as ic
+
+    pairs = [(content_rel(r.page, e.article), e.article) for r in results for e in r.extracted]
+    digests = [ic.text_key(repr(a)) for _, a in pairs]
+    missing = [i for i, d in enumerate(digests) if d not in cache.texts]
+    if missing:
+        made = pool.map(ic._text_of, [pairs[i][1] for i in missing], chunksize=32)
+        cache.texts.update((digests[i], t) for i, t in zip(missing, made))
+    texts = {d: cache.texts[d] for d in digests}
+    if missing or len(texts) != len(cache.texts):
+        cache.texts, cache.dirty = texts, True
+    return [(rel, texts[d]) for (rel, _), d in zip(pairs, digests)]
+
+
+def _replay(memo, content_dir: Path, stems: set[str], report: IngestReport) -> bool:
+    """No seed changed since the last run: its outcome stands if every file it wrote is on
+    disk as written or edited by hand (then kept, as a full run would). False: run in full."""
+    from . import ingest_cache as ic
+
+    diagnostics, furniture, articles = pickle.loads(memo.report_state)
+    kept: list[tuple[str, Diagnostic]] = []
+    produced: set[Path] = set()
+    for rel, digest in memo.files:
+        target = content_dir / rel
+        try:
+            data = target.read_bytes()
+        except OSError:
+            return False
+        # the hash of valid UTF-8 bytes is that of their text: decode only what differs
+        if hashlib.blake2b(data, digest_size=16).hexdigest() != digest:
+            text = data.decode("utf-8", errors="replace")
+            if ic.text_key(text) == digest:
+                produced.add(Path(rel))
+                continue
+            if not is_hand_edited(text):
+                return False
+            kept.append((str(target), Diagnostic(str(target), "edited by hand: kept; delete the file to "
+                                                 "regenerate it from its seed", severity="info")))
+        produced.add(Path(rel))
+    report.diagnostics.extend(diagnostics)
+    report.furniture.update(furniture)
+    report.articles = articles
+    report.unchanged = len(memo.files) - len(kept)
+    for path, diagnostic in kept:
+        report.kept_edits.append(path)
+        report.diagnostics.append(diagnostic)
+    _remove_stale(content_dir, produced, stems, report)
+    return True
+
+
+class _Clock:
+    """Adds the time since the last lap to a stage's entry in `timings`."""
+
+    def __init__(self, timings: dict[str, float]):
+        self.timings, self.last = timings, time.perf_counter()
+
+    def lap(self, stage: str) -> None:
+        now = time.perf_counter()
+        self.timings[stage] = self.timings.get(stage, 0.0) + now - self.last
+        self.last = now

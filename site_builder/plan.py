@@ -17,6 +17,7 @@ import re
 import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any, Iterable
 from urllib.parse import quote
 
@@ -74,13 +75,20 @@ def file_for(*segments: str) -> str:
 
 # ---------------------------------------------------------------- dates
 
+@lru_cache(maxsize=65536)
+def _edtf(value: str | None) -> EdtfDate | None:
+    """parse_edtf memoised: sorting a large archive asks for the same few thousand dates
+    again and again (EdtfDate is frozen, so sharing one is safe)."""
+    return parse_edtf(value)
+
+
 def article_date(article: Article) -> EdtfDate | None:
-    return parse_edtf(article.date)
+    return _edtf(article.date)
 
 
 def issue_date(article: Article) -> EdtfDate | None:
     """The publication date when it is a complete, valid day; otherwise None (unknown)."""
-    d = parse_edtf(article.published)
+    d = _edtf(article.published)
     return d if d and d.year and d.month and d.day and not d.qualified else None
 
 
@@ -639,8 +647,12 @@ def _tag_pages(articles, chronological, links, config) -> list[PlannedPage]:
     tags = _counted_tags(articles, links)
     out = [PlannedPage("tags/", file_for("tags"), "tags.html", "标签", TagIndexContext(tags), links)]
     size = config.tag_page_size
+    by_tag: dict[str, list[Article]] = defaultdict(list)  # one pass, not one per tag
+    for a in newest_first(chronological):
+        for t in dict.fromkeys(a.tags):
+            by_tag[t].append(a)
     for tag in sorted(tags, key=lambda c: c.name):
-        tagged = [a for a in newest_first(chronological) if tag.name in a.tags]
+        tagged = by_tag[tag.name]
         slug = links.tags[tag.name]
         total = max(1, -(-len(tagged) // size))
         paths = [url_path("tags", slug) if n == 1 else url_path("tags", slug, "page", str(n))

@@ -23,6 +23,8 @@ class BuildResult:
     articles: int = 0
     output_dir: str = ""
     seconds: float = 0.0
+    pages_rendered: int = 0  # pages whose bytes were rendered (the rest: unchanged or from .cache/)
+    timings: dict[str, float] = field(default_factory=dict)  # stage -> seconds
 
     @property
     def errors(self) -> list[Diagnostic]:
@@ -31,7 +33,8 @@ class BuildResult:
     def summary(self) -> str:
         lines = [str(d) for d in self.diagnostics]
         if self.ok:
-            lines.append(f"built {self.pages_written} pages ({self.files_written} files) from "
+            lines.append(f"built {self.pages_written} pages ({self.files_written} files written, "
+                         f"{self.pages_rendered} pages rendered) from "
                          f"{self.articles} articles into {self.output_dir} in {self.seconds:.2f}s"
                          + (f"; {len(self.errors)} file(s) with errors skipped" if self.errors else ""))
         else:
@@ -44,6 +47,10 @@ class BuildResult:
 ExtraFiles = Callable[[list[Article], Config], Iterable[tuple[str, bytes]]]
 
 
+CACHE_DIR = ".cache"
+RENDER_WORKERS = 2
+
+
 def default_extras() -> tuple[ExtraFiles, ...]:
     """What every site build writes besides the pages: the search index."""
     from .search_index import search_extra
@@ -51,10 +58,33 @@ def default_extras() -> tuple[ExtraFiles, ...]:
     return (search_extra,)
 
 
-def build_site(config: Config, extras: Sequence[ExtraFiles] | None = None) -> BuildResult:
-    """Build into a staging folder and swap it in; on failure keep the previous output.
-    `extras` defaults to `default_extras()`; pass () for pages only."""
-    extras = default_extras() if extras is None else extras
+def build_site(config: Config, extras: Sequence[ExtraFiles] | None = None, cache: bool = True) -> BuildResult:
+    """Build the site. With `cache` (the default) through the incremental builder, its state
+    kept in the project's .cache/: only pages whose inputs changed are rendered, only files
+    whose bytes changed are written, and the bytes are those of a full build. Without it:
+    `full_build`, which renders everything into a staging folder and swaps it in.
+    `extras` defaults to `default_extras()` (the search index); pass () for pages only."""
+    extras = default_extras() if extras is None else tuple(extras)
+    if not cache:
+        return full_build(config, extras)
+    from .incremental import IncrementalBuilder
+
+    started = time.perf_counter()
+    builder = IncrementalBuilder(extras, state_dir=config.root / CACHE_DIR, workers=RENDER_WORKERS)
+    inc = builder(config)
+    output_dir = config.path("output_dir")
+    result = BuildResult(ok=inc.ok, diagnostics=inc.diagnostics, pages_written=inc.pages_planned,
+                         files_written=inc.files_written, articles=inc.articles, output_dir=str(output_dir),
+                         pages_rendered=inc.pages_rendered, timings=inc.timings)
+    if not Path(config.path("content_dir")).is_dir():
+        result.diagnostics.insert(0, Diagnostic(str(config.path("content_dir")), "content folder does not exist; "
+                                                "run `python build.py ingest` first", None, "warning"))
+    return _done(result, started)
+
+
+def full_build(config: Config, extras: Sequence[ExtraFiles] | None = None) -> BuildResult:
+    """Build into a staging folder and swap it in; on failure keep the previous output."""
+    extras = default_extras() if extras is None else tuple(extras)
     started = time.perf_counter()
     config = replace(config, site_url=config.site_url.rstrip("/") + "/")
     content_dir = config.path("content_dir")
@@ -72,7 +102,7 @@ def build_site(config: Config, extras: Sequence[ExtraFiles] | None = None) -> Bu
         with StagedOutput(output_dir) as out:
             for page in pages:
                 out.write_bytes(page.file, render_page(env, page))
-            result.pages_written = out.written
+            result.pages_written = result.pages_rendered = out.written
             out.write_bytes(".nojekyll", b"")  # serve folders starting with _ as they are
             static = config.path("static_dir")
             if Path(static).is_dir():
