@@ -9,7 +9,6 @@ corpus: a word most articles use is no tag, a word several articles share is a g
 """
 from __future__ import annotations
 
-import math
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -235,3 +234,23 @@ def only_inside(word: str, text: str, names: list[str]) -> bool:
     if not spans:
         return False
     return all(any(a <= m.start() and m.end() <= b for a, b in spans) for m in re.finditer(re.escape(word), text))
+
+
+class NameIndex:
+    """Which of many names occur in a text, without trying every name on every text: names
+    are indexed by their first two characters, and only those whose pair occurs are tried."""
+
+    def __init__(self, names):
+        self.by_pair: dict[str, list[str]] = {}
+        self.short: list[str] = []
+        for n in sorted(names):
+            if len(n) >= 2:
+                self.by_pair.setdefault(n[:2], []).append(n)
+            else:
+                self.short.append(n)
+
+    def found_in(self, text: str) -> frozenset[str]:
+        pairs = {text[i:i + 2] for i in range(len(text) - 1)}
+        out = [n for p in pairs & self.by_pair.keys() for n in self.by_pair[p] if n in text]
+        out += [n for n in self.short if n in text]
+        return frozenset(out)

@@ -6,8 +6,10 @@ tags) happen in `finish_corpus`, after every page has been read.
 """
 from __future__ import annotations
 
+import hashlib
 import re
 from collections import Counter
+from typing import Callable
 from dataclasses import dataclass
 
 from . import bylines, dates, entities
@@ -130,23 +132,56 @@ def extract_article(page: SeedPage, layout: PageLayout, draft: ArticleDraft, ord
     return Extracted(article, title + "\n" + full_text, terms)
 
 
-def finish_corpus(extracted: list[Extracted]) -> None:
-    """Corpus-wide choices: people confirmed anywhere are people everywhere; tags by weight."""
-    known: set[str] = set()
-    for _ in range(2):  # a second pass lets lists lean on names confirmed in other articles
-        frozen = frozenset(known)
-        for e in extracted:
-            known |= entities.confirmed_people(e.body_text, frozen)
+def finish_corpus(extracted: list[Extracted], alone: list[frozenset[str]] | None = None,
+                  memo: dict | None = None, map_fn: Callable = map) -> None:
+    """Corpus-wide choices: people confirmed anywhere are people everywhere; tags by weight.
+
+    1. Names each article's phrasing confirms on its own (`alone`; computed unless given, e.g.
+       from a cache), then again with the names confirmed anywhere, so 、-lists can lean on
+       other articles. Only the known names printed in a text matter, so that is what is
+       passed (and what `memo`, keyed by text hash and those names, remembers).
+    2. People in print order, their titles, words printed only inside names.
+    3. Tags with corpus document frequencies, excluding people and credited names.
+    `map_fn` may run step 1 in worker processes; the result is the same."""
+    if alone is None:
+        alone = list(map_fn(_confirmed_alone, [e.body_text for e in extracted]))
+    memo = {} if memo is None else memo
+    known1 = frozenset().union(*alone) if alone else frozenset()
+    index1 = entities.NameIndex(known1)
+    here1 = [index1.found_in(e.body_text) for e in extracted]
+    keys = [(text_key(e.body_text), here) for e, here in zip(extracted, here1)]
+    missing = sorted({k for k in keys if k not in memo}, key=lambda k: (k[0], sorted(k[1])))
+    if missing:
+        texts = {text_key(e.body_text): e.body_text for e in extracted}
+        memo.update(zip(missing, map_fn(_confirmed_with, [(texts[k[0]], k[1]) for k in missing])))
+    known = set(known1)
+    for k in keys:
+        known |= memo[k]
+    extra = entities.NameIndex(known - known1)
     credited = {n for e in extracted for role in bylines.ROLES for n in getattr(e.article, role)}
     doc_freq: Counter = Counter()
     for e in extracted:
         doc_freq.update(set(e.terms.counts))
-    for e in extracted:
-        people = entities.people_in(e.body_text, known)
+    for e, here in zip(extracted, here1):
+        people = entities.people_in(e.body_text, set(here) | extra.found_in(e.body_text))
         e.article.people = people
         e.article.roles = entities.roles_in(e.body_text, people)
         inside_names = {w for w in e.terms.counts if entities.only_inside(w, e.body_text, people)}
         e.article.places = [p for p in e.article.places if p not in inside_names]
         e.article.organizations = [o for o in e.article.organizations if o not in inside_names]
-        exclude = set(known) | credited | inside_names
+        # choose_tags only asks whether a candidate word is excluded: the candidates suffice
+        exclude = {w for w in e.terms.counts if w in known or w in credited or w in inside_names}
         e.article.tags = entities.choose_tags(e.terms, doc_freq, len(extracted), exclude)
+
+
+def text_key(text: str) -> str:
+    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
+
+
+def _confirmed_alone(text: str) -> frozenset[str]:
+    return frozenset(entities.confirmed_people(text))
+
+
+def _confirmed_with(args: tuple[str, frozenset[str]]) -> frozenset[str]:
+    text, known_here = args
+    return frozenset(entities.confirmed_people(text, known_here))

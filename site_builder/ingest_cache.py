@@ -8,10 +8,9 @@
 - Pages not in the cache are processed by a pool of worker processes (jieba loaded once per
   worker: forked after the parent loaded it, so the dictionary is shared copy-on-write). Results
   come back in page order, so the output does not depend on the number of workers.
-- The corpus-wide step (`extract.finish_corpus`) is re-done here with the same entity
-  functions, called with the known names that occur in each text instead of all known names
-  (what they compute only depends on those), and with per-article results memoised; tests
-  compare it with `finish_corpus` byte for byte.
+- The corpus-wide step (`extract.finish_corpus`) always runs over all articles, with each
+  article's own names from the page cache and its second pass memoised in the cache file;
+  tests compare the result with plain serial, uncached ingestion byte for byte.
 - When no page changed at all, the previous run's file texts (by hash) stand: no jieba load.
 """
 from __future__ import annotations
@@ -21,12 +20,10 @@ import multiprocessing
 import os
 import pickle
 import threading
-from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable
 
-from . import bylines, entities, extract, lexicon
+from . import entities, extract, lexicon
 from .model import SeedPage
 
 CACHE_FILE = ".cache/ingest.pickle"
@@ -66,8 +63,7 @@ def page_key(page: SeedPage) -> str:
     return h.hexdigest()
 
 
-def text_key(text: str) -> str:
-    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
+text_key = extract.text_key
 
 
 # ---------------------------------------------------------------- the cache file
@@ -150,10 +146,6 @@ def process_page(page: SeedPage) -> bytes:
     return pickle.dumps((outcome, alone), protocol=pickle.HIGHEST_PROTOCOL)
 
 
-def _confirmed_with(args: tuple[str, frozenset]) -> frozenset:
-    text, known_here = args
-    return frozenset(entities.confirmed_people(text, known_here))
-
 
 def _text_of(article) -> str:
     from .content import article_to_text
@@ -192,64 +184,16 @@ class Workers:
 
 # ---------------------------------------------------------------- corpus-wide step
 
-class NameIndex:
-    """Which of many names occur in a text, without trying every name on every text: names
-    are indexed by their first two characters, and only those whose pair occurs are tried."""
-
-    def __init__(self, names: Iterable[str]):
-        self.by_pair: dict[str, list[str]] = {}
-        self.short: list[str] = []
-        for n in sorted(names):
-            if len(n) >= 2:
-                self.by_pair.setdefault(n[:2], []).append(n)
-            else:
-                self.short.append(n)
-
-    def found_in(self, text: str) -> frozenset[str]:
-        pairs = {text[i:i + 2] for i in range(len(text) - 1)}
-        out = [n for p in pairs & self.by_pair.keys() for n in self.by_pair[p] if n in text]
-        out += [n for n in self.short if n in text]
-        return frozenset(out)
-
-
 def finish_corpus_fast(extracted: list[extract.Extracted], alone: list[frozenset[str]],
                        cache: IngestCache, workers: Workers) -> None:
-    """extract.finish_corpus, equal in result, near linear in time. Its steps, in its order:
-
-    1. two passes of confirmed_people: the first with no known names is each article's own
-       (`alone`, from the page cache); the second with the union of the first;
-    2. people in print order, their titles, names printed only inside other names;
-    3. tags with corpus document frequencies, excluding people and credited names."""
-    known1 = frozenset().union(*alone) if alone else frozenset()
-    index1 = NameIndex(known1)
-    here1 = [index1.found_in(e.body_text) for e in extracted]  # known names printed in each text
-    keys = [(text_key(e.body_text), here) for e, here in zip(extracted, here1)]
-    missing = sorted({k for k in keys if k not in cache.people}, key=lambda k: (k[0], sorted(k[1])))
-    if missing:
-        texts = {text_key(e.body_text): e.body_text for e in extracted}
-        found = workers.map(_confirmed_with, [(texts[k[0]], k[1]) for k in missing], chunksize=32)
-        cache.people.update(zip(missing, found))
+    """extract.finish_corpus with each article's own names from the page cache, the second
+    pass of name confirmation memoised in the cache and run on the workers."""
+    texts = {text_key(e.body_text) for e in extracted}
+    size = len(cache.people)
+    extract.finish_corpus(extracted, alone, cache.people,
+                          lambda fn, items: workers.map(fn, list(items), chunksize=32))
+    stale = [k for k in cache.people if k[0] not in texts]  # texts no longer in the corpus
+    for k in stale:
+        del cache.people[k]
+    if stale or len(cache.people) != size:
         cache.dirty = True
-    used = set(keys)
-    if len(used) != len(cache.people):
-        cache.people = {k: v for k, v in cache.people.items() if k in used}
-        cache.dirty = True
-    known = set(known1)
-    for k in keys:
-        known |= cache.people[k]
-    extra = NameIndex(known - known1)
-    credited = {n for e in extracted for role in bylines.ROLES for n in getattr(e.article, role)}
-    doc_freq: Counter = Counter()
-    for e in extracted:
-        doc_freq.update(set(e.terms.counts))
-    for e, here in zip(extracted, here1):
-        names_here = set(here) | extra.found_in(e.body_text)
-        people = entities.people_in(e.body_text, names_here)
-        e.article.people = people
-        e.article.roles = entities.roles_in(e.body_text, people)
-        inside_names = {w for w in e.terms.counts if entities.only_inside(w, e.body_text, people)}
-        e.article.places = [p for p in e.article.places if p not in inside_names]
-        e.article.organizations = [o for o in e.article.organizations if o not in inside_names]
-        # choose_tags only asks whether a candidate word is excluded: the candidates suffice
-        exclude = {w for w in e.terms.counts if w in known or w in credited or w in inside_names}
-        e.article.tags = entities.choose_tags(e.terms, doc_freq, len(extracted), exclude)

@@ -395,22 +395,19 @@ class DevSession:
             self._server_thread.join(timeout=5)
 
 
-def default_site_builder():
-    """The incremental build when the render stage is there (same bytes as build_site, only
-    changed pages rendered); None lets the Rebuilder call build_site."""
-    try:
-        import site_builder.plan  # noqa: F401
-    except ImportError:
-        return None
+def default_site_builder(config: Config):
+    """The incremental build the CLI uses too (same bytes as a full build, only changed pages
+    rendered), sharing its state in the project's .cache/."""
     from .incremental import IncrementalBuilder
+    from .site import CACHE_DIR
 
-    return IncrementalBuilder()
+    return IncrementalBuilder(state_dir=config.root / CACHE_DIR)
 
 
 def run_dev(config: Config, serve: bool, poll: bool, host: str | None, port: int | None) -> int:
     """Build, then rebuild on every change (and serve with live reload) until Ctrl-C."""
     session = DevSession(config, serve=serve, poll=poll, host=host, port=port,
-                         rebuilder=Rebuilder(config, build=default_site_builder()))
+                         rebuilder=Rebuilder(config, build=default_site_builder(config)))
     try:
         session.start()
     except OSError as exc:

@@ -31,7 +31,8 @@ def ingest_text(text: str, stem: str = "page", meta: PageMeta | None = None) -> 
 def body_plain(markdown: str) -> str:
     """The body's printed characters: heading marks and Markdown escapes removed."""
     lines = [re.sub(r"^#{1,6}\s+", "", line) for line in markdown.split("\n")]
-    return re.sub(r"\\(?=[#>*+\-=|\d])", "", "\n".join(lines))
+    # Ingestion escapes Markdown syntax only at a paragraph's start (extract._MD_START).
+    return re.sub(r"(?m)^\\(?=[#>*+\-=|]|\d+[.)]\s)", "", "\n".join(lines))
 
 
 def nonspace(text: str) -> Counter:
