@@ -31,7 +31,7 @@ MARKS = "□■●◆◇○▲△★☆"
 _KINDS = "文图|图文|文|图|摄"
 _SLASH = re.compile(rf"^(?:{_KINDS})[/／、](?:{_KINDS})$|^(?P<name>[{HAN}·]{{2,6}})?[/／](?P<kind>{_KINDS})$|^(?P<kind2>{_KINDS})[/／](?P<name2>[{HAN}·]{{2,6}})?$")
 _GLUED = re.compile(rf"^(?P<org>[{HAN}A-Za-z0-9]{{0,12}}?)(?P<role>{_ROLE_RE})(?P<name>[{HAN}·]{{2,6}})?$")
-_NAME_SHOT = re.compile(rf"^(?P<name>[{HAN}·]{{2,4}})摄$")
+_NAME_SHOT = re.compile(rf"^(?P<name>[{HAN}·]{{2,4}})摄(?:[（(][^（）()]{{2,12}}[）)])?$")
 _CHUNK_SPLIT = re.compile(r"[\s　、，,]+")
 _PAREN = re.compile(rf"[（(][^（）()]{{2,60}}[）)]")
 _SENTENCE_END = "。！？!?…”』」"
@@ -78,7 +78,10 @@ def parse_byline(text: str) -> Byline:
     writing and pictures; a closing 文/图 after named roles adds no one; 记者 王浩 摄 credits the
     picture to the names before 摄."""
     out = Byline(text=text)
-    body = text.strip().strip("（）()").strip(MARKS + " ")
+    body = text.strip()
+    if body[:1] in "（(" and body[-1:] in "）)":
+        body = body[1:-1]  # （记者 张三）
+    body = body.strip(MARKS + " ")
     role: str | None = None
     last: list[str] = []
     for chunk in _CHUNK_SPLIT.split(body):

@@ -15,7 +15,8 @@ from .edtf import EdtfDate
 _CN_DIGITS = {c: i for i, c in enumerate("零一二三四五六七八九")} | {"〇": 0}
 _NUM = r"(?:\d{1,2}|[一二三四五六七八九十]{1,3})"
 # 本报讯 | 本报北京1月18日电 | 新华社北京1月18日电 | 本报郑州讯
-_AGENCY = r"(?:本报|新华社|中新社|人民网|新华网|央视网|中国新闻社)[\u4e00-\u9fff]{0,8}?(?:讯|电)"
+AGENCY_PREFIXES = ("本报", "新华社", "中新社", "人民网", "新华网", "央视网", "中国新闻社")
+_AGENCY = rf"(?:{'|'.join(AGENCY_PREFIXES)})[\u4e00-\u9fff]{{0,8}}?(?:讯|电)"
 _AGENCY_DATE = re.compile(
     rf"^(?P<agency>(?:本报|新华社|中新社|人民网|新华网|央视网|中国新闻社)[\u4e00-\u9fff]{{0,8}}?)"
     rf"(?:(?P<y>\d{{4}})年)?(?P<m>{_NUM})月(?P<d>{_NUM})日电")
@@ -38,7 +39,7 @@ class Dateline:
     @property
     def strong(self) -> bool:
         """A dateline that only an article's first paragraph carries (本报讯, …电, a date)."""
-        return self.month is not None or self.text.startswith(("本报", "新华社", "中新社"))
+        return self.month is not None or self.text.startswith(AGENCY_PREFIXES)
 
 
 def _num(text: str) -> int:

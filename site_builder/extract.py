@@ -65,10 +65,14 @@ def body_markdown(draft: ArticleDraft) -> str:
 
 
 def derived_title(draft: ArticleDraft) -> str:
-    """For a page with no recognisable headline: the first words of the article."""
+    """For an article with no recognisable headline: its first words, after the dateline."""
     for p in draft.paragraphs:
         if not p.heading:
-            first = re.split(r"[。！？!?]", p.text, maxsplit=1)[0].strip() or p.text.strip()
+            text = p.text
+            dateline = dates.find_dateline(text)
+            if dateline and dateline.strong and text.startswith(dateline.text):
+                text = text[len(dateline.text):].lstrip(" 　,，") or text
+            first = re.split(r"[。！？!?]", text, maxsplit=1)[0].strip() or text.strip()
             if first:
                 return first[:30] + ("…" if len(first) > 30 else "")
     return "无标题"

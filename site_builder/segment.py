@@ -29,7 +29,9 @@ _CLOSING = "。！？!?…；;）)」』】》"
 _LEAD_IN = ("——", "—", "：", ":")
 _QUOTE_CLOSE = "”’\"'"
 EDITORIAL_LABELS = {"核心提示", "编者按", "编者的话", "导语", "导读", "阅读提示", "开栏的话", "相关链接", "链接",
-                    "背景链接", "新闻链接", "记者手记", "短评", "延伸阅读", "小贴士", "温馨提示", "专家观点", "本报评论员"}
+                    "背景链接", "新闻链接", "记者手记", "短评", "延伸阅读", "小贴士", "温馨提示", "专家观点"}
+# Commentaries are signed by a role, not a name: a byline all the same.
+ROLE_SIGNATURES = {"本报评论员", "本报特约评论员", "特约评论员", "评论员", "本报编辑部", "本刊评论员"}
 SECTION_SUFFIXES = ("新闻", "要闻", "综合", "时政", "经济", "财经", "国际", "国内", "体育", "文化", "社会", "民生",
                     "评论", "理论", "副刊", "专版", "专题", "法治", "教育", "健康", "城事", "视点", "观察", "科技",
                     "农村", "区县", "县区", "文体", "城建", "读者", "文艺", "旅游", "周刊", "特刊", "聚焦", "广告")
@@ -67,6 +69,8 @@ def classify(text: str) -> str:
     bare = re.sub(r"[\s【】\[\]：:]", "", stripped)
     if bare in EDITORIAL_LABELS:
         return LABEL
+    if bare in ROLE_SIGNATURES:
+        return BYLINE
     if (_PAGE_CREDIT.match(stripped) and len(stripped) <= 60) or IMPRINT.match(stripped) \
             or PAGE_HEADER.match(stripped):
         return FURNITURE
@@ -236,7 +240,8 @@ def segment_page(page: SeedPage) -> PageLayout:
                     current.closed = True
             i += 1
             continue
-        if current is None or (current.closed and _opens_article(item)):
+        if current is None or (current.closed and _opens_article(item)) or \
+                (_agency_dateline(item.line.text) and _last_text_paragraph(current) is not None):
             if current is None:
                 diagnostics.append(Diagnostic(page.path, "no recognisable headline before this paragraph; "
                                               "the article's title is taken from its first words. Put the "
@@ -253,6 +258,13 @@ def segment_page(page: SeedPage) -> PageLayout:
         furniture.extend(Line(0, b) for b in pending_bylines)
     return PageLayout(section=section, articles=[_draft(a) for a in articles], furniture=furniture,
                       diagnostics=diagnostics)
+
+
+def _agency_dateline(text: str) -> bool:
+    """本报讯 / 新华社…电 open an article; one printed after an article's text opens a new
+    (headless) item, such as a brief under a commentary."""
+    dl = dates.find_dateline(text)
+    return dl is not None and dl.text.startswith(dates.AGENCY_PREFIXES)
 
 
 def _opens_article(item: _Item) -> bool:

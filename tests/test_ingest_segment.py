@@ -148,3 +148,28 @@ def test_page_header_is_furniture_and_gives_the_issue(tmp_path):
     arts, result = ingest_text(text, meta=meta)
     assert arts[0].title == "春运首日客流平稳有序" and arts[0].kicker is None
     assert [l.text for l in result.layout.furniture] == ["某某日报 2020年01月15日 星期三 第04版 要闻"]
+
+
+def test_a_national_daily_page(tmp_path):
+    """Full-width text indented with ideographic spaces, an e-paper header and imprint, a
+    ——subtitle interview with a head byline, a 本报北京…电（记者…） story with a photo credit,
+    a commentary signed 本报评论员, and a wire brief with no headline."""
+    from pathlib import Path
+
+    from site_builder.seeds import read_seed
+
+    source = Path(__file__).with_name("national_daily_page.txt")
+    seed = tmp_path / "20200118-02.txt"
+    seed.write_bytes(source.read_bytes())
+    page_ = read_seed(seed, tmp_path).page
+    arts, result = ingest_text(page_.text, stem="20200118-02", meta=page_.meta)
+    assert [a.title for a in arts][:3] == ["加快建设现代化经济体系", "全国冬春农田水利建设有序推进", "让群众过一个欢乐祥和的春节"]
+    assert arts[0].subtitle == "——访国家发展改革委主任何立峰" and arts[0].reporters == ["陆娅楠"]
+    assert arts[0].people == ["何立峰"] and "## 新闻链接" in arts[0].body
+    assert "效率变革" in arts[0].body and "为主线，推动经济发展" in arts[0].body  # column break
+    assert arts[1].dateline == "本报北京1月17日电" and arts[1].date == "2020-01-17"
+    assert arts[1].reporters == ["郁静娴"] and arts[1].photographers == ["汤德宏"]
+    assert arts[2].byline == "本报评论员" and "新华社" not in arts[2].body
+    assert len(arts) == 4 and arts[3].reporters == ["安蓓"] and arts[3].body.startswith("新华社北京1月17日电")
+    assert page_.meta.newspaper == "人民日报" and len(result.layout.furniture) == 2
+    assert accounted(result) == nonspace(page_.text)
