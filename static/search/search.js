@@ -142,15 +142,20 @@
     });
   }
 
+  /** The union of field vector slices (each sorted by term index, indices disjoint), merged
+   * in order without sorting: lunr.Vector needs its elements sorted by index. */
   function mergeVectors(lunr, vectors) {
-    var pairs = [];
-    vectors.forEach(function (v) {
-      for (var i = 0; i < v.elements.length; i += 2) pairs.push([v.elements[i], v.elements[i + 1]]);
-    });
-    pairs.sort(function (a, b) { return a[0] - b[0]; });
-    var elements = new Array(pairs.length * 2);
-    pairs.forEach(function (p, i) { elements[2 * i] = p[0]; elements[2 * i + 1] = p[1]; });
-    return new lunr.Vector(elements);
+    var lists = vectors.map(function (v) { return v.elements; });
+    var at = lists.map(function () { return 0; }), elements = [];
+    for (;;) {
+      var best = -1;
+      for (var k = 0; k < lists.length; k++) {
+        if (at[k] < lists[k].length && (best < 0 || lists[k][at[k]] < lists[best][at[best]])) best = k;
+      }
+      if (best < 0) return new lunr.Vector(elements);
+      elements.push(lists[best][at[best]], lists[best][at[best] + 1]);
+      at[best] += 2;
+    }
   }
 
   // ---- Loading ------------------------------------------------------------------------
