@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import random
 import subprocess
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -139,3 +140,60 @@ def test_empty_archive_writes_an_empty_manifest(tmp_path):
     report = write_search_index([], tmp_path, "/", url)
     manifest = json.loads((tmp_path / "search" / "manifest.json").read_text(encoding="utf-8"))
     assert report.documents == 0 and manifest["shards"] == 0
+
+
+def test_weights_and_postings_equal_lunr_py_builder(corpus, tmp_path):
+    """The index is computed without lunr.py's Builder; on a few hundred articles every field
+    vector weight and every posting must equal what the Builder makes of the same terms."""
+    from lunr.builder import Builder
+
+    from site_builder.search_index import TITLE_BOOST, prepare_documents
+    from site_builder.search_tokens import text_terms
+
+    write_search_index(corpus, tmp_path, "/", url, write_unsplit=True)
+    ours = json.loads((tmp_path / "search" / "unsplit.json").read_text(encoding="utf-8"))
+    builder = Builder()
+    builder.ref("ref")
+    builder.field("t", boost=TITLE_BOOST)
+    builder.field("b")
+    for doc in prepare_documents(corpus, "/", url):
+        builder.add({"ref": doc.ref, "t": text_terms(doc.title_text),
+                     "b": text_terms(doc.body_text)})
+    theirs = builder.build().serialize()
+
+    def by_term(index: dict) -> tuple[dict, dict]:
+        term_of = {p["_index"]: t for t, p in index["invertedIndex"]}
+        vectors = {ref: {term_of[el[i]]: el[i + 1] for i in range(0, len(el), 2)}
+                   for ref, el in index["fieldVectors"]}
+        postings = {t: {f: sorted(p[f]) for f in ("t", "b")} for t, p in index["invertedIndex"]}
+        return vectors, postings
+
+    our_vectors, our_postings = by_term(ours)
+    their_vectors, their_postings = by_term(theirs)
+    assert our_postings == their_postings
+    assert our_vectors == their_vectors
+    assert len(our_vectors) == 2 * len(corpus)
+    # and the vectors are sorted by term index, as lunr.Vector needs
+    for _, elements in ours["fieldVectors"]:
+        assert elements[::2] == sorted(elements[::2])
+
+
+def test_shards_are_chosen_like_search_tokens_shard_of(corpus, tmp_path):
+    from site_builder.search_tokens import shard_of
+
+    report = write_search_index(corpus[:80], tmp_path, "/", url, shard_count=13)
+    for n in range(report.shards):
+        shard = json.loads((tmp_path / "search" / "index" / f"{n}.json").read_text(encoding="utf-8"))
+        assert all(shard_of(term, 13) == n for term, _ in shard["invertedIndex"])
+
+
+def test_unchanged_articles_reuse_the_cached_index(corpus, tmp_path):
+    from site_builder.search_index import search_index_files
+
+    first, r1 = search_index_files(corpus[:50], "/", url, cache_dir=tmp_path)
+    again, r2 = search_index_files(corpus[:50], "/", url, cache_dir=tmp_path)
+    assert not r1.cached and r2.cached and again == first
+    edited = [replace(corpus[0], body=corpus[0].body + "新增一句话。")] + corpus[1:50]
+    changed, r3 = search_index_files(edited, "/", url, cache_dir=tmp_path)
+    assert not r3.cached and changed != first
+    assert changed == search_index_files(edited, "/", url)[0]

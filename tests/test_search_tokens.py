@@ -7,7 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from site_builder.search_tokens import (Segmenter, bigrams, normalize, shard_key, shard_of,
+import re
+import unicodedata
+
+from site_builder.search_tokens import (bigrams, is_term_char, normalize, shard_key, shard_of,
                                         split_runs, text_terms, trim_term, utf16_key)
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -15,43 +18,59 @@ SEARCH_JS = ROOT / "static" / "search" / "search.js"
 LUNR_JS = ROOT / "static" / "search" / "lunr.js"
 
 
-@pytest.fixture(scope="module")
-def segmenter() -> Segmenter:
-    return Segmenter()
-
-
-def test_nfkc_turns_full_width_letters_into_one_ascii_term(segmenter):
+def test_nfkc_turns_full_width_letters_into_one_ascii_term():
     assert normalize("ＧＤＰ增长") == "gdp增长"
-    terms = text_terms("今年ＧＤＰ增长５％", segmenter)
+    terms = text_terms("今年ＧＤＰ增长５％")
     assert "gdp" in terms and "5" in terms
     assert not any(t in ("g", "d", "p") for t in terms)
 
 
-def test_punctuation_and_symbols_never_become_terms(segmenter):
-    terms = text_terms("“你好！”——（记者）《人民日报》：1、2。", segmenter)
+def test_punctuation_and_symbols_never_become_terms():
+    terms = text_terms("“你好！”——（记者）《人民日报》：1、2。")
     assert terms
     for t in terms:
         assert all(ch.isalnum() for ch in t), t
 
 
-def test_han_runs_give_every_bigram_and_long_jieba_words(segmenter):
-    terms = text_terms("东湖科技城管委会主任张瑞华", segmenter)
-    for bg in bigrams("东湖科技城管委会主任张瑞华"):
-        assert bg in terms
-    assert "瑞华" in terms  # a part of a name is a bigram even if jieba keeps the name whole
-    assert "管委会" in terms  # a jieba word of three characters
-    assert all(len(t) >= 2 for t in terms)
-    long_words = text_terms("中华人民共和国国务院", segmenter)
-    assert {"共和国", "国务院", "中华人民共和国国务院"} <= set(long_words)  # cut_for_search
+def test_han_runs_give_every_bigram_and_nothing_else():
+    text = "东湖科技城管委会主任张瑞华"
+    assert text_terms(text) == bigrams(text)
+    assert "瑞华" in text_terms(text)  # a part of a name
+    assert text_terms("张") == []
 
 
-def test_bigrams_do_not_cross_punctuation(segmenter):
-    terms = text_terms("武汉，长沙", segmenter)
+def reference_terms(text: str) -> list[str]:
+    """The definition text_terms implements with regular expressions."""
+    terms = []
+    for run in split_runs(normalize(text)):
+        terms.extend(bigrams(run.text) if run.kind == "han" else [run.text])
+    return terms
+
+
+@pytest.mark.parametrize("text", [
+    "ＧＤＰ增长５．２％，Ｇ20峰会在Hangzhou举行", "𠀀𠀁字符与ｅｘｔ-b汉字_下划线", "ﬁnance ㈱会社 Ⅻ",
+    "Crème brûlée 和 Ελλάδα２０２１年", "二〇二一年五月a1b2", "", "！？。", "x张y瑞z华",
+])
+def test_fast_terms_equal_the_run_definition(text):
+    assert text_terms(text) == reference_terms(text)
+
+
+def test_the_letter_digit_class_is_unicode_letters_and_numbers():
+    """text_terms finds runs with [^\\W_]; it must mean categories L* and N* exactly."""
+    pattern = re.compile(r"[^\W_]")
+    for cp in list(range(0, 0x3400)) + list(range(0xA000, 0x30000, 7)):
+        ch = chr(cp)
+        assert bool(pattern.match(ch)) == is_term_char(ch), hex(cp)
+        assert is_term_char(ch) == (unicodedata.category(ch)[0] in "LN")
+
+
+def test_bigrams_do_not_cross_punctuation():
+    terms = text_terms("武汉，长沙")
     assert "汉长" not in terms and "武汉" in terms and "长沙" in terms
 
 
-def test_single_han_characters_are_not_terms(segmenter):
-    assert text_terms("我 在 家", segmenter) == []
+def test_single_han_characters_are_not_terms():
+    assert text_terms("我 在 家") == []
 
 
 def test_mixed_runs_are_split_by_script():
@@ -75,12 +94,6 @@ def test_utf16_order_differs_from_code_point_order_outside_the_bmp():
 def test_words_share_the_shard_of_their_first_bigram():
     assert shard_key("科技城管委会") == "科技"
     assert shard_of("科技城管委会", 97) == shard_of("科技", 97)
-
-
-def test_user_dictionary_keeps_local_names_whole(tmp_path):
-    userdict = tmp_path / "userdict.txt"
-    userdict.write_text("瑞华路街道 10 ns\n", encoding="utf-8")
-    assert "瑞华路街道" in text_terms("瑞华路街道办事处", Segmenter(userdict))
 
 
 def _node(script: str, payload) -> object:
@@ -117,7 +130,7 @@ def test_search_js_splits_normalises_and_hashes_like_python():
         assert js["trimmed"] == trim_term(text), text
 
 
-def test_query_plan_requires_bigrams_and_offers_longer_words():
+def test_query_plan_requires_every_bigram_and_word():
     script = """
       const core = require(process.argv[2]);
       const input = JSON.parse(require('fs').readFileSync(0, 'utf8'));
@@ -125,6 +138,5 @@ def test_query_plan_requires_bigrams_and_offers_longer_words():
     """
     plan, single = _node(script, ["科技城 ＧＤＰ，张", "张"])
     assert plan["required"] == ["科技", "技城", "gdp"]
-    assert plan["words"] == ["科技城"]
     assert plan["ignored"] == ["张"]
     assert single["required"] == []

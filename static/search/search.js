@@ -19,8 +19,6 @@
   var TRIM_START = /^[^\p{L}\p{N}]+/u;
   var TRIM_END = /[^\p{L}\p{N}]+$/u;
   var TRIMMER_LABEL = 'archiveZhTrimmer';
-  var MIN_WORD = 3;
-  var MAX_WORD = 16;
 
   function normalize(text) {
     return String(text).normalize('NFKC').toLowerCase();
@@ -68,14 +66,12 @@
 
   /**
    * What a query asks: every bigram of its Han runs and every other letter/digit run is
-   * required (so any substring of an article is found whatever jieba made of it); every
-   * substring of 3+ Han characters is an optional word clause that scores articles where
-   * it is an indexed jieba word (lunr ignores candidates that are not terms).
-   * Single Han characters between punctuation are ignored: terms have two characters.
+   * required (so any substring of an article is found). Single Han characters between
+   * punctuation are ignored: terms have two characters.
    */
   function planQuery(query) {
     var runs = splitRuns(normalize(query || ''));
-    var required = [], words = [], seen = Object.create(null), ignored = [];
+    var required = [], seen = Object.create(null), ignored = [];
     function add(list, term) {
       if (!seen[term]) { seen[term] = true; list.push(term); }
     }
@@ -84,11 +80,8 @@
       if (run.kind === 'word') { add(required, run.text); return; }
       if (c.length < 2) { ignored.push(run.text); return; }
       for (var i = 0; i + 1 < c.length; i++) add(required, c[i] + c[i + 1]);
-      for (var len = MIN_WORD; len <= Math.min(c.length, MAX_WORD); len++) {
-        for (var s = 0; s + len <= c.length; s++) add(words, c.slice(s, s + len).join(''));
-      }
     });
-    return { runs: runs, required: required, words: words, ignored: ignored };
+    return { runs: runs, required: required, ignored: ignored };
   }
 
   /** The lunr query builder for a plan: the same clauses for split and unsplit indexes. */
@@ -97,11 +90,10 @@
       plan.required.forEach(function (t) {
         q.term(t, { presence: lunr.Query.presence.REQUIRED });
       });
-      plan.words.forEach(function (t) { q.term(t, {}); });
     };
   }
 
-  /** Shards (n -> lunr.Index) a plan needs: a word lives with its first two characters. */
+  /** Shards (n -> lunr.Index) a plan needs: a term lives with its first two characters. */
   function shardsFor(plan, count) {
     var out = [];
     plan.required.forEach(function (t) {
@@ -119,7 +111,7 @@
    */
   function mergedIndex(lunr, shards, shardCount, plan) {
     var invertedIndex = Object.create(null), used = [];
-    plan.required.concat(plan.words).forEach(function (t) {
+    plan.required.forEach(function (t) {
       var shard = shards[shardOf(t, shardCount)];
       var posting = shard && shard.invertedIndex[t];
       if (posting) {
@@ -127,8 +119,9 @@
         if (used.indexOf(shard) < 0) used.push(shard);
       }
     });
+    // One shard (every two-character query) needs no merging: its vectors are used as they are.
     var cache = new Map();
-    var fieldVectors = new Proxy({}, {
+    var fieldVectors = used.length === 1 ? used[0].fieldVectors : new Proxy({}, {
       get: function (target, key) {
         if (typeof key !== 'string') return undefined;
         if (cache.has(key)) return cache.get(key);
@@ -144,20 +137,25 @@
       invertedIndex: invertedIndex,
       fieldVectors: fieldVectors,
       tokenSet: lunr.TokenSet.fromArray(terms),
-      fields: used.length ? used[0].fields : ['title', 'body'],
+      fields: used.length ? used[0].fields : ['t', 'b'],
       pipeline: used.length ? used[0].pipeline : new lunr.Pipeline()
     });
   }
 
+  /** The union of field vector slices (each sorted by term index, indices disjoint), merged
+   * in order without sorting: lunr.Vector needs its elements sorted by index. */
   function mergeVectors(lunr, vectors) {
-    var pairs = [];
-    vectors.forEach(function (v) {
-      for (var i = 0; i < v.elements.length; i += 2) pairs.push([v.elements[i], v.elements[i + 1]]);
-    });
-    pairs.sort(function (a, b) { return a[0] - b[0]; });
-    var elements = new Array(pairs.length * 2);
-    pairs.forEach(function (p, i) { elements[2 * i] = p[0]; elements[2 * i + 1] = p[1]; });
-    return new lunr.Vector(elements);
+    var lists = vectors.map(function (v) { return v.elements; });
+    var at = lists.map(function () { return 0; }), elements = [];
+    for (;;) {
+      var best = -1;
+      for (var k = 0; k < lists.length; k++) {
+        if (at[k] < lists[k].length && (best < 0 || lists[k][at[k]] < lists[best][at[best]])) best = k;
+      }
+      if (best < 0) return new lunr.Vector(elements);
+      elements.push(lists[best][at[best]], lists[best][at[best] + 1]);
+      at[best] += 2;
+    }
   }
 
   // ---- Loading ------------------------------------------------------------------------
@@ -234,7 +232,7 @@
         for (var i = 0; i < tags.length; i++) {
           if (tags[i][0] === tag) {
             return self.fetchJson(self.url(self.manifest.tagPath, 'n', i)).then(function (refs) {
-              return new Set(refs.map(String));
+              return new Set(refs.map(function (n) { return n.toString(36); }));
             });
           }
         }
@@ -265,7 +263,7 @@
           var results = index.query(queryBuilder(self.lunr, plan));
           var range = options.year ? self.yearRange(options.year) : null, tagRefs = r[1];
           return results.filter(function (m) {
-            var ref = +m.ref;
+            var ref = parseInt(m.ref, 36);  // refs are article numbers in base 36
             return (!range || (ref >= range[0] && ref < range[1])) && (!tagRefs || tagRefs.has(m.ref));
           }).map(function (m) { return { ref: m.ref, score: m.score }; });
         });
