@@ -95,10 +95,18 @@ def years_in_text(text: str) -> list[int]:
     return years
 
 
-def article_date(dateline: Dateline | None, published: str | None, text: str) -> EdtfDate:
+def article_date(dateline: Dateline | None, published: str | None, text: str,
+                 page_text: str | None = None) -> EdtfDate:
+    """`page_text`, the whole printed page, lends its latest year when the article's own text
+    names an earlier one or none (a January review of last year): inferred, so marked '?'."""
     pub = dt.date.fromisoformat(published) if published else None
     if dateline is not None and dateline.month is not None:
-        year = dateline.year or _year_for(dateline.month, dateline.day, pub, text)
+        if dateline.year:
+            return EdtfDate(dateline.year, dateline.month, dateline.day)
+        year = _year_for(dateline.month, dateline.day, pub, text)
+        page_year = _year_for(dateline.month, dateline.day, pub, page_text) if page_text else None
+        if page_year and (year is None or page_year > year):
+            return EdtfDate(page_year, dateline.month, dateline.day, uncertain=True)
         return EdtfDate(year, dateline.month, dateline.day)
     if dateline is not None and dateline.relative and pub is not None:
         return _relative_date(dateline.relative, pub)

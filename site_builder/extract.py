@@ -104,7 +104,7 @@ def extract_article(page: SeedPage, layout: PageLayout, draft: ArticleDraft, ord
     texts = [p.text for p in draft.paragraphs if not p.heading]
     dateline = dates.find_dateline(texts[0]) if texts else None
     full_text = "\n".join(texts)
-    date = dates.article_date(dateline, page.meta.published, full_text)
+    date = dates.article_date(dateline, page.meta.published, full_text, page.text)
     credits = [bylines.parse_byline(b) for b in draft.byline_texts]
     article = Article(
         id=f"{page.slug}-{order:02d}",

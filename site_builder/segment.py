@@ -151,17 +151,24 @@ def _starts_new_article(article: _Article, run: list[_Item], nxt: _Item | None) 
 
 
 def _headline_inside_cut_sentence(article: _Article, run: list[_Item], items: list[_Item], end: int) -> bool:
-    """…党史学习教 [headline of the next article] 育任务。 [本报…电 first paragraph]: the short
-    paragraph right after the headline finishes the previous article's cut sentence."""
+    """…党史学习教 [headline of the next article] 育任务。 [byline] [本报…电 first paragraph]:
+    the short paragraph right after the headline finishes the previous article's cut
+    sentence; the next article starts after it (with its byline, or its dateline)."""
     last = _last_text_paragraph(article)
     if last is None or not is_cut(last.text) or not any(it.kind == HEAD for it in run):
         return False
-    if end + 1 >= len(items) or items[end].kind != PARA or items[end + 1].kind != PARA:
+    if end + 1 >= len(items) or items[end].kind != PARA:
         return False
-    rest, after = items[end].line.text, items[end + 1].line.text
-    dateline = dates.find_dateline(after)
-    return (dateline is not None and dateline.strong and dates.find_dateline(rest) is None
-            and not is_cut(rest))
+    rest = items[end].line.text
+    if dates.find_dateline(rest) is not None or is_cut(rest):
+        return False
+    after = end + 1
+    while after < len(items) and items[after].kind == BYLINE:
+        after += 1
+    if after > end + 1:
+        return True  # a byline under the headline: the new article's
+    dateline = dates.find_dateline(items[after].line.text) if after < len(items) and items[after].kind == PARA else None
+    return dateline is not None and dateline.strong
 
 
 def _is_section(line: Line, page: SeedPage) -> bool:

@@ -70,3 +70,11 @@ def test_published_date_flows_into_articles():
                           stem="20200316-02", meta=PageMeta(published="2020-03-16", page="02"))
     assert arts[0].date == "2020-03-15" and arts[0].published == "2020-03-16" and arts[0].page == "02"
     assert arts[0].id == "20200316-02-01"
+
+
+def test_page_year_lends_an_uncertain_year():
+    page_text = "…2017年工作要点…\n本报讯 1月24日，会议回顾了2016年工作。"
+    own = "本报讯 1月24日，会议回顾了2016年工作。"
+    assert format_edtf(article_date(find_dateline(own), None, own, page_text)) == "2017-01-24?"
+    assert format_edtf(article_date(find_dateline(own), None, own, own)) == "2016-01-24"
+    assert format_edtf(article_date(find_dateline("本报讯 1月24日，会议召开。"), None, "会议召开。", "")) == "XXXX-01-24"
