@@ -80,6 +80,8 @@ def classify(text: str) -> str:
         return BYLINE
     if len(stripped) > MAX_HEADING_CHARS or any(p in stripped for p in SENTENCE_PUNCT):
         return PARA
+    if _agency_dateline(stripped) and len(stripped) > 6:
+        return PARA  # 本报北京5月21日电（记者…）… cut short by the column end: still prose
     if stripped[-1] in "，,、" or stripped.endswith("……"):
         return PARA
     if stripped.count("“") > stripped.count("”") or re.search(r"[：:][“\u4e00-\u9fff]{2}", stripped[2:]):

@@ -173,3 +173,10 @@ def test_a_national_daily_page(tmp_path):
     assert len(arts) == 4 and arts[3].reporters == ["安蓓"] and arts[3].body.startswith("新华社北京1月17日电")
     assert page_.meta.newspaper == "人民日报" and len(result.layout.furniture) == 2
     assert accounted(result) == nonspace(page_.text)
+
+
+def test_a_first_paragraph_cut_short_is_not_a_headline():
+    arts, _ = ingest_text(page("全市部署春季植树造林", "本报北京5月20日电 （记者蒋璇）市林业局组织召开2",
+                               "020年春季植树造林工作会议。会议要求加强领导。"))
+    assert len(arts) == 1 and arts[0].title == "全市部署春季植树造林"
+    assert "组织召开2020年春季植树造林工作会议" in arts[0].body and arts[0].reporters == ["蒋璇"]
