@@ -124,3 +124,12 @@ def server(built_site):
     yield f"http://127.0.0.1:{httpd.server_address[1]}"
     httpd.shutdown()
     httpd.server_close()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Debian's Chromium through Playwright, one per test module (never a downloaded browser)."""
+    from browser import chromium
+
+    with chromium() as b:
+        yield b

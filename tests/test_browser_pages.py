@@ -11,12 +11,6 @@ NAMES = ["home", "article", "tag", "timeline", "person"]
 
 
 @pytest.fixture(scope="module")
-def browser():
-    with chromium() as b:
-        yield b
-
-
-@pytest.fixture(scope="module")
 def urls(server, built_site):
     return {name: server + BASE + path for name, path in key_pages(built_site).items()}
 

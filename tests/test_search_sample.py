@@ -7,7 +7,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from test_search_browser import BASE, CHROMIUM_ARGS, Site, measure, run_matches
+from test_search_browser import BASE, Site, measure, run_matches
 
 from site_builder.config import load_config
 from site_builder.content import article_to_text, read_corpus
@@ -30,14 +30,6 @@ def build_real_site(root: Path, content: Path) -> Site:
     return Site(root, read_corpus(root / "project" / "content").articles)
 
 
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-        yield b
-        b.close()
 
 
 def open_search(browser, site: Site, query: str = ""):
