@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from browser import chromium, horizontal_overflow, key_pages, run_axe
+from browser import horizontal_overflow, key_pages, run_axe
 from conftest import BASE
 
 pytestmark = pytest.mark.browser
