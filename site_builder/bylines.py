@@ -33,7 +33,7 @@ _SLASH = re.compile(rf"^(?:{_KINDS})[/／、](?:{_KINDS})$|^(?P<name>[{HAN}·]{{
 _GLUED = re.compile(rf"^(?P<org>[{HAN}A-Za-z0-9]{{0,12}}?)(?P<role>{_ROLE_RE})(?P<name>[{HAN}·]{{2,6}})?$")
 _NAME_SHOT = re.compile(rf"^(?P<name>[{HAN}·]{{2,4}})摄(?:[（(][^（）()]{{2,12}}[）)])?$")
 _CHUNK_SPLIT = re.compile(r"[\s　、，,]+")
-_PAREN = re.compile(rf"[（(][^（）()]{{2,60}}[）)]")
+_PAREN = re.compile(r"[（(][^（）()]{2,60}[）)]")
 _SENTENCE_END = "。！？!?…”』」"
 ROLES = ("reporters", "correspondents", "writers", "photographers")
 
