@@ -64,10 +64,11 @@ def test_exit_code_is_nonzero_only_with_strict(project):
 def test_large_page_is_ingested(project):
     paragraph = "会议要求,各级各部门要提高认识,加强领导,确保完成全年造林任务。" * 20
     article = "全市部署春季植树造林\n\n" + "\n\n".join([paragraph] * 10) + "\n\n记者 张伟\n\n"
-    text = article * 200  # about 4 MB
+    text = article * 560  # about 10 MB
+    assert len(text.encode("utf-8")) > 10_000_000
     (project / "seeds" / "big.txt").write_text(text, encoding="utf-8")
     report = ingest(project)
-    assert report.articles == 200
+    assert report.articles == 560
     assert any("very large page" in m for m in messages_for(report, "big.txt"))
 
 
