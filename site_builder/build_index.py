@@ -71,6 +71,7 @@ class BuildIndex:
     fingerprints: dict[str, tuple[bytes, int]] = field(default_factory=dict)  # page -> (fp, size)
     data_digests: dict[str, bytes] = field(default_factory=dict)  # page -> digest of its stored plan
     article_digests: dict[str, str] = field(default_factory=dict)  # id -> text digest in the store
+    article_hashes: dict[str, bytes] = field(default_factory=dict)  # id -> structural digest (fingerprints)
     extra_sizes: dict[str, int] | None = None
     articles: int = 0
     config: Any = None
@@ -163,6 +164,7 @@ class PlanStore:
 
     def __init__(self, db: sqlite3.Connection | None):
         self.db = db
+        self.loaded_articles: dict[str, Article] = {}  # by the last load_pages
         if db is not None:
             db.execute("CREATE TABLE IF NOT EXISTS plans (file TEXT PRIMARY KEY, data BLOB) WITHOUT ROWID")
             db.execute("CREATE TABLE IF NOT EXISTS articles (id TEXT PRIMARY KEY, data BLOB) WITHOUT ROWID")
@@ -185,6 +187,12 @@ class PlanStore:
             self.db.executemany("INSERT OR IGNORE INTO refs VALUES (?, ?)", refs)
             self.db.execute("INSERT OR REPLACE INTO plans VALUES (?, ?)",
                             (_LINKS_ID, pickle.dumps(links, protocol=pickle.HIGHEST_PROTOCOL)))
+
+    def put_page_data(self, pages: list, links: Any) -> None:
+        """Store pages again whose data changed but not which articles they hold."""
+        rows = [(page.file, _pickle_page(page, links)[0]) for page in pages]
+        with self.db:
+            self.db.executemany("INSERT OR REPLACE INTO plans VALUES (?, ?)", rows)
 
     def drop_pages(self, files: Iterable[str]) -> None:
         files = list(files)
@@ -217,6 +225,17 @@ class PlanStore:
             return None
         links = pickle.loads(row[0])
         articles: dict[str, Article] = dict(patched)
+        wanted: set[str] = set()
+        for f in files:
+            wanted.update(r[0] for r in self.db.execute("SELECT id FROM refs WHERE file = ?", (f,)))
+        wanted -= set(articles)
+        wanted_list = sorted(wanted)
+        for i in range(0, len(wanted_list), 500):  # one query per 500 articles, not one each
+            chunk = wanted_list[i:i + 500]
+            for article_id, data in self.db.execute(
+                    f"SELECT id, data FROM articles WHERE id IN ({','.join('?' * len(chunk))})", chunk):
+                articles[article_id] = pickle.loads(data)
+        self.loaded_articles = articles
         pages = []
         for f in files:
             row = self.db.execute("SELECT data FROM plans WHERE file = ?", (f,)).fetchone()

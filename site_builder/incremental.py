@@ -102,6 +102,7 @@ class IncrementalBuilder:
         self._index: BuildIndex | None = None  # what the last build left, see build_index.py
         self._db: sqlite3.Connection | None = None
         self._corpus: list[Article] | None = None  # the last build's articles (this process)
+        self._patched_paths: set[str] = set()
 
     def _others_key(self, config: Config) -> str:
         """A hash of everything a build reads except content: settings, templates and static
@@ -189,6 +190,7 @@ class IncrementalBuilder:
         store = self._plan_store()
         if store is None:
             return False
+        self._patched_paths = {a.path for a in patched.values()}
         files = store.pages_holding(patched)
         pages = store.load_pages(files, patched)
         if pages is None or not pages:
@@ -205,11 +207,13 @@ class IncrementalBuilder:
         corpus = None
         if self.extras:
             corpus = self._corpus_with(patched, store)
-        written = self._render_and_write(config, pages, corpus, on_disk, result, clock, full=False)
+        written = self._render_and_write(config, pages, corpus, on_disk, result, clock, full=False,
+                                         loaded=list(store.loaded_articles.values()))
         if not written:
             return True  # a render or write error: reported, output/ as it was
         data_digests, fingerprints = written
-        store.put_pages(pages, pages[0].links)
+        store.put_page_data([p for p in pages if index.data_digests.get(p.file) != data_digests[p.file]
+                             and isinstance(p.context, ArticleContext)], pages[0].links)
         store.put_articles(patched.values())
         for rel, entry in new_entries.items():
             index.files[rel] = entry
@@ -280,7 +284,7 @@ class IncrementalBuilder:
 
     def _render_and_write(self, config: Config, pages: list, corpus: list[Article] | None,
                           on_disk: dict[str, int], result: IncrementalResult, clock: "_Clock",
-                          full: bool):
+                          full: bool, loaded: Iterable[Article] = ()):
         """Fingerprint `pages`, render those whose fingerprint changed, run the extras (with
         `corpus`, when given) and write what changed. `full`: `pages` is the whole site, so
         files it does not name are removed. Returns (page -> data digest, fingerprints), or
@@ -298,12 +302,23 @@ class IncrementalBuilder:
             alive = {id(a) for a in corpus or ()}
             self._article_digests = {k: v for k, v in self._article_digests.items() if k in alive}
         hasher = _Hasher(self._article_digests)
+        if not full and index is not None:  # digests of the stored articles: no need to walk them
+            for obj in loaded:
+                known = index.article_hashes.get(obj.id)
+                if known is not None and obj.path not in self._patched_paths:
+                    hasher.articles[id(obj)] = (obj, known)
         data_digests: dict[str, bytes] = {}
         page_fps: dict[str, bytes] = {}
         for page in pages:
             data = data_digests[page.file] = hasher.digest(page)
             page_fps[page.file] = hashlib.blake2b(site_wide + template_hashes.get(page.template, b"?") + data,
                                                   digest_size=16).digest()
+        if full and index is not None:
+            index.article_hashes = {a.id: hasher.digest(a) for a in corpus or ()}
+        elif index is not None:
+            for obj in loaded:
+                if obj.path in self._patched_paths:
+                    index.article_hashes[obj.id] = hasher.digest(obj)
         clock.lap("fingerprint")
         previous = index.fingerprints if index is not None else {}
         store = _PageStore(self._open_db())
@@ -353,12 +368,16 @@ class IncrementalBuilder:
         clock.lap("extras")
         old_dynamic = {rel for rel in (index.extra_sizes or {}) if not _is_static_output(rel)} \
             if index is not None else set()
-        if not full:  # keep every file this build does not make, except extras' leftovers
+        dropped: set[str] = set()
+        if not full:  # every other file stays, except extras' leftovers
             dropped = old_dynamic - set(extra_files) if corpus is not None else set()
-            files.update({rel: None for rel in on_disk if rel not in files and rel not in dropped})
         files.update(extra_files)
         try:
-            result.changed_files = _sync(out_dir, files, on_disk)
+            if full:
+                result.changed_files = _sync(out_dir, files, on_disk)
+            else:
+                result.changed_files = _sync_some(out_dir, {k: v for k, v in files.items() if v is not None},
+                                                  dropped & set(on_disk), on_disk)
         except (OSError, ValueError) as exc:  # ValueError: output.UnsafePathError
             self._index = None  # unknown state on disk: render everything next time
             self._forget_state()
@@ -650,7 +669,8 @@ def _sizes(out_dir: Path) -> dict[str, int]:
     return out
 
 
-def _sync(out_dir: Path, files: dict[str, bytes | None], on_disk: dict[str, int] | None = None) -> list[str]:
+def _sync(out_dir: Path, files: dict[str, bytes | None], on_disk: dict[str, int] | None = None,
+          prune: bool = True) -> list[str]:
     """Make out_dir hold exactly `files` (None: keep the file on disk as it is). Only changed
     bytes are written. Two phases keep a failure from leaving a half-updated site: every
     changed file is first written beside its target under a temporary name (an error here
@@ -691,8 +711,16 @@ def _sync(out_dir: Path, files: dict[str, bytes | None], on_disk: dict[str, int]
         if path.is_symlink() or path.is_file():
             path.unlink()
             changed.append(rel)
-    _remove_empty_folders(out_dir)
+    if prune:
+        _remove_empty_folders(out_dir)
     return sorted(changed)
+
+
+def _sync_some(out_dir: Path, files: dict[str, bytes], remove: set[str], on_disk: dict[str, int]) -> list[str]:
+    """_sync for a part of the site: write `files` where their bytes changed, remove `remove`,
+    leave every other file alone (and do not walk the whole output folder)."""
+    subset = {rel: on_disk[rel] for rel in list(files) + list(remove) if rel in on_disk}
+    return _sync(out_dir, files, subset, prune=bool(remove))
 
 
 def _remove_empty_folders(out_dir: Path) -> None:
