@@ -39,11 +39,12 @@ from typing import Any, Callable, Iterable, Sequence
 
 from .config import Config
 from .content import Corpus, ParsedFile, parse_article
+from .build_index import BuildIndex, ContentScan, FileEntry, PlanStore, plan_key, scan_content
 from .model import Article, Diagnostic
 
 ExtraFiles = Callable[[list[Article], Config], Iterable[tuple[str, bytes]]]
-STATE_FORMAT = 2
-RENDER_MODULES = ("render", "plan", "edtf", "model", "content", "config", "incremental")
+STATE_FORMAT = 3
+RENDER_MODULES = ("render", "plan", "edtf", "model", "content", "config", "incremental", "build_index")
 PARALLEL_MIN_PAGES = 400  # below this, starting workers costs more than it saves
 
 
@@ -59,6 +60,9 @@ class IncrementalResult:
     pages_from_store: int = 0  # bytes taken from the page store instead of rendered
     files_written: int = 0
     timings: dict[str, float] = field(default_factory=dict)  # stage -> seconds
+    # "unchanged": nothing to do; "pages": only the pages holding the edited articles were
+    # loaded and fingerprinted; "full": the whole site was planned
+    mode: str = "full"
 
     @property
     def errors(self) -> list[Diagnostic]:
@@ -90,22 +94,21 @@ class IncrementalBuilder:
 
         self.extras = default_extras() if extras is None else tuple(extras)
         self._parsed: dict[str, tuple[str, ParsedFile]] = {}  # rel -> (text hash, parse)
-        self._fingerprints: dict[str, tuple[bytes, int]] = {}  # output file -> (fingerprint, size)
-        self._config: Config | None = None
+        self._parsed_loaded = False
         self._article_digests: dict[int, tuple[Any, bytes]] = {}
         self.state_dir = Path(state_dir) if state_dir is not None else None
         self.workers = workers
         self._loaded = False
-        self._inputs: str | None = None  # key of everything the last build read
-        self._extra_sizes: dict[str, int] | None = None  # files besides pages it wrote -> size
+        self._index: BuildIndex | None = None  # what the last build left, see build_index.py
+        self._db: sqlite3.Connection | None = None
+        self._corpus: list[Article] | None = None  # the last build's articles (this process)
+        self._patched_paths: set[str] = set()
 
-    def _inputs_key(self, config: Config) -> str:
-        """A hash of everything a build reads: content (by the parse cache's hashes), settings,
-        templates and static files, the code, and the extras' code."""
+    def _others_key(self, config: Config) -> str:
+        """A hash of everything a build reads except content: settings, templates and static
+        files, the code, and the extras' code."""
         h = hashlib.blake2b(digest_size=16)
         h.update(repr(config).encode("utf-8", "surrogatepass") + _code_version().encode())
-        for rel, (digest, _) in sorted(self._parsed.items()):
-            h.update(f"{rel}\0{digest}\0".encode("utf-8", "surrogatepass"))
         for folder in ("templates_dir", "static_dir"):
             base = Path(config.path(folder))
             for file in sorted(p for p in base.rglob("*") if p.is_file()) if base.is_dir() else ():
@@ -121,55 +124,210 @@ class IncrementalBuilder:
         return h.hexdigest()
 
     def __call__(self, config: Config) -> IncrementalResult:
-        from .plan import plan_site
-        from .render import RenderError, make_environment
-
         started = time.perf_counter()
         result = IncrementalResult(ok=False)
         clock = _Clock(result.timings)
-        self._load_state(config)
-        if config != self._config:
-            self._fingerprints.clear()
-            self._config = config
+        self._load_state()
         config = replace(config, site_url=config.site_url.rstrip("/") + "/")  # as build_site
-        corpus = self.read_corpus(config.path("content_dir"))
-        result.diagnostics.extend(corpus.diagnostics)
-        result.articles = len(corpus.articles)
+        index = self._index
+        content_dir = Path(config.path("content_dir"))
+        scan = scan_content(content_dir, index)
+        others = self._others_key(config)
         out_dir = Path(config.path("output_dir"))
-        inputs = self._inputs_key(config)
         on_disk = _sizes(out_dir)
         clock.lap("read")
-        if inputs == self._inputs and self._fingerprints and self._extra_sizes is not None and \
-                all(on_disk.get(f) == size for f, (_, size) in self._fingerprints.items()) and \
-                all(on_disk.get(f) == size for f, size in self._extra_sizes.items()) and \
-                len(on_disk) == len(self._fingerprints) + len(self._extra_sizes):
-            # Same content, templates, static files, settings and code as the last build, and
-            # output/ holds what it wrote: that build stands (no plan, no fingerprints).
-            result.pages_planned = len(self._fingerprints)
-            result.ok = True
-            return _done(result, started)
+        if index is not None and index.others == others and index.extra_sizes is not None \
+                and index.config == config and _output_intact(index, on_disk):
+            changed = scan.changed(index.files)
+            if not changed:
+                # Same content, templates, static files, settings and code as the last build,
+                # and output/ holds what it wrote: that build stands (no plan, no fingerprints).
+                result.diagnostics.extend(index.diagnostics)
+                result.pages_planned = len(index.fingerprints)
+                result.articles = index.articles
+                result.ok = True
+                result.mode = "unchanged"
+                return _done(result, started)
+            if self._fast_update(config, scan, changed, on_disk, result, clock):
+                return _done(result, started)
+        self._full_update(config, scan, others, on_disk, result, clock)
+        return _done(result, started)
+
+    # -- a one-article edit: only the pages that hold the article
+
+    def _fast_update(self, config: Config, scan: ContentScan, changed: set[str], on_disk: dict[str, int],
+                     result: IncrementalResult, clock: "_Clock") -> bool:
+        """Re-render the pages holding the changed articles when no change touches what
+        plan_site decides (same files, ids and plan keys). False: not applicable, nothing done."""
+        from .plan import ArticleContext, _description
+
+        index = self._index
+        content_dir = Path(config.path("content_dir"))
+        patched: dict[str, Article] = {}
+        new_entries: dict[str, FileEntry] = {}
+        new_diagnostics: list[Diagnostic] = []
+        for rel in sorted(changed):
+            old = index.files.get(rel)
+            if old is None or old.article_id is None or rel not in scan.digests or rel not in scan.texts:
+                return False
+            shown = os.path.join(str(config.path("content_dir")), rel)
+            try:
+                text = scan.texts[rel].decode("utf-8")
+            except UnicodeDecodeError:
+                return False
+            parsed = parse_article(text, shown)
+            article = parsed.article
+            if article is None or any(d.severity == "error" for d in parsed.diagnostics):
+                return False
+            article.path = rel
+            key = plan_key(article)
+            if article.id != old.article_id or key != old.plan_key:
+                return False
+            patched[article.id] = article
+            new_diagnostics += parsed.diagnostics
+            size, mtime = scan.stats[rel]
+            new_entries[rel] = FileEntry(size, mtime, scan.digests[rel], article.id, key)
+        store = self._plan_store()
+        if store is None:
+            return False
+        self._patched_paths = {a.path for a in patched.values()}
+        files = store.pages_holding(patched)
+        pages = store.load_pages(files, patched)
+        if pages is None or not pages:
+            return False
+        for page in pages:  # the one value plan.py derives from plan-neutral fields
+            if isinstance(page.context, ArticleContext) and page.context.article.id in patched:
+                page.description = _description(page.context.article)
+        clock.lap("plan")
+        shown_changed = {os.path.join(str(content_dir), rel) for rel in changed}
+        diagnostics = [d for d in index.diagnostics if d.path not in shown_changed] + new_diagnostics
+        result.diagnostics.extend(diagnostics)
+        result.articles = index.articles
+        result.pages_planned = len(index.fingerprints)
+        corpus = None
+        if self.extras:
+            corpus = self._corpus_with(patched, store)
+        written = self._render_and_write(config, pages, corpus, on_disk, result, clock, full=False,
+                                         loaded=list(store.loaded_articles.values()))
+        if not written:
+            return True  # a render or write error: reported, output/ as it was
+        data_digests, fingerprints = written
+        store.put_page_data([p for p in pages if index.data_digests.get(p.file) != data_digests[p.file]
+                             and isinstance(p.context, ArticleContext)], pages[0].links)
+        store.put_articles(patched.values())
+        for rel, entry in new_entries.items():
+            index.files[rel] = entry
+            index.article_digests[entry.article_id] = entry.digest
+        index.data_digests.update(data_digests)
+        index.diagnostics = diagnostics
+        index.scanned_ns = min(index.scanned_ns, scan.started_ns)  # racy files stay suspect
+        if corpus is not None:
+            self._corpus = corpus
+        self._save_index()
+        clock.lap("save")
+        result.ok = True
+        result.mode = "pages"
+        return True
+
+    def _corpus_with(self, patched: dict[str, Article], store: PlanStore) -> list[Article]:
+        """The whole corpus as the extras see it, with the patched articles."""
+        base = self._corpus if self._corpus is not None else store.all_articles()
+        corpus = [patched.get(a.id, a) for a in base]
+        corpus.sort(key=lambda a: (a.source, a.order, a.id))
+        return corpus
+
+    # -- everything else: plan the whole site
+
+    def _full_update(self, config: Config, scan: ContentScan, others: str, on_disk: dict[str, int],
+                     result: IncrementalResult, clock: "_Clock") -> None:
+        from .plan import plan_site
+
+        self._load_parsed()
+        index = self._index
+        if index is None or index.config != config:
+            index = BuildIndex(code=_code_version(), config=config)
+        corpus, entries = self.read_corpus(config.path("content_dir"), scan)
+        result.diagnostics.extend(corpus.diagnostics)
+        result.articles = len(corpus.articles)
+        clock.lap("read")
         pages = plan_site(corpus.articles, config)
         result.pages_planned = len(pages)
         clock.lap("plan")
+        self._index = index
+        written = self._render_and_write(config, pages, corpus.articles, on_disk, result, clock, full=True)
+        if not written:
+            return
+        data_digests, _ = written
+        store = self._plan_store()
+        if store is not None:
+            stale = [p for p in pages if index.data_digests.get(p.file) != data_digests[p.file]]
+            if stale:
+                store.put_pages(stale, pages[0].links)
+            gone = set(index.data_digests) - set(data_digests)
+            if gone:
+                store.drop_pages(gone)
+            fresh_ids = {e.article_id: e.digest for e in entries.values() if e.article_id is not None}
+            store.put_articles(a for a in corpus.articles if index.article_digests.get(a.id) != fresh_ids.get(a.id))
+            store.drop_articles(set(index.article_digests) - set(fresh_ids))
+            index.article_digests = fresh_ids
+            index.data_digests = data_digests
+        index.files = entries
+        index.others = others
+        index.scanned_ns = scan.started_ns
+        index.diagnostics = list(corpus.diagnostics)
+        index.articles = len(corpus.articles)
+        self._corpus = corpus.articles
+        self._save_index()
+        self._save_parsed()
+        clock.lap("save")
+        result.ok = True
+
+    def _render_and_write(self, config: Config, pages: list, corpus: list[Article] | None,
+                          on_disk: dict[str, int], result: IncrementalResult, clock: "_Clock",
+                          full: bool, loaded: Iterable[Article] = ()):
+        """Fingerprint `pages`, render those whose fingerprint changed, run the extras (with
+        `corpus`, when given) and write what changed. `full`: `pages` is the whole site, so
+        files it does not name are removed. Returns (page -> data digest, fingerprints), or
+        None after reporting an error (output/ left as it was)."""
+        from .render import RenderError, make_environment
+
+        index = self._index
+        out_dir = Path(config.path("output_dir"))
         env = make_environment(config)
         template_hashes = _template_closure_hashes(env)
         site_wide = _Hasher().digest((env.globals.get("site"), config, _code_version()))
-        files: dict[str, bytes | None] = {}  # None: unchanged, keep what is on disk
-        fingerprints: dict[str, tuple[bytes, int]] = {}
-        # One memo per build (shared objects hashed once); article digests kept across builds.
-        self._article_digests = {id(a): self._article_digests[id(a)] for a in corpus.articles
-                                 if self._article_digests.get(id(a), (None,))[0] is a}
+        # One memo per build (shared objects hashed once); digests of the corpus's articles are
+        # kept across builds (the same objects while their files' hashes are unchanged).
+        if full:
+            alive = {id(a) for a in corpus or ()}
+            self._article_digests = {k: v for k, v in self._article_digests.items() if k in alive}
         hasher = _Hasher(self._article_digests)
+        if not full and index is not None:  # digests of the stored articles: no need to walk them
+            for obj in loaded:
+                known = index.article_hashes.get(obj.id)
+                if known is not None and obj.path not in self._patched_paths:
+                    hasher.articles[id(obj)] = (obj, known)
+        data_digests: dict[str, bytes] = {}
         page_fps: dict[str, bytes] = {}
         for page in pages:
-            page_fps[page.file] = hashlib.blake2b(site_wide + template_hashes.get(page.template, b"?")
-                                                  + hasher.digest(page), digest_size=16).digest()
+            data = data_digests[page.file] = hasher.digest(page)
+            page_fps[page.file] = hashlib.blake2b(site_wide + template_hashes.get(page.template, b"?") + data,
+                                                  digest_size=16).digest()
+        if full and index is not None:
+            index.article_hashes = {a.id: hasher.digest(a) for a in corpus or ()}
+        elif index is not None:
+            for obj in loaded:
+                if obj.path in self._patched_paths:
+                    index.article_hashes[obj.id] = hasher.digest(obj)
         clock.lap("fingerprint")
-        store = _PageStore.open(self.state_dir)
+        previous = index.fingerprints if index is not None else {}
+        store = _PageStore(self._open_db())
+        files: dict[str, bytes | None] = {}  # None: unchanged, keep what is on disk
+        fingerprints: dict[str, tuple[bytes, int]] = {}
         to_render = []
         for page in pages:
             fp = page_fps[page.file]
-            old = self._fingerprints.get(page.file)
+            old = previous.get(page.file)
             if old is not None and old[0] == fp and on_disk.get(page.file) == old[1]:
                 files[page.file] = None
                 fingerprints[page.file] = old
@@ -181,9 +339,8 @@ class IncrementalBuilder:
         try:
             rendered = _render_all(env, config, rendered_pages, self.workers)
         except RenderError as exc:
-            store.close()
             result.diagnostics.append(exc.diagnostic)
-            return _done(result, started)
+            return None
         clock.lap("render")
         store.put_many((page_fps[p.file], data) for p, data in zip(rendered_pages, rendered))
         by_file = dict(zip((p.file for p in rendered_pages), rendered))
@@ -195,87 +352,157 @@ class IncrementalBuilder:
             fingerprints[page.file] = (page_fps[page.file], len(data))
         result.pages_rendered = len(rendered_pages)
         result.pages_from_store = len(to_render) - len(rendered_pages)
-        files[".nojekyll"] = b""
-        static = Path(config.path("static_dir"))
-        if static.is_dir():
-            for file in sorted(p for p in static.rglob("*") if p.is_file()):
-                rel = file.relative_to(static)
-                if not any(part.startswith(".") for part in rel.parts):
-                    files[f"static/{rel.as_posix()}"] = file.read_bytes()
-        for extra in self.extras:
-            for rel, data in extra(corpus.articles, config):
-                files[rel] = data
+        extra_files: dict[str, bytes] = {}
+        if full:
+            extra_files[".nojekyll"] = b""
+            static = Path(config.path("static_dir"))
+            if static.is_dir():
+                for file in sorted(p for p in static.rglob("*") if p.is_file()):
+                    rel = file.relative_to(static)
+                    if not any(part.startswith(".") for part in rel.parts):
+                        extra_files[f"static/{rel.as_posix()}"] = file.read_bytes()
+        if corpus is not None:
+            for extra in self.extras:
+                for rel, data in extra(corpus, config):
+                    extra_files[rel] = data
         clock.lap("extras")
+        old_dynamic = {rel for rel in (index.extra_sizes or {}) if not _is_static_output(rel)} \
+            if index is not None else set()
+        dropped: set[str] = set()
+        if not full:  # every other file stays, except extras' leftovers
+            dropped = old_dynamic - set(extra_files) if corpus is not None else set()
+        files.update(extra_files)
         try:
-            result.changed_files = _sync(out_dir, files, on_disk)
+            if full:
+                result.changed_files = _sync(out_dir, files, on_disk)
+            else:
+                result.changed_files = _sync_some(out_dir, {k: v for k, v in files.items() if v is not None},
+                                                  dropped & set(on_disk), on_disk)
         except (OSError, ValueError) as exc:  # ValueError: output.UnsafePathError
-            store.close()
-            self._fingerprints.clear()  # unknown state on disk: render everything next time
-            self._inputs = None
-            self._save_state()
+            self._index = None  # unknown state on disk: render everything next time
+            self._forget_state()
             result.diagnostics.append(Diagnostic(str(out_dir), f"cannot write the site: {exc}"))
-            return _done(result, started)
+            return None
         result.files_written = sum(1 for rel in result.changed_files if rel in files)
-        self._fingerprints = fingerprints
-        self._inputs = inputs
-        self._extra_sizes = {rel: len(data) for rel, data in files.items() if rel not in fingerprints}
+        if self._index is not None:
+            if full:
+                self._index.fingerprints = fingerprints
+                self._index.extra_sizes = {rel: len(data) for rel, data in extra_files.items()}
+            else:
+                self._index.fingerprints.update(fingerprints)
+                sizes = {rel: size for rel, size in (index.extra_sizes or {}).items()
+                         if corpus is None or rel not in old_dynamic}
+                sizes.update((rel, len(data)) for rel, data in extra_files.items())
+                self._index.extra_sizes = sizes
         clock.lap("write")
-        store.keep_only({fp for fp, _ in fingerprints.values()})
-        store.close()
-        self._save_state()
-        clock.lap("save")
-        result.ok = True
-        return _done(result, started)
+        if full:
+            store.keep_only({fp for fp, _ in fingerprints.values()})
+        return data_digests, fingerprints
 
     # -- state kept between processes
 
-    _STATE_FILE = "build-state.pickle"
+    _STATE_FILE = "build-state.pickle"  # the parse cache (read by full builds only)
+    _INDEX_FILE = "build-index.pickle"
 
-    def _load_state(self, config: Config) -> None:
-        if self._loaded or self.state_dir is None:
+    def _load_state(self) -> None:
+        if self._loaded:
             return
         self._loaded = True
+        if self.state_dir is not None:
+            self._index = BuildIndex.load(self.state_dir / self._INDEX_FILE, _code_version())
+
+    def _load_parsed(self) -> None:
+        if self._parsed_loaded or self.state_dir is None:
+            return
+        self._parsed_loaded = True
         try:
             with open(self.state_dir / self._STATE_FILE, "rb") as fh:
                 state = pickle.load(fh)
             if state["format"] == STATE_FORMAT and state["code"] == _code_version():
-                self._parsed, self._fingerprints, self._config = state["parsed"], state["fps"], state["config"]
-                self._inputs, self._extra_sizes = state["inputs"], state["extra_sizes"]
-        except Exception:  # missing or unreadable: build from scratch
+                self._parsed = state["parsed"]
+        except Exception:  # missing or unreadable: parse again
             pass
 
-    def _save_state(self) -> None:
+    def _save_index(self) -> None:
+        if self.state_dir is not None and self._index is not None:
+            self._index.save(self.state_dir / self._INDEX_FILE)
+
+    def _save_parsed(self) -> None:
         if self.state_dir is None:
             return
         self.state_dir.mkdir(parents=True, exist_ok=True)
         file = self.state_dir / self._STATE_FILE
         tmp = file.with_name(f".{file.name}.tmp-{os.getpid()}")
         with open(tmp, "wb") as fh:
-            pickle.dump({"format": STATE_FORMAT, "code": _code_version(), "parsed": self._parsed,
-                         "fps": self._fingerprints, "config": self._config,
-                         "inputs": self._inputs, "extra_sizes": self._extra_sizes}, fh, protocol=pickle.HIGHEST_PROTOCOL)
+            pickle.dump({"format": STATE_FORMAT, "code": _code_version(), "parsed": self._parsed},
+                        fh, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(tmp, file)
 
-    def read_corpus(self, content_dir: str | Path) -> Corpus:
-        """content.read_corpus with a parse cache keyed by each file's text hash."""
+    def _forget_state(self) -> None:
+        if self.state_dir is not None:
+            (self.state_dir / self._INDEX_FILE).unlink(missing_ok=True)
+
+    def _open_db(self) -> sqlite3.Connection | None:
+        """The page store, kept open for the builder's life (in memory without a state dir,
+        so a long-lived builder still has one)."""
+        if self._db is None:
+            try:
+                if self.state_dir is None:
+                    self._db = sqlite3.connect(":memory:", check_same_thread=False)
+                else:
+                    self.state_dir.mkdir(parents=True, exist_ok=True)
+                    self._db = sqlite3.connect(self.state_dir / "pages.sqlite", check_same_thread=False)
+                    self._db.execute("PRAGMA journal_mode=WAL")
+                self._db.execute("PRAGMA synchronous=OFF")  # a lost write is a page rendered again
+                self._db.execute("CREATE TABLE IF NOT EXISTS pages (fp BLOB PRIMARY KEY, data BLOB) WITHOUT ROWID")
+            except sqlite3.Error:
+                self._db = None
+        return self._db
+
+    def _plan_store(self) -> PlanStore | None:
+        db = self._open_db()
+        if db is None:
+            return None
+        try:
+            return PlanStore(db)
+        except sqlite3.Error:
+            return None
+
+    def close(self) -> None:
+        if self._db is not None:
+            self._db.close()
+            self._db = None
+
+    def read_corpus(self, content_dir: str | Path, scan: ContentScan | None = None) -> tuple[Corpus, dict[str, FileEntry]]:
+        """content.read_corpus with a parse cache keyed by each file's text hash; also the
+        index entry of every file."""
         root = Path(content_dir)
+        if scan is None:
+            scan = scan_content(root, None)
         articles: list[Article] = []
         diagnostics: list[Diagnostic] = []
         seen: dict[str, str] = {}
         parsed_now: dict[str, tuple[str, ParsedFile]] = {}
-        for file in sorted(root.rglob("*.md")):
-            rel = file.relative_to(root).as_posix()
+        entries: dict[str, FileEntry] = {}
+        for rel in sorted(set(scan.stats) | set(scan.unreadable)):
             shown = os.path.join(str(content_dir), rel)
-            try:
-                text = file.read_text(encoding="utf-8")
-            except (UnicodeDecodeError, OSError) as exc:
-                diagnostics.append(Diagnostic(shown, f"cannot read as UTF-8 ({exc}); skipped"))
+            if rel in scan.unreadable:
+                diagnostics.append(Diagnostic(shown, f"cannot read as UTF-8 ({scan.unreadable[rel]}); skipped"))
                 continue
-            digest = hashlib.blake2b(text.encode("utf-8"), digest_size=16).hexdigest()
+            digest = scan.digests[rel]
+            size, mtime = scan.stats[rel]
+            entries[rel] = FileEntry(size, mtime, digest)
             cached = self._parsed.get(rel)
+            text = None
             if cached is not None and cached[0] == digest:
                 parsed = cached[1]
             else:
+                data = scan.texts.get(rel)
+                try:
+                    text = (data if data is not None else (root / rel).read_bytes()).decode("utf-8")
+                except (UnicodeDecodeError, OSError) as exc:
+                    diagnostics.append(Diagnostic(shown, f"cannot read as UTF-8 ({exc}); skipped"))
+                    continue
                 parsed = parse_article(text, shown)
                 if parsed.article is not None:
                     parsed.article.path = rel
@@ -285,14 +512,31 @@ class IncrementalBuilder:
                 continue
             article = parsed.article
             if article.id in seen:
+                if text is None:
+                    text = (root / rel).read_text(encoding="utf-8", errors="replace")
                 diagnostics.append(Diagnostic(shown, f"id {article.id!r} is already used by "
                                               f"{seen[article.id]}; skipped", _id_line(text)))
                 continue
             seen[article.id] = shown
+            entries[rel].article_id = article.id
+            entries[rel].plan_key = plan_key(article)
             articles.append(article)
         self._parsed = parsed_now
         articles.sort(key=lambda a: (a.source, a.order, a.id))
-        return Corpus(articles, diagnostics)
+        return Corpus(articles, diagnostics), entries
+
+
+def _is_static_output(rel: str) -> bool:
+    """Files every full build writes besides pages and extras: static/ and .nojekyll."""
+    return rel.startswith("static/") or rel == ".nojekyll"
+
+
+def _output_intact(index: BuildIndex, on_disk: dict[str, int]) -> bool:
+    extra = index.extra_sizes or {}
+    return bool(index.fingerprints) and \
+        all(on_disk.get(f) == size for f, (_, size) in index.fingerprints.items()) and \
+        all(on_disk.get(f) == size for f, size in extra.items()) and \
+        len(on_disk) == len(index.fingerprints) + len(extra)
 
 
 def _id_line(text: str) -> int:
@@ -425,7 +669,8 @@ def _sizes(out_dir: Path) -> dict[str, int]:
     return out
 
 
-def _sync(out_dir: Path, files: dict[str, bytes | None], on_disk: dict[str, int] | None = None) -> list[str]:
+def _sync(out_dir: Path, files: dict[str, bytes | None], on_disk: dict[str, int] | None = None,
+          prune: bool = True) -> list[str]:
     """Make out_dir hold exactly `files` (None: keep the file on disk as it is). Only changed
     bytes are written. Two phases keep a failure from leaving a half-updated site: every
     changed file is first written beside its target under a temporary name (an error here
@@ -466,8 +711,16 @@ def _sync(out_dir: Path, files: dict[str, bytes | None], on_disk: dict[str, int]
         if path.is_symlink() or path.is_file():
             path.unlink()
             changed.append(rel)
-    _remove_empty_folders(out_dir)
+    if prune:
+        _remove_empty_folders(out_dir)
     return sorted(changed)
+
+
+def _sync_some(out_dir: Path, files: dict[str, bytes], remove: set[str], on_disk: dict[str, int]) -> list[str]:
+    """_sync for a part of the site: write `files` where their bytes changed, remove `remove`,
+    leave every other file alone (and do not walk the whole output folder)."""
+    subset = {rel: on_disk[rel] for rel in list(files) + list(remove) if rel in on_disk}
+    return _sync(out_dir, files, subset, prune=bool(remove))
 
 
 def _remove_empty_folders(out_dir: Path) -> None:
@@ -483,12 +736,15 @@ def _remove_empty_folders(out_dir: Path) -> None:
 def _code_version() -> str:
     """Source of the modules that decide a page's bytes, and the library versions: a
     persisted fingerprint must not outlive a change of code."""
-    import jinja2
-    import markdown
+    from importlib import metadata  # not the libraries themselves: a no-op build needs neither
 
     here = Path(__file__).resolve().parent
     h = hashlib.blake2b(digest_size=16)
-    h.update(f"jinja2 {jinja2.__version__} markdown {markdown.__version__};".encode())
+    for lib in ("jinja2", "markdown", "markupsafe"):
+        try:
+            h.update(f"{lib} {metadata.version(lib)};".encode())
+        except metadata.PackageNotFoundError:
+            h.update(f"{lib} ?;".encode())
     for name in RENDER_MODULES:
         file = here / f"{name}.py"
         h.update(name.encode() + (file.read_bytes() if file.is_file() else b"-"))

@@ -7,11 +7,7 @@ from pathlib import Path
 from typing import Callable, Iterable, Sequence
 
 from .config import Config
-from .content import read_corpus
 from .model import Article, Diagnostic
-from .output import StagedOutput, UnsafePathError
-from .plan import plan_site
-from .render import RenderError, make_environment, render_page
 
 
 @dataclass
@@ -84,6 +80,11 @@ def build_site(config: Config, extras: Sequence[ExtraFiles] | None = None, cache
 
 def full_build(config: Config, extras: Sequence[ExtraFiles] | None = None) -> BuildResult:
     """Build into a staging folder and swap it in; on failure keep the previous output."""
+    from .content import read_corpus
+    from .output import StagedOutput, UnsafePathError
+    from .plan import plan_site
+    from .render import RenderError, make_environment, render_page
+
     extras = default_extras() if extras is None else tuple(extras)
     started = time.perf_counter()
     config = replace(config, site_url=config.site_url.rstrip("/") + "/")

@@ -156,3 +156,82 @@ def test_a_template_error_writes_nothing_and_the_fix_recovers(project):
     base.write_text(good, encoding="utf-8")
     assert builder(project).ok
     assert _tree(project.path("output_dir")) == _full_build(project)
+
+
+NEUTRAL_KINDS = ["body", "summary", "kicker", "places"]
+
+
+def _neutral_edit(rng: random.Random, root: Path, step: int, kind: str) -> str:
+    """An edit of a field plan_site does not read (the plan keeps its pages)."""
+    file = rng.choice(sorted((root / "content").rglob("*.md")))
+    text = file.read_text(encoding="utf-8")
+    head, sep, body = text.partition("\n---\n")
+    if kind == "body":
+        text = text.rstrip("\n") + f"\n\n新增段落{step}。\n"
+    elif kind == "summary":
+        text = head.replace("\nid: ", f"\nsummary: 摘要{step}\nid: ", 1) if "\nsummary: " not in head \
+            else "\n".join(f"summary: 摘要{step}" if l.startswith("summary: ") else l for l in head.split("\n"))
+        text += sep + body
+    elif kind == "kicker":
+        text = "\n".join(f"kicker: 引题{step}" if l.startswith("kicker: ") else l for l in head.split("\n"))
+        if "\nkicker: " not in text:
+            text = text.replace("\nid: ", f"\nkicker: 引题{step}\nid: ", 1)
+        text += sep + body
+    else:
+        text = "\n".join(f"places: [地点{step}]" if l.startswith("places: ") else l for l in head.split("\n"))
+        if "\nplaces: " not in text:
+            text = text.replace("\nid: ", f"\nplaces: [地点{step}]\nid: ", 1)
+        text += sep + body
+    file.write_text(text, encoding="utf-8")
+    return f"{kind} {file.parent.name}/{file.name}"
+
+
+@pytest.mark.parametrize("seed", [4, 5])
+def test_builds_in_fresh_processes_equal_a_full_build_after_random_edits(project, seed, tmp_path):
+    """Each build as a new process would run it (a new builder, state only in .cache/): plan-neutral
+    edits take the one-article path, the others plan the whole site; every result equals a full
+    build."""
+    rng = random.Random(seed)
+    state = tmp_path / "state"
+    assert IncrementalBuilder(state_dir=state)(project).mode == "full"
+    assert IncrementalBuilder(state_dir=state)(project).mode == "unchanged"
+    kinds = NEUTRAL_KINDS * 2 + rng.choices(KINDS, k=6)
+    rng.shuffle(kinds)
+    for step, kind in enumerate(kinds):
+        if kind in NEUTRAL_KINDS:
+            what = _neutral_edit(rng, project.root, step, kind)
+        else:
+            what = _random_edit(rng, project.root, step, kind)
+        builder = IncrementalBuilder(state_dir=state)
+        result = builder(project)
+        builder.close()
+        assert result.ok, (what, result.summary())
+        if kind in NEUTRAL_KINDS:
+            assert result.mode == "pages", what
+        assert _tree(project.path("output_dir")) == _full_build(project), f"after step {step}: {what}"
+    again = IncrementalBuilder(state_dir=state)(project)
+    assert again.mode == "unchanged" and again.changed_files == []
+
+
+def test_a_body_edit_in_a_long_lived_builder_takes_the_one_article_path(project):
+    builder = IncrementalBuilder()
+    builder(project)
+    rng = random.Random(7)
+    for step, kind in enumerate(NEUTRAL_KINDS * 2):
+        what = _neutral_edit(rng, project.root, step, kind)
+        result = builder(project)
+        assert result.ok and result.mode == "pages", what
+        assert 1 <= result.pages_rendered < result.pages_planned / 2
+        assert _tree(project.path("output_dir")) == _full_build(project), f"after step {step}: {what}"
+
+
+def test_plan_reads_plan_neutral_fields_only_for_descriptions():
+    """The one-article path trusts that plan.py reads these fields only in _description."""
+    from site_builder.build_index import PLAN_NEUTRAL_FIELDS
+    import re as _re
+
+    source = (REPO / "site_builder" / "plan.py").read_text(encoding="utf-8")
+    body = source.split("def _description", 1)
+    outside = body[0] + body[1].split("\ndef ", 1)[1]
+    for name in PLAN_NEUTRAL_FIELDS - {"path"}:
+        assert not _re.search(rf"\.{name}\b|['\"]{name}['\"]", outside), name

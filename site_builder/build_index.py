@@ -1,0 +1,293 @@
+"""What the incremental builder remembers between builds, kept small enough to load on every run.
+
+- `scan_content`: every content file's size, mtime and text digest. A file is read and hashed
+  again only when its size or mtime changed (or it was written so close to the last scan that
+  an unchanged mtime proves nothing, as git does); what changed is then decided by the digest.
+- `BuildIndex`: that manifest, each file's article id and plan key, the page fingerprints and
+  the files the extras wrote. A few MB pickled: a no-op build loads only this.
+- `PlanStore`: in the page store's SQLite file, each planned page pickled on its own (articles
+  and the shared link table stored once, referenced by id), every article, and the recorded
+  dependency graph `refs` (page file -> article ids its data holds). A one-article edit loads
+  only the pages that hold the article instead of planning the whole corpus.
+
+An article's *plan key* is a digest of the fields plan.py reads to decide which pages exist and
+what they list. When an edit leaves it unchanged (body, summary, kicker, places ... only), the
+plan has the same pages with the same articles in the same places, so patching the article in
+the stored pages gives what plan_site would give; the one value plan.py derives from such fields
+(an article page's description) is computed again.
+"""
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import io
+import os
+import pickle
+import sqlite3
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterable
+
+from .model import Article, Diagnostic
+
+INDEX_FORMAT = 1
+# Fields plan.py never reads, except `_description` (body, summary) for the article's own page.
+# Every other field, including any added later, counts as part of the plan key.
+PLAN_NEUTRAL_FIELDS = frozenset({"body", "summary", "kicker", "subtitle", "section", "dateline",
+                                 "byline", "places", "organizations", "source_lines", "generated",
+                                 "path"})
+RACY_NS = 2_000_000_000  # files written this close before a scan are hashed again next time
+
+
+def plan_key(article: Article) -> bytes:
+    h = hashlib.blake2b(digest_size=16)
+    for f in dataclasses.fields(article):
+        if f.name not in PLAN_NEUTRAL_FIELDS:
+            h.update(f"{f.name}={getattr(article, f.name)!r}\0".encode("utf-8", "surrogatepass"))
+    return h.digest()
+
+
+def text_digest(data: bytes) -> str:
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
+@dataclass
+class FileEntry:
+    size: int
+    mtime_ns: int
+    digest: str
+    article_id: str | None = None  # None: no article (parse error, or id used by another file)
+    plan_key: bytes | None = None
+
+
+@dataclass
+class BuildIndex:
+    code: str = ""
+    others: str = ""  # key of settings, templates, static files, code and extras
+    scanned_ns: int = 0  # when the content scan behind `files` started
+    files: dict[str, FileEntry] = field(default_factory=dict)  # content rel -> entry
+    diagnostics: list[Diagnostic] = field(default_factory=list)  # what reading the corpus said
+    fingerprints: dict[str, tuple[bytes, int]] = field(default_factory=dict)  # page -> (fp, size)
+    data_digests: dict[str, bytes] = field(default_factory=dict)  # page -> digest of its stored plan
+    article_digests: dict[str, str] = field(default_factory=dict)  # id -> text digest in the store
+    article_hashes: dict[str, bytes] = field(default_factory=dict)  # id -> structural digest (fingerprints)
+    extra_sizes: dict[str, int] | None = None
+    articles: int = 0
+    config: Any = None
+
+    @classmethod
+    def load(cls, file: Path, code: str) -> "BuildIndex | None":
+        try:
+            with open(file, "rb") as fh:
+                data = pickle.load(fh)
+            if data.get("format") == INDEX_FORMAT and data.get("code") == code:
+                return data["index"]
+        except Exception:  # missing or unreadable: a full build makes a new one
+            pass
+        return None
+
+    def save(self, file: Path) -> None:
+        file.parent.mkdir(parents=True, exist_ok=True)
+        tmp = file.with_name(f".{file.name}.tmp-{os.getpid()}")
+        with open(tmp, "wb") as fh:
+            pickle.dump({"format": INDEX_FORMAT, "code": self.code, "index": self}, fh,
+                        protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, file)
+
+
+@dataclass
+class ContentScan:
+    started_ns: int
+    stats: dict[str, tuple[int, int]]  # rel -> (size, mtime_ns)
+    digests: dict[str, str]  # rel -> text digest (from the index when the stat is unchanged)
+    texts: dict[str, bytes]  # raw bytes of the files read in this scan
+    unreadable: dict[str, str]  # rel -> error
+
+    def changed(self, previous: dict[str, FileEntry]) -> set[str]:
+        """Files added, removed, or whose text differs from what the index recorded."""
+        out = {rel for rel, d in self.digests.items()
+               if rel not in previous or previous[rel].digest != d}
+        out |= set(previous) - set(self.digests)
+        out |= set(self.unreadable)
+        return out
+
+
+def scan_content(root: Path, previous: BuildIndex | None) -> ContentScan:
+    started = time.time_ns()
+    stats = dict(_walk_md(root))
+    known = previous.files if previous is not None else {}
+    racy_from = (previous.scanned_ns if previous is not None else 0) - RACY_NS
+    digests: dict[str, str] = {}
+    texts: dict[str, bytes] = {}
+    unreadable: dict[str, str] = {}
+    for rel, (size, mtime) in stats.items():
+        entry = known.get(rel)
+        if entry is not None and entry.size == size and entry.mtime_ns == mtime and mtime < racy_from:
+            digests[rel] = entry.digest
+            continue
+        try:
+            data = (root / rel).read_bytes()
+        except OSError as exc:
+            unreadable[rel] = str(exc)
+            continue
+        texts[rel] = data
+        digests[rel] = text_digest(data)
+    return ContentScan(started, stats, digests, texts, unreadable)
+
+
+def _walk_md(root: Path, prefix: str = ""):
+    """(rel, (size, mtime_ns)) of every *.md file below root, by os.scandir."""
+    try:
+        entries = list(os.scandir(root / prefix if prefix else root))
+    except OSError:
+        return
+    for entry in entries:
+        rel = prefix + entry.name
+        try:
+            if entry.is_dir(follow_symlinks=True):
+                yield from _walk_md(root, rel + "/")
+            elif entry.name.endswith(".md") and entry.is_file(follow_symlinks=True):
+                st = entry.stat(follow_symlinks=True)
+                yield rel, (st.st_size, st.st_mtime_ns)
+        except OSError:
+            continue
+
+
+# ---------------------------------------------------------------------------- plan store
+
+_LINKS_ID = "\0links"
+
+
+class PlanStore:
+    """Planned pages, articles and the page -> article graph in SQLite (the page store's file)."""
+
+    def __init__(self, db: sqlite3.Connection | None):
+        self.db = db
+        self.loaded_articles: dict[str, Article] = {}  # by the last load_pages
+        if db is not None:
+            db.execute("CREATE TABLE IF NOT EXISTS plans (file TEXT PRIMARY KEY, data BLOB) WITHOUT ROWID")
+            db.execute("CREATE TABLE IF NOT EXISTS articles (id TEXT PRIMARY KEY, data BLOB) WITHOUT ROWID")
+            db.execute("CREATE TABLE IF NOT EXISTS refs (id TEXT, file TEXT, PRIMARY KEY (id, file)) WITHOUT ROWID")
+            db.execute("CREATE INDEX IF NOT EXISTS refs_file ON refs (file)")
+
+    # -- writing (a full build)
+
+    def put_pages(self, pages: list, links: Any) -> None:
+        """Store pages (each pickled with articles and the link table by reference) and
+        replace their rows of the dependency graph."""
+        rows, refs = [], []
+        for page in pages:
+            blob, ids = _pickle_page(page, links)
+            rows.append((page.file, blob))
+            refs.extend((i, page.file) for i in ids)
+        with self.db:
+            self.db.executemany("DELETE FROM refs WHERE file = ?", ((p.file,) for p in pages))
+            self.db.executemany("INSERT OR REPLACE INTO plans VALUES (?, ?)", rows)
+            self.db.executemany("INSERT OR IGNORE INTO refs VALUES (?, ?)", refs)
+            self.db.execute("INSERT OR REPLACE INTO plans VALUES (?, ?)",
+                            (_LINKS_ID, pickle.dumps(links, protocol=pickle.HIGHEST_PROTOCOL)))
+
+    def put_page_data(self, pages: list, links: Any) -> None:
+        """Store pages again whose data changed but not which articles they hold."""
+        rows = [(page.file, _pickle_page(page, links)[0]) for page in pages]
+        with self.db:
+            self.db.executemany("INSERT OR REPLACE INTO plans VALUES (?, ?)", rows)
+
+    def drop_pages(self, files: Iterable[str]) -> None:
+        files = list(files)
+        with self.db:
+            self.db.executemany("DELETE FROM plans WHERE file = ?", ((f,) for f in files))
+            self.db.executemany("DELETE FROM refs WHERE file = ?", ((f,) for f in files))
+
+    def put_articles(self, articles: Iterable[Article]) -> None:
+        with self.db:
+            self.db.executemany("INSERT OR REPLACE INTO articles VALUES (?, ?)",
+                                ((a.id, pickle.dumps(a, protocol=pickle.HIGHEST_PROTOCOL)) for a in articles))
+
+    def drop_articles(self, ids: Iterable[str]) -> None:
+        with self.db:
+            self.db.executemany("DELETE FROM articles WHERE id = ?", ((i,) for i in ids))
+
+    # -- reading (a one-article edit)
+
+    def pages_holding(self, ids: Iterable[str]) -> list[str]:
+        out: set[str] = set()
+        for i in ids:
+            out.update(row[0] for row in self.db.execute("SELECT file FROM refs WHERE id = ?", (i,)))
+        return sorted(out)
+
+    def load_pages(self, files: list[str], patched: dict[str, Article]) -> list | None:
+        """The stored pages, their articles taken from `patched` or the store (one object per
+        id, shared by all pages); None when something is missing."""
+        row = self.db.execute("SELECT data FROM plans WHERE file = ?", (_LINKS_ID,)).fetchone()
+        if row is None:
+            return None
+        links = pickle.loads(row[0])
+        articles: dict[str, Article] = dict(patched)
+        wanted: set[str] = set()
+        for f in files:
+            wanted.update(r[0] for r in self.db.execute("SELECT id FROM refs WHERE file = ?", (f,)))
+        wanted -= set(articles)
+        wanted_list = sorted(wanted)
+        for i in range(0, len(wanted_list), 500):  # one query per 500 articles, not one each
+            chunk = wanted_list[i:i + 500]
+            for article_id, data in self.db.execute(
+                    f"SELECT id, data FROM articles WHERE id IN ({','.join('?' * len(chunk))})", chunk):
+                articles[article_id] = pickle.loads(data)
+        self.loaded_articles = articles
+        pages = []
+        for f in files:
+            row = self.db.execute("SELECT data FROM plans WHERE file = ?", (f,)).fetchone()
+            if row is None:
+                return None
+            try:
+                pages.append(_PageUnpickler(io.BytesIO(row[0]), links, articles, self).load())
+            except KeyError:
+                return None
+        return pages
+
+    def article(self, article_id: str) -> Article:
+        row = self.db.execute("SELECT data FROM articles WHERE id = ?", (article_id,)).fetchone()
+        if row is None:
+            raise KeyError(article_id)
+        return pickle.loads(row[0])
+
+    def all_articles(self) -> list[Article]:
+        return [pickle.loads(row[0]) for row in self.db.execute("SELECT data FROM articles")]
+
+
+def _pickle_page(page: Any, links: Any) -> tuple[bytes, set[str]]:
+    ids: set[str] = set()
+    buf = io.BytesIO()
+    pickler = _PagePickler(buf, links, ids)
+    pickler.dump(page)
+    return buf.getvalue(), ids
+
+
+class _PagePickler(pickle.Pickler):
+    def __init__(self, buf, links, ids: set[str]):
+        super().__init__(buf, protocol=pickle.HIGHEST_PROTOCOL)
+        self.links, self.ids = links, ids
+
+    def persistent_id(self, obj):
+        if type(obj) is Article:
+            self.ids.add(obj.id)
+            return ("a", obj.id)
+        if obj is self.links:
+            return ("links",)
+        return None
+
+
+class _PageUnpickler(pickle.Unpickler):
+    def __init__(self, buf, links, articles: dict[str, Article], store: PlanStore):
+        super().__init__(buf)
+        self.links, self.articles, self.store = links, articles, store
+
+    def persistent_load(self, pid):
+        if pid[0] == "links":
+            return self.links
+        article = self.articles.get(pid[1])
+        if article is None:
+            article = self.articles[pid[1]] = self.store.article(pid[1])
+        return article
