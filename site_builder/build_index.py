@@ -75,6 +75,7 @@ class BuildIndex:
     extra_sizes: dict[str, int] | None = None
     articles: int = 0
     config: Any = None
+    extras_stale: bool = False  # pages were built, the extras (search index) not yet
 
     @classmethod
     def load(cls, file: Path, code: str) -> "BuildIndex | None":

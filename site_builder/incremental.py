@@ -89,10 +89,13 @@ class IncrementalBuilder:
     forked processes (never from a process running other threads, e.g. the dev server)."""
 
     def __init__(self, extras: Sequence[ExtraFiles] | None = None, state_dir: str | Path | None = None,
-                 workers: int = 1):
+                 workers: int = 1, defer_extras: bool = False):
         from .site import default_extras
 
         self.extras = default_extras() if extras is None else tuple(extras)
+        # The dev server rebuilds pages and signals the reload first, then calls run_extras():
+        # a one-article edit must not wait for the whole search index.
+        self.defer_extras = defer_extras
         self._parsed: dict[str, tuple[str, ParsedFile]] = {}  # rel -> (text hash, parse)
         self._parsed_loaded = False
         self._article_digests: dict[int, tuple[Any, bytes]] = {}
@@ -142,6 +145,12 @@ class IncrementalBuilder:
             if not changed:
                 # Same content, templates, static files, settings and code as the last build,
                 # and output/ holds what it wrote: that build stands (no plan, no fingerprints).
+                if index.extras_stale and not self.defer_extras:
+                    extras = self.run_extras(config)
+                    result.changed_files = extras.changed_files
+                    result.diagnostics.extend(extras.diagnostics)
+                    if not extras.ok:
+                        return _done(result, started)
                 result.diagnostics.extend(index.diagnostics)
                 result.pages_planned = len(index.fingerprints)
                 result.articles = index.articles
@@ -207,8 +216,8 @@ class IncrementalBuilder:
         corpus = None
         if self.extras:
             corpus = self._corpus_with(patched, store)
-        written = self._render_and_write(config, pages, corpus, on_disk, result, clock, full=False,
-                                         loaded=list(store.loaded_articles.values()))
+        written = self._render_and_write(config, pages, None if self.defer_extras else corpus, on_disk,
+                                         result, clock, full=False, loaded=list(store.loaded_articles.values()))
         if not written:
             return True  # a render or write error: reported, output/ as it was
         data_digests, fingerprints = written
@@ -223,11 +232,48 @@ class IncrementalBuilder:
         index.scanned_ns = min(index.scanned_ns, scan.started_ns)  # racy files stay suspect
         if corpus is not None:
             self._corpus = corpus
+        index.extras_stale = self.defer_extras and bool(self.extras)
         self._save_index()
         clock.lap("save")
         result.ok = True
         result.mode = "pages"
         return True
+
+    def run_extras(self, config: Config) -> IncrementalResult:
+        """Bring the extras' files (the search index) up to date with the last build's corpus;
+        only changed files are written. What a deferred build left to do."""
+        started = time.perf_counter()
+        result = IncrementalResult(ok=True, mode="extras")
+        self._load_state()
+        index = self._index
+        if index is None or not self.extras:
+            return _done(result, started)
+        config = replace(config, site_url=config.site_url.rstrip("/") + "/")
+        corpus = self._corpus
+        if corpus is None:
+            store = self._plan_store()
+            corpus = sorted(store.all_articles(), key=lambda a: (a.source, a.order, a.id)) if store else []
+        extra_files: dict[str, bytes] = {}
+        for extra in self.extras:
+            for rel, data in extra(corpus, config):
+                extra_files[rel] = data
+        out_dir = Path(config.path("output_dir"))
+        on_disk = _sizes(out_dir)
+        old_dynamic = {rel for rel in (index.extra_sizes or {}) if not _is_static_output(rel)}
+        try:
+            result.changed_files = _sync_some(out_dir, extra_files, (old_dynamic - set(extra_files)) & set(on_disk),
+                                              on_disk)
+        except (OSError, ValueError) as exc:
+            result.ok = False
+            result.diagnostics.append(Diagnostic(str(out_dir), f"cannot write the search index: {exc}"))
+            return _done(result, started)
+        sizes = {rel: size for rel, size in (index.extra_sizes or {}).items() if rel not in old_dynamic}
+        sizes.update((rel, len(data)) for rel, data in extra_files.items())
+        index.extra_sizes = sizes
+        index.extras_stale = False
+        self._save_index()
+        result.files_written = sum(1 for rel in result.changed_files if rel in extra_files)
+        return _done(result, started)
 
     def _corpus_with(self, patched: dict[str, Article], store: PlanStore) -> list[Article]:
         """The whole corpus as the extras see it, with the patched articles."""
@@ -254,7 +300,8 @@ class IncrementalBuilder:
         result.pages_planned = len(pages)
         clock.lap("plan")
         self._index = index
-        written = self._render_and_write(config, pages, corpus.articles, on_disk, result, clock, full=True)
+        written = self._render_and_write(config, pages, None if self.defer_extras else corpus.articles,
+                                         on_disk, result, clock, full=True)
         if not written:
             return
         data_digests, _ = written
@@ -276,6 +323,7 @@ class IncrementalBuilder:
         index.scanned_ns = scan.started_ns
         index.diagnostics = list(corpus.diagnostics)
         index.articles = len(corpus.articles)
+        index.extras_stale = self.defer_extras and bool(self.extras)
         self._corpus = corpus.articles
         self._save_index()
         self._save_parsed()
@@ -368,6 +416,9 @@ class IncrementalBuilder:
         clock.lap("extras")
         old_dynamic = {rel for rel in (index.extra_sizes or {}) if not _is_static_output(rel)} \
             if index is not None else set()
+        if full and corpus is None:  # extras deferred: their last files stay until run_extras()
+            for rel in old_dynamic:
+                files.setdefault(rel, None)
         dropped: set[str] = set()
         if not full:  # every other file stays, except extras' leftovers
             dropped = old_dynamic - set(extra_files) if corpus is not None else set()
@@ -387,7 +438,9 @@ class IncrementalBuilder:
         if self._index is not None:
             if full:
                 self._index.fingerprints = fingerprints
-                self._index.extra_sizes = {rel: len(data) for rel, data in extra_files.items()}
+                kept = {rel: size for rel, size in (index.extra_sizes or {}).items()
+                        if rel in old_dynamic} if corpus is None else {}
+                self._index.extra_sizes = {**kept, **{rel: len(data) for rel, data in extra_files.items()}}
             else:
                 self._index.fingerprints.update(fingerprints)
                 sizes = {rel: size for rel, size in (index.extra_sizes or {}).items()

@@ -70,6 +70,10 @@
     if (d.errors && d.errors.length) showOverlay(d.errors); else hideOverlay();
   });
   source.addEventListener("reload", function () { location.reload(); });
+  // The search index is refreshed after the pages: only a page that searches needs it.
+  source.addEventListener("search", function () {
+    if (document.getElementById("search-results")) location.reload();
+  });
   source.addEventListener("css", function (event) {
     var d = data(event);
     generation = d.generation;

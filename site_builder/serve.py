@@ -383,7 +383,23 @@ class DevSession:
             self.server.output_dir = Path(self.config.path("output_dir"))
             self.server.base_url = self.config.base_url
         self.hub.publish_result(result, self.config.base_url)
+        if result.ok:
+            self._finish_deferred()
         return result
+
+    def _finish_deferred(self) -> None:
+        """After the reload signal: the search index, which a one-article edit changes
+        throughout (idf, lengths), so it is brought up to date after the pages."""
+        extras = self.rebuilder.finish_deferred()
+        if extras is None:
+            return
+        if not extras.ok:
+            self.say(f"search index not updated: {getattr(extras, 'message', '')}"
+                     + "".join(f"\n  {d}" for d in getattr(extras, "diagnostics", ())))
+            return
+        if extras.changed_files:
+            self.say(f"search index updated: {len(extras.changed_files)} files in {extras.seconds * 1000:.0f} ms")
+            self.hub.publish("search", {"paths": [self.config.base_url + rel for rel in extras.changed_files]})
 
     def stop(self) -> None:
         self.watcher.stop()
@@ -401,7 +417,7 @@ def default_site_builder(config: Config):
     from .incremental import IncrementalBuilder
     from .site import CACHE_DIR
 
-    return IncrementalBuilder(state_dir=config.root / CACHE_DIR)
+    return IncrementalBuilder(state_dir=config.root / CACHE_DIR, defer_extras=True)
 
 
 def run_dev(config: Config, serve: bool, poll: bool, host: str | None, port: int | None) -> int:

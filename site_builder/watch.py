@@ -443,6 +443,17 @@ class Rebuilder:
 
     # -- public
 
+    def finish_deferred(self):
+        """Run what the build deferred past the reload (the search index); None when the
+        build defers nothing. Returns the builder's result (ok, changed_files, seconds)."""
+        builder = self._build
+        if builder is None or not getattr(builder, "defer_extras", False):
+            return None
+        try:
+            return builder.run_extras(self.config)
+        except Exception as exc:  # reported like a failed build; the pages stay
+            return _Failed(str(exc))
+
     def rebuild(self, changes: ChangeSet) -> RebuildResult | None:
         """Rebuild for `changes`; None when nothing is left to do (e.g. only the echo of
         content files our own ingestion just wrote)."""
@@ -656,3 +667,11 @@ def diagnostic_from_exception(exc: BaseException, root: str | os.PathLike) -> Di
         if real.startswith(root_real + os.sep):
             path = os.path.relpath(real, root_real)
     return Diagnostic(path, f"crashed: {type(exc).__name__}: {message}", lineno)
+
+
+@dataclass
+class _Failed:
+    message: str
+    ok: bool = False
+    changed_files: tuple = ()
+    seconds: float = 0.0

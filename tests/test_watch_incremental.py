@@ -235,3 +235,38 @@ def test_plan_reads_plan_neutral_fields_only_for_descriptions():
     outside = body[0] + body[1].split("\ndef ", 1)[1]
     for name in PLAN_NEUTRAL_FIELDS - {"path"}:
         assert not _re.search(rf"\.{name}\b|['\"]{name}['\"]", outside), name
+
+
+@pytest.mark.parametrize("seed", [8, 9])
+def test_deferred_search_index_catches_up_to_a_full_build(project, seed, tmp_path):
+    """serve rebuilds pages first and the search index after the reload signal: between the two
+    the index is the previous one; after run_extras the output equals a full build."""
+    rng = random.Random(seed)
+    state = tmp_path / "state"
+    builder = IncrementalBuilder(state_dir=state, defer_extras=True)
+    assert builder(project).ok and builder.run_extras(project).ok
+    assert _tree(project.path("output_dir")) == _full_build(project)
+    kinds = NEUTRAL_KINDS + ["title", "add", "delete"]
+    rng.shuffle(kinds)
+    for step, kind in enumerate(kinds):
+        what = (_neutral_edit if kind in NEUTRAL_KINDS else _random_edit)(rng, project.root, step, kind)
+        before = {k: v for k, v in _tree(project.path("output_dir")).items() if k.startswith("search/")}
+        result = builder(project)
+        assert result.ok, (what, result.summary())
+        assert not any(rel.startswith("search/") for rel in result.changed_files), what
+        assert {k: v for k, v in _tree(project.path("output_dir")).items() if k.startswith("search/")} == before
+        extras = builder.run_extras(project)
+        assert extras.ok, what
+        if kind in ("body", "title", "add", "delete"):  # indexed text changed
+            assert any(rel.startswith("search/") for rel in extras.changed_files), what
+        assert _tree(project.path("output_dir")) == _full_build(project), f"after step {step}: {what}"
+
+
+def test_a_cli_build_finishes_what_a_deferred_build_left(project, tmp_path):
+    state = tmp_path / "state"
+    IncrementalBuilder(state_dir=state)(project)
+    _neutral_edit(random.Random(3), project.root, 0, NEUTRAL_KINDS[0])
+    assert IncrementalBuilder(state_dir=state, defer_extras=True)(project).ok  # then the server stopped
+    cli = IncrementalBuilder(state_dir=state)(project)
+    assert cli.ok and any(rel.startswith("search/") for rel in cli.changed_files)
+    assert _tree(project.path("output_dir")) == _full_build(project)
