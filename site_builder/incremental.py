@@ -96,6 +96,7 @@ class IncrementalBuilder:
         # The dev server rebuilds pages and signals the reload first, then calls run_extras():
         # a one-article edit must not wait for the whole search index.
         self.defer_extras = defer_extras
+        self.generation = 0  # counts builds, so extras computed for an older one are dropped
         self._parsed: dict[str, tuple[str, ParsedFile]] = {}  # rel -> (text hash, parse)
         self._parsed_loaded = False
         self._article_digests: dict[int, tuple[Any, bytes]] = {}
@@ -127,6 +128,7 @@ class IncrementalBuilder:
         return h.hexdigest()
 
     def __call__(self, config: Config) -> IncrementalResult:
+        self.generation += 1
         started = time.perf_counter()
         result = IncrementalResult(ok=False)
         clock = _Clock(result.timings)
@@ -242,21 +244,38 @@ class IncrementalBuilder:
     def run_extras(self, config: Config) -> IncrementalResult:
         """Bring the extras' files (the search index) up to date with the last build's corpus;
         only changed files are written. What a deferred build left to do."""
+        generation, corpus = self.extras_snapshot()
+        return self.commit_extras(generation, self.compute_extras(corpus, config), config)
+
+    def extras_snapshot(self) -> tuple[int, list[Article]]:
+        """The last build's generation and corpus, for computing the extras elsewhere (the
+        dev server does it on another thread, so page rebuilds never wait for it)."""
+        self._load_state()
+        corpus = self._corpus
+        if corpus is None and self._index is not None:
+            store = self._plan_store()
+            corpus = sorted(store.all_articles(), key=lambda a: (a.source, a.order, a.id)) if store else []
+        return self.generation, list(corpus or ())
+
+    def compute_extras(self, corpus: list[Article], config: Config) -> dict[str, bytes]:
+        config = replace(config, site_url=config.site_url.rstrip("/") + "/")
+        files: dict[str, bytes] = {}
+        for extra in self.extras:
+            for rel, data in extra(corpus, config):
+                files[rel] = data
+        return files
+
+    def commit_extras(self, generation: int, extra_files: dict[str, bytes], config: Config) -> IncrementalResult:
+        """Write the extras computed for `generation`; a newer build makes them stale (not ok,
+        mode "superseded": that build's own extras follow)."""
         started = time.perf_counter()
         result = IncrementalResult(ok=True, mode="extras")
-        self._load_state()
         index = self._index
         if index is None or not self.extras:
             return _done(result, started)
-        config = replace(config, site_url=config.site_url.rstrip("/") + "/")
-        corpus = self._corpus
-        if corpus is None:
-            store = self._plan_store()
-            corpus = sorted(store.all_articles(), key=lambda a: (a.source, a.order, a.id)) if store else []
-        extra_files: dict[str, bytes] = {}
-        for extra in self.extras:
-            for rel, data in extra(corpus, config):
-                extra_files[rel] = data
+        if generation != self.generation:
+            result.ok, result.mode = False, "superseded"
+            return _done(result, started)
         out_dir = Path(config.path("output_dir"))
         on_disk = _sizes(out_dir)
         old_dynamic = {rel for rel in (index.extra_sizes or {}) if not _is_static_output(rel)}

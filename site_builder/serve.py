@@ -345,6 +345,12 @@ class DevSession:
         self._address = (host or "127.0.0.1", 8000 if port is None else port)
         self._server_thread: threading.Thread | None = None
         self.results: list[RebuildResult] = []  # every rebuild's result, for tests and tools
+        # Page rebuilds and the search index's commit take turns; computing the index happens
+        # on its own thread outside the lock, so a save is never stuck behind it.
+        self._build_lock = threading.Lock()
+        self._extras_wanted = threading.Event()
+        self._stopping = False
+        self._extras_thread = threading.Thread(target=self._extras_loop, name="search-index", daemon=True)
 
     @property
     def config(self) -> Config:
@@ -359,6 +365,7 @@ class DevSession:
         if self._serve:
             self.server = DevHTTPServer(self._address, self.config.path("output_dir"),
                                         self.config.base_url, self.hub)
+        self._extras_thread.start()
         if initial_build:
             self.rebuilder.prime()
             self.on_changes(ChangeSet.everything())
@@ -373,7 +380,8 @@ class DevSession:
         self.say("watching for changes" + (" (polling)" if self.watcher.poll else ""))
 
     def on_changes(self, changes: ChangeSet) -> RebuildResult | None:
-        result = self.rebuilder.rebuild(changes)
+        with self._build_lock:
+            result = self.rebuilder.rebuild(changes)
         if result is None:
             return None
         self.results.append(result)
@@ -383,25 +391,42 @@ class DevSession:
             self.server.output_dir = Path(self.config.path("output_dir"))
             self.server.base_url = self.config.base_url
         self.hub.publish_result(result, self.config.base_url)
-        if result.ok:
-            self._finish_deferred()
+        if result.ok and self.rebuilder.deferring_builder() is not None:
+            self._extras_wanted.set()
         return result
 
-    def _finish_deferred(self) -> None:
-        """After the reload signal: the search index, which a one-article edit changes
-        throughout (idf, lengths), so it is brought up to date after the pages."""
-        extras = self.rebuilder.finish_deferred()
-        if extras is None:
-            return
-        if not extras.ok:
-            self.say(f"search index not updated: {getattr(extras, 'message', '')}"
-                     + "".join(f"\n  {d}" for d in getattr(extras, "diagnostics", ())))
-            return
-        if extras.changed_files:
-            self.say(f"search index updated: {len(extras.changed_files)} files in {extras.seconds * 1000:.0f} ms")
-            self.hub.publish("search", {"paths": [self.config.base_url + rel for rel in extras.changed_files]})
+    def _extras_loop(self) -> None:
+        """After each good rebuild: the search index, which a one-article edit changes
+        throughout (idf, lengths). A newer rebuild makes a run stale; it is dropped and the
+        newer one's follows. Only open search pages reload for it."""
+        while True:
+            self._extras_wanted.wait()
+            if self._stopping:
+                return
+            self._extras_wanted.clear()
+            builder = self.rebuilder.deferring_builder()
+            if builder is None:
+                continue
+            try:
+                with self._build_lock:
+                    generation, corpus = builder.extras_snapshot()
+                files = builder.compute_extras(corpus, self.config)
+                with self._build_lock:
+                    done = builder.commit_extras(generation, files, self.config)
+            except Exception as exc:  # reported; the pages stay, the next save retries
+                self.say(f"search index not updated: {type(exc).__name__}: {exc}")
+                continue
+            if done.mode == "superseded":
+                continue
+            if not done.ok:
+                self.say("search index not updated:" + "".join(f"\n  {d}" for d in done.diagnostics))
+            elif done.changed_files:
+                self.say(f"search index updated: {len(done.changed_files)} files")
+                self.hub.publish("search", {"paths": [self.config.base_url + rel for rel in done.changed_files]})
 
     def stop(self) -> None:
+        self._stopping = True
+        self._extras_wanted.set()
         self.watcher.stop()
         self.hub.close()
         if self.server is not None:
@@ -409,6 +434,8 @@ class DevSession:
             self.server.server_close()
         if self._server_thread is not None:
             self._server_thread.join(timeout=5)
+        if self._extras_thread.is_alive():
+            self._extras_thread.join(timeout=60)
 
 
 def default_site_builder(config: Config):

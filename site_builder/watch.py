@@ -443,16 +443,10 @@ class Rebuilder:
 
     # -- public
 
-    def finish_deferred(self):
-        """Run what the build deferred past the reload (the search index); None when the
-        build defers nothing. Returns the builder's result (ok, changed_files, seconds)."""
+    def deferring_builder(self):
+        """The builder when it defers work past the reload (the search index), else None."""
         builder = self._build
-        if builder is None or not getattr(builder, "defer_extras", False):
-            return None
-        try:
-            return builder.run_extras(self.config)
-        except Exception as exc:  # reported like a failed build; the pages stay
-            return _Failed(str(exc))
+        return builder if getattr(builder, "defer_extras", False) else None
 
     def rebuild(self, changes: ChangeSet) -> RebuildResult | None:
         """Rebuild for `changes`; None when nothing is left to do (e.g. only the echo of
@@ -668,10 +662,3 @@ def diagnostic_from_exception(exc: BaseException, root: str | os.PathLike) -> Di
             path = os.path.relpath(real, root_real)
     return Diagnostic(path, f"crashed: {type(exc).__name__}: {message}", lineno)
 
-
-@dataclass
-class _Failed:
-    message: str
-    ok: bool = False
-    changed_files: tuple = ()
-    seconds: float = 0.0
