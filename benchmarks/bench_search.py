@@ -120,20 +120,31 @@ def main(argv=None) -> int:
     ap.add_argument("--first", type=int, default=8, help="first queries, each in a fresh context")
     ap.add_argument("--later", type=int, default=30, help="later queries in one page")
     ap.add_argument("--keep", help="build into this folder and keep it")
+    ap.add_argument("--reuse", action="store_true",
+                    help="with --keep: reuse the index built there by an earlier run (only the "
+                         "static files are copied afresh), to time changes to search.js")
     args = ap.parse_args(argv)
     for n in args.sizes:
         root = Path(args.keep) / str(n) if args.keep else Path(tempfile.mkdtemp(prefix="bench-search-"))
-        if root.exists() and args.keep:
-            shutil.rmtree(root)
-        root.mkdir(parents=True, exist_ok=True)
-        b = build(n, root)
-        r = b["report"]
-        print(f"== {n} articles: generated in {b['generate_s']:.1f} s, index built in "
-              f"{b['build_s']:.1f} s ({b['build_s'] / n * 1000:.1f} ms/article); unchanged "
-              f"rebuild from the cache {b['warm_s']:.1f} s")
-        print(f"   {r.terms} terms, {r.postings} postings, {r.shards} shards; index "
-              f"{r.index_bytes / 1e6:.1f} MB raw, {b['index_gz_total'] / 1e6:.1f} MB gzip; shard gzip "
-              f"median {b['shard_gz_median'] / 1024:.1f} KB, max {b['shard_gz_max'] / 1024:.1f} KB")
+        site = root / BASE.strip("/")
+        if args.reuse and args.keep and (site / "search" / "manifest.json").is_file():
+            b = {"articles": generate_articles(n, seed=42)}
+            shutil.rmtree(site / "static" / "search", ignore_errors=True)
+            shutil.copytree(ROOT / "static" / "search", site / "static" / "search")
+            print(f"== {n} articles: index reused from {root}")
+        else:
+            if root.exists() and args.keep:
+                shutil.rmtree(root)
+            root.mkdir(parents=True, exist_ok=True)
+            b = build(n, root)
+            r = b["report"]
+            print(f"== {n} articles: generated in {b['generate_s']:.1f} s, index built in "
+                  f"{b['build_s']:.1f} s ({b['build_s'] / n * 1000:.1f} ms/article); unchanged "
+                  f"rebuild from the cache {b['warm_s']:.1f} s")
+            print(f"   {r.terms} terms, {r.postings} postings, {r.shards} shards; index "
+                  f"{r.index_bytes / 1e6:.1f} MB raw, {b['index_gz_total'] / 1e6:.1f} MB gzip; "
+                  f"shard gzip median {b['shard_gz_median'] / 1024:.1f} KB, max "
+                  f"{b['shard_gz_max'] / 1024:.1f} KB")
         m = measure(root, b["articles"], args.first, args.later)
         for q, ms, kb, shards, hits in m["firsts"]:
             print(f"   first query {q!r:14} {ms:7.1f} ms {kb:7.1f} KB gzip ({shards} shards, {hits} shown)")
