@@ -154,7 +154,8 @@ def main(argv=None) -> int:
         print(f"   first query: median {statistics.median(f_ms):.0f} ms, max {max(f_ms):.0f} ms; "
               f"transfer median {statistics.median(f_kb):.0f} KB, max {max(f_kb):.0f} KB gzip")
         print(f"   later queries ({len(l_ms)}): median {statistics.median(l_ms):.0f} ms, "
-              f"p90 {l_ms[int(len(l_ms) * 0.9)]:.0f} ms, max {l_ms[-1]:.0f} ms")
+              f"p90 {l_ms[int(len(l_ms) * 0.9)]:.0f} ms, max {l_ms[-1]:.0f} ms; slowest: "
+              + ", ".join(f"{q!r} {ms:.0f} ms" for q, ms in sorted(m["later"], key=lambda x: -x[1])[:3]))
         if not args.keep:
             shutil.rmtree(root, ignore_errors=True)
     return 0

@@ -5,6 +5,9 @@
  * (next to it) only when a search starts. It offers:
  *   window.archiveSearch(query, {limit, year, tag}) -> Promise<[{id, url, title, score}]>
  *   window.archiveSearch.matches(query, {year, tag}) -> Promise<[{ref, score}]> (all matches)
+ * Scores and order are those of lunr's query on one unsplit index: a fast scorer computes
+ * exactly that query from the shards' postings ({engine: 'lunr'} runs lunr's own query on
+ * the shards joined into one lunr.Index instead; tests/test_search_fast.py compares them).
  * and binds the search page (#search-form, #search-results, optional #search-filters) and
  * every header search form (form.site-search). See site_builder/search_index.py for the
  * files and site_builder/search_tokens.py for the terms: both sides must agree.
