@@ -178,41 +178,81 @@
   // postings of the query's terms; tests/test_search_fast.py compares it with lunr.
 
   /**
-   * What a shard holds for fast scoring: term -> term index, and for each term the
-   * postings of each field as article numbers with their weights, read once from the
-   * field vectors (lunr keeps the weights there, not in the postings).
+   * What a shard holds for fast scoring: term -> term index, and for each term asked for,
+   * the postings of each field as article numbers with their weights, read from the field
+   * vectors (lunr keeps the weights there, not in the postings) when the term is first
+   * queried: a query needs one or two of a shard's few hundred terms, so loading stays
+   * little more than parsing the JSON.
    */
   function ShardPostings(json) {
-    var fields = json.fields, fieldNo = Object.create(null);
-    for (var f = 0; f < fields.length; f++) fieldNo[fields[f]] = f;
-    this.fields = fields;
+    this.fields = json.fields;
     this.termIndex = new Map();
     var inverted = json.invertedIndex;
     for (var i = 0; i < inverted.length; i++) this.termIndex.set(inverted[i][0], inverted[i][1]._index);
-    var lists = new Map(), vectors = json.fieldVectors;
-    for (var v = 0; v < vectors.length; v++) {
-      var fieldRef = vectors[v][0], elements = vectors[v][1];
-      var slash = fieldRef.indexOf('/');
-      var field = fieldNo[fieldRef.slice(0, slash)], doc = parseInt(fieldRef.slice(slash + 1), 36);
-      for (var e = 0; e < elements.length; e += 2) {
-        var list = lists.get(elements[e]);
-        if (list === undefined) { list = []; lists.set(elements[e], list); }
-        list.push(doc, field, elements[e + 1]);
-      }
-    }
-    this.lists = lists;  // term index -> flat [doc, field, weight, ...]
-    this.postings = new Map();  // term index -> TermPostings, made on first use
+    this.vectors = json.fieldVectors;
+    this.postings = new Map();  // term index -> its postings, made on first use
   }
 
   /** A term's documents (rising article number) with a weight and a presence bit per field. */
   ShardPostings.prototype.posting = function (termIndex) {
     var p = this.postings.get(termIndex);
     if (p === undefined) {
-      p = termPostings(this.lists.get(termIndex) || [], this.fields.length);
+      p = this.readPosting(termIndex) || termPostings(this.entries(termIndex), this.fields.length);
       this.postings.set(termIndex, p);
-      this.lists.delete(termIndex);
     }
     return p;
+  };
+
+  /**
+   * The same as termPostings(this.entries(termIndex)) in one pass into typed arrays, for
+   * field vectors in article order (as search_index.py writes them); null otherwise.
+   */
+  ShardPostings.prototype.readPosting = function (termIndex) {
+    var vectors = this.vectors, fields = this.fields, fieldCount = fields.length;
+    var capacity = 64, rows = 0;
+    var docs = new Int32Array(capacity), weights = new Float64Array(capacity * fieldCount);
+    var present = new Uint8Array(capacity);
+    for (var v = 0; v < vectors.length; v++) {
+      var elements = vectors[v][1], e = 0;
+      while (e < elements.length && elements[e] < termIndex) e += 2;  // sorted by term index
+      if (e === elements.length || elements[e] !== termIndex) continue;
+      var fieldRef = vectors[v][0], slash = fieldRef.indexOf('/');
+      var doc = parseInt(fieldRef.slice(slash + 1), 36), field = fields.indexOf(fieldRef.slice(0, slash));
+      if (rows === 0 || docs[rows - 1] !== doc) {
+        if (rows && doc < docs[rows - 1]) return null;
+        if (rows === capacity) {
+          capacity *= 2;
+          docs = grow(docs, capacity);
+          weights = grow(weights, capacity * fieldCount);
+          present = grow(present, capacity);
+        }
+        docs[rows++] = doc;
+      }
+      weights[(rows - 1) * fieldCount + field] = elements[e + 1];
+      present[rows - 1] |= 1 << field;
+    }
+    return { docs: docs.subarray(0, rows), weights: weights.subarray(0, rows * fieldCount),
+             present: present.subarray(0, rows) };
+  };
+
+  function grow(array, length) {
+    var bigger = new array.constructor(length);
+    bigger.set(array);
+    return bigger;
+  }
+
+  /** A term's field vector entries as a flat [doc, field number, weight, ...]. */
+  ShardPostings.prototype.entries = function (termIndex) {
+    var flat = [], vectors = this.vectors, fields = this.fields;
+    for (var v = 0; v < vectors.length; v++) {
+      var elements = vectors[v][1], e = 0;
+      while (e < elements.length && elements[e] < termIndex) e += 2;  // sorted by term index
+      if (e === elements.length || elements[e] !== termIndex) continue;
+      var fieldRef = vectors[v][0], slash = fieldRef.indexOf('/');
+      flat.push(parseInt(fieldRef.slice(slash + 1), 36), fields.indexOf(fieldRef.slice(0, slash)),
+                elements[e + 1]);
+    }
+    return flat;
   };
 
   function termPostings(flat, fieldCount) {
