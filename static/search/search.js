@@ -405,14 +405,22 @@
     this.manifest = null;
   }
 
+  /** The manifest alone: enough to start fetching shards while lunr.js still loads. */
+  Searcher.prototype.loadManifest = function () {
+    var self = this;
+    if (!this._manifest) {
+      this._manifest = this.fetchJson(this.root + 'manifest.json', true).then(function (m) {
+        self.manifest = m;
+        return m;
+      });
+    }
+    return this._manifest;
+  };
+
   Searcher.prototype.ready = function () {
     var self = this;
     if (!this._ready) {
-      this._ready = Promise.all([
-        this.fetchJson(this.root + 'manifest.json', true),
-        this.getLunr()
-      ]).then(function (r) {
-        self.manifest = r[0];
+      this._ready = Promise.all([this.loadManifest(), this.getLunr()]).then(function (r) {
         self.lunr = r[1];
         registerTrimmer(self.lunr);
         return self;
@@ -430,7 +438,7 @@
     if (!this.loading[n]) {
       this.loading[n] = this.fetchJson(this.url(this.manifest.shardPath, 'n', n))
         .then(function (data) {
-          self.shards[n] = new LoadedShard(self.lunr, data);
+          self.shards[n] = new LoadedShard(self, data);
           return self.shards[n];
         });
     }
@@ -438,15 +446,15 @@
   };
 
   /** A shard's JSON, its postings for fast scoring, and its lunr.Index when asked for. */
-  function LoadedShard(lunr, json) {
-    this.lunr = lunr;
+  function LoadedShard(searcher, json) {
+    this.searcher = searcher;
     this.json = json;
     this.postings = new ShardPostings(json);
     this._index = null;
   }
 
   LoadedShard.prototype.index = function () {
-    if (!this._index) this._index = this.lunr.Index.load(this.json);
+    if (!this._index) this._index = this.searcher.lunr.Index.load(this.json);
     return this._index;
   };
 
@@ -499,12 +507,14 @@
     options = options || {};
     var self = this, plan = planQuery(query), none = { rows: [], total: 0 };
     if (!plan.required.length) return Promise.resolve(none);
-    return this.ready().then(function () {
+    var lunrReady = this.ready();
+    return this.loadManifest().then(function () {
       var count = self.manifest.shards;
-      if (!count) return none;
+      if (!count) return lunrReady.then(function () { return none; });
       var wanted = shardsFor(plan, count);
       var tagged = options.tag ? self.refsWithTag(options.tag) : Promise.resolve(null);
-      return Promise.all([Promise.all(wanted.map(function (n) { return self.loadShard(n); })), tagged])
+      return Promise.all([Promise.all(wanted.map(function (n) { return self.loadShard(n); })), tagged,
+                          lunrReady])
         .then(function (r) {
           var range = options.year ? self.yearRange(options.year) : null, tagged = r[1];
           var keep = range || tagged ? function (n) {
