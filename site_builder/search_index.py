@@ -29,7 +29,10 @@ divided by the query vector's length. The field vector weights (BM25 with idf ov
 documents and field lengths over whole documents) are computed once over the whole corpus, and
 a shard keeps them as they are. search.js merges the slices of the shards a query needs into
 one lunr.Index and runs lunr's own query on it; terms absent from those slices are absent from
-the query too, so every dot product, and so every score, equals the unsplit one.
+the query too, so every dot product, and so every score, equals the unsplit one. For speed,
+search.js normally computes that same query itself (the same operations in the same order,
+walking only the postings of the query's terms, with lunr's tie order) and keeps lunr's query
+as the reference; tests/test_search_fast.py checks that both give identical results.
 """
 from __future__ import annotations
 
