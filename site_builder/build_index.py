@@ -195,6 +195,9 @@ class PlanStore:
         with self.db:
             self.db.executemany("INSERT OR REPLACE INTO plans VALUES (?, ?)", rows)
 
+    def all_page_files(self) -> list[str]:
+        return [row[0] for row in self.db.execute("SELECT file FROM plans WHERE file != ?", (_LINKS_ID,))]
+
     def drop_pages(self, files: Iterable[str]) -> None:
         files = list(files)
         with self.db:

@@ -218,10 +218,17 @@ class IncrementalBuilder:
         corpus = None
         if self.extras:
             corpus = self._corpus_with(patched, store)
+        reported = len(result.diagnostics)
         written = self._render_and_write(config, pages, None if self.defer_extras else corpus, on_disk,
                                          result, clock, full=False, loaded=list(store.loaded_articles.values()))
         if not written:
-            return True  # a render or write error: reported, output/ as it was
+            # The stored plans could not be rendered as they are (an error a full build would
+            # report again, or plans out of step with each other): forget them and plan the
+            # whole site, which stores every page afresh.
+            del result.diagnostics[reported:]
+            index.data_digests = {}
+            self._forget_plans()
+            return False
         data_digests, fingerprints = written
         store.put_page_data([p for p in pages if index.data_digests.get(p.file) != data_digests[p.file]
                              and isinstance(p.context, ArticleContext)], pages[0].links)
@@ -293,6 +300,11 @@ class IncrementalBuilder:
         self._save_index()
         result.files_written = sum(1 for rel in result.changed_files if rel in extra_files)
         return _done(result, started)
+
+    def _forget_plans(self) -> None:
+        store = self._plan_store()
+        if store is not None:
+            store.drop_pages(store.all_page_files())
 
     def _corpus_with(self, patched: dict[str, Article], store: PlanStore) -> list[Article]:
         """The whole corpus as the extras see it, with the patched articles."""

@@ -270,3 +270,51 @@ def test_a_cli_build_finishes_what_a_deferred_build_left(project, tmp_path):
     cli = IncrementalBuilder(state_dir=state)(project)
     assert cli.ok and any(rel.startswith("search/") for rel in cli.changed_files)
     assert _tree(project.path("output_dir")) == _full_build(project)
+
+
+@pytest.mark.parametrize("defer", [False, True])
+def test_a_body_edit_after_a_full_build_that_added_articles_to_a_listing(project, tmp_path, defer):
+    """A long-lived builder (as serve keeps): articles added (full build), then a body edit of an
+    article on the same tag page (one-article path) must see the new articles' links."""
+    state = tmp_path / "state"
+    builder = IncrementalBuilder(state_dir=state, defer_extras=defer)
+    assert builder(project).ok
+    files = sorted((project.root / "content").rglob("*.md"))
+    text = files[0].read_text(encoding="utf-8")
+    tag = text.split("tags: [", 1)[1].split(",")[0].split("]")[0]
+    rng = random.Random(11)
+    for n in range(3):  # new articles carrying the same tag
+        a = _article(rng, 200 + n, 1, 2000 + n)
+        a.tags = [tag]
+        _write(project.root, a)
+    assert builder(project).ok
+    files[0].write_text(text.rstrip("\n") + "\n\n新增一段。\n", encoding="utf-8")
+    result = builder(project)
+    assert result.ok, result.summary()
+    if defer:
+        assert builder.run_extras(project).ok
+    assert _tree(project.path("output_dir")) == _full_build(project)
+
+
+def test_plans_out_of_step_fall_back_to_a_full_build(project, tmp_path):
+    """If the stored plans cannot be rendered (here: a link table that lacks the articles),
+    the one-article path gives way to a full build instead of failing."""
+    import pickle
+    import sqlite3
+
+    from site_builder.plan import Links
+
+    state = tmp_path / "state"
+    assert IncrementalBuilder(state_dir=state)(project).ok
+    db = sqlite3.connect(state / "pages.sqlite")
+    with db:
+        db.execute("UPDATE plans SET data = ? WHERE file = ?", (pickle.dumps(Links()), "\0links"))
+    db.close()
+    file = sorted((project.root / "content").rglob("*.md"))[0]
+    file.write_text(file.read_text(encoding="utf-8").rstrip("\n") + "\n\n新增一段。\n", encoding="utf-8")
+    result = IncrementalBuilder(state_dir=state)(project)
+    assert result.ok and result.mode == "full", result.summary()
+    assert _tree(project.path("output_dir")) == _full_build(project)
+    file.write_text(file.read_text(encoding="utf-8") + "\n再加一段。\n", encoding="utf-8")
+    assert IncrementalBuilder(state_dir=state)(project).mode == "pages"  # the plans are whole again
+    assert _tree(project.path("output_dir")) == _full_build(project)
