@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import pickle
+import re
 import time
 import traceback
 from dataclasses import dataclass, field
@@ -139,6 +140,55 @@ def write_texts(files: list[tuple[Path, str]], content_dir: Path, stems: set[str
     _remove_stale(content_dir, produced, stems, report)
 
 
+def _printed_text(text: str) -> str:
+    """The body, what the page printed: the same whatever the seed file is called (a new name
+    may bring a publication date, which changes the front matter)."""
+    parts = text.split("\n---\n", 1)
+    return parts[1] if len(parts) == 2 else text
+
+
+def carry_renamed_seeds(files: list[tuple[Path, str]], content_dir: Path, report: IngestReport) -> None:
+    """A renamed seed moves its articles: a content folder no seed writes any more, whose
+    untouched files print the same bodies as what a new seed now yields, is that seed's
+    old folder. Its hand-edited files move to the new folder with the new id and source (the
+    untouched ones are regenerated there and removed here as usual). Recognised by the bodies."""
+    if not content_dir.is_dir():
+        return
+    produced: dict[str, dict[str, str]] = {}
+    for rel, text in files:
+        produced.setdefault(rel.parent.as_posix(), {})[rel.name] = text
+    new = {stem: texts for stem, texts in produced.items() if not (content_dir / stem).exists()}
+    if not new:
+        return
+    for folder in sorted(p for p in content_dir.iterdir() if p.is_dir() and p.name not in produced):
+        old = {f.name: f.read_text(encoding="utf-8", errors="replace") for f in folder.glob("*.md")}
+        untouched = {name: text for name, text in old.items() if not is_hand_edited(text)}
+        edited = {name: text for name, text in old.items() if name not in untouched}
+        if not untouched or not edited:
+            continue  # nothing to recognise it by, or nothing to carry
+        for stem, texts in new.items():
+            if all(name in texts and _printed_text(texts[name]) == _printed_text(text)
+                   for name, text in untouched.items()):
+                _move_edited(folder, content_dir / stem, edited, texts, report)
+                del new[stem]
+                break
+
+
+def _move_edited(old: Path, new: Path, edited: dict[str, str], texts: dict[str, str], report: IngestReport) -> None:
+    new.mkdir(parents=True, exist_ok=True)
+    for name, text in sorted(edited.items()):
+        fresh = texts.get(name)
+        if fresh is not None:
+            for key in ("id", "source"):
+                value = re.search(rf"(?m)^{key}: .*$", fresh)
+                if value:
+                    text = re.sub(rf"(?m)^{key}: .*$", lambda _: value.group(0), text, count=1)
+        (new / name).write_text(text, encoding="utf-8")
+        (old / name).unlink()
+        report.diagnostics.append(Diagnostic(str(new / name), f"seed renamed: your edited {old.name}/{name} "
+                                             "moved here", severity="info"))
+
+
 def _write_unless_edited(target: Path, text: str, report: IngestReport) -> None:
     if target.exists():
         old = target.read_text(encoding="utf-8", errors="replace")
@@ -234,6 +284,7 @@ def run_ingest(config: Config, workers: int | None = None, use_cache: bool = Tru
     finally:
         pool.close()
     state = pickle.dumps((report.diagnostics[read_diagnostics:], report.furniture, report.articles))
+    carry_renamed_seeds(files, content_dir, report)
     write_texts(files, content_dir, {r.page.stem for r in results}, report)
     if use_cache:
         cache.save(config.root)

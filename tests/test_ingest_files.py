@@ -118,3 +118,22 @@ def test_sample_seeds_ingest_without_errors(tmp_path):
         assert committed.exists(), f"{committed} missing: run python build.py ingest and commit content/"
         assert committed.read_text(encoding="utf-8") == file.read_text(encoding="utf-8"), \
             f"{committed} is stale: run python build.py ingest and commit content/"
+
+
+def test_a_renamed_seed_moves_its_articles_with_the_hand_edits(project):
+    seed = project / "seeds" / "old name.txt"
+    seed.write_text(GOOD + "\n城市绿化再上台阶\n\n本报讯 3月6日,全市绿化工作推进会召开。\n", encoding="utf-8")
+    ingest(project)
+    old = sorted((project / "content" / "old name").glob("*.md"))
+    assert len(old) == 2
+    edited = old[0].read_text(encoding="utf-8").replace("title: 全市部署春季植树造林", "title: 全市部署植树（已校对）")
+    old[0].write_text(edited, encoding="utf-8")
+    seed.rename(project / "seeds" / "20210305-02.txt")
+    report = ingest(project)
+    assert not (project / "content" / "old name").exists()
+    corpus = read_corpus(project / "content")
+    assert not corpus.diagnostics
+    assert sorted(a.id for a in corpus.articles) == ["20210305-02-01", "20210305-02-02"]
+    moved = next(a for a in corpus.articles if a.order == 1)
+    assert moved.title == "全市部署植树（已校对）" and moved.source == "seeds/20210305-02.txt"
+    assert any("seed renamed" in str(d) for d in report.diagnostics)
