@@ -78,6 +78,17 @@ class IncrementalResult:
         return "\n".join(lines)
 
 
+def compute_extra_files(extras: Sequence[ExtraFiles], corpus: list[Article], config: Config) -> dict[str, bytes]:
+    """The extras' files for `corpus`: a plain function, so the dev server can run it in a
+    worker process."""
+    config = replace(config, site_url=config.site_url.rstrip("/") + "/")
+    files: dict[str, bytes] = {}
+    for extra in extras:
+        for rel, data in extra(corpus, config):
+            files[rel] = data
+    return files
+
+
 class IncrementalBuilder:
     """Call it like build_site: `builder(config) -> IncrementalResult`. Keeps its caches
     between calls; a new Config (site.toml changed) drops them.
@@ -265,12 +276,7 @@ class IncrementalBuilder:
         return self.generation, list(corpus or ())
 
     def compute_extras(self, corpus: list[Article], config: Config) -> dict[str, bytes]:
-        config = replace(config, site_url=config.site_url.rstrip("/") + "/")
-        files: dict[str, bytes] = {}
-        for extra in self.extras:
-            for rel, data in extra(corpus, config):
-                files[rel] = data
-        return files
+        return compute_extra_files(self.extras, corpus, config)
 
     def commit_extras(self, generation: int, extra_files: dict[str, bytes], config: Config) -> IncrementalResult:
         """Write the extras computed for `generation`; a newer build makes them stale (not ok,
