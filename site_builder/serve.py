@@ -19,6 +19,7 @@ import os
 import posixpath
 import queue
 import secrets
+import signal
 import sys
 import threading
 import urllib.parse
@@ -485,6 +486,8 @@ def run_dev(config: Config, serve: bool, poll: bool, host: str | None, port: int
         session.stop()
         return 1
     stop = threading.Event()
+    # `kill` (SIGTERM) stops like Ctrl-C, so the search index worker goes too.
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
     try:
         while not stop.wait(3600):
             pass

@@ -327,7 +327,8 @@ def test_stop_ends_threads_streams_and_the_socket(tmp_path):
         socket.create_connection(("127.0.0.1", port), timeout=1).close()
 
 
-def test_ctrl_c_stops_build_py_serve_cleanly(tmp_path):
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM])
+def test_ctrl_c_stops_build_py_serve_cleanly(tmp_path, sig):
     make_project(tmp_path / "site")
     proc = subprocess.Popen([sys.executable, str(REPO / "build.py"), "--root", str(tmp_path / "site"),
                              "serve", "--port", "0"], cwd=REPO, stderr=subprocess.PIPE, text=True)
@@ -343,7 +344,7 @@ def test_ctrl_c_stops_build_py_serve_cleanly(tmp_path):
         assert url, "the server never said where it serves"
         port = int(url.rsplit(":", 1)[1].split("/")[0])
         assert get(port, "/__livereload.js")[0] == 200
-        proc.send_signal(signal.SIGINT)
+        proc.send_signal(sig)
         assert proc.wait(timeout=10) == 0
     finally:
         if proc.poll() is None:
