@@ -40,7 +40,7 @@ from typing import Any, Callable, Iterable, Sequence
 from .config import Config
 from .content import Corpus, ParsedFile, parse_article
 from .build_index import BuildIndex, ContentScan, FileEntry, PlanStore, plan_key, scan_content
-from .model import Article, Diagnostic
+from .model import Article, Diagnostic, StageClock
 
 ExtraFiles = Callable[[list[Article], Config], Iterable[tuple[str, bytes]]]
 STATE_FORMAT = 3
@@ -142,7 +142,7 @@ class IncrementalBuilder:
         self.generation += 1
         started = time.perf_counter()
         result = IncrementalResult(ok=False)
-        clock = _Clock(result.timings)
+        clock = StageClock(result.timings)
         self._load_state()
         config = replace(config, site_url=config.site_url.rstrip("/") + "/")  # as build_site
         index = self._index
@@ -178,7 +178,7 @@ class IncrementalBuilder:
     # -- a one-article edit: only the pages that hold the article
 
     def _fast_update(self, config: Config, scan: ContentScan, changed: set[str], on_disk: dict[str, int],
-                     result: IncrementalResult, clock: "_Clock") -> bool:
+                     result: IncrementalResult, clock: StageClock) -> bool:
         """Re-render the pages holding the changed articles when no change touches what
         plan_site decides (same files, ids and plan keys). False: not applicable, nothing done."""
         from .plan import ArticleContext, _description
@@ -322,7 +322,7 @@ class IncrementalBuilder:
     # -- everything else: plan the whole site
 
     def _full_update(self, config: Config, scan: ContentScan, others: str, on_disk: dict[str, int],
-                     result: IncrementalResult, clock: "_Clock") -> None:
+                     result: IncrementalResult, clock: StageClock) -> None:
         from .plan import plan_site
 
         self._load_parsed()
@@ -368,7 +368,7 @@ class IncrementalBuilder:
         result.ok = True
 
     def _render_and_write(self, config: Config, pages: list, corpus: list[Article] | None,
-                          on_disk: dict[str, int], result: IncrementalResult, clock: "_Clock",
+                          on_disk: dict[str, int], result: IncrementalResult, clock: StageClock,
                           full: bool, loaded: Iterable[Article] = ()):
         """Fingerprint `pages`, render those whose fingerprint changed, run the extras (with
         `corpus`, when given) and write what changed. `full`: `pages` is the whole site, so
@@ -839,16 +839,6 @@ def _code_version() -> str:
         file = here / f"{name}.py"
         h.update(name.encode() + (file.read_bytes() if file.is_file() else b"-"))
     return h.hexdigest()
-
-
-class _Clock:
-    def __init__(self, timings: dict[str, float]):
-        self.timings, self.last = timings, time.perf_counter()
-
-    def lap(self, stage: str) -> None:
-        now = time.perf_counter()
-        self.timings[stage] = self.timings.get(stage, 0.0) + now - self.last
-        self.last = now
 
 
 # ---------------------------------------------------------------------------- page store

@@ -21,7 +21,7 @@ from .config import Config
 from .content import article_to_text, is_hand_edited, parse_article
 from .entities import load_word_list
 from .extract import Extracted, extract_article, finish_corpus
-from .model import Diagnostic, PageLayout, SeedPage
+from .model import Diagnostic, PageLayout, SeedPage, StageClock
 from .seeds import find_seed_files, read_seed
 from .segment import segment_page
 
@@ -237,7 +237,7 @@ def run_ingest(config: Config, workers: int | None = None, use_cache: bool = Tru
 
     started = time.perf_counter()
     report = IngestReport()
-    clock = _Clock(report.timings)
+    clock = StageClock(report.timings)
     userdict = config.path("userdict")
     userdict = userdict if userdict.exists() else None
     stopwords = load_word_list(str(config.root / STOPWORDS_FILE))
@@ -344,15 +344,3 @@ def _replay(memo, content_dir: Path, stems: set[str], report: IngestReport) -> b
         report.diagnostics.append(diagnostic)
     _remove_stale(content_dir, produced, stems, report)
     return True
-
-
-class _Clock:
-    """Adds the time since the last lap to a stage's entry in `timings`."""
-
-    def __init__(self, timings: dict[str, float]):
-        self.timings, self.last = timings, time.perf_counter()
-
-    def lap(self, stage: str) -> None:
-        now = time.perf_counter()
-        self.timings[stage] = self.timings.get(stage, 0.0) + now - self.last
-        self.last = now

@@ -8,6 +8,7 @@ plan.plan_site -> list[PlannedPage]   (render stage)
 """
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field
 
 
@@ -136,3 +137,15 @@ class Article:
     def seed_stem(self) -> str:
         name = self.source.replace("\\", "/").rsplit("/", 1)[-1]
         return name.rsplit(".", 1)[0] if "." in name else name
+
+
+class StageClock:
+    """Adds the time since the last lap to a stage's entry in `timings` (stage -> seconds)."""
+
+    def __init__(self, timings: dict[str, float]):
+        self.timings, self.last = timings, time.perf_counter()
+
+    def lap(self, stage: str) -> None:
+        now = time.perf_counter()
+        self.timings[stage] = self.timings.get(stage, 0.0) + now - self.last
+        self.last = now
