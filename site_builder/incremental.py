@@ -40,7 +40,7 @@ from typing import Any, Callable, Iterable, Sequence
 from .config import Config
 from .content import Corpus, ParsedFile, parse_article
 from .build_index import BuildIndex, ContentScan, FileEntry, PlanStore, plan_key, scan_content
-from .model import Article, Diagnostic, StageClock
+from .model import Article, Diagnostic, Reported, StageClock
 
 ExtraFiles = Callable[[list[Article], Config], Iterable[tuple[str, bytes]]]
 STATE_FORMAT = 3
@@ -49,7 +49,7 @@ PARALLEL_MIN_PAGES = 400  # below this, starting workers costs more than it save
 
 
 @dataclass
-class IncrementalResult:
+class IncrementalResult(Reported):
     ok: bool
     diagnostics: list[Diagnostic] = field(default_factory=list)
     changed_files: list[str] = field(default_factory=list)  # written or removed, output-relative
@@ -63,10 +63,6 @@ class IncrementalResult:
     # "unchanged": nothing to do; "pages": only the pages holding the edited articles were
     # loaded and fingerprinted; "full": the whole site was planned
     mode: str = "full"
-
-    @property
-    def errors(self) -> list[Diagnostic]:
-        return [d for d in self.diagnostics if d.severity == "error"]
 
     def summary(self) -> str:
         lines = [str(d) for d in self.diagnostics]

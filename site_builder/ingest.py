@@ -21,7 +21,7 @@ from .config import Config
 from .content import article_to_text, is_hand_edited, parse_article
 from .entities import load_word_list
 from .extract import Extracted, extract_article, finish_corpus
-from .model import Diagnostic, PageLayout, SeedPage, StageClock
+from .model import Diagnostic, PageLayout, Reported, SeedPage, StageClock
 from .seeds import find_seed_files, read_seed
 from .segment import segment_page
 
@@ -29,7 +29,7 @@ STOPWORDS_FILE = "dictionaries/stopwords.txt"
 
 
 @dataclass
-class IngestReport:
+class IngestReport(Reported):
     diagnostics: list[Diagnostic] = field(default_factory=list)
     pages: int = 0
     articles: int = 0
@@ -42,10 +42,6 @@ class IngestReport:
     cache_hits: int = 0  # seed pages whose segmentation and extraction came from .cache/
     cache_misses: int = 0
     timings: dict[str, float] = field(default_factory=dict)  # stage -> seconds
-
-    @property
-    def errors(self) -> list[Diagnostic]:
-        return [d for d in self.diagnostics if d.severity == "error"]
 
     def summary(self) -> str:
         lines = [str(d) for d in self.diagnostics]

@@ -26,6 +26,16 @@ class Diagnostic:
         return f"{where}: {self.severity}: {self.message}"
 
 
+class Reported:
+    """For a stage's report with a `diagnostics` list: the ones that are errors."""
+
+    diagnostics: list[Diagnostic]
+
+    @property
+    def errors(self) -> list[Diagnostic]:
+        return [d for d in self.diagnostics if d.severity == "error"]
+
+
 @dataclass(frozen=True)
 class PageMeta:
     """What is known about the printed page (版面) a seed file holds."""

@@ -7,11 +7,11 @@ from pathlib import Path
 from typing import Callable, Iterable, Sequence
 
 from .config import Config
-from .model import Article, Diagnostic
+from .model import Article, Diagnostic, Reported
 
 
 @dataclass
-class BuildResult:
+class BuildResult(Reported):
     ok: bool  # False: nothing was written, the previous site is intact
     diagnostics: list[Diagnostic] = field(default_factory=list)
     pages_written: int = 0  # rendered pages (HTML, feed, sitemap, robots)
@@ -21,10 +21,6 @@ class BuildResult:
     seconds: float = 0.0
     pages_rendered: int = 0  # pages whose bytes were rendered (the rest: unchanged or from .cache/)
     timings: dict[str, float] = field(default_factory=dict)  # stage -> seconds
-
-    @property
-    def errors(self) -> list[Diagnostic]:
-        return [d for d in self.diagnostics if d.severity == "error"]
 
     def summary(self) -> str:
         lines = [str(d) for d in self.diagnostics]
