@@ -116,7 +116,8 @@ class ContentScan:
 
 def scan_content(root: Path, previous: BuildIndex | None) -> ContentScan:
     started = time.time_ns()
-    stats = dict(_walk_md(root))
+    stats = {rel: (st.st_size, st.st_mtime_ns) for rel, st in walk_files(root, follow_symlinks=True)
+             if rel.endswith(".md")}
     known = previous.files if previous is not None else {}
     racy_from = (previous.scanned_ns if previous is not None else 0) - RACY_NS
     digests: dict[str, str] = {}
@@ -137,8 +138,8 @@ def scan_content(root: Path, previous: BuildIndex | None) -> ContentScan:
     return ContentScan(started, stats, digests, texts, unreadable)
 
 
-def _walk_md(root: Path, prefix: str = ""):
-    """(rel, (size, mtime_ns)) of every *.md file below root, by os.scandir."""
+def walk_files(root: Path, follow_symlinks: bool, prefix: str = ""):
+    """(rel, os.stat_result) of every file below root, by os.scandir; unreadable entries skipped."""
     try:
         entries = list(os.scandir(root / prefix if prefix else root))
     except OSError:
@@ -146,11 +147,10 @@ def _walk_md(root: Path, prefix: str = ""):
     for entry in entries:
         rel = prefix + entry.name
         try:
-            if entry.is_dir(follow_symlinks=True):
-                yield from _walk_md(root, rel + "/")
-            elif entry.name.endswith(".md") and entry.is_file(follow_symlinks=True):
-                st = entry.stat(follow_symlinks=True)
-                yield rel, (st.st_size, st.st_mtime_ns)
+            if entry.is_dir(follow_symlinks=follow_symlinks):
+                yield from walk_files(root, follow_symlinks, rel + "/")
+            elif entry.is_file(follow_symlinks=follow_symlinks):
+                yield rel, entry.stat(follow_symlinks=follow_symlinks)
         except OSError:
             continue
 

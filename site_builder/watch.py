@@ -24,6 +24,7 @@ from typing import Any, Callable, Iterable
 
 from .config import Config, ConfigError, load_config
 from .content import parse_article
+from .build_index import walk_files
 from .model import Diagnostic
 
 CATEGORIES = ("seeds", "content", "templates", "static", "config", "userdict")
@@ -331,7 +332,7 @@ class OutputSnapshot:
     def take(cls, root: Path, previous: "OutputSnapshot | None" = None) -> "OutputSnapshot":
         old = previous.files if previous is not None and previous.root == root else {}
         files: dict[str, tuple[int, int, bytes]] = {}
-        for rel, st in _walk_files(root):
+        for rel, st in walk_files(root, follow_symlinks=False):
             known = old.get(rel)
             if known is not None and known[:2] == (st.st_size, st.st_mtime_ns):
                 files[rel] = known
@@ -349,22 +350,6 @@ class OutputSnapshot:
                    if rel not in before.files or before.files[rel][2] != digest]
         changed += [rel for rel in before.files if rel not in self.files]
         return sorted(changed)
-
-
-def _walk_files(root: Path, prefix: str = ""):
-    try:
-        entries = list(os.scandir(root / prefix if prefix else root))
-    except OSError:
-        return
-    for entry in entries:
-        rel = f"{prefix}{entry.name}"
-        try:
-            if entry.is_dir(follow_symlinks=False):
-                yield from _walk_files(root, rel + "/")
-            elif entry.is_file(follow_symlinks=False):
-                yield rel, entry.stat(follow_symlinks=False)
-        except OSError:
-            continue
 
 
 def _digest(path: Path) -> bytes:
@@ -583,7 +568,7 @@ def _stat_key(path: Path) -> tuple | None:
 
 
 def _walk_stats(root: Path):
-    for rel, st in _walk_files(root):
+    for rel, st in walk_files(root, follow_symlinks=False):
         yield rel, (st.st_size, st.st_mtime_ns)
 
 
