@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import random
-import subprocess
 from pathlib import Path
 
 import pytest
@@ -13,10 +12,8 @@ import pytest
 from site_builder.model import Article
 from site_builder.search_index import write_search_index
 from site_builder.search_synthetic import generate_articles, sample_queries
+from search_node import run_node, url
 
-ROOT = Path(__file__).resolve().parent.parent
-SEARCH_JS = ROOT / "static" / "search" / "search.js"
-LUNR_JS = ROOT / "static" / "search" / "lunr.js"
 
 # For each query: lunr on the unsplit index, lunr on the joined shards (engine 'lunr'), the
 # fast scorer (all matches), and the fast top-k (search) with and without filters.
@@ -63,16 +60,8 @@ const pairs = (ms) => ms.map((m) => [m.ref, m.score]);
 
 
 def compare(search_dir: Path, queries: list[str], filters: list[dict]) -> list[dict]:
-    run = subprocess.run(["node", "-e", COMPARE_JS, str(LUNR_JS), str(SEARCH_JS), str(search_dir)],
-                         input=json.dumps({"queries": queries, "filters": filters},
-                                          ensure_ascii=False),
-                         capture_output=True, text=True, timeout=300)
-    assert run.returncode == 0, run.stderr
-    return json.loads(run.stdout)
+    return run_node(COMPARE_JS, search_dir, {"queries": queries, "filters": filters})
 
-
-def url(article: Article) -> str:
-    return f"articles/{article.id}/"
 
 
 def ties(pairs: list) -> int:

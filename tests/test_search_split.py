@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import random
-import subprocess
 from dataclasses import replace
 from pathlib import Path
 
@@ -13,10 +12,8 @@ import pytest
 from site_builder.model import Article
 from site_builder.search_index import write_search_index
 from site_builder.search_synthetic import generate_articles, sample_queries
+from search_node import run_node, url
 
-ROOT = Path(__file__).resolve().parent.parent
-SEARCH_JS = ROOT / "static" / "search" / "search.js"
-LUNR_JS = ROOT / "static" / "search" / "lunr.js"
 
 # Runs each query on the unsplit index (lunr.Index.load + lunr's query) and through
 # search.js's Searcher, which loads only the shards a query needs; prints both result lists.
@@ -52,15 +49,8 @@ const searcher = new core.Searcher('', (u) => {
 
 
 def compare(search_dir: Path, queries: list[str]) -> list[dict]:
-    run = subprocess.run(["node", "-e", COMPARE_JS, str(LUNR_JS), str(SEARCH_JS), str(search_dir)],
-                         input=json.dumps(queries, ensure_ascii=False), capture_output=True,
-                         text=True, timeout=300)
-    assert run.returncode == 0, run.stderr
-    return json.loads(run.stdout)
+    return run_node(COMPARE_JS, search_dir, queries)
 
-
-def url(article: Article) -> str:
-    return f"articles/{article.id}/"
 
 
 @pytest.fixture(scope="module")
