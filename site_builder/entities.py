@@ -30,6 +30,7 @@ TITLE_WORDS = (
     "居民", "村民", "市民", "志愿者", "工作人员", "职工", "网格员", "店主", "老人", "学生", "家长", "教师", "护士",
     "患者", "游客", "农民", "创始人", "负责人", "党员", "社工",
 )
+_TITLE_SET = frozenset(TITLE_WORDS)
 _TITLE_RE = "|".join(sorted(TITLE_WORDS, key=len, reverse=True))
 SPEECH_VERBS = ("表示", "强调", "指出", "说", "要求", "提出", "主持", "出席", "参加", "介绍", "认为", "希望", "讲话",
                 "致辞", "宣布", "作", "所作", "传达", "点评", "就", "对", "一同", "带队", "率队", "调研", "称", "同志",
@@ -39,6 +40,7 @@ _BOUNDARY = re.compile(rf"[，,。、；;：:（(）)\s\d“”]|{'|'.join(sorte
 _NOT_NAME_END = set("等和及与的在为是对了")
 _CLAUSE_NAME = re.compile(rf"(?:^|[，,。；;：:“])([{HAN}]{{2,3}}?)(?=表示|强调|指出|说[,，：:]|要求|提出|认为|希望|主持|介绍|告诉)")
 _ROLE_START = re.compile(r".*(?:听取了|听取|传达|学习|会议由|由|在|和|与|及|以及|对|为|向|是|邀请|陪同|会上|其中)")
+_TERM_CHARS = re.compile(rf"[{HAN}A-Za-z0-9]+")
 PLACE_FLAGS = {"ns"}
 ORG_FLAGS = {"nt"}
 TAG_FLAGS = {"n", "nz", "ns", "nt", "nw", "vn", "j", "nrt"}
@@ -77,8 +79,8 @@ def _could_be_name(name: str) -> bool:
     if not plausible_name(name) or name[-1] in _NOT_NAME_END:
         return False
     rest = name[2:] if name[:2] in COMPOUND_SURNAMES else name[1:]
-    if rest in TITLE_WORDS or any(name.endswith(t) for t in TITLE_WORDS):
-        return False  # 任组长
+    if any(name[i:] in _TITLE_SET for i in range(len(name))):
+        return False  # 任组长 (the rest is a title, or the name ends with one)
     # 和市级, 高水平: a surname that is also a common word, before a common word
     return not (name[0] in AMBIGUOUS_SURNAMES and lexicon.is_common_word(rest))
 
@@ -121,6 +123,13 @@ def _expand_lists(text: str, found: set[str], known: frozenset[str]) -> None:
                             break
         if len(found) == before:
             return
+
+
+def lists_reach(text: str, names) -> bool:
+    """True when one of `names` stands next to a 、 in `text`: only then can it vouch for a
+    neighbour in confirmed_people (so a text where none does vouches for the same names
+    whether or not they are known)."""
+    return any(f"{n}、" in text or f"、{n}" in text for n in names)
 
 
 def _keep(found: set[str], name: str) -> None:
@@ -182,9 +191,8 @@ def article_terms(title: str, body: str, stopwords: frozenset[str]) -> ArticleTe
     seen_places: dict[str, None] = {}
     seen_orgs: dict[str, None] = {}
     for weight, text in ((3, title), (1, body)):
-        tokens = lexicon.tagged(text, hmm=False)
-        for i, (word, flag) in enumerate(tokens):
-            if len(word) < 2 or not re.fullmatch(rf"[{HAN}A-Za-z0-9]+", word) or word in stopwords:
+        for word, flag in lexicon.tagged_terms(text):  # = tagged(text, hmm=False), 2+ characters
+            if not _TERM_CHARS.fullmatch(word) or word in stopwords:
                 continue
             abstract = word[-1] in _ABSTRACT_ENDINGS  # 法治化, 满意度: jieba's dictionary tags some as places
             if flag in PLACE_FLAGS and not abstract:

@@ -153,12 +153,16 @@ def finish_corpus(extracted: list[Extracted], alone: list[frozenset[str]] | None
     known1 = frozenset().union(*alone) if alone else frozenset()
     index1 = entities.NameIndex(known1)
     here1 = [index1.found_in(e.body_text) for e in extracted]
-    keys = [(text_key(e.body_text), here) for e, here in zip(extracted, here1)]
+    known = set(known1)
+    keys = []
+    for e, mine, here in zip(extracted, alone, here1):
+        if entities.lists_reach(e.body_text, here - mine):
+            keys.append((text_key(e.body_text), here))
+        # else: no name from elsewhere stands in a 、-list here, so the text vouches for `mine` only
     missing = sorted({k for k in keys if k not in memo}, key=lambda k: (k[0], sorted(k[1])))
     if missing:
         texts = {text_key(e.body_text): e.body_text for e in extracted}
         memo.update(zip(missing, map_fn(_confirmed_with, [(texts[k[0]], k[1]) for k in missing])))
-    known = set(known1)
     for k in keys:
         known |= memo[k]
     extra = entities.NameIndex(known - known1)

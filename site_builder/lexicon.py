@@ -7,8 +7,11 @@ names (a district, a science park, a party working committee) stay whole.
 from __future__ import annotations
 
 import logging
+import re
 import threading
+from dataclasses import dataclass
 from functools import lru_cache
+from math import log
 from pathlib import Path
 
 import jieba
@@ -17,7 +20,7 @@ import jieba.posseg
 jieba.setLogLevel(logging.WARNING)
 
 _lock = threading.Lock()
-_state: dict[str, object] = {"userdict": None, "tokenizer": None, "pos": None}
+_state: dict[str, object] = {"userdict": None, "tokenizer": None, "pos": None, "route": None}
 
 
 def configure(userdict: str | Path | None) -> None:
@@ -30,7 +33,7 @@ def configure(userdict: str | Path | None) -> None:
         tk.initialize()
         if path:
             tk.load_userdict(path)
-        _state.update(userdict=path, tokenizer=tk, pos=jieba.posseg.POSTokenizer(tk))
+        _state.update(userdict=path, tokenizer=tk, pos=jieba.posseg.POSTokenizer(tk), route=None)
     _cut_plain.cache_clear()
 
 
@@ -66,6 +69,92 @@ def words(text: str) -> tuple[str, ...]:
 
 def tagged(text: str, hmm: bool = True) -> list[tuple[str, str]]:
     return [(w.word, w.flag) for w in pos_tokenizer().lcut(text, HMM=hmm)]
+
+
+# posseg's own split of a text into blocks it segments (Han, letters, digits and a few signs);
+# words are never cut across blocks, so the same split gives the same words.
+_POSSEG_BLOCK = re.compile("[\u4E00-\u9FD5a-zA-Z0-9+#&\\._]+")
+_ENG1 = re.compile("[a-zA-Z0-9]")
+
+
+@dataclass(frozen=True)
+class _RouteTables:
+    """What the route search reads, gathered once per dictionary: for every word and every
+    prefix of one, the word's log probability (None for a prefix that is no word), and the
+    part-of-speech tags. One dictionary lookup per fragment instead of jieba's three."""
+
+    logp: dict[str, float | None]
+    unknown: float  # the log probability jieba gives a character it does not know
+    tags: dict[str, str]
+
+
+def _route_tables() -> _RouteTables:
+    tables = _state.get("route")
+    if tables is None:
+        tk, pos = tokenizer(), pos_tokenizer()
+        pos.makesure_userdict_loaded()
+        logtotal = log(tk.total)
+        # the same expression as jieba's calc (log(freq) - logtotal), so sums are bit-identical
+        logp = {w: (log(f) - logtotal if f else None) for w, f in tk.FREQ.items()}
+        tables = _RouteTables(logp, log(1) - logtotal, pos.word_tag_tab)
+        _state["route"] = tables
+    return tables  # type: ignore[return-value]
+
+
+_ABSENT = object()
+
+
+def tagged_terms(text: str) -> list[tuple[str, str]]:
+    """The words of two or more characters that `tagged(text, hmm=False)` gives, with their
+    tags, in order (whitespace tokens left out), computed in one pass per block.
+
+    jieba finds the most probable route through a block by building a DAG of dictionary words
+    and then scoring it right to left, with a tuple per candidate; this does both at once with
+    the same arithmetic and the same tie rule (the longer word wins), about twice as fast.
+    tests/test_ingest_segment.py compares it with posseg on sample and random text."""
+    tables = _route_tables()
+    logp, unknown, tags = tables.logp, tables.unknown, tables.tags
+    absent = _ABSENT
+    out: list[tuple[str, str]] = []
+    for m in _POSSEG_BLOCK.finditer(text):
+        block = m.group()
+        n = len(block)
+        score = [0.0] * (n + 1)
+        end = [0] * n
+        for idx in range(n - 1, -1, -1):
+            best, best_x = None, idx
+            i = idx
+            lp = logp.get(block[idx], absent)
+            while lp is not absent:
+                if lp is not None:
+                    s = lp + score[i + 1]
+                    if best is None or s >= best:
+                        best, best_x = s, i
+                i += 1
+                if i >= n:
+                    break
+                lp = logp.get(block[idx:i + 1], absent)
+            if best is None:
+                best = unknown + score[idx + 1]
+            score[idx] = best
+            end[idx] = best_x
+        x = 0
+        eng = 0  # length of a run of single letters/digits: posseg joins them into one 'eng' word
+        while x < n:
+            y = end[x] + 1
+            if y - x == 1 and _ENG1.match(block[x]):
+                eng += 1
+            else:
+                if eng >= 2:
+                    out.append((block[x - eng:x], "eng"))
+                eng = 0
+                if y - x >= 2:
+                    word = block[x:y]
+                    out.append((word, tags.get(word, "x")))
+            x = y
+        if eng >= 2:
+            out.append((block[n - eng:], "eng"))
+    return out
 
 
 def is_word(text: str) -> bool:
