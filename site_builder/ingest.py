@@ -9,6 +9,7 @@ seed are removed unless edited (then a warning says so).
 from __future__ import annotations
 
 import hashlib
+import os
 import pickle
 import re
 import time
@@ -128,11 +129,16 @@ def content_rel(page: SeedPage, article) -> Path:
     return Path(page.stem) / f"{article.order:02d}.md"
 
 
-def write_texts(files: list[tuple[Path, str]], content_dir: Path, stems: set[str], report: IngestReport) -> None:
+def write_texts(files: list[tuple[Path, str]], content_dir: Path, stems: set[str], report: IngestReport,
+                stats: dict[str, tuple] | None = None) -> None:
+    """Write each file unless unchanged or edited by hand; `stats` gets the stat signature of
+    every file now on disk as generated (for the next run's stat hints)."""
     produced: set[Path] = set()
     for rel, text in files:
         produced.add(Path(rel))
-        _write_unless_edited(content_dir / rel, text, report)
+        sig = _write_unless_edited(content_dir / rel, text, report)
+        if stats is not None and sig is not None:
+            stats[Path(rel).as_posix()] = sig
     _remove_stale(content_dir, produced, stems, report)
 
 
@@ -185,22 +191,31 @@ def _move_edited(old: Path, new: Path, edited: dict[str, str], texts: dict[str, 
                                              "moved here", severity="info"))
 
 
-def _write_unless_edited(target: Path, text: str, report: IngestReport) -> None:
-    if target.exists():
+def _write_unless_edited(target: Path, text: str, report: IngestReport) -> tuple | None:
+    """The file's stat signature when it now holds `text` (None when kept as edited). An
+    unchanged file is stat'ed before it is read, so a later change cannot hide behind it."""
+    from .ingest_cache import stat_sig
+
+    try:
+        before = target.stat()
+    except OSError:
+        before = None
+    if before is not None:
         old = target.read_text(encoding="utf-8", errors="replace")
         if old == text:
             report.unchanged += 1
-            return
+            return stat_sig(before)
         if is_hand_edited(old):
             report.kept_edits.append(str(target))
             report.diagnostics.append(Diagnostic(str(target), "edited by hand: kept; delete the file to "
                                                  "regenerate it from its seed", severity="info"))
-            return
+            return None
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = target.with_name(f".{target.name}.tmp")
     tmp.write_text(text, encoding="utf-8")
     tmp.replace(target)
     report.written.append(str(target))
+    return stat_sig(target.stat())
 
 
 def _remove_stale(content_dir: Path, produced: set[Path], stems: set[str], report: IngestReport) -> None:
@@ -208,9 +223,13 @@ def _remove_stale(content_dir: Path, produced: set[Path], stems: set[str], repor
     `produced`: the files this run produced, relative to content_dir."""
     if not content_dir.is_dir():
         return
-    for file in sorted(content_dir.rglob("*.md")):
-        if file.relative_to(content_dir) in produced:
+    from .build_index import walk_files
+
+    produced_rel = {p.as_posix() for p in produced}
+    for rel in sorted(rel for rel, _ in walk_files(content_dir, True) if rel.endswith(".md")):
+        if rel in produced_rel:
             continue
+        file = content_dir / rel
         text = file.read_text(encoding="utf-8", errors="replace")
         if "\ngenerated: " not in text:
             continue  # written by a person from scratch: not ingestion's to remove
@@ -238,15 +257,25 @@ def run_ingest(config: Config, workers: int | None = None, use_cache: bool = Tru
     userdict = userdict if userdict.exists() else None
     stopwords = load_word_list(str(config.root / STOPWORDS_FILE))
     content_dir = config.path("content_dir")
-    pages = read_pages(config.path("seeds_dir"), config.root, report)
+    seeds_dir = config.path("seeds_dir")
+    salt = ic.salt(userdict, stopwords)
+    last = ic.CorpusMemo.load(config.root) if use_cache else None
+    listing = ic.seed_stats(seeds_dir) if use_cache else {}
+    if last is not None and last.key.startswith(salt + ":") and last.seeds_unchanged(seeds_dir, listing):
+        # no seed file changed since the last run (by stat): its page keys stand, no seed is read
+        clock.lap("read")
+        if _replay(last, config.root, content_dir, report):  # no listing: the seeds were not read
+            clock.lap("write")
+            report.seconds = time.perf_counter() - started
+            return report
+    pages = read_pages(seeds_dir, config.root, report)
     report.pages = len(pages)
     read_diagnostics = len(report.diagnostics)
-    salt = ic.salt(userdict, stopwords)
     keys = [ic.page_key(p) for p in pages]
-    corpus_key = ic.text_key(salt + "\n".join(keys))
-    last = ic.CorpusMemo.load(config.root) if use_cache else None
+    corpus_key = f"{salt}:" + ic.text_key("\n".join(keys))
     clock.lap("read")
-    if last is not None and last.key == corpus_key and _replay(last, content_dir, {p.stem for p in pages}, report):
+    if last is not None and last.key == corpus_key and _replay(last, config.root, content_dir, report,
+                                                               listing, str(seeds_dir)):
         clock.lap("write")
         report.seconds = time.perf_counter() - started
         return report
@@ -279,12 +308,15 @@ def run_ingest(config: Config, workers: int | None = None, use_cache: bool = Tru
         clock.lap("to_text")
     finally:
         pool.close()
-    state = pickle.dumps((report.diagnostics[read_diagnostics:], report.furniture, report.articles))
+    state = pickle.dumps((report.diagnostics[:read_diagnostics], report.diagnostics[read_diagnostics:],
+                          report.furniture, report.articles, report.pages))
     carry_renamed_seeds(files, content_dir, report)
-    write_texts(files, content_dir, {r.page.stem for r in results}, report)
+    file_stats: dict[str, tuple] = {}
+    write_texts(files, content_dir, {r.page.stem for r in results}, report, file_stats)
     if use_cache:
         cache.save(config.root)
-        ic.CorpusMemo(corpus_key, [(rel.as_posix(), ic.text_key(text)) for rel, text in files], state).save(config.root)
+        ic.CorpusMemo(corpus_key, [(rel.as_posix(), ic.text_key(text)) for rel, text in files], state,
+                      str(seeds_dir), listing, file_stats).save(config.root)
     clock.lap("write")
     report.seconds = time.perf_counter() - started
     return report
@@ -306,31 +338,45 @@ def _file_texts(results: list[PageResult], cache, pool) -> list[tuple[Path, str]
     return [(rel, texts[d]) for (rel, _), d in zip(pairs, digests)]
 
 
-def _replay(memo, content_dir: Path, stems: set[str], report: IngestReport) -> bool:
+def _replay(memo, root: Path, content_dir: Path, report: IngestReport, listing: dict | None = None,
+            seeds_dir: str | None = None) -> bool:
     """No seed changed since the last run: its outcome stands if every file it wrote is on
-    disk as written or edited by hand (then kept, as a full run would). False: run in full."""
+    disk as written or edited by hand (then kept, as a full run would). False: run in full.
+    A file whose stat signature is the one recorded (and not racy) is not read; the memo is
+    saved again when files had to be read, or the seeds' stats changed, so the next run
+    need not read them."""
     from . import ingest_cache as ic
 
-    diagnostics, furniture, articles = pickle.loads(memo.report_state)
+    read_diagnostics, diagnostics, furniture, articles, pages = pickle.loads(memo.report_state)
+    if listing is None:  # the seeds were not read: say what reading them said
+        diagnostics = read_diagnostics + diagnostics
     kept: list[tuple[str, Diagnostic]] = []
     produced: set[Path] = set()
+    stats: dict[str, tuple] = {}
     for rel, digest in memo.files:
         target = content_dir / rel
         try:
+            now = ic.stat_sig(os.stat(target))
+            if memo.trusted(memo.file_stats.get(rel), now):
+                stats[rel] = now
+                produced.add(Path(rel))
+                continue
             data = target.read_bytes()
         except OSError:
             return False
         # the hash of valid UTF-8 bytes is that of their text: decode only what differs
         if hashlib.blake2b(data, digest_size=16).hexdigest() != digest:
             text = data.decode("utf-8", errors="replace")
-            if ic.text_key(text) == digest:
+            if ic.text_key(text) != digest:
+                if not is_hand_edited(text):
+                    return False
+                kept.append((str(target), Diagnostic(str(target), "edited by hand: kept; delete the file to "
+                                                     "regenerate it from its seed", severity="info")))
                 produced.add(Path(rel))
                 continue
-            if not is_hand_edited(text):
-                return False
-            kept.append((str(target), Diagnostic(str(target), "edited by hand: kept; delete the file to "
-                                                 "regenerate it from its seed", severity="info")))
+        stats[rel] = now
         produced.add(Path(rel))
+    report.pages = pages
     report.diagnostics.extend(diagnostics)
     report.furniture.update(furniture)
     report.articles = articles
@@ -338,5 +384,10 @@ def _replay(memo, content_dir: Path, stems: set[str], report: IngestReport) -> b
     for path, diagnostic in kept:
         report.kept_edits.append(path)
         report.diagnostics.append(diagnostic)
-    _remove_stale(content_dir, produced, stems, report)
+    _remove_stale(content_dir, produced, {Path(rel).parent.as_posix() for rel, _ in memo.files}, report)
+    if stats != memo.file_stats or (listing is not None and listing != memo.seed_stats):
+        memo.file_stats = stats
+        if listing is not None:
+            memo.seed_stats, memo.seeds_dir = listing, seeds_dir
+        memo.save(root)
     return True

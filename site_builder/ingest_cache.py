@@ -28,7 +28,7 @@ from .model import SeedPage
 
 CACHE_FILE = ".cache/ingest.pickle"
 CORPUS_FILE = ".cache/ingest-last.pickle"  # small: read first, the big file only when needed
-FORMAT = 3
+FORMAT = 4
 # Modules whose code decides what ingestion produces: their source is part of the cache salt.
 INGEST_MODULES = ("segment", "extract", "entities", "bylines", "dates", "seeds", "names", "lexicon",
                   "model", "edtf", "content", "ingest", "ingest_cache")
@@ -68,20 +68,56 @@ text_key = extract.text_key
 
 # ---------------------------------------------------------------- the cache file
 
+StatSig = tuple  # (size, mtime_ns, ctime_ns, inode) of a file
+
+
+def stat_sig(st: os.stat_result) -> StatSig:
+    return (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
+
+
+def seed_stats(seeds_dir: Path) -> dict[str, StatSig]:
+    """Every file below the seeds folder (seeds, sidecars, anything) -> its stat signature."""
+    from .build_index import walk_files
+
+    return {rel: stat_sig(st) for rel, st in walk_files(seeds_dir, True)}
+
+
 @dataclass
 class CorpusMemo:
-    """The last run's outcome as a whole: valid while every page key (and the salt) is equal."""
+    """The last run's outcome as a whole: valid while every page key (and the salt) is equal.
+
+    Stat hints let a run skip reading files: the seeds folder's files and each content file
+    as written, by (size, mtime_ns, ctime_ns, inode). As in git's racy-clean rule, a file whose
+    mtime or ctime is not older than this memo file itself (same clock, same timestamp
+    granularity) may have changed within one timestamp tick of being recorded, so it is read.
+    A change that keeps size, both times and the inode needs a deliberate clock or filesystem
+    trick (ctime cannot be set by programs), so stat equality is trusted otherwise."""
 
     key: str
     files: list[tuple[str, str]]  # (content-relative path, hash of its text) in write order
-    report_state: bytes  # pickled (diagnostics, furniture, articles)
+    report_state: bytes  # pickled (diagnostics, furniture, articles, pages)
+    seeds_dir: str = ""
+    seed_stats: dict[str, StatSig] = field(default_factory=dict)
+    file_stats: dict[str, StatSig] = field(default_factory=dict)  # content rel -> as written
+    recorded_ns: int = 0  # mtime_ns of the memo file, set when loaded
+
+    def trusted(self, sig: StatSig | None, now: StatSig) -> bool:
+        return sig == now and max(now[1], now[2]) < self.recorded_ns
+
+    def seeds_unchanged(self, seeds_dir: Path, stats: dict[str, StatSig]) -> bool:
+        return (self.seeds_dir == str(seeds_dir) and stats.keys() == self.seed_stats.keys()
+                and all(self.trusted(self.seed_stats[rel], sig) for rel, sig in stats.items()))
 
     @classmethod
     def load(cls, root: Path) -> "CorpusMemo | None":
         try:
             with open(root / CORPUS_FILE, "rb") as fh:
                 memo = pickle.load(fh)
-            return memo if isinstance(memo, cls) else None
+                recorded = os.fstat(fh.fileno()).st_mtime_ns
+            if not isinstance(memo, cls):
+                return None
+            memo.recorded_ns = recorded
+            return memo
         except Exception:
             return None
 
