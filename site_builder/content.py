@@ -48,13 +48,19 @@ _Dumper.add_representer(tuple, _represent_list)
 # Plane on one line, and non-empty keys; beyond that the two differ (libyaml escapes other
 # planes, writes an empty key as `? ''`), so such rare articles take the pure-Python path.
 # tests/test_ingest_files.py compares the two on random text of that kind.
-_FastDumper = None
-if hasattr(yaml, "CSafeDumper"):
-    class _FastDumper(yaml.CSafeDumper):  # type: ignore[no-redef]
+def _fast_dumper():
+    if not hasattr(yaml, "CSafeDumper"):
+        return None
+
+    class FastDumper(yaml.CSafeDumper):
         pass
 
-    _FastDumper.add_representer(list, _represent_list)
-    _FastDumper.add_representer(tuple, _represent_list)
+    FastDumper.add_representer(list, _represent_list)
+    FastDumper.add_representer(tuple, _represent_list)
+    return FastDumper
+
+
+_FastDumper = _fast_dumper()
 _FAST_SAFE = re.compile("[\x20-\x7e\u00a0-\ud7ff\ue000-\ufefe\uff00-\ufffd]+")
 
 

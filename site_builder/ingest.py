@@ -247,8 +247,13 @@ def _remove_stale(content_dir: Path, produced: set[Path], stems: set[str], repor
 
 def run_ingest(config: Config, workers: int | None = None, use_cache: bool = True) -> IngestReport:
     """Ingest seeds/ into content/: the articles `ingest_pages` gives, from the cache in
-    `.cache/` where a page did not change, on `workers` processes (default: 2) where it did."""
+    `.cache/` where a page did not change, on `workers` processes (default: 2) where it did.
+
+    Three ways, quickest first: nothing changed (by stat, else by page keys): the last run's
+    outcome stands; a few seed files changed: ingest_state updates the last run's corpus
+    state; else the full run below, which records that state."""
     from . import ingest_cache as ic
+    from . import ingest_state as ist
 
     started = time.perf_counter()
     report = IngestReport()
@@ -268,7 +273,14 @@ def run_ingest(config: Config, workers: int | None = None, use_cache: bool = Tru
             clock.lap("write")
             report.seconds = time.perf_counter() - started
             return report
-    pages = read_pages(seeds_dir, config.root, report)
+    if use_cache and seeds_dir.is_dir():
+        trial = IngestReport()
+        if ist.run_incremental(config, salt, stopwords, userdict, listing, trial, workers):
+            _memo_from_state(ist.IngestState.load(config.root), salt, listing).save(config.root)
+            trial.timings, trial.seconds = report.timings, time.perf_counter() - started
+            clock.lap("incremental")
+            return trial
+    pages, read_results = _read_pages_by_file(seeds_dir, config.root, report)
     report.pages = len(pages)
     read_diagnostics = len(report.diagnostics)
     keys = [ic.page_key(p) for p in pages]
@@ -280,28 +292,30 @@ def run_ingest(config: Config, workers: int | None = None, use_cache: bool = Tru
         report.seconds = time.perf_counter() - started
         return report
     cache = ic.IngestCache.load(config.root, salt) if use_cache else ic.IngestCache(salt=salt)
+    store = ist.PageStore(config.root, salt) if use_cache else None
     lexicon.configure(userdict)
     clock.lap("jieba")
     pool = ic.Workers(str(userdict) if userdict else None, stopwords,
                       ic.WORKERS if workers is None else workers)
     try:
-        blobs = {k: cache.pages[k] for k in keys if k in cache.pages}
+        blobs = store.get_many(keys) if store is not None else {}
         todo = [(k, p) for k, p in zip(keys, pages) if k not in blobs]
         report.cache_hits, report.cache_misses = len(pages) - len(todo), len(todo)
-        fresh = pool.map(ic.process_page, [p for _, p in todo], chunksize=4)
-        blobs.update(zip((k for k, _ in todo), fresh))
-        if todo or len(cache.pages) != len(blobs):
-            cache.pages, cache.dirty = blobs, True
+        fresh = dict(zip((k for k, _ in todo), pool.map(ic.process_page, [p for _, p in todo], chunksize=4)))
+        blobs.update(fresh)
         results: list[PageResult] = []
         alone: list[frozenset[str]] = []
+        page_diagnostics: dict[str, list[Diagnostic]] = {}
         for key, page in zip(keys, pages):
             outcome, page_alone = pickle.loads(blobs[key])
+            before = len(report.diagnostics)
             if record_outcome(page, outcome, report):
                 results.append(PageResult(page, outcome.layout, outcome.extracted))
                 alone.extend(page_alone)
+            page_diagnostics[key] = report.diagnostics[before:]
         clock.lap("segment+extract")
         extracted = [e for r in results for e in r.extracted]
-        ic.finish_corpus_fast(extracted, alone, cache, pool)
+        trace = ic.finish_corpus_fast(extracted, alone, cache, pool)
         report.articles = len(extracted)
         clock.lap("corpus")
         files = _file_texts(results, cache, pool)
@@ -315,11 +329,86 @@ def run_ingest(config: Config, workers: int | None = None, use_cache: bool = Tru
     write_texts(files, content_dir, {r.page.stem for r in results}, report, file_stats)
     if use_cache:
         cache.save(config.root)
+        store.put_many(fresh)
+        store.keep_only(set(keys))
+        store.close()
         ic.CorpusMemo(corpus_key, [(rel.as_posix(), ic.text_key(text)) for rel, text in files], state,
                       str(seeds_dir), listing, file_stats).save(config.root)
+        _state_of_run(config, salt, listing, read_results, page_diagnostics, results, alone, trace, files,
+                      file_stats).save(config.root)
     clock.lap("write")
     report.seconds = time.perf_counter() - started
     return report
+
+
+def _read_pages_by_file(seeds_dir: Path, root: Path, report: IngestReport):
+    """read_pages, also keeping each seed file's own read result (for the ingest state)."""
+    if not seeds_dir.is_dir():
+        report.diagnostics.append(Diagnostic(str(seeds_dir), "seeds folder not found"))
+        return [], {}
+    pages, results = [], {}
+    for path in find_seed_files(seeds_dir):
+        result = read_seed(path, root)
+        results[path.relative_to(seeds_dir).as_posix()] = result
+        report.diagnostics.extend(result.diagnostics)
+        if result.page is not None:
+            pages.append(result.page)
+    return pages, results
+
+
+def _state_of_run(config: Config, salt: str, listing: dict, read_results: dict, page_diagnostics: dict,
+                  results: list[PageResult], alone: list, trace, files, file_stats: dict):
+    """The corpus state a full run leaves, for the next run's incremental path."""
+    from . import ingest_cache as ic
+    from . import ingest_state as ist
+
+    state = ist.IngestState(salt, str(config.path("seeds_dir")), str(config.path("content_dir")))
+    extracted = {id(e): i for i, e in enumerate(e for r in results for e in r.extracted)}
+    by_path = {r.page.path: r for r in results}
+    for rel, result in read_results.items():
+        page = result.page
+        key = ic.page_key(page) if page is not None else None
+        rec = ist.PageRec(listing.get(rel), listing.get(ist._sidecar(rel)), key, page.path if page else rel,
+                          page.stem if page else Path(rel).stem, result.diagnostics,
+                          page_diagnostics.get(key, []) if key else [], None, [])
+        state.pages[rel] = rec
+        done = by_path.get(page.path) if page is not None else None
+        if done is None:
+            continue
+        rec.furniture = [l.text for l in done.layout.furniture]
+        for i, e in enumerate(done.extracted):
+            n = extracted[id(e)]
+            rel_file, text = files[n]
+            akey = f"{key}:{i}"
+            rec.articles.append(akey)
+            arec = ist.ArticleRec(-1, key, i, rel_file.as_posix(), e.body_text, frozenset(alone[n]),
+                                  trace.here1[n], trace.confirmed[n], trace.known_here[n],
+                                  frozenset(extract_credits(e)), ic.text_key(text),
+                                  file_stats.get(rel_file.as_posix()))
+            state.add_article(akey, arec, ist.cand_of(e))
+    return state
+
+
+def extract_credits(e) -> list[str]:
+    from .extract import credited_names
+
+    return credited_names(e)
+
+
+def _memo_from_state(state, salt: str, listing: dict):
+    """The no-op memo that matches an ingest state (after an incremental run)."""
+    from . import ingest_cache as ic
+
+    rels = sorted(state.pages, key=lambda r: Path(r).parts)
+    recs = [state.pages[r] for r in rels]
+    keys = [p.key for p in recs if p.key]
+    articles = [state.articles[k] for p in recs for k in p.articles]
+    report_state = pickle.dumps(([d for p in recs for d in p.read_diagnostics], [d for p in recs for d in p.diagnostics],
+                                 {p.path: p.furniture for p in recs if p.furniture is not None},
+                                 len(articles), len(keys)))
+    return ic.CorpusMemo(f"{salt}:" + ic.text_key("\n".join(keys)), [(a.rel, a.digest) for a in articles],
+                         report_state, state.seeds_dir, listing,
+                         {a.rel: a.sig for a in articles if a.sig is not None})
 
 
 def _file_texts(results: list[PageResult], cache, pool) -> list[tuple[Path, str]]:

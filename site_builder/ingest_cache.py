@@ -28,10 +28,10 @@ from .model import SeedPage
 
 CACHE_FILE = ".cache/ingest.pickle"
 CORPUS_FILE = ".cache/ingest-last.pickle"  # small: read first, the big file only when needed
-FORMAT = 4
+FORMAT = 5
 # Modules whose code decides what ingestion produces: their source is part of the cache salt.
 INGEST_MODULES = ("segment", "extract", "entities", "bylines", "dates", "seeds", "names", "lexicon",
-                  "model", "edtf", "content", "ingest", "ingest_cache")
+                  "model", "edtf", "content", "ingest", "ingest_cache", "ingest_state")
 POOL_MIN_PAGES = 24  # fewer misses than this are cheaper in-process than starting workers
 WORKERS = min(2, os.cpu_count() or 1)
 
@@ -136,7 +136,6 @@ def _dump(obj, file: Path) -> None:
 @dataclass
 class IngestCache:
     salt: str = ""
-    pages: dict[str, bytes] = field(default_factory=dict)  # page key -> pickled PageOutcome + alone
     people: dict[tuple, frozenset] = field(default_factory=dict)  # (text key, known here) -> people
     texts: dict[str, str] = field(default_factory=dict)  # article digest -> file text
     dirty: bool = False
@@ -221,15 +220,16 @@ class Workers:
 # ---------------------------------------------------------------- corpus-wide step
 
 def finish_corpus_fast(extracted: list[extract.Extracted], alone: list[frozenset[str]],
-                       cache: IngestCache, workers: Workers) -> None:
+                       cache: IngestCache, workers: Workers) -> extract.CorpusTrace:
     """extract.finish_corpus with each article's own names from the page cache, the second
     pass of name confirmation memoised in the cache and run on the workers."""
     texts = {text_key(e.body_text) for e in extracted}
     size = len(cache.people)
-    extract.finish_corpus(extracted, alone, cache.people,
-                          lambda fn, items: workers.map(fn, list(items), chunksize=32))
+    trace = extract.finish_corpus(extracted, alone, cache.people,
+                                  lambda fn, items: workers.map(fn, list(items), chunksize=32))
     stale = [k for k in cache.people if k[0] not in texts]  # texts no longer in the corpus
     for k in stale:
         del cache.people[k]
     if stale or len(cache.people) != size:
         cache.dirty = True
+    return trace

@@ -1,0 +1,462 @@
+"""Incremental ingestion: when a few seed pages changed, only their articles, and the articles
+whose corpus-wide choices they change, are recomputed and rewritten.
+
+The corpus-wide step (`extract.finish_corpus`) decides each article's people and tags from
+sets and counts over the whole corpus. What it decides for one article depends on the corpus
+only through:
+- `known_here`: the names confirmed anywhere that its text prints;
+- for each candidate tag word of the article: whether the word is a known name or a credited
+  name, whether two or more articles have it (document frequency >= 2), and whether most of the
+  archive has it (`choose_tags`' "common" rule, which also reads the number of articles).
+`IngestState` keeps those counts (names confirmed on their own, names confirmed at all,
+credited names, document frequencies) and, per article, its text and name sets, plus which
+articles hold each candidate word. An edit of a few pages updates the counts; the words whose
+answers changed and the names that appeared or vanished pick out the other articles to redo.
+tests/test_ingest_incremental.py checks the result equals a from-scratch ingestion after
+random sequences of edits.
+"""
+from __future__ import annotations
+
+import os
+import pickle
+import sqlite3
+from array import array
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import entities, extract
+from .model import Diagnostic
+
+STATE_FILE = ".cache/ingest-state.pickle"
+PAGES_FILE = ".cache/ingest-pages.sqlite"
+STATE_FORMAT = 1
+
+
+# ---------------------------------------------------------------- the page store
+
+class PageStore:
+    """Each seed page's segmentation and extraction (a pickled blob) by page key, in SQLite,
+    so a run reads only the pages it needs."""
+
+    def __init__(self, root: Path, salt: str):
+        file = root / PAGES_FILE
+        file.parent.mkdir(parents=True, exist_ok=True)
+        self.db = sqlite3.connect(str(file))
+        self.db.execute("CREATE TABLE IF NOT EXISTS meta (salt TEXT)")
+        self.db.execute("CREATE TABLE IF NOT EXISTS pages (key TEXT PRIMARY KEY, blob BLOB)")
+        row = self.db.execute("SELECT salt FROM meta").fetchone()
+        if row is None or row[0] != salt:  # another ingester or dictionary: nothing here holds
+            self.db.execute("DELETE FROM pages")
+            self.db.execute("DELETE FROM meta")
+            self.db.execute("INSERT INTO meta VALUES (?)", (salt,))
+            self.db.commit()
+
+    def get_many(self, keys) -> dict[str, bytes]:
+        keys = list(dict.fromkeys(keys))
+        out: dict[str, bytes] = {}
+        for i in range(0, len(keys), 500):
+            part = keys[i:i + 500]
+            marks = ",".join("?" * len(part))
+            out.update(self.db.execute(f"SELECT key, blob FROM pages WHERE key IN ({marks})", part))
+        return out
+
+    def put_many(self, blobs: dict[str, bytes]) -> None:
+        self.db.executemany("INSERT OR REPLACE INTO pages VALUES (?, ?)", blobs.items())
+
+    def keep_only(self, keys: set[str]) -> None:
+        stale = [k for (k,) in self.db.execute("SELECT key FROM pages") if k not in keys]
+        self.db.executemany("DELETE FROM pages WHERE key = ?", ((k,) for k in stale))
+
+    def close(self) -> None:
+        self.db.commit()
+        self.db.close()
+
+
+# ---------------------------------------------------------------- the state
+
+@dataclass
+class PageRec:
+    """One seed file as last ingested."""
+
+    sig: tuple  # stat signature of the seed file
+    sidecar: tuple | None  # of its .yaml sidecar, None when there is none
+    key: str | None  # page key; None when the file could not be read as a page
+    path: str  # as shown in messages and `source`
+    stem: str
+    read_diagnostics: list[Diagnostic]
+    diagnostics: list[Diagnostic]  # segmentation's, for the report
+    furniture: list[str] | None  # None when the page yielded nothing
+    articles: list[str]  # article keys in order
+
+
+@dataclass
+class ArticleRec:
+    slot: int  # its number in the postings
+    page_key: str
+    index: int  # position among its page's extracted articles
+    rel: str  # content file, relative to content/
+    text: str  # extract.Extracted.body_text
+    alone: frozenset[str]
+    here1: frozenset[str]
+    confirmed: frozenset[str]
+    known_here: frozenset[str]
+    credits: frozenset[str]
+    digest: str  # text_key of the file text as generated
+    sig: tuple | None = None  # stat signature of the file as written; None: read it to know
+
+
+@dataclass
+class IngestState:
+    salt: str
+    seeds_dir: str
+    content_dir: str
+    pages: dict[str, PageRec] = field(default_factory=dict)  # seed rel -> record
+    articles: dict[str, ArticleRec] = field(default_factory=dict)  # article key -> record
+    known1: Counter = field(default_factory=Counter)  # name -> articles confirming it alone
+    known: Counter = field(default_factory=Counter)  # name -> articles confirming it at all
+    credited: Counter = field(default_factory=Counter)
+    doc_freq: Counter = field(default_factory=Counter)
+    postings: dict[str, array] = field(default_factory=dict)  # candidate word -> article slots
+    free_slots: list[int] = field(default_factory=list)
+    next_slot: int = 0
+    format: int = STATE_FORMAT
+    recorded_ns: int = 0  # mtime_ns of the state file when loaded (racy-clean rule)
+
+    @classmethod
+    def load(cls, root: Path) -> "IngestState | None":
+        try:
+            with open(root / STATE_FILE, "rb") as fh:
+                state = pickle.load(fh)
+                recorded = os.fstat(fh.fileno()).st_mtime_ns
+        except Exception:
+            return None
+        if not isinstance(state, cls) or state.format != STATE_FORMAT:
+            return None
+        state.recorded_ns = recorded
+        return state
+
+    def save(self, root: Path) -> None:
+        from .ingest_cache import _dump
+
+        _dump(self, root / STATE_FILE)
+
+    def trusted(self, recorded: tuple | None, now: tuple | None) -> bool:
+        return recorded == now and (now is None or max(now[1], now[2]) < self.recorded_ns)
+
+    # ------------------------------------------------------------ articles in and out
+
+    def add_article(self, key: str, rec: ArticleRec, cand) -> None:
+        rec.slot = self.free_slots.pop() if self.free_slots else self._new_slot()
+        self.articles[key] = rec
+        _count(self.known1, rec.alone, 1)
+        _count(self.known, rec.confirmed, 1)
+        _count(self.credited, rec.credits, 1)
+        _count(self.doc_freq, cand, 1)
+        for w in cand:
+            self.postings.setdefault(w, array("I")).append(rec.slot)
+
+    def remove_article(self, key: str, cand) -> ArticleRec:
+        rec = self.articles.pop(key)
+        _count(self.known1, rec.alone, -1)
+        _count(self.known, rec.confirmed, -1)
+        _count(self.credited, rec.credits, -1)
+        _count(self.doc_freq, cand, -1)
+        for w in cand:
+            slots = self.postings[w]
+            slots.remove(rec.slot)
+            if not slots:
+                del self.postings[w]
+        self.free_slots.append(rec.slot)
+        return rec
+
+    def _new_slot(self) -> int:
+        self.next_slot += 1
+        return self.next_slot - 1
+
+
+def _count(counter: Counter, names, step: int) -> None:
+    """Add `step` for each name; a count that reaches 0 is deleted (choose_tags reads a
+    missing document frequency as 1, a stored 0 as 0)."""
+    for n in names:
+        c = counter[n] + step
+        if c:
+            counter[n] = c
+        else:
+            del counter[n]
+
+
+def common_flag(df: int, n_docs: int) -> bool:
+    """choose_tags' rule for a word most of the archive uses."""
+    return n_docs >= 20 and df / n_docs > 0.4
+
+
+def cand_of(e: extract.Extracted) -> frozenset[str]:
+    return frozenset(e.terms.counts)
+
+
+def article_rec(e: extract.Extracted, page_key: str, index: int, rel: str, alone, here1, confirmed,
+                known_here, digest: str) -> ArticleRec:
+    return ArticleRec(-1, page_key, index, rel, e.body_text, frozenset(alone), frozenset(here1),
+                      frozenset(confirmed), frozenset(known_here), frozenset(extract.credited_names(e)), digest)
+
+
+def apply_change(state: IngestState, removed: list[tuple[str, frozenset]],
+                 added: list[tuple[str, ArticleRec, frozenset]]) -> set[str]:
+    """Take articles out (key, candidate words) and put new ones in (key, record with `alone`,
+    `text`, `credits` filled, candidate words); bring every article's name sets up to date.
+    Returns the keys of the articles whose corpus-wide choices must be made again: the new
+    ones and those an answer they depend on changed for."""
+    known1_before, known_before, credited_before = set(state.known1), set(state.known), set(state.credited)
+    n_before = len(state.articles)
+    words = set().union(*(c for _, c in removed), *(c for _, _, c in added))
+    df_before = {w: state.doc_freq.get(w, 0) for w in words}
+    for key, cand in removed:
+        state.remove_article(key, cand)
+    for key, rec, cand in added:
+        rec.here1 = rec.known_here = frozenset()
+        rec.confirmed = rec.alone
+        state.add_article(key, rec, cand)
+    new_keys = {key for key, _, _ in added}
+
+    # first pass: names confirmed on their own anywhere, and what each text prints of them
+    known1 = set(state.known1)
+    _update_names(state, new_keys, known1_before, known1, "here1", on_change=_reconfirm)
+    # the names known at all, and what each text prints of them
+    known = set(state.known)
+    redo = set(new_keys)
+    redo |= _update_names(state, new_keys, known_before, known, "known_here")
+
+    # words whose answers (known or credited name, shared, common) changed
+    changed = (known_before ^ known) | (credited_before ^ set(state.credited))
+    n_now = len(state.articles)
+    for w in words:
+        old, new = df_before[w], state.doc_freq.get(w, 0)
+        if (old >= 2) != (new >= 2) or common_flag(old, n_before) != common_flag(new, n_now):
+            changed.add(w)
+    if n_now != n_before:
+        changed.update(w for w, df in state.doc_freq.items() if common_flag(df, n_before) != common_flag(df, n_now))
+    slots = [slot for w in changed for slot in state.postings.get(w, ())]
+    if slots:
+        by_slot = {rec.slot: key for key, rec in state.articles.items()}
+        redo.update(by_slot[s] for s in slots)
+    return redo
+
+
+def _update_names(state: IngestState, new_keys: set[str], before: set[str], now: set[str], attr: str,
+                  on_change=None) -> set[str]:
+    """Each article's `attr` = the names of `now` its text prints, from what it was when the
+    set was `before` (new articles: looked up afresh). Returns the keys whose set changed."""
+    gone, came = before - now, now - before
+    index = entities.NameIndex(now) if new_keys else None
+    changed: set[str] = set()
+    keys = state.articles.keys() if gone or came else new_keys
+    for key in keys:
+        rec = state.articles[key]
+        old = getattr(rec, attr)
+        if key in new_keys:
+            names = index.found_in(rec.text)
+        else:
+            names = (old - gone) | frozenset(n for n in came if n in rec.text)
+            if names == old:
+                continue
+        setattr(rec, attr, names)
+        changed.add(key)
+        if on_change is not None:
+            on_change(state, rec)
+    return changed
+
+
+def _reconfirm(state: IngestState, rec: ArticleRec) -> None:
+    confirmed = confirm(rec.text, rec.alone, rec.here1)
+    if confirmed != rec.confirmed:
+        _count(state.known, rec.confirmed, -1)
+        _count(state.known, confirmed, 1)
+        rec.confirmed = confirmed
+
+
+def confirm(text: str, alone: frozenset[str], here1: frozenset[str]) -> frozenset[str]:
+    """extract.confirm_again for one article, without the memo."""
+    if not entities.lists_reach(text, here1 - alone):
+        return alone
+    return frozenset(entities.confirmed_people(text, here1)) | alone
+
+
+# ---------------------------------------------------------------- the incremental run
+
+INCREMENTAL_MAX_SHARE = 0.1  # more changed pages than this share: the full run is as quick
+
+
+def _is_seed(rel: str) -> bool:
+    from .seeds import SEED_SUFFIXES
+
+    name = rel.rsplit("/", 1)[-1]
+    return not name.startswith(".") and Path(name).suffix.lower() in SEED_SUFFIXES
+
+
+def _sidecar(rel: str) -> str:
+    return str(Path(rel).with_suffix(".yaml").as_posix())
+
+
+def run_incremental(config, salt: str, stopwords: frozenset[str], userdict, listing: dict, report,
+                    workers: int | None = None, max_share: float = INCREMENTAL_MAX_SHARE) -> bool:
+    """Ingest by updating the last run's state, when it exists and few seed files changed.
+    False (nothing written) when a full run is needed; the report is then untouched."""
+    from . import ingest_cache as ic
+    from .ingest import IngestReport, _remove_stale, _write_unless_edited, content_rel, record_outcome
+    from .content import article_to_text, is_hand_edited
+    from .seeds import read_seed
+
+    root, seeds_dir, content_dir = config.root, config.path("seeds_dir"), config.path("content_dir")
+    state = IngestState.load(root)
+    if state is None or (state.salt, state.seeds_dir, state.content_dir) != (salt, str(seeds_dir), str(content_dir)):
+        return False
+    seed_rels = sorted((r for r in listing if _is_seed(r)), key=lambda r: Path(r).parts)
+    dirty = [r for r in seed_rels if r not in state.pages
+             or not state.trusted(state.pages[r].sig, listing[r])
+             or not state.trusted(state.pages[r].sidecar, listing.get(_sidecar(r)))]
+    present = set(seed_rels)
+    gone = [r for r in state.pages if r not in present]
+    if len(dirty) + len(gone) > max(4, max_share * len(seed_rels)):
+        return False
+    if gone and any(r not in state.pages for r in dirty):
+        return False  # perhaps a renamed seed: the full run carries its hand edits over
+
+    # read what may have changed; a page whose key is the same only had its stat touched
+    sub = IngestReport()
+    read: dict[str, tuple] = {}  # rel -> (page or None, read diagnostics, key)
+    for rel in dirty:
+        result = read_seed(seeds_dir / rel, root)
+        key = ic.page_key(result.page) if result.page is not None else None
+        read[rel] = (result.page, result.diagnostics, key)
+    changed = [r for r in dirty if r not in state.pages or state.pages[r].key != read[r][2]
+               or read[r][2] is None] + gone
+    store = PageStore(root, salt)
+    try:
+        old_keys = {state.pages[r].key for r in changed if r in state.pages and state.pages[r].key}
+        new_pages = {r: read[r][0] for r in changed if r in read and read[r][0] is not None}
+        blobs = store.get_many(old_keys | {ic.page_key(p) for p in new_pages.values()})
+        if any(k not in blobs for k in old_keys):
+            return False  # the page store lost what the state refers to
+        todo = [(r, p) for r, p in new_pages.items() if ic.page_key(p) not in blobs]
+        if todo:
+            from . import lexicon
+
+            lexicon.configure(userdict)
+            pool = ic.Workers(str(userdict) if userdict else None, stopwords,
+                              ic.WORKERS if workers is None else workers)
+            try:
+                fresh = pool.map(ic.process_page, [p for _, p in todo], chunksize=4)
+            finally:
+                pool.close()
+            made = {ic.page_key(p): b for (_, p), b in zip(todo, fresh)}
+            blobs.update(made)
+            store.put_many(made)
+        report.cache_hits, report.cache_misses = len(new_pages) - len(todo), len(todo)
+
+        # articles out
+        removed: list[tuple[str, frozenset]] = []
+        for r in changed:
+            rec = state.pages.get(r)
+            if rec is None or rec.key is None:
+                continue
+            outcome, _ = pickle.loads(blobs[rec.key])
+            for akey in rec.articles:
+                removed.append((akey, cand_of(outcome.extracted[state.articles[akey].index])))
+        # articles in, and the pages' records
+        added: list[tuple[str, ArticleRec, frozenset]] = []
+        extracted: dict[str, extract.Extracted] = {}
+        for r in changed:
+            if r not in read:
+                del state.pages[r]
+                continue
+            page, read_diagnostics, key = read[r]
+            before = len(sub.diagnostics)
+            page_rec = PageRec(listing[r], listing.get(_sidecar(r)), key, page.path if page else r,
+                               page.stem if page else Path(r).stem, read_diagnostics, [], None, [])
+            state.pages[r] = page_rec
+            if page is None:
+                continue
+            outcome, alone = pickle.loads(blobs[key])
+            if record_outcome(page, outcome, sub):
+                page_rec.furniture = sub.furniture[page.path]
+            page_rec.diagnostics = sub.diagnostics[before:]
+            for i, e in enumerate(outcome.extracted):
+                akey = f"{key}:{i}"
+                page_rec.articles.append(akey)
+                extracted[akey] = e
+                rec = ArticleRec(-1, key, i, content_rel(page, e.article).as_posix(), e.body_text, frozenset(alone[i]),
+                                 frozenset(), frozenset(), frozenset(), frozenset(extract.credited_names(e)), "")
+                added.append((akey, rec, cand_of(e)))
+        for r in dirty:  # stat touched only: the new signature, the same page
+            if r not in changed:
+                state.pages[r].sig, state.pages[r].sidecar = listing[r], listing.get(_sidecar(r))
+                state.pages[r].read_diagnostics = read[r][1]
+
+        redo = apply_change(state, removed, added)
+
+        # files of the other articles: as written (by stat, else by hash), edited, or to redo
+        kept_edits: list[str] = []
+        for akey, rec in state.articles.items():
+            if akey in redo:
+                continue
+            target = content_dir / rec.rel
+            try:
+                now = ic.stat_sig(os.stat(target))
+            except OSError:
+                redo.add(akey)
+                continue
+            if state.trusted(rec.sig, now):
+                continue
+            text = target.read_bytes().decode("utf-8", errors="replace")
+            if ic.text_key(text) == rec.digest:
+                rec.sig = now
+            elif is_hand_edited(text):
+                rec.sig = None
+                kept_edits.append(str(target))
+            else:
+                redo.add(akey)
+        if len(redo) - len(added) > max(16, max_share * len(state.articles)):
+            return False  # most of the corpus to redo: the full run's caches are quicker
+
+        # redo: articles of unchanged pages come from the page store
+        need = {state.articles[k].page_key for k in redo if k not in extracted}
+        for key, blob in store.get_many(need).items():
+            outcome, _ = pickle.loads(blob)
+            for i, e in enumerate(outcome.extracted):
+                extracted.setdefault(f"{key}:{i}", e)
+        n_docs = len(state.articles)
+        out = IngestReport()
+        for akey in sorted(redo, key=lambda k: state.articles[k].rel):
+            rec, e = state.articles[akey], extracted[akey]
+            extract.finish_article(e, rec.known_here, state.known, state.credited, state.doc_freq, n_docs)
+            text = article_to_text(e.article)
+            rec.digest = ic.text_key(text)
+            rec.sig = _write_unless_edited(content_dir / rec.rel, text, out)
+        store.keep_only({p.key for p in state.pages.values() if p.key})
+    finally:
+        store.close()
+
+    # the report, as a full run gives it
+    for r in seed_rels:
+        report.diagnostics.extend(state.pages[r].read_diagnostics)
+    for r in seed_rels:
+        rec = state.pages[r]
+        report.diagnostics.extend(rec.diagnostics)
+        if rec.key is not None:
+            report.pages += 1
+        if rec.furniture is not None:
+            report.furniture[rec.path] = rec.furniture
+    report.diagnostics.extend(out.diagnostics)
+    for path in kept_edits:
+        report.kept_edits.append(path)
+        report.diagnostics.append(Diagnostic(path, "edited by hand: kept; delete the file to "
+                                             "regenerate it from its seed", severity="info"))
+    report.kept_edits.extend(out.kept_edits)
+    report.written.extend(out.written)
+    report.articles = len(state.articles)
+    report.unchanged = report.articles - len(report.written) - len(report.kept_edits)
+    produced = {Path(rec.rel) for rec in state.articles.values()}
+    _remove_stale(content_dir, produced, {p.stem for p in state.pages.values()}, report)
+    state.save(root)
+    return True
