@@ -284,7 +284,10 @@ def confirm(text: str, alone: frozenset[str], here1: frozenset[str]) -> frozense
 
 # ---------------------------------------------------------------- the incremental run
 
-INCREMENTAL_MAX_SHARE = 0.1  # more changed pages than this share: the full run is as quick
+# More changed seed pages than this share, or more other articles to redo than REDO_MAX_SHARE:
+# the full run (page store, workers) is about as quick.
+INCREMENTAL_MAX_SHARE = 0.1
+REDO_MAX_SHARE = 0.3
 
 
 def _is_seed(rel: str) -> bool:
@@ -416,7 +419,7 @@ def run_incremental(config, salt: str, stopwords: frozenset[str], userdict, list
                 kept_edits.append(str(target))
             else:
                 redo.add(akey)
-        if len(redo) - len(added) > max(16, max_share * len(state.articles)):
+        if len(redo) - len(added) > max(16, REDO_MAX_SHARE * len(state.articles)):
             return False  # most of the corpus to redo: the full run's caches are quicker
 
         # redo: articles of unchanged pages come from the page store
