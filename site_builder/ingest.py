@@ -294,6 +294,7 @@ def run_ingest(config: Config, workers: int | None = None, use_cache: bool = Tru
     cache = ic.IngestCache.load(config.root, salt) if use_cache else ic.IngestCache(salt=salt)
     store = ist.PageStore(config.root, salt) if use_cache else None
     lexicon.configure(userdict)
+    lexicon.prepare()
     clock.lap("jieba")
     pool = ic.Workers(str(userdict) if userdict else None, stopwords,
                       ic.WORKERS if workers is None else workers)

@@ -346,6 +346,7 @@ def run_incremental(config, salt: str, stopwords: frozenset[str], userdict, list
             from . import lexicon
 
             lexicon.configure(userdict)
+            lexicon.prepare()
             pool = ic.Workers(str(userdict) if userdict else None, stopwords,
                               ic.WORKERS if workers is None else workers)
             try:

@@ -19,29 +19,27 @@ if TYPE_CHECKING:
     import jieba
     import jieba.posseg
 
-# jieba is imported on first use (about 0.4 s): a run where nothing needs segmenting never
-# pays for it.
+# jieba itself is imported only to build our tables (once per dictionary) and for `tagged`.
 
 _lock = threading.Lock()
-_state: dict[str, object] = {"userdict": None, "tokenizer": None, "pos": None, "route": None}
+_state: dict[str, object] = {"userdict": None, "tokenizer": None, "pos": None, "tables": None, "idf": None}
+TABLES_FORMAT = 1
 
 
 def configure(userdict: str | Path | None) -> None:
-    """Use this user dictionary from now on (None: jieba's dictionary only)."""
+    """Use this user dictionary from now on (None: jieba's dictionary only). Cheap: the
+    tables are loaded when first used (`prepare` loads them now)."""
     path = str(userdict) if userdict and Path(userdict).exists() else None
     with _lock:
-        if _state["tokenizer"] is not None and _state["userdict"] == path:
+        if _state["userdict"] == path and (_state["tables"] is not None or _state["tokenizer"] is not None):
             return
-        import jieba
-        import jieba.posseg
-
-        jieba.setLogLevel(logging.WARNING)
-        tk = jieba.Tokenizer()
-        tk.initialize()
-        if path:
-            tk.load_userdict(path)
-        _state.update(userdict=path, tokenizer=tk, pos=jieba.posseg.POSTokenizer(tk), route=None)
+        _state.update(userdict=path, tokenizer=None, pos=None, tables=None)
     _cut_plain.cache_clear()
+
+
+def prepare() -> None:
+    """Load the tables now (before worker processes fork, so they share them)."""
+    _tables()
 
 
 def userdict_fingerprint() -> str:
@@ -52,21 +50,128 @@ def userdict_fingerprint() -> str:
     return hashlib.sha256(Path(str(path)).read_bytes()).hexdigest()[:16]
 
 
+def _jieba_tokenizers():
+    """jieba's own tokenizers with the user dictionary (for `tagged` and to build the tables)."""
+    with _lock:
+        if _state["tokenizer"] is None:
+            import jieba
+            import jieba.posseg
+
+            jieba.setLogLevel(logging.WARNING)
+            tk = jieba.Tokenizer()
+            tk.initialize()
+            if _state["userdict"]:
+                tk.load_userdict(_state["userdict"])
+            pos = jieba.posseg.POSTokenizer(tk)
+            pos.makesure_userdict_loaded()
+            _state.update(tokenizer=tk, pos=pos)
+    return _state["tokenizer"], _state["pos"]
+
+
 def tokenizer() -> jieba.Tokenizer:
-    if _state["tokenizer"] is None:
-        configure(None)
-    return _state["tokenizer"]  # type: ignore[return-value]
+    return _jieba_tokenizers()[0]
 
 
 def pos_tokenizer() -> jieba.posseg.POSTokenizer:
-    if _state["pos"] is None:
-        configure(None)
-    return _state["pos"]  # type: ignore[return-value]
+    return _jieba_tokenizers()[1]
+
+
+# ---------------------------------------------------------------- our own tables
+
+@dataclass(frozen=True)
+class _Tables:
+    """What segmentation reads, taken from jieba's dictionary plus the user dictionary: for
+    every word and every prefix of one, the word's log probability (None for a prefix that is
+    no word), computed as jieba's route search computes it, and the part-of-speech tags.
+    One lookup per fragment instead of jieba's three, and one file load (a marshal cache in
+    the temp folder, like jieba's own) instead of jieba's import, cache and tag-file parse."""
+
+    logp: dict[str, float | None]
+    unknown: float  # the log probability jieba gives a character it does not know
+    common: float  # the log probability of a word of frequency 50 (is_common_word)
+    tags: dict[str, str]
+
+
+def _jieba_file(rel: str) -> Path:
+    import importlib.util
+
+    spec = importlib.util.find_spec("jieba")
+    return Path(spec.origin).parent / rel  # type: ignore[arg-type]
+
+
+def _cached(kind: str, source: Path, build, extra: bytes = b""):
+    """`build()`'s value, from a marshal file in the temp folder keyed by the source files."""
+    import hashlib
+    import marshal
+    import os
+    import tempfile
+
+    h = hashlib.blake2b(digest_size=12)
+    st = source.stat()
+    h.update(f"{kind} {TABLES_FORMAT} {source} {st.st_size} {st.st_mtime_ns}".encode() + extra)
+    file = Path(tempfile.gettempdir()) / f"site_builder-{kind}-{h.hexdigest()}.marshal"
+    try:
+        return marshal.loads(file.read_bytes())
+    except Exception:  # missing or damaged: build it again
+        pass
+    value = build()
+    tmp = file.with_name(f"{file.name}.{os.getpid()}.tmp")
+    try:
+        tmp.write_bytes(marshal.dumps(value))
+        os.replace(tmp, file)
+    except OSError:
+        pass
+    return value
+
+
+def _build_tables() -> tuple:
+    tk, pos = _jieba_tokenizers()
+    logtotal = log(tk.total)
+    # the same expression as jieba's calc (log(freq) - logtotal), so sums are bit-identical
+    logp = {w: (log(f) - logtotal if f else None) for w, f in tk.FREQ.items()}
+    return logp, log(1) - logtotal, log(50) - logtotal, dict(pos.word_tag_tab)
+
+
+def _tables() -> _Tables:
+    tables = _state.get("tables")
+    if tables is None:
+        userdict = _state["userdict"]
+        extra = Path(str(userdict)).read_bytes() if userdict else b"no user dictionary"
+        tables = _Tables(*_cached("tables", _jieba_file("dict.txt"), _build_tables, extra))
+        _state["tables"] = tables
+    return tables  # type: ignore[return-value]
 
 
 @lru_cache(maxsize=65536)
 def _cut_plain(text: str) -> tuple[str, ...]:
-    return tuple(tokenizer().lcut(text, HMM=False))
+    """jieba's `lcut(text, HMM=False)`, from our tables (tests compare the two)."""
+    tables = _tables()
+    out: list[str] = []
+    for part in _JIEBA_BLOCK.split(text):
+        if not part:
+            continue
+        if _JIEBA_BLOCK.match(part):
+            end = _route(part, tables.logp, tables.unknown)
+            x, n, eng = 0, len(part), ""
+            while x < n:
+                y = end[x] + 1
+                if y - x == 1 and _ENG1.match(part[x]):
+                    eng += part[x]
+                else:
+                    if eng:
+                        out.append(eng)
+                        eng = ""
+                    out.append(part[x:y])
+                x = y
+            if eng:
+                out.append(eng)
+        else:
+            for piece in _JIEBA_SKIP.split(part):
+                if _JIEBA_SKIP.match(piece):
+                    out.append(piece)
+                else:
+                    out.extend(piece)
+    return tuple(out)
 
 
 def words(text: str) -> tuple[str, ...]:
@@ -75,76 +180,59 @@ def words(text: str) -> tuple[str, ...]:
 
 
 def tagged(text: str, hmm: bool = True) -> list[tuple[str, str]]:
+    """jieba's own part-of-speech segmentation (imports jieba)."""
     return [(w.word, w.flag) for w in pos_tokenizer().lcut(text, HMM=hmm)]
 
 
-# posseg's own split of a text into blocks it segments (Han, letters, digits and a few signs);
-# words are never cut across blocks, so the same split gives the same words.
+# jieba's split of a text into the blocks it segments (plain cut, and posseg's own); words are
+# never cut across blocks, so the same split gives the same words.
+_JIEBA_BLOCK = re.compile("([\u4E00-\u9FD5a-zA-Z0-9+#&\\._%\\-]+)")
+_JIEBA_SKIP = re.compile(r"(\r\n|\s)")
 _POSSEG_BLOCK = re.compile("[\u4E00-\u9FD5a-zA-Z0-9+#&\\._]+")
 _ENG1 = re.compile("[a-zA-Z0-9]")
-
-
-@dataclass(frozen=True)
-class _RouteTables:
-    """What the route search reads, gathered once per dictionary: for every word and every
-    prefix of one, the word's log probability (None for a prefix that is no word), and the
-    part-of-speech tags. One dictionary lookup per fragment instead of jieba's three."""
-
-    logp: dict[str, float | None]
-    unknown: float  # the log probability jieba gives a character it does not know
-    tags: dict[str, str]
-
-
-def _route_tables() -> _RouteTables:
-    tables = _state.get("route")
-    if tables is None:
-        tk, pos = tokenizer(), pos_tokenizer()
-        pos.makesure_userdict_loaded()
-        logtotal = log(tk.total)
-        # the same expression as jieba's calc (log(freq) - logtotal), so sums are bit-identical
-        logp = {w: (log(f) - logtotal if f else None) for w, f in tk.FREQ.items()}
-        tables = _RouteTables(logp, log(1) - logtotal, pos.word_tag_tab)
-        _state["route"] = tables
-    return tables  # type: ignore[return-value]
-
-
 _ABSENT = object()
+
+
+def _route(block: str, logp: dict, unknown: float) -> list[int]:
+    """jieba's most probable route through a block: for each position, where the word that
+    starts there ends. jieba builds a DAG of dictionary words and then scores it right to
+    left with a tuple per candidate; this does both at once with the same arithmetic and the
+    same tie rule (the longer word wins)."""
+    n = len(block)
+    score = [0.0] * (n + 1)
+    end = [0] * n
+    absent = _ABSENT
+    for idx in range(n - 1, -1, -1):
+        best, best_x = None, idx
+        i = idx
+        lp = logp.get(block[idx], absent)
+        while lp is not absent:
+            if lp is not None:
+                s = lp + score[i + 1]
+                if best is None or s >= best:
+                    best, best_x = s, i
+            i += 1
+            if i >= n:
+                break
+            lp = logp.get(block[idx:i + 1], absent)
+        if best is None:
+            best = unknown + score[idx + 1]
+        score[idx] = best
+        end[idx] = best_x
+    return end
 
 
 def tagged_terms(text: str) -> list[tuple[str, str]]:
     """The words of two or more characters that `tagged(text, hmm=False)` gives, with their
-    tags, in order (whitespace tokens left out), computed in one pass per block.
-
-    jieba finds the most probable route through a block by building a DAG of dictionary words
-    and then scoring it right to left, with a tuple per candidate; this does both at once with
-    the same arithmetic and the same tie rule (the longer word wins), about twice as fast.
+    tags, in order (whitespace tokens left out), about twice as fast as posseg.
     tests/test_ingest_segment.py compares it with posseg on sample and random text."""
-    tables = _route_tables()
+    tables = _tables()
     logp, unknown, tags = tables.logp, tables.unknown, tables.tags
-    absent = _ABSENT
     out: list[tuple[str, str]] = []
     for m in _POSSEG_BLOCK.finditer(text):
         block = m.group()
         n = len(block)
-        score = [0.0] * (n + 1)
-        end = [0] * n
-        for idx in range(n - 1, -1, -1):
-            best, best_x = None, idx
-            i = idx
-            lp = logp.get(block[idx], absent)
-            while lp is not absent:
-                if lp is not None:
-                    s = lp + score[i + 1]
-                    if best is None or s >= best:
-                        best, best_x = s, i
-                i += 1
-                if i >= n:
-                    break
-                lp = logp.get(block[idx:i + 1], absent)
-            if best is None:
-                best = unknown + score[idx + 1]
-            score[idx] = best
-            end[idx] = best_x
+        end = _route(block, logp, unknown)
         x = 0
         eng = 0  # length of a run of single letters/digits: posseg joins them into one 'eng' word
         while x < n:
@@ -165,7 +253,7 @@ def tagged_terms(text: str) -> list[tuple[str, str]]:
 
 
 def is_word(text: str) -> bool:
-    return tokenizer().FREQ.get(text, 0) > 0
+    return _tables().logp.get(text) is not None
 
 
 def word_runs_across(left: str, right: str) -> bool:
@@ -190,20 +278,28 @@ def _is_han(ch: str) -> bool:
 
 
 def word_flag(word: str) -> str | None:
-    return pos_tokenizer().word_tag_tab.get(word)
+    return _tables().tags.get(word)
 
 
 def is_common_word(word: str) -> bool:
     """A frequent dictionary word that jieba does not itself take for a name (会议, 同志)."""
-    return tokenizer().FREQ.get(word, 0) >= 50 and word_flag(word) not in ("nr", "nrfg", "nrt")
+    tables = _tables()
+    lp = tables.logp.get(word)  # log probability is monotone in frequency: freq >= 50 exactly
+    return lp is not None and lp >= tables.common and word_flag(word) not in ("nr", "nrfg", "nrt")
 
 
-@lru_cache(maxsize=1)
 def _idf_table() -> tuple[dict[str, float], float]:
-    import jieba.analyse
+    table = _state.get("idf")
+    if table is None:
+        def build():
+            import jieba.analyse
 
-    table = jieba.analyse.default_tfidf.idf_loader
-    return table.idf_freq, table.median_idf
+            loader = jieba.analyse.default_tfidf.idf_loader
+            return loader.idf_freq, loader.median_idf
+
+        table = _cached("idf", _jieba_file("analyse/idf.txt"), build)
+        _state["idf"] = table
+    return table  # type: ignore[return-value]
 
 
 def idf(word: str) -> float:
