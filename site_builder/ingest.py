@@ -325,6 +325,10 @@ def run_ingest(config: Config, workers: int | None = None, use_cache: bool = Tru
         pool.close()
     state = pickle.dumps((report.diagnostics[:read_diagnostics], report.diagnostics[read_diagnostics:],
                           report.furniture, report.articles, report.pages))
+    files_by_page: dict[str, list] = {}
+    pairs = iter(files)
+    for r in results:
+        files_by_page[r.page.path] = [next(pairs) for _ in r.extracted]
     carry_renamed_seeds(files, content_dir, report)
     file_stats: dict[str, tuple] = {}
     write_texts(files, content_dir, {r.page.stem for r in results}, report, file_stats)
@@ -332,6 +336,9 @@ def run_ingest(config: Config, workers: int | None = None, use_cache: bool = Tru
         cache.save(config.root)
         store.put_many(fresh)
         store.keep_only(set(keys))
+        store.db.execute("DELETE FROM files")
+        store.put_texts({f"{ic.page_key(r.page)}:{i}": text for r in results
+                         for i, (_, text) in enumerate(files_by_page[r.page.path])})
         store.close()
         ic.CorpusMemo(corpus_key, [(rel.as_posix(), ic.text_key(text)) for rel, text in files], state,
                       str(seeds_dir), listing, file_stats).save(config.root)

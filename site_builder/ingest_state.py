@@ -45,21 +45,32 @@ class PageStore:
         self.db = sqlite3.connect(str(file))
         self.db.execute("CREATE TABLE IF NOT EXISTS meta (salt TEXT)")
         self.db.execute("CREATE TABLE IF NOT EXISTS pages (key TEXT PRIMARY KEY, blob BLOB)")
+        self.db.execute("CREATE TABLE IF NOT EXISTS files (article TEXT PRIMARY KEY, text TEXT)")
         row = self.db.execute("SELECT salt FROM meta").fetchone()
         if row is None or row[0] != salt:  # another ingester or dictionary: nothing here holds
             self.db.execute("DELETE FROM pages")
+            self.db.execute("DELETE FROM files")
             self.db.execute("DELETE FROM meta")
             self.db.execute("INSERT INTO meta VALUES (?)", (salt,))
             self.db.commit()
 
-    def get_many(self, keys) -> dict[str, bytes]:
+    def get_many(self, keys, table: str = "pages") -> dict:
         keys = list(dict.fromkeys(keys))
-        out: dict[str, bytes] = {}
+        column = "key, blob" if table == "pages" else "article, text"
+        out: dict = {}
         for i in range(0, len(keys), 500):
             part = keys[i:i + 500]
             marks = ",".join("?" * len(part))
-            out.update(self.db.execute(f"SELECT key, blob FROM pages WHERE key IN ({marks})", part))
+            out.update(self.db.execute(f"SELECT {column} FROM {table} WHERE {column.split(',')[0]} IN ({marks})",
+                                       part))
         return out
+
+    def put_texts(self, texts: dict[str, str]) -> None:
+        """Each article's file text as generated (key: article key), to restore a deleted file."""
+        self.db.executemany("INSERT OR REPLACE INTO files VALUES (?, ?)", texts.items())
+
+    def drop_texts(self, keys) -> None:
+        self.db.executemany("DELETE FROM files WHERE article = ?", ((k,) for k in keys))
 
     def put_many(self, blobs: dict[str, bytes]) -> None:
         self.db.executemany("INSERT OR REPLACE INTO pages VALUES (?, ?)", blobs.items())
@@ -401,6 +412,7 @@ def run_incremental(config, salt: str, stopwords: frozenset[str], userdict, list
 
         # files of the other articles: as written (by stat, else by hash), edited, or to redo
         kept_edits: list[str] = []
+        restore: list[str] = []  # unchanged articles whose file is gone or was overwritten
         for akey, rec in state.articles.items():
             if akey in redo:
                 continue
@@ -408,7 +420,7 @@ def run_incremental(config, salt: str, stopwords: frozenset[str], userdict, list
             try:
                 now = ic.stat_sig(os.stat(target))
             except OSError:
-                redo.add(akey)
+                restore.append(akey)
                 continue
             if state.trusted(rec.sig, now):
                 continue
@@ -419,7 +431,7 @@ def run_incremental(config, salt: str, stopwords: frozenset[str], userdict, list
                 rec.sig = None
                 kept_edits.append(str(target))
             else:
-                redo.add(akey)
+                restore.append(akey)
         if len(redo) - len(added) > max(16, REDO_MAX_SHARE * len(state.articles)):
             return False  # most of the corpus to redo: the full run's caches are quicker
 
@@ -430,13 +442,22 @@ def run_incremental(config, salt: str, stopwords: frozenset[str], userdict, list
             for i, e in enumerate(outcome.extracted):
                 extracted.setdefault(f"{key}:{i}", e)
         n_docs = len(state.articles)
-        out = IngestReport()
-        for akey in sorted(redo, key=lambda k: state.articles[k].rel):
+        texts: dict[str, str] = {}
+        for akey in redo:
             rec, e = state.articles[akey], extracted[akey]
             extract.finish_article(e, rec.known_here, state.known, state.credited, state.doc_freq, n_docs)
-            text = article_to_text(e.article)
-            rec.digest = ic.text_key(text)
-            rec.sig = _write_unless_edited(content_dir / rec.rel, text, out)
+            texts[akey] = article_to_text(e.article)
+            rec.digest = ic.text_key(texts[akey])
+        stored = store.get_many(restore, "files")
+        if len(stored) != len(restore):
+            return False  # the store lost texts the state refers to
+        store.put_texts(texts)
+        store.drop_texts(k for k, _ in removed if k not in state.articles)
+        texts.update(stored)
+        out = IngestReport()
+        for akey in sorted(texts, key=lambda k: state.articles[k].rel):
+            rec = state.articles[akey]
+            rec.sig = _write_unless_edited(content_dir / rec.rel, texts[akey], out)
         store.keep_only({p.key for p in state.pages.values() if p.key})
     finally:
         store.close()
