@@ -139,7 +139,7 @@ def write_texts(files: list[tuple[Path, str]], content_dir: Path, stems: set[str
         sig = _write_unless_edited(content_dir / rel, text, report)
         if stats is not None and sig is not None:
             stats[Path(rel).as_posix()] = sig
-    _remove_stale(content_dir, produced, stems, report)
+    _remove_stale(content_dir, produced, None, report)
 
 
 def _printed_text(text: str) -> str:
@@ -218,18 +218,24 @@ def _write_unless_edited(target: Path, text: str, report: IngestReport) -> tuple
     return stat_sig(target.stat())
 
 
-def _remove_stale(content_dir: Path, produced: set[Path], stems: set[str], report: IngestReport) -> None:
+def _remove_stale(content_dir: Path, produced, candidates, report: IngestReport) -> None:
     """Generated files no seed produces any more go; edited ones stay, with a warning.
-    `produced`: the files this run produced, relative to content_dir."""
+    `produced`: the files this run produced, relative to content_dir (paths or posix
+    strings); `candidates`: the files that may be stale (relative posix strings), or None
+    for every *.md file below content_dir."""
     if not content_dir.is_dir():
         return
     from .build_index import walk_files
 
-    produced_rel = {p.as_posix() for p in produced}
-    for rel in sorted(rel for rel, _ in walk_files(content_dir, True) if rel.endswith(".md")):
+    produced_rel = {p if isinstance(p, str) else p.as_posix() for p in produced}
+    if candidates is None:
+        candidates = (rel for rel, _ in walk_files(content_dir, True) if rel.endswith(".md"))
+    for rel in sorted(candidates):
         if rel in produced_rel:
             continue
         file = content_dir / rel
+        if not file.is_file():
+            continue
         text = file.read_text(encoding="utf-8", errors="replace")
         if "\ngenerated: " not in text:
             continue  # written by a person from scratch: not ingestion's to remove
@@ -275,8 +281,9 @@ def run_ingest(config: Config, workers: int | None = None, use_cache: bool = Tru
             return report
     if use_cache and seeds_dir.is_dir():
         trial = IngestReport()
-        if ist.run_incremental(config, salt, stopwords, userdict, listing, trial, workers):
-            _memo_from_state(ist.IngestState.load(config.root), salt, listing).save(config.root)
+        state = ist.run_incremental(config, salt, stopwords, userdict, listing, trial, workers)
+        if state is not None:
+            _memo_from_state(state, salt, listing).save(config.root)
             trial.timings, trial.seconds = report.timings, time.perf_counter() - started
             clock.lap("incremental")
             return trial
@@ -339,6 +346,9 @@ def run_ingest(config: Config, workers: int | None = None, use_cache: bool = Tru
         store.db.execute("DELETE FROM files")
         store.put_texts({f"{ic.page_key(r.page)}:{i}": text for r in results
                          for i, (_, text) in enumerate(files_by_page[r.page.path])})
+        store.db.execute("DELETE FROM bodies")
+        store.put_bodies({f"{ic.page_key(r.page)}:{i}": e.body_text for r in results
+                          for i, e in enumerate(r.extracted)})
         store.close()
         ic.CorpusMemo(corpus_key, [(rel.as_posix(), ic.text_key(text)) for rel, text in files], state,
                       str(seeds_dir), listing, file_stats).save(config.root)
@@ -389,7 +399,7 @@ def _state_of_run(config: Config, salt: str, listing: dict, read_results: dict, 
             rel_file, text = files[n]
             akey = f"{key}:{i}"
             rec.articles.append(akey)
-            arec = ist.ArticleRec(-1, key, i, rel_file.as_posix(), e.body_text, frozenset(alone[n]),
+            arec = ist.ArticleRec(-1, key, i, rel_file.as_posix(), frozenset(alone[n]),
                                   trace.here1[n], trace.confirmed[n], trace.known_here[n],
                                   frozenset(extract_credits(e)), ic.text_key(text),
                                   file_stats.get(rel_file.as_posix()))
@@ -481,7 +491,7 @@ def _replay(memo, root: Path, content_dir: Path, report: IngestReport, listing: 
     for path, diagnostic in kept:
         report.kept_edits.append(path)
         report.diagnostics.append(diagnostic)
-    _remove_stale(content_dir, produced, {Path(rel).parent.as_posix() for rel, _ in memo.files}, report)
+    _remove_stale(content_dir, produced, None, report)
     if stats != memo.file_stats or (listing is not None and listing != memo.seed_stats):
         memo.file_stats = stats
         if listing is not None:

@@ -30,7 +30,7 @@ from .model import Diagnostic
 
 STATE_FILE = ".cache/ingest-state.pickle"
 PAGES_FILE = ".cache/ingest-pages.sqlite"
-STATE_FORMAT = 1
+STATE_FORMAT = 2
 
 
 # ---------------------------------------------------------------- the page store
@@ -46,10 +46,13 @@ class PageStore:
         self.db.execute("CREATE TABLE IF NOT EXISTS meta (salt TEXT)")
         self.db.execute("CREATE TABLE IF NOT EXISTS pages (key TEXT PRIMARY KEY, blob BLOB)")
         self.db.execute("CREATE TABLE IF NOT EXISTS files (article TEXT PRIMARY KEY, text TEXT)")
+        # each article's body text (extract.Extracted.body_text), read only when names come or go
+        self.db.execute("CREATE TABLE IF NOT EXISTS bodies (article TEXT PRIMARY KEY, text TEXT)")
         row = self.db.execute("SELECT salt FROM meta").fetchone()
         if row is None or row[0] != salt:  # another ingester or dictionary: nothing here holds
             self.db.execute("DELETE FROM pages")
             self.db.execute("DELETE FROM files")
+            self.db.execute("DELETE FROM bodies")
             self.db.execute("DELETE FROM meta")
             self.db.execute("INSERT INTO meta VALUES (?)", (salt,))
             self.db.commit()
@@ -70,7 +73,15 @@ class PageStore:
         self.db.executemany("INSERT OR REPLACE INTO files VALUES (?, ?)", texts.items())
 
     def drop_texts(self, keys) -> None:
+        keys = list(keys)
         self.db.executemany("DELETE FROM files WHERE article = ?", ((k,) for k in keys))
+        self.db.executemany("DELETE FROM bodies WHERE article = ?", ((k,) for k in keys))
+
+    def put_bodies(self, texts: dict[str, str]) -> None:
+        self.db.executemany("INSERT OR REPLACE INTO bodies VALUES (?, ?)", texts.items())
+
+    def all_bodies(self) -> dict[str, str]:
+        return dict(self.db.execute("SELECT article, text FROM bodies"))
 
     def put_many(self, blobs: dict[str, bytes]) -> None:
         self.db.executemany("INSERT OR REPLACE INTO pages VALUES (?, ?)", blobs.items())
@@ -107,7 +118,6 @@ class ArticleRec:
     page_key: str
     index: int  # position among its page's extracted articles
     rel: str  # content file, relative to content/
-    text: str  # extract.Extracted.body_text
     alone: frozenset[str]
     here1: frozenset[str]
     confirmed: frozenset[str]
@@ -133,7 +143,6 @@ class IngestState:
     next_slot: int = 0
     format: int = STATE_FORMAT
     recorded_ns: int = 0  # mtime_ns of the state file when loaded (racy-clean rule)
-
     @classmethod
     def load(cls, root: Path) -> "IngestState | None":
         try:
@@ -206,37 +215,32 @@ def cand_of(e: extract.Extracted) -> frozenset[str]:
     return frozenset(e.terms.counts)
 
 
-def article_rec(e: extract.Extracted, page_key: str, index: int, rel: str, alone, here1, confirmed,
-                known_here, digest: str) -> ArticleRec:
-    return ArticleRec(-1, page_key, index, rel, e.body_text, frozenset(alone), frozenset(here1),
-                      frozenset(confirmed), frozenset(known_here), frozenset(extract.credited_names(e)), digest)
-
-
 def apply_change(state: IngestState, removed: list[tuple[str, frozenset]],
-                 added: list[tuple[str, ArticleRec, frozenset]]) -> set[str]:
+                 added: list[tuple[str, ArticleRec, frozenset, str]], all_texts) -> set[str]:
     """Take articles out (key, candidate words) and put new ones in (key, record with `alone`,
     `text`, `credits` filled, candidate words); bring every article's name sets up to date.
     Returns the keys of the articles whose corpus-wide choices must be made again: the new
     ones and those an answer they depend on changed for."""
     known1_before, known_before, credited_before = set(state.known1), set(state.known), set(state.credited)
     n_before = len(state.articles)
-    words = set().union(*(c for _, c in removed), *(c for _, _, c in added))
+    words = set().union(*(c for _, c in removed), *(c for _, _, c, _ in added))
     df_before = {w: state.doc_freq.get(w, 0) for w in words}
     for key, cand in removed:
         state.remove_article(key, cand)
-    for key, rec, cand in added:
+    for key, rec, cand, _ in added:
         rec.here1 = rec.known_here = frozenset()
         rec.confirmed = rec.alone
         state.add_article(key, rec, cand)
-    new_keys = {key for key, _, _ in added}
+    new_keys = {key for key, _, _, _ in added}
+    texts = _Texts({key: text for key, _, _, text in added}, all_texts)
 
     # first pass: names confirmed on their own anywhere, and what each text prints of them
     known1 = set(state.known1)
-    _update_names(state, new_keys, known1_before, known1, "here1", on_change=_reconfirm)
+    _update_names(state, texts, new_keys, known1_before, known1, "here1", on_change=_reconfirm)
     # the names known at all, and what each text prints of them
     known = set(state.known)
     redo = set(new_keys)
-    redo |= _update_names(state, new_keys, known_before, known, "known_here")
+    redo |= _update_names(state, texts, new_keys, known_before, known, "known_here")
 
     # words whose answers (known or credited name, shared, common) changed
     changed = (known_before ^ known) | (credited_before ^ set(state.credited))
@@ -254,8 +258,21 @@ def apply_change(state: IngestState, removed: list[tuple[str, frozenset]],
     return redo
 
 
-def _update_names(state: IngestState, new_keys: set[str], before: set[str], now: set[str], attr: str,
-                  on_change=None) -> set[str]:
+class _Texts:
+    """Article texts: the new articles' at hand, everyone's fetched (once) when needed."""
+
+    def __init__(self, fresh: dict[str, str], fetch_all):
+        self.texts, self.fetch_all, self.complete = dict(fresh), fetch_all, False
+
+    def __getitem__(self, key: str) -> str:
+        if key not in self.texts and not self.complete:
+            self.texts = {**self.fetch_all(), **self.texts}
+            self.complete = True
+        return self.texts[key]
+
+
+def _update_names(state: IngestState, texts: _Texts, new_keys: set[str], before: set[str], now: set[str],
+                  attr: str, on_change=None) -> set[str]:
     """Each article's `attr` = the names of `now` its text prints, from what it was when the
     set was `before` (new articles: looked up afresh). Returns the keys whose set changed."""
     gone, came = before - now, now - before
@@ -266,20 +283,21 @@ def _update_names(state: IngestState, new_keys: set[str], before: set[str], now:
         rec = state.articles[key]
         old = getattr(rec, attr)
         if key in new_keys:
-            names = index.found_in(rec.text)
+            names = index.found_in(texts[key])
         else:
-            names = (old - gone) | frozenset(n for n in came if n in rec.text)
+            text = texts[key]
+            names = (old - gone) | frozenset(n for n in came if n in text)
             if names == old:
                 continue
         setattr(rec, attr, names)
         changed.add(key)
         if on_change is not None:
-            on_change(state, rec)
+            on_change(state, rec, texts[key])
     return changed
 
 
-def _reconfirm(state: IngestState, rec: ArticleRec) -> None:
-    confirmed = confirm(rec.text, rec.alone, rec.here1)
+def _reconfirm(state: IngestState, rec: ArticleRec, text: str) -> None:
+    confirmed = confirm(text, rec.alone, rec.here1)
     if confirmed != rec.confirmed:
         _count(state.known, rec.confirmed, -1)
         _count(state.known, confirmed, 1)
@@ -313,9 +331,9 @@ def _sidecar(rel: str) -> str:
 
 
 def run_incremental(config, salt: str, stopwords: frozenset[str], userdict, listing: dict, report,
-                    workers: int | None = None, max_share: float = INCREMENTAL_MAX_SHARE) -> bool:
-    """Ingest by updating the last run's state, when it exists and few seed files changed.
-    False (nothing written) when a full run is needed; the report is then untouched."""
+                    workers: int | None = None, max_share: float = INCREMENTAL_MAX_SHARE) -> "IngestState | None":
+    """Ingest by updating the last run's state, when it exists and few seed files changed; the
+    state as saved. None (nothing written) when a full run is needed."""
     from . import ingest_cache as ic
     from .ingest import IngestReport, _remove_stale, _write_unless_edited, content_rel, record_outcome
     from .content import article_to_text, is_hand_edited
@@ -324,7 +342,7 @@ def run_incremental(config, salt: str, stopwords: frozenset[str], userdict, list
     root, seeds_dir, content_dir = config.root, config.path("seeds_dir"), config.path("content_dir")
     state = IngestState.load(root)
     if state is None or (state.salt, state.seeds_dir, state.content_dir) != (salt, str(seeds_dir), str(content_dir)):
-        return False
+        return None
     seed_rels = sorted((r for r in listing if _is_seed(r)), key=lambda r: Path(r).parts)
     dirty = [r for r in seed_rels if r not in state.pages
              or not state.trusted(state.pages[r].sig, listing[r])
@@ -332,9 +350,9 @@ def run_incremental(config, salt: str, stopwords: frozenset[str], userdict, list
     present = set(seed_rels)
     gone = [r for r in state.pages if r not in present]
     if len(dirty) + len(gone) > max(4, max_share * len(seed_rels)):
-        return False
+        return None
     if gone and any(r not in state.pages for r in dirty):
-        return False  # perhaps a renamed seed: the full run carries its hand edits over
+        return None  # perhaps a renamed seed: the full run carries its hand edits over
 
     # read what may have changed; a page whose key is the same only had its stat touched
     sub = IngestReport()
@@ -351,7 +369,7 @@ def run_incremental(config, salt: str, stopwords: frozenset[str], userdict, list
         new_pages = {r: read[r][0] for r in changed if r in read and read[r][0] is not None}
         blobs = store.get_many(old_keys | {ic.page_key(p) for p in new_pages.values()})
         if any(k not in blobs for k in old_keys):
-            return False  # the page store lost what the state refers to
+            return None  # the page store lost what the state refers to
         todo = [(r, p) for r, p in new_pages.items() if ic.page_key(p) not in blobs]
         if todo:
             from . import lexicon
@@ -371,6 +389,7 @@ def run_incremental(config, salt: str, stopwords: frozenset[str], userdict, list
 
         # articles out
         removed: list[tuple[str, frozenset]] = []
+        gone_rels: list[str] = []
         for r in changed:
             rec = state.pages.get(r)
             if rec is None or rec.key is None:
@@ -378,8 +397,9 @@ def run_incremental(config, salt: str, stopwords: frozenset[str], userdict, list
             outcome, _ = pickle.loads(blobs[rec.key])
             for akey in rec.articles:
                 removed.append((akey, cand_of(outcome.extracted[state.articles[akey].index])))
+                gone_rels.append(state.articles[akey].rel)
         # articles in, and the pages' records
-        added: list[tuple[str, ArticleRec, frozenset]] = []
+        added: list[tuple[str, ArticleRec, frozenset, str]] = []
         extracted: dict[str, extract.Extracted] = {}
         for r in changed:
             if r not in read:
@@ -400,15 +420,16 @@ def run_incremental(config, salt: str, stopwords: frozenset[str], userdict, list
                 akey = f"{key}:{i}"
                 page_rec.articles.append(akey)
                 extracted[akey] = e
-                rec = ArticleRec(-1, key, i, content_rel(page, e.article).as_posix(), e.body_text, frozenset(alone[i]),
+                rec = ArticleRec(-1, key, i, content_rel(page, e.article).as_posix(), frozenset(alone[i]),
                                  frozenset(), frozenset(), frozenset(), frozenset(extract.credited_names(e)), "")
-                added.append((akey, rec, cand_of(e)))
+                added.append((akey, rec, cand_of(e), e.body_text))
         for r in dirty:  # stat touched only: the new signature, the same page
             if r not in changed:
                 state.pages[r].sig, state.pages[r].sidecar = listing[r], listing.get(_sidecar(r))
                 state.pages[r].read_diagnostics = read[r][1]
 
-        redo = apply_change(state, removed, added)
+        redo = apply_change(state, removed, added, store.all_bodies)
+        store.put_bodies({key: text for key, _, _, text in added})
 
         # files of the other articles: as written (by stat, else by hash), edited, or to redo
         kept_edits: list[str] = []
@@ -433,7 +454,7 @@ def run_incremental(config, salt: str, stopwords: frozenset[str], userdict, list
             else:
                 restore.append(akey)
         if len(redo) - len(added) > max(16, REDO_MAX_SHARE * len(state.articles)):
-            return False  # most of the corpus to redo: the full run's caches are quicker
+            return None  # most of the corpus to redo: the full run's caches are quicker
 
         # redo: articles of unchanged pages come from the page store
         need = {state.articles[k].page_key for k in redo if k not in extracted}
@@ -450,7 +471,7 @@ def run_incremental(config, salt: str, stopwords: frozenset[str], userdict, list
             rec.digest = ic.text_key(texts[akey])
         stored = store.get_many(restore, "files")
         if len(stored) != len(restore):
-            return False  # the store lost texts the state refers to
+            return None  # the store lost texts the state refers to
         store.put_texts(texts)
         store.drop_texts(k for k, _ in removed if k not in state.articles)
         texts.update(stored)
@@ -481,7 +502,8 @@ def run_incremental(config, salt: str, stopwords: frozenset[str], userdict, list
     report.written.extend(out.written)
     report.articles = len(state.articles)
     report.unchanged = report.articles - len(report.written) - len(report.kept_edits)
-    produced = {Path(rec.rel) for rec in state.articles.values()}
-    _remove_stale(content_dir, produced, {p.stem for p in state.pages.values()}, report)
+    # files no article writes any more: only those of the articles that went can be such
+    now_rels = {rec.rel for rec in state.articles.values()}
+    _remove_stale(content_dir, now_rels, {r for r in gone_rels if r not in now_rels}, report)
     state.save(root)
-    return True
+    return state
