@@ -322,12 +322,13 @@ def run_ingest(config: Config, workers: int | None = None, use_cache: bool = Tru
                 alone.extend(page_alone)
             page_diagnostics[key] = report.diagnostics[before:]
         clock.lap("segment+extract")
+        pool.close()  # its threads would forbid forking the corpus step's workers
         extracted = [e for r in results for e in r.extracted]
-        trace = ic.finish_corpus_fast(extracted, alone, cache, pool)
+        trace, texts = ic.finish_corpus_fast(extracted, alone, cache, pool.workers)
         report.articles = len(extracted)
+        files = [(content_rel(r.page, e.article), text)
+                 for (r, e), text in zip(((r, e) for r in results for e in r.extracted), texts)]
         clock.lap("corpus")
-        files = _file_texts(results, cache, pool)
-        clock.lap("to_text")
     finally:
         pool.close()
     state = pickle.dumps((report.diagnostics[:read_diagnostics], report.diagnostics[read_diagnostics:],
@@ -427,22 +428,6 @@ def _memo_from_state(state, salt: str, listing: dict):
     return ic.CorpusMemo(f"{salt}:" + ic.text_key("\n".join(keys)), [(a.rel, a.digest) for a in articles],
                          report_state, state.seeds_dir, listing,
                          {a.rel: a.sig for a in articles if a.sig is not None})
-
-
-def _file_texts(results: list[PageResult], cache, pool) -> list[tuple[Path, str]]:
-    """Each article's file text, memoised by a digest of the article (YAML dumping is slow)."""
-    from . import ingest_cache as ic
-
-    pairs = [(content_rel(r.page, e.article), e.article) for r in results for e in r.extracted]
-    digests = [ic.text_key(repr(a)) for _, a in pairs]
-    missing = [i for i, d in enumerate(digests) if d not in cache.texts]
-    if missing:
-        made = pool.map(ic._text_of, [pairs[i][1] for i in missing], chunksize=32)
-        cache.texts.update((digests[i], t) for i, t in zip(missing, made))
-    texts = {d: cache.texts[d] for d in digests}
-    if missing or len(texts) != len(cache.texts):
-        cache.texts, cache.dirty = texts, True
-    return [(rel, texts[d]) for (rel, _), d in zip(pairs, digests)]
 
 
 def _replay(memo, root: Path, content_dir: Path, report: IngestReport, listing: dict | None = None,

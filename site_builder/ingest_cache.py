@@ -8,10 +8,12 @@
 - Pages not in the cache are processed by a pool of worker processes (jieba loaded once per
   worker: forked after the parent loaded it, so the dictionary is shared copy-on-write). Results
   come back in page order, so the output does not depend on the number of workers.
-- The corpus-wide step (`extract.finish_corpus`) always runs over all articles, with each
-  article's own names from the page cache and its second pass memoised in the cache file;
-  tests compare the result with plain serial, uncached ingestion byte for byte.
-- When no page changed at all, the previous run's file texts (by hash) stand: no jieba load.
+- The corpus-wide step (`extract.finish_corpus`) runs over all articles, with each article's
+  own names from the page cache, its second pass memoised in the cache file, and the
+  per-article steps (and YAML) on workers forked once the corpus-wide sets are known; tests
+  compare the result with plain serial, uncached ingestion byte for byte. ingest_state.py
+  makes it incremental when few pages changed.
+- When no page changed at all, the previous run's outcome stands (by stat): nothing is read.
 """
 from __future__ import annotations
 
@@ -137,7 +139,6 @@ def _dump(obj, file: Path) -> None:
 class IngestCache:
     salt: str = ""
     people: dict[tuple, frozenset] = field(default_factory=dict)  # (text key, known here) -> people
-    texts: dict[str, str] = field(default_factory=dict)  # article digest -> file text
     dirty: bool = False
 
     @classmethod
@@ -219,17 +220,94 @@ class Workers:
 
 # ---------------------------------------------------------------- corpus-wide step
 
+# What forked workers read: set by the parent just before it forks them, so they inherit it
+# (copy-on-write) instead of receiving it pickled.
+_FORK_INPUT: tuple = ()
+FORK_MIN_ITEMS = 200  # fewer items: one process is quicker than forking
+
+
+def forked_map(fn, n_items: int, workers: int, chunk: int = 256) -> list:
+    """[fn(i) for i in range(n_items)] on `workers` processes forked now, so they see what the
+    parent holds at this moment (`_FORK_INPUT`, the articles); results in order. In one
+    process when forking is not possible (other threads running, no fork on this system)."""
+    can_fork = threading.active_count() == 1 and "fork" in multiprocessing.get_all_start_methods()
+    if workers <= 1 or n_items < FORK_MIN_ITEMS or not can_fork:
+        return [fn(i) for i in range(n_items)]
+    ranges = [(i, min(i + chunk, n_items)) for i in range(0, n_items, chunk)]
+    with multiprocessing.get_context("fork").Pool(workers) as pool:
+        parts = pool.map(_run_range, [(fn, a, b) for a, b in ranges], chunksize=1)
+    return [x for part in parts for x in part]
+
+
+def _run_range(job) -> list:
+    fn, a, b = job
+    return [fn(i) for i in range(a, b)]
+
+
+def _apply_to_item(i: int):
+    fn, items = _FORK_INPUT
+    return fn(items[i])
+
+
+def forked_map_items(fn, items: list, workers: int) -> list:
+    """[fn(x) for x in items] on forked workers (see forked_map)."""
+    global _FORK_INPUT
+    _FORK_INPUT = (fn, items)
+    try:
+        return forked_map(_apply_to_item, len(items), workers, chunk=64)
+    finally:
+        _FORK_INPUT = ()
+
+
+def _here_names(i: int) -> frozenset[str]:
+    extracted, index = _FORK_INPUT[:2]
+    return index.found_in(extracted[i].body_text)
+
+
+def _finished(i: int) -> tuple:
+    """One article's corpus-wide fields and its file text."""
+    from .content import article_to_text
+
+    extracted, here1, extra, known, credited, doc_freq = _FORK_INPUT
+    e = extracted[i]
+    names = here1[i] | extra.found_in(e.body_text)
+    extract.finish_article(e, names, known, credited, doc_freq, len(extracted))
+    a = e.article
+    return names, (a.people, a.roles, a.places, a.organizations, a.tags), article_to_text(a)
+
+
 def finish_corpus_fast(extracted: list[extract.Extracted], alone: list[frozenset[str]],
-                       cache: IngestCache, workers: Workers) -> extract.CorpusTrace:
-    """extract.finish_corpus with each article's own names from the page cache, the second
-    pass of name confirmation memoised in the cache and run on the workers."""
-    texts = {text_key(e.body_text) for e in extracted}
+                       cache: IngestCache, n: int) -> tuple[extract.CorpusTrace, list[str]]:
+    """extract.finish_corpus (the same steps, in the same order) with each article's own names
+    from the page cache, the second pass of name confirmation memoised in the cache, and the
+    per-article steps on `n` forked workers; also each article's file text. No other pool
+    may be running (forking needs a process without threads).
+    tests/test_scale.py compares the files with those of the plain serial ingestion."""
+    global _FORK_INPUT
+    from collections import Counter
+
+    known1 = frozenset().union(*alone) if alone else frozenset()
+    _FORK_INPUT = (extracted, entities.NameIndex(known1))
+    here1 = forked_map(_here_names, len(extracted), n)
     size = len(cache.people)
-    trace = extract.finish_corpus(extracted, alone, cache.people,
-                                  lambda fn, items: workers.map(fn, list(items), chunksize=32))
+    confirmed = extract.confirm_again(extracted, alone, here1, cache.people,
+                                      lambda fn, items: forked_map_items(fn, list(items), n))
+    known = set(known1).union(*confirmed)
+    extra = entities.NameIndex(known - known1)
+    credited = {name for e in extracted for name in extract.credited_names(e)}
+    doc_freq: Counter = Counter()
+    for e in extracted:
+        doc_freq.update(set(e.terms.counts))
+    _FORK_INPUT = (extracted, here1, extra, known, credited, doc_freq)
+    done = forked_map(_finished, len(extracted), n)
+    _FORK_INPUT = ()
+    for e, (_, fields, _) in zip(extracted, done):
+        a = e.article
+        a.people, a.roles, a.places, a.organizations, a.tags = fields
+    texts = {text_key(e.body_text) for e in extracted}
     stale = [k for k in cache.people if k[0] not in texts]  # texts no longer in the corpus
     for k in stale:
         del cache.people[k]
     if stale or len(cache.people) != size:
         cache.dirty = True
-    return trace
+    return extract.CorpusTrace(here1, confirmed, [names for names, _, _ in done]), [t for _, _, t in done]
