@@ -55,7 +55,7 @@ class IngestReport(Reported):
 @dataclass
 class PageResult:
     page: SeedPage
-    layout: PageLayout
+    layout: PageLayout | None  # None once no longer needed (run_ingest)
     extracted: list[Extracted]
 
 
@@ -310,15 +310,19 @@ def run_ingest(config: Config, workers: int | None = None, use_cache: bool = Tru
         todo = [(k, p) for k, p in zip(keys, pages) if k not in blobs]
         report.cache_hits, report.cache_misses = len(pages) - len(todo), len(todo)
         fresh = dict(zip((k for k, _ in todo), pool.map(ic.process_page, [p for _, p in todo], chunksize=4)))
+        if store is not None:
+            store.put_many(fresh)
         blobs.update(fresh)
+        del fresh
         results: list[PageResult] = []
         alone: list[frozenset[str]] = []
         page_diagnostics: dict[str, list[Diagnostic]] = {}
         for key, page in zip(keys, pages):
-            outcome, page_alone = pickle.loads(blobs[key])
+            outcome, page_alone = pickle.loads(blobs.pop(key))
             before = len(report.diagnostics)
             if record_outcome(page, outcome, report):
-                results.append(PageResult(page, outcome.layout, outcome.extracted))
+                # the layout's lines and drafts are not needed any more (furniture is in the report)
+                results.append(PageResult(page, None, outcome.extracted))
                 alone.extend(page_alone)
             page_diagnostics[key] = report.diagnostics[before:]
         clock.lap("segment+extract")
@@ -342,7 +346,6 @@ def run_ingest(config: Config, workers: int | None = None, use_cache: bool = Tru
     write_texts(files, content_dir, {r.page.stem for r in results}, report, file_stats)
     if use_cache:
         cache.save(config.root)
-        store.put_many(fresh)
         store.keep_only(set(keys))
         store.db.execute("DELETE FROM files")
         store.put_texts({f"{ic.page_key(r.page)}:{i}": text for r in results
@@ -354,7 +357,7 @@ def run_ingest(config: Config, workers: int | None = None, use_cache: bool = Tru
         ic.CorpusMemo(corpus_key, [(rel.as_posix(), ic.text_key(text)) for rel, text in files], state,
                       str(seeds_dir), listing, file_stats).save(config.root)
         _state_of_run(config, salt, listing, read_results, page_diagnostics, results, alone, trace, files,
-                      file_stats).save(config.root)
+                      file_stats, report.furniture).save(config.root)
     clock.lap("write")
     report.seconds = time.perf_counter() - started
     return report
@@ -376,7 +379,7 @@ def _read_pages_by_file(seeds_dir: Path, root: Path, report: IngestReport):
 
 
 def _state_of_run(config: Config, salt: str, listing: dict, read_results: dict, page_diagnostics: dict,
-                  results: list[PageResult], alone: list, trace, files, file_stats: dict):
+                  results: list[PageResult], alone: list, trace, files, file_stats: dict, furniture: dict):
     """The corpus state a full run leaves, for the next run's incremental path."""
     from . import ingest_cache as ic
     from . import ingest_state as ist
@@ -394,7 +397,7 @@ def _state_of_run(config: Config, salt: str, listing: dict, read_results: dict, 
         done = by_path.get(page.path) if page is not None else None
         if done is None:
             continue
-        rec.furniture = [l.text for l in done.layout.furniture]
+        rec.furniture = furniture[page.path]
         for i, e in enumerate(done.extracted):
             n = extracted[id(e)]
             rel_file, text = files[n]

@@ -385,7 +385,9 @@ def run_incremental(config, salt: str, stopwords: frozenset[str], userdict, list
             made = {ic.page_key(p): b for (_, p), b in zip(todo, fresh)}
             blobs.update(made)
             store.put_many(made)
-        report.cache_hits, report.cache_misses = len(new_pages) - len(todo), len(todo)
+        # every page not processed now has its result from the cache (the store or the state)
+        report.cache_misses = len(todo)
+        report.cache_hits = sum(1 for r in seed_rels if (read[r][2] if r in read else state.pages[r].key)) - len(todo)
 
         # articles out
         removed: list[tuple[str, frozenset]] = []
