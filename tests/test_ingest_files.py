@@ -137,3 +137,29 @@ def test_a_renamed_seed_moves_its_articles_with_the_hand_edits(project):
     moved = next(a for a in corpus.articles if a.order == 1)
     assert moved.title == "全市部署植树（已校对）" and moved.source == "seeds/20210305-02.txt"
     assert any("seed renamed" in str(d) for d in report.diagnostics)
+
+
+def test_fast_front_matter_emitter_writes_what_pyyaml_writes():
+    """content.dump_front_matter uses libyaml only where it writes the bytes PyYAML's pure-Python
+    emitter writes (printable text of the Basic Multilingual Plane, on one line)."""
+    import yaml
+    from hypothesis import given, settings, strategies as st
+
+    from site_builder import content
+
+    if content._FastDumper is None:
+        pytest.skip("PyYAML without libyaml")
+    chars = st.one_of(st.characters(min_codepoint=0x20, max_codepoint=0x7E),
+                      st.sampled_from(list("郑东新区中原，。、：“”‘’（）—…·　\u00a0\ufffd\ue000")),
+                      st.characters(min_codepoint=0xA0, max_codepoint=0xFFFD))
+    text = st.text(alphabet=chars, min_size=1, max_size=20).filter(content._fast_safe)
+
+    @settings(max_examples=300, deadline=None)
+    @given(st.dictionaries(st.sampled_from(["title", "summary", "date", "page"]), text),
+           st.lists(text, max_size=3), st.dictionaries(text, text, max_size=2))
+    def check(fields, names, roles):
+        meta = {**fields, "order": 3, "source_lines": [1, 20], "tags": names, "roles": roles}
+        slow = yaml.dump(meta, Dumper=content._Dumper, allow_unicode=True, sort_keys=False, width=10_000)
+        assert content.dump_front_matter(meta) == slow
+
+    check()
