@@ -1,5 +1,5 @@
-"""The search index: one lunr index (lunr 2.3.9's BM25, computed here) over all articles, cut
-by term into shards.
+"""The search index: one lunr index (lunr 2.3.9's BM25 with b = 0, computed here) over all
+articles, cut by term into shards, and updated in place when articles are edited.
 
 Layout under <out>/search/ (all JSON, UTF-8, byte-identical for the same articles):
   manifest.json       shard count, fields, years, version hash (read first by search.js)
@@ -15,36 +15,58 @@ Layout under <out>/search/ (all JSON, UTF-8, byte-identical for the same article
 
 Refs are article numbers in base 36 and the fields are "t" (kicker, title, subtitle) and "b"
 (body): both are repeated in every posting and field vector slice, so short names make the
-index much smaller. Term indices are given in order of falling document frequency, so the
-commonest terms, which fill most vector slices, have the shortest numbers.
+index much smaller. Term indices are local to a shard, given in order of falling document
+frequency (then by term), so the commonest terms have the shortest numbers and a change in one
+shard never renumbers another. The unsplit index these shards are cut from numbers its terms
+by (shard, local index); search.js orders terms the same way when it joins shards.
 
 The index is computed directly rather than through lunr.py's Builder (which took most of the
 build time), with exactly its formulas: idf = log(1 + |(N - df + 0.5) / (df + 0.5)|) where df
-counts (document, field) postings, BM25 with k1 = 1.2 and b = 0.75 against each field's
-average length, times the field boost, rounded to 3 decimals. tests/test_search_split.py
-checks that the weights and postings equal lunr.py's.
+counts (document, field) postings, BM25 with k1 = 1.2 and b = 0 (`Builder.b(0)`), times the
+field boost, rounded to 3 decimals. tests/test_search_split.py checks that the weights and
+postings equal lunr.py's.
+
+Why b = 0: with lunr's default b = 0.75 a weight also depends on the field's length relative
+to the corpus average, so any edit moves the average and nearly every weight of every shard.
+With b = 0 a weight depends only on the term's document frequency, N and the article's own
+term frequency: an edit of an article's text changes only the shards holding terms whose
+frequency in that article changed. Measured on 2,000 generated articles (400 queries) and the
+sample archive, recall stays 1.0 and top-10 precision moves by less than a query in 200 (see
+the README). (lunr's Builder cannot give the same weights without length normalisation by
+other means: a document boost multiplies every weight of the article, so a length-based boost
+would move all of its shards at once.)
 
 Why splitting is exact: lunr scores a document as sum over fields of dot(query, field vector)
-divided by the query vector's length. The field vector weights (BM25 with idf over all
-documents and field lengths over whole documents) are computed once over the whole corpus, and
-a shard keeps them as they are. search.js merges the slices of the shards a query needs into
-one lunr.Index and runs lunr's own query on it; terms absent from those slices are absent from
-the query too, so every dot product, and so every score, equals the unsplit one. For speed,
-search.js normally computes that same query itself (the same operations in the same order,
-walking only the postings of the query's terms, with lunr's tie order) and keeps lunr's query
-as the reference; tests/test_search_fast.py checks that both give identical results.
+divided by the query vector's length. The field vector weights (with idf over all documents)
+are computed once over the whole corpus, and a shard keeps them as they are. search.js merges
+the slices of the shards a query needs into one lunr.Index and runs lunr's own query on it;
+terms absent from those slices are absent from the query too, so every dot product, and so
+every score, equals the unsplit one. For speed, search.js normally computes that same query
+itself (the same operations in the same order, walking only the postings of the query's
+terms, with lunr's tie order) and keeps lunr's query as the reference;
+tests/test_search_fast.py checks that both give identical results.
+
+Updating in place (the site build's extra, `SearchExtra.update`): .cache/search.sqlite keeps
+each shard's raw postings (term -> article numbers with their term frequency per field), each
+article's indexed text (to find the terms an edit removed) and the digest and size of every
+file written. When the articles are the same ones in the same order and the shard count is
+unchanged, an edit re-serialises only the shards whose postings changed and the edited
+articles' records; every other file is reported unchanged. Anything else (an article added,
+removed or re-dated, a new shard count) rebuilds the whole index, which stays the reference:
+tests check that updates and full builds give the same bytes.
 """
 from __future__ import annotations
 
 import hashlib
 import json
+import marshal
 import math
-import pickle
+import os
 import re
+import sqlite3
 import time
 from collections import Counter
 from dataclasses import dataclass, field
-from operator import itemgetter
 from pathlib import Path
 from typing import Callable, Iterable
 
@@ -53,12 +75,12 @@ from .model import Article, Diagnostic
 from .search_tokens import TOKENIZER_VERSION, TRIMMER_LABEL, text_terms, utf16_key
 
 LUNR_VERSION = "2.3.9"
-FORMAT = 2
+FORMAT = 3
 FIELDS = ("t", "b")  # title (kicker, title, subtitle) and body
 TITLE_BOOST = 5
 BOOSTS = {"t": TITLE_BOOST, "b": 1}
-K1 = 1.2  # lunr's BM25 defaults
-B = 0.75
+K1 = 1.2  # lunr's BM25 default
+B = 0.0  # no length normalisation: see the module doc
 REF_BASE = 36
 # Aim for shards of about this many serialised bytes (~1/3 of it gzipped); a small archive
 # gets one shard.
@@ -68,6 +90,9 @@ TARGET_SHARD_BYTES = 48_000
 SINGLE_SHARD_BYTES = 400_000
 BYTES_PER_TERM = 40  # measured averages of the serialised form
 BYTES_PER_POSTING = 22
+# Shard counts lie on a geometric grid (4 steps per doubling), so that the few terms and
+# postings an edit adds or removes almost never change the count (which rebuilds everything).
+SHARD_GRID_STEPS = 4
 
 
 @dataclass
@@ -82,14 +107,15 @@ class SearchIndexReport:
     files: int = 0
     seconds: float = 0.0
     version: str = ""
-    cached: bool = False
+    cached: bool = False  # updated in place from the state in .cache/
+    shards_written: int = 0  # shards serialised (all of them in a full build)
     diagnostics: list[Diagnostic] = field(default_factory=list)
 
     def summary(self) -> str:
         return (f"search: {self.documents} articles, {self.terms} terms in {self.shards} "
                 f"shard(s) ({self.index_bytes / 1e6:.1f} MB, largest "
                 f"{self.largest_shard_bytes / 1e3:.0f} kB), {self.seconds:.1f} s"
-                + (" (unchanged, reused)" if self.cached else ""))
+                + (f" (updated in place: {self.shards_written} shard(s))" if self.cached else ""))
 
 
 @dataclass
@@ -103,27 +129,6 @@ class SearchDocument:
     year: int | None
     title_text: str
     body_text: str
-
-
-@dataclass
-class DocTerms:
-    """One article's terms: frequency per term (in text order) and length, per field."""
-
-    title: dict[str, int]
-    body: dict[str, int]
-    title_length: int
-    body_length: int
-
-
-@dataclass
-class TermTable:
-    """Every term with its global statistics, numbered by falling document frequency."""
-
-    terms: list[str]  # by term index
-    info: dict[str, tuple[int, int, float]]  # term -> (term index, shard, idf)
-    average_length: dict[str, float]  # per field
-    postings: int
-    shard_count: int = 1
 
 
 def plain_text(markdown: str) -> str:
@@ -180,146 +185,197 @@ def prepare_documents(articles: Iterable[Article], base_url: str,
     return docs
 
 
-# Terms of texts seen before in this process (serve's rebuilds), by text digest.
-_terms_memo: dict[bytes, DocTerms] = {}
+# ---------------------------------------------------------------------------- terms
+
+
+@dataclass
+class DocTerms:
+    """One article's terms: frequency per term (in text order), per field."""
+
+    title: dict[str, int]
+    body: dict[str, int]
+
+
+def text_key(doc: SearchDocument) -> bytes:
+    """What an article's terms depend on: its indexed texts and the tokenizer."""
+    return hashlib.blake2b(f"{TOKENIZER_VERSION}\0{doc.title_text}\0{doc.body_text}".encode(),
+                           digest_size=16).digest()
+
+
+def terms_of(title_text: str, body_text: str) -> DocTerms:
+    return DocTerms(Counter(text_terms(title_text)), Counter(text_terms(body_text)))
 
 
 def document_terms(doc: SearchDocument) -> DocTerms:
-    title = text_terms(doc.title_text)
-    body = text_terms(doc.body_text)
-    return DocTerms(Counter(title), Counter(body), len(title), len(body))
+    return terms_of(doc.title_text, doc.body_text)
 
 
-def all_document_terms(docs: list[SearchDocument]) -> list[DocTerms]:
-    """Terms of every document, reusing those of unchanged texts from the previous call."""
-    global _terms_memo
-    memo: dict[bytes, DocTerms] = {}
-    out = []
-    for doc in docs:
-        key = hashlib.blake2b(f"{TOKENIZER_VERSION}\0{doc.title_text}\0{doc.body_text}".encode(),
-                              digest_size=16).digest()
-        terms = _terms_memo.get(key) or memo.get(key) or document_terms(doc)
-        memo[key] = terms
-        out.append(terms)
-    _terms_memo = memo
-    return out
+def choose_shard_count(terms: int, postings: int) -> int:
+    """One shard for a small archive, else about TARGET_SHARD_BYTES a shard, on a geometric
+    grid (see SHARD_GRID_STEPS)."""
+    estimate = terms * BYTES_PER_TERM + postings * BYTES_PER_POSTING
+    if estimate <= SINGLE_SHARD_BYTES:
+        return 1
+    step = math.ceil(SHARD_GRID_STEPS * math.log2(estimate / TARGET_SHARD_BYTES))
+    return max(2, math.ceil(2 ** (step / SHARD_GRID_STEPS)))
 
 
-def term_table(doc_terms: list[DocTerms]) -> TermTable:
-    """Document frequencies (lunr counts a document once per field holding the term), idf,
-    term numbers and average field lengths."""
-    df: Counter = Counter()
-    for dt in doc_terms:
-        df.update(dt.title.keys())
-        df.update(dt.body.keys())
-    # falling frequency; ties keep first occurrence in date order, so numbers are stable
-    ranked = sorted(df.items(), key=itemgetter(1), reverse=True)
-    n = len(doc_terms)
-    idf_of = {d: math.log(1 + abs((n - d + 0.5) / (d + 0.5))) for d in set(df.values())}
-    # lunr divides the sum of the field lengths by the number of documents
-    average = {"t": sum(dt.title_length for dt in doc_terms) / n,
-               "b": sum(dt.body_length for dt in doc_terms) / n}
-    return TermTable([t for t, _ in ranked],
-                     {t: (i, 0, idf_of[d]) for i, (t, d) in enumerate(ranked)},
-                     average, sum(df.values()))
+_shard_memo: dict[tuple[str, int], int] = {}
 
 
-def assign_shards(table: TermTable, shard_count: int) -> None:
-    """Put each term's shard (search_tokens.shard_of, inlined for speed) into its info."""
-    info = table.info
-    for term, (i, _, idf) in info.items():
+def shard_of_key(key: str, shard_count: int) -> int:
+    """search_tokens.shard_of for a term's first two characters, memoised (bigrams are most
+    terms, and their own key)."""
+    s = _shard_memo.get((key, shard_count))
+    if s is None:
         h = 0x811C9DC5
-        for ch in term[:2]:
+        for ch in key:
             h = ((h ^ ord(ch)) * 0x01000193) & 0xFFFFFFFF
-        info[term] = (i, h % shard_count, idf)
-    table.shard_count = shard_count
+        s = _shard_memo[(key, shard_count)] = h % shard_count
+    return s
 
 
-def field_weights(counts: dict[str, int], length: int, field_name: str,
-                  table: TermTable) -> dict[str, float]:
-    """Weight of each term of one field of one document, exactly as lunr.py's
-    Builder._create_field_vectors computes it (operation for operation, so the rounding
-    agrees)."""
-    info = table.info
-    boost = BOOSTS[field_name]
-    norm = K1 * (1 - B + B * (length / table.average_length[field_name]))
-    k1_plus_1 = K1 + 1
-    return {term: round(info[term][2] * (k1_plus_1 * tf) / (norm + tf) * boost, 3)
-            for term, tf in counts.items()}
+# Raw postings: term -> flat list [number, title tf, body tf, number, ...] in rising article
+# number, a term's entries only for articles holding it. A shard's bytes are a pure function
+# of its raw postings, N and the refs.
+Postings = dict[str, list[int]]
+
+
+def collect_postings(doc_terms: Iterable[tuple[int, DocTerms]], shard_count: int,
+                     wanted: Callable[[int], bool] | None = None) -> dict[int, Postings]:
+    """Raw postings per shard (only shards `wanted` says yes to), from (number, terms) in
+    rising number."""
+    shards: dict[int, Postings] = {}
+    memo: dict[str, int] = {}
+    for number, dt in doc_terms:
+        merged: dict[str, list[int]] = {term: [number, tf, 0] for term, tf in dt.title.items()}
+        for term, tf in dt.body.items():
+            entry = merged.get(term)
+            if entry is None:
+                merged[term] = [number, 0, tf]
+            else:
+                entry[2] = tf
+        for term, entry in merged.items():
+            key = term[:2]
+            s = memo.get(key)
+            if s is None:
+                s = memo[key] = shard_of_key(key, shard_count)
+            postings = shards.get(s)
+            if postings is None:
+                if wanted is not None and not wanted(s):
+                    continue
+                postings = shards[s] = {}
+            flat = postings.get(term)
+            if flat is None:
+                postings[term] = entry
+            else:
+                flat += entry
+    return shards
+
+
+def document_frequency(flat: list[int]) -> int:
+    """lunr's df: (document, field) postings."""
+    pairs = len(flat) // 3
+    return 2 * pairs - flat[1::3].count(0) - flat[2::3].count(0)
+
+
+class WeightTable:
+    """Field vector weights as serialised text, by (df, tf, field): with b = 0 a weight
+    depends on nothing else, so each is computed (exactly as lunr.py's
+    Builder._create_field_vectors does, operation for operation) and formatted once."""
+
+    def __init__(self, documents: int):
+        self.documents = documents
+        self.norm = K1 * (1 - B + B * 1.0)  # lunr's length term; 1.2 with b = 0
+        self._memo: dict[tuple[int, int, int], str] = {}
+
+    def idf(self, df: int) -> float:
+        n = self.documents
+        return math.log(1 + abs((n - df + 0.5) / (df + 0.5)))
+
+    def weight(self, df: int, tf: int, boost: int) -> str:
+        key = (df, tf, boost)
+        text = self._memo.get(key)
+        if text is None:
+            score = self.idf(df) * ((K1 + 1) * tf) / (self.norm + tf)
+            score *= boost
+            text = self._memo[key] = repr(round(score, 3))
+        return text
 
 
 _ASTRAL = re.compile("[\U00010000-\U0010FFFF]")
 
 
-@dataclass
-class ShardText:
-    """The serialised pieces of one shard, joined at the end."""
-
-    terms: list[int] = field(default_factory=list)
-    vectors: list[str] = field(default_factory=list)
+def local_order(postings: Postings) -> list[str]:
+    """A shard's terms by local index: falling document frequency, then term."""
+    df = {term: document_frequency(flat) for term, flat in postings.items()}
+    return sorted(postings, key=lambda t: (-df[t], t))
 
 
-def serialise_shards(docs: list[SearchDocument], doc_terms: list[DocTerms],
-                     table: TermTable) -> list[bytes]:
-    """Every shard as lunr 2.3.9 serialised JSON. Written by hand, one posting at a time
-    (terms are letters and digits and refs base-36 digits, so nothing needs escaping):
-    building lists for json.dumps cost three times as much."""
-    shard_count = table.shard_count
-    info = table.info
-    shards = [ShardText() for _ in range(shard_count)]
-    for i, term in enumerate(table.terms):
-        shards[info[term][1]].terms.append(i)
-    title_postings: list[list[str]] = [[] for _ in table.terms]
-    body_postings: list[list[str]] = [[] for _ in table.terms]
-    k1_plus_1 = K1 + 1
-    for doc, dt in zip(docs, doc_terms):
-        for field_name, counts, length, postings in (
-                ("t", dt.title, dt.title_length, title_postings),
-                ("b", dt.body, dt.body_length, body_postings)):
-            posting = f'"{doc.ref}":{{}}'
-            boost = BOOSTS[field_name]
-            norm = K1 * (1 - B + B * (length / table.average_length[field_name]))
-            groups: dict[int, list] = {}
-            for term, tf in counts.items():
-                # the weight exactly as field_weights (lunr.py) computes it, inlined for speed
-                i, s, idf = info[term]
-                weight = round(idf * (k1_plus_1 * tf) / (norm + tf) * boost, 3)
-                postings[i].append(posting)
-                group = groups.get(s)
-                if group is None:
-                    groups[s] = [(i, weight)]
+def serialise_shard(postings: Postings, refs: list[str], weights: WeightTable,
+                    all_vectors: bool = False, order: list[str] | None = None) -> bytes:
+    """One shard as lunr 2.3.9 serialised JSON. Written by hand (terms are letters and digits
+    and refs base-36 digits, so nothing needs escaping). `all_vectors`: also the empty field
+    vectors of articles without terms here (lunr keeps them in an unsplit index). `order`:
+    the terms by index (default: local_order)."""
+    order = local_order(postings) if order is None else order
+    posting_text = [f'"{ref}":{{}}' for ref in refs]
+    vectors: dict[int, list[str]] = {}  # 2 * number + field -> "index,weight" in index order
+    inverted: dict[str, str] = {}
+    title_boost, body_boost = BOOSTS["t"], BOOSTS["b"]
+    weight = weights.weight
+    for i, term in enumerate(order):
+        flat = postings[term]
+        df = document_frequency(flat)
+        title: list[str] = []
+        body: list[str] = []
+        for j in range(0, len(flat), 3):
+            number = flat[j]
+            tf = flat[j + 1]
+            if tf:
+                title.append(posting_text[number])
+                text = f"{i},{weight(df, tf, title_boost)}"
+                v = vectors.get(2 * number)
+                if v is None:
+                    vectors[2 * number] = [text]
                 else:
-                    group.append((i, weight))
-            field_ref = f'["{field_name}/{doc.ref}",['
-            if shard_count == 1 and not groups:
-                groups[0] = []  # lunr keeps empty field vectors
-            for s, group in groups.items():
-                if len(group) == 1:
-                    i, weight = group[0]
-                    shards[s].vectors.append(f"{field_ref}{i},{weight!r}]]")
+                    v.append(text)
+            tf = flat[j + 2]
+            if tf:
+                body.append(posting_text[number])
+                text = f"{i},{weight(df, tf, body_boost)}"
+                v = vectors.get(2 * number + 1)
+                if v is None:
+                    vectors[2 * number + 1] = [text]
                 else:
-                    group.sort()
-                    shards[s].vectors.append(
-                        field_ref + ",".join(f"{i},{weight!r}" for i, weight in group) + "]]")
-    out = []
-    for shard in shards:
-        terms = sorted(shard.terms, key=table.terms.__getitem__)
-        if _ASTRAL.search("".join(table.terms[i] for i in terms)):
-            terms.sort(key=lambda i: utf16_key(table.terms[i]))  # JavaScript's string order
-        inverted = ",".join(
-            f'["{table.terms[i]}",{{"_index":{i},"t":{{{",".join(title_postings[i])}}},'
-            f'"b":{{{",".join(body_postings[i])}}}}}]' for i in terms)
-        out.append((f'{{"version":"{LUNR_VERSION}","fields":["t","b"],'
-                    f'"fieldVectors":[{",".join(shard.vectors)}],'
-                    f'"invertedIndex":[{inverted}],"pipeline":["{TRIMMER_LABEL}"]}}').encode())
-    return out
+                    v.append(text)
+        inverted[term] = (f'["{term}",{{"_index":{i},"t":{{{",".join(title)}}},'
+                          f'"b":{{{",".join(body)}}}}}]')
+    keys = range(2 * len(refs)) if all_vectors else sorted(vectors)
+    vector_text = ",".join(
+        f'["{FIELDS[k & 1]}/{refs[k >> 1]}",[{",".join(vectors.get(k, ()))}]]' for k in keys)
+    terms = sorted(inverted)
+    if _ASTRAL.search("".join(terms)):
+        terms.sort(key=utf16_key)  # JavaScript's string order
+    return (f'{{"version":"{LUNR_VERSION}","fields":["t","b"],'
+            f'"fieldVectors":[{vector_text}],'
+            f'"invertedIndex":[{",".join(inverted[t] for t in terms)}],'
+            f'"pipeline":["{TRIMMER_LABEL}"]}}').encode()
 
 
-def choose_shard_count(terms: int, postings: int) -> int:
-    estimate = terms * BYTES_PER_TERM + postings * BYTES_PER_POSTING
-    if estimate <= SINGLE_SHARD_BYTES:
-        return 1
-    return math.ceil(estimate / TARGET_SHARD_BYTES)
+def unsplit_index(shards: dict[int, Postings], refs: list[str], weights: WeightTable) -> bytes:
+    """The whole index as one lunr index, terms numbered by (shard, local index) (for tests:
+    the reference the shards must rank like)."""
+    merged: Postings = {}
+    order: list[str] = []
+    for n in sorted(shards):
+        merged.update(shards[n])
+        order += local_order(shards[n])
+    return serialise_shard(merged, refs, weights, all_vectors=True, order=order)
+
+
+def blob(postings: Postings) -> bytes:
+    return marshal.dumps(postings)
 
 
 def to_json(data) -> bytes:
@@ -367,6 +423,314 @@ def _manifest(version: str, shards: int, docs: list[SearchDocument]) -> dict:
             "years": year_ranges(docs), "tagsPath": "tags.json", "tagPath": "tags/{n}.json"}
 
 
+def digest(data: bytes) -> bytes:
+    return hashlib.blake2b(data, digest_size=16).digest()
+
+
+def order_key(docs: list[SearchDocument]) -> str:
+    """The articles and their order: what refs mean. An update in place needs it unchanged."""
+    h = hashlib.blake2b(digest_size=16)
+    for doc in docs:
+        h.update(doc.article.id.encode("utf-8", "surrogatepass") + b"\0")
+    return h.hexdigest()
+
+
+def version_of(shard_digests: list[bytes], record_digests: list[bytes]) -> str:
+    """The manifest's version (search.js adds it to every URL so caches never mix two
+    builds): a hash of every shard's and record's bytes, through their digests."""
+    return hashlib.sha256(b"".join(shard_digests) + b"".join(record_digests)).hexdigest()[:16]
+
+
+def small_files(docs: list[SearchDocument], version: str, shard_count: int) -> dict[str, bytes]:
+    """manifest.json, tags.json and tags/<i>.json."""
+    tags = tag_refs(docs)
+    files = {"manifest.json": to_json(_manifest(version, shard_count, docs)),
+             "tags.json": to_json([[t, len(r)] for t, r in tags])}
+    for n, (_, numbers) in enumerate(tags):
+        files[f"tags/{n}.json"] = to_json(numbers)
+    return files
+
+
+@dataclass
+class StateChange:
+    """What an index computation changes in .cache/search.sqlite, applied by `commit()` once
+    its files are on disk (so the state always describes what output/ holds). Picklable: the
+    dev server computes the index in another process and commits in its own."""
+
+    path: str
+    replace_with: str | None = None  # a full build: the new state, complete, in this file
+    meta: dict[str, str] = field(default_factory=dict)
+    docs: list[tuple[int, bytes, str, str]] = field(default_factory=list)
+    shards: list[tuple[int, bytes]] = field(default_factory=list)
+    files: dict[str, tuple[bytes, int]] = field(default_factory=dict)
+    gone: list[str] = field(default_factory=list)
+
+    def commit(self) -> None:
+        if self.replace_with is not None:
+            os.replace(self.replace_with, self.path)
+            return
+        db = sqlite3.connect(self.path)
+        try:
+            with db:
+                db.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)", self.meta.items())
+                db.executemany("INSERT OR REPLACE INTO docs VALUES (?, ?, ?, ?)", self.docs)
+                db.executemany("INSERT OR REPLACE INTO shards VALUES (?, ?)", self.shards)
+                db.executemany("INSERT OR REPLACE INTO files VALUES (?, ?, ?)",
+                               ((rel, d, size) for rel, (d, size) in self.files.items()))
+                db.executemany("DELETE FROM files WHERE rel = ?", ((rel,) for rel in self.gone))
+        finally:
+            db.close()
+
+    def discard(self) -> None:
+        if self.replace_with is not None:
+            try:
+                os.unlink(self.replace_with)
+            except OSError:
+                pass
+
+
+_SCHEMA = ("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT)",
+           "CREATE TABLE docs (number INTEGER PRIMARY KEY, key BLOB, title TEXT, body TEXT)",
+           "CREATE TABLE shards (n INTEGER PRIMARY KEY, postings BLOB)",
+           "CREATE TABLE files (rel TEXT PRIMARY KEY, digest BLOB, size INTEGER)")
+
+
+@dataclass
+class IndexUpdate:
+    """Files of search/ (None: the bytes on disk are already these), the report, and the
+    state change to commit once the files are written."""
+
+    files: dict[str, bytes | None]
+    report: SearchIndexReport
+    change: StateChange | None = None
+
+
+def full_index(docs: list[SearchDocument], records: list[bytes], report: SearchIndexReport,
+               shard_count: int | None = None, write_unsplit: bool = False,
+               state_path: Path | None = None) -> IndexUpdate:
+    """Every file, computed from the articles; with `state_path`, the state for updates in
+    place is written beside it (committed by the returned change)."""
+    if not docs:
+        files = {"manifest.json": to_json(_manifest("empty", 0, docs)), "tags.json": b"[]"}
+        report.files = len(files)
+        return IndexUpdate(dict(files), report, None)
+    refs = [doc.ref for doc in docs]
+    # one pass over the texts: terms are not kept per article, only as postings
+    everything = collect_postings(((d.number, document_terms(d)) for d in docs), 1)[0]
+    terms = len(everything)
+    postings = sum(document_frequency(flat) for flat in everything.values())
+    count = shard_count or choose_shard_count(terms, postings)
+    shards: dict[int, Postings] = {}
+    memo: dict[str, int] = {}
+    for term, flat in everything.items():
+        key = term[:2]
+        s = memo.get(key)
+        if s is None:
+            s = memo[key] = shard_of_key(key, count)
+        p = shards.get(s)
+        if p is None:
+            shards[s] = {term: flat}
+        else:
+            p[term] = flat
+    del everything
+    weights = WeightTable(len(docs))
+    files: dict[str, bytes | None] = {}
+    if write_unsplit:
+        files["unsplit.json"] = unsplit_index(shards, refs, weights)
+    db = tmp = None
+    if state_path is not None:
+        state_path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = f"{state_path}.tmp-{os.getpid()}"
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        db = sqlite3.connect(tmp)
+        for statement in _SCHEMA:
+            db.execute(statement)
+    shard_digests = []
+    sizes = []
+    for n in range(count):
+        postings_n = shards.pop(n, {})
+        data = serialise_shard(postings_n, refs, weights, all_vectors=count == 1)
+        files[f"index/{n}.json"] = data
+        shard_digests.append(digest(data))
+        sizes.append(len(data))
+        if db is not None:
+            db.execute("INSERT INTO shards VALUES (?, ?)", (n, blob(postings_n)))
+    record_digests = [digest(r) for r in records]
+    version = version_of(shard_digests, record_digests)
+    files.update(small_files(docs, version, count))
+    for doc, data in zip(docs, records):
+        files[f"docs/{doc.ref}.json"] = data
+    report.documents = len(docs)
+    report.terms = terms
+    report.postings = postings
+    report.shards = count
+    report.shards_written = count
+    report.index_bytes = sum(sizes)
+    report.largest_shard_bytes = max(sizes)
+    report.doc_bytes = sum(map(len, records))
+    report.files = len(files)
+    report.version = version
+    change = None
+    if db is not None:
+        meta = {"format": str(FORMAT), "tokenizer": str(TOKENIZER_VERSION), "order": order_key(docs),
+                "shards": str(count), "terms": str(terms), "postings": str(postings),
+                "documents": str(len(docs))}
+        db.executemany("INSERT INTO meta VALUES (?, ?)", meta.items())
+        db.executemany("INSERT INTO docs VALUES (?, ?, ?, ?)",
+                       ((d.number, text_key(d), d.title_text, d.body_text) for d in docs))
+        db.executemany("INSERT INTO files VALUES (?, ?, ?)",
+                       ((rel, digest(data), len(data)) for rel, data in files.items()
+                        if rel != "unsplit.json"))
+        db.commit()
+        db.close()
+        change = StateChange(str(state_path), replace_with=tmp)
+    return IndexUpdate(files, report, change)
+
+
+class _NotLocal(Exception):
+    """The index cannot be updated in place (a full build follows)."""
+
+
+def local_update(docs: list[SearchDocument], records: list[bytes], report: SearchIndexReport,
+                 state_path: Path, on_disk: dict[str, int]) -> IndexUpdate:
+    """The index updated in place from the state: only shards whose raw postings changed are
+    serialised. Raises _NotLocal when that cannot give the full build's bytes. `on_disk`
+    (files of search/ -> size) must be empty unless the manifest on disk is the one the
+    state describes."""
+    if not state_path.is_file():
+        raise _NotLocal("no state")
+    db = sqlite3.connect(f"file:{state_path}?mode=ro", uri=True)
+    try:
+        return _local_update(db, docs, records, report, state_path, on_disk)
+    except sqlite3.Error as exc:
+        raise _NotLocal(str(exc))
+    finally:
+        db.close()
+
+
+def _local_update(db, docs, records, report, state_path, on_disk) -> IndexUpdate:
+    meta = dict(db.execute("SELECT key, value FROM meta"))
+    if (meta.get("format") != str(FORMAT) or meta.get("tokenizer") != str(TOKENIZER_VERSION)
+            or meta.get("documents") != str(len(docs)) or meta.get("order") != order_key(docs)):
+        raise _NotLocal("other articles")
+    count = int(meta["shards"])
+    known_files = {rel: (d, size) for rel, d, size in db.execute("SELECT rel, digest, size FROM files")}
+    keys = dict(db.execute("SELECT number, key FROM docs"))
+    changed = [d for d in docs if keys.get(d.number) != text_key(d)]
+    # the changes of each term's postings: term -> {number: (title tf, body tf)}
+    deltas: dict[str, dict[int, tuple[int, int]]] = {}
+    for doc in changed:
+        row = db.execute("SELECT title, body FROM docs WHERE number = ?", (doc.number,)).fetchone()
+        old = terms_of(row[0], row[1]) if row else DocTerms({}, {})
+        new = document_terms(doc)
+        for term in set(old.title) | set(old.body) | set(new.title) | set(new.body):
+            was = (old.title.get(term, 0), old.body.get(term, 0))
+            now = (new.title.get(term, 0), new.body.get(term, 0))
+            if was != now:
+                deltas.setdefault(term, {})[doc.number] = now
+    by_shard: dict[int, list[str]] = {}
+    for term in deltas:
+        by_shard.setdefault(shard_of_key(term[:2], count), []).append(term)
+    terms, postings = int(meta["terms"]), int(meta["postings"])
+    new_shards: dict[int, Postings] = {}
+    for n, shard_terms in sorted(by_shard.items()):
+        row = db.execute("SELECT postings FROM shards WHERE n = ?", (n,)).fetchone()
+        if row is None:
+            raise _NotLocal(f"shard {n} missing")
+        shard = marshal.loads(row[0])
+        for term in shard_terms:
+            flat = shard.get(term, [])
+            before = document_frequency(flat)
+            for number, (tt, tb) in deltas[term].items():
+                flat = _set_entry(flat, number, tt, tb)
+            after = document_frequency(flat)
+            postings += after - before
+            terms += bool(after) - bool(before)
+            if flat:
+                shard[term] = flat
+            else:
+                shard.pop(term, None)
+        new_shards[n] = shard
+    if choose_shard_count(terms, postings) != count:
+        raise _NotLocal("the shard count changes")
+    refs = [doc.ref for doc in docs]
+    weights = WeightTable(len(docs))
+    computed: dict[str, bytes] = {}
+    for n, shard in new_shards.items():
+        computed[f"index/{n}.json"] = serialise_shard(shard, refs, weights, all_vectors=count == 1)
+    new_digests = {rel: digest(data) for rel, data in computed.items()}
+    shard_digests = []
+    for n in range(count):
+        rel = f"index/{n}.json"
+        known = new_digests.get(rel) or known_files.get(rel, (None,))[0]
+        if known is None:
+            raise _NotLocal(f"{rel} unknown")
+        shard_digests.append(known)
+    record_digests = [digest(r) for r in records]
+    version = version_of(shard_digests, record_digests)
+    for doc, data, d in zip(docs, records, record_digests):
+        rel = f"docs/{doc.ref}.json"
+        if known_files.get(rel, (None,))[0] != d:
+            computed[rel] = data
+    computed.update(small_files(docs, version, count))
+    change = StateChange(str(state_path), meta={"terms": str(terms), "postings": str(postings)},
+                         docs=[(d.number, text_key(d), d.title_text, d.body_text) for d in changed],
+                         shards=[(n, blob(s)) for n, s in new_shards.items()])
+    files: dict[str, bytes | None] = {}
+    for rel, data in computed.items():
+        d = new_digests.get(rel) or digest(data)
+        if known_files.get(rel) != (d, len(data)):
+            change.files[rel] = (d, len(data))
+        files[rel] = None if known_files.get(rel) == (d, len(data)) and on_disk.get(rel) == len(data) else data
+    tag_files = {rel for rel in computed if rel.startswith("tags/")}
+    for rel, (d, size) in known_files.items():
+        if rel in computed:
+            continue
+        if rel.startswith("tags/") and rel not in tag_files:
+            change.gone.append(rel)  # fewer tags than before
+            continue
+        if on_disk.get(rel) == size:
+            files[rel] = None
+        elif rel.startswith("index/"):  # missing on disk: its bytes again, from the state
+            n = int(rel[6:-5])
+            row = db.execute("SELECT postings FROM shards WHERE n = ?", (n,)).fetchone()
+            files[rel] = serialise_shard(marshal.loads(row[0]), refs, weights, all_vectors=count == 1)
+        else:
+            files[rel] = next(r for doc, r in zip(docs, records) if f"docs/{doc.ref}.json" == rel)
+    sizes = [known_files[f"index/{n}.json"][1] if f"index/{n}.json" not in change.files
+             else change.files[f"index/{n}.json"][1] for n in range(count)]
+    report.documents = len(docs)
+    report.terms = terms
+    report.postings = postings
+    report.shards = count
+    report.shards_written = len(new_shards)
+    report.index_bytes = sum(sizes)
+    report.largest_shard_bytes = max(sizes)
+    report.doc_bytes = sum(map(len, records))
+    report.files = len(files)
+    report.version = version
+    report.cached = True
+    return IndexUpdate(files, report, change)
+
+
+def _set_entry(flat: list[int], number: int, title_tf: int, body_tf: int) -> list[int]:
+    """A term's raw postings with article `number`'s entry set (removed when both are 0),
+    keeping rising number order."""
+    numbers = flat[0::3]
+    import bisect
+    at = bisect.bisect_left(numbers, number)
+    present = at < len(numbers) and numbers[at] == number
+    entry = [number, title_tf, body_tf] if title_tf or body_tf else []
+    return flat[:3 * at] + entry + flat[3 * (at + present):]
+
+
+def prepare(articles: list[Article], base_url: str, article_url: Callable[[Article], str]
+            ) -> tuple[list[SearchDocument], list[bytes]]:
+    docs = prepare_documents(articles, base_url, article_url)
+    return docs, [to_json(document_record(d)) for d in docs]
+
+
 def write_search_index(articles: list[Article], out_dir: Path, base_url: str,
                        article_url: Callable[[Article], str], *, shard_count: int | None = None,
                        write_unsplit: bool = False,
@@ -382,6 +746,9 @@ def write_search_index(articles: list[Article], out_dir: Path, base_url: str,
     return report
 
 
+STATE_FILE = "search.sqlite"
+
+
 def search_index_files(articles: list[Article], base_url: str,
                        article_url: Callable[[Article], str], *, shard_count: int | None = None,
                        write_unsplit: bool = False, cache_dir: Path | None = None,
@@ -389,102 +756,113 @@ def search_index_files(articles: list[Article], base_url: str,
     """The files of search/ as {name: bytes}. `article_url(article)` is the article page's
     URL, either absolute ("/archive/2021/...") or relative to base_url. `shard_count`
     overrides the automatic choice; `write_unsplit` also gives unsplit.json (the whole index
-    as one lunr index; for tests). With `cache_dir`, the files of the last build are kept
-    there and reused when no indexed text or result record changed."""
+    as one lunr index; for tests). With `cache_dir`, the state kept there is used to update
+    the index in place (and brought up to date): the bytes are the same either way."""
+    started = time.perf_counter()
+    state = Path(cache_dir) / STATE_FILE if cache_dir is not None and shard_count is None \
+        and not write_unsplit else None
+    update = index_update(articles, base_url, article_url, state, None, shard_count=shard_count,
+                          write_unsplit=write_unsplit)
+    if update.change is not None:
+        update.change.commit()
+    update.report.seconds = time.perf_counter() - started
+    return update.files, update.report
+
+
+def index_update(articles: list[Article], base_url: str, article_url: Callable[[Article], str],
+                 state_path: Path | None, on_disk: dict[str, int] | None, *,
+                 shard_count: int | None = None, write_unsplit: bool = False) -> IndexUpdate:
+    """The index for `articles`: in place from the state at `state_path` when it can be (see
+    the module doc), else in full. `on_disk` maps the files of search/ on disk to their sizes;
+    a file whose bytes the state says are already there comes back as None. None: nothing is
+    known on disk, every file comes back with its bytes."""
     started = time.perf_counter()
     report = SearchIndexReport()
-    docs = prepare_documents(articles, base_url, article_url)
-    records = [to_json(document_record(d)) for d in docs]
-    inputs = hashlib.sha256(repr((FORMAT, TOKENIZER_VERSION, shard_count, write_unsplit,
-                                  [d.title_text for d in docs])).encode())
-    for data in records:
-        inputs.update(data)
-    cached = _read_cache(cache_dir, inputs.hexdigest())
-    if cached is not None:
-        files, report = cached
-        report.cached = True
-    else:
-        files = _index_files(docs, records, shard_count, write_unsplit, report)
-        _write_cache(cache_dir, inputs.hexdigest(), files, report)
-    report.seconds = time.perf_counter() - started
-    return files, report
+    docs, records = prepare(articles, base_url, article_url)
+    update = None
+    if state_path is not None and docs:
+        try:
+            update = local_update(docs, records, report, state_path, on_disk or {})
+        except _NotLocal:
+            report = SearchIndexReport()
+    if update is None:
+        update = full_index(docs, records, report, shard_count, write_unsplit, state_path)
+    if on_disk is None:
+        update.files = _with_bytes(update, docs, records, state_path)
+    update.report.seconds = time.perf_counter() - started
+    return update
 
 
-def _index_files(docs: list[SearchDocument], records: list[bytes], shard_count: int | None,
-                 write_unsplit: bool, report: SearchIndexReport) -> dict[str, bytes]:
-    if not docs:
-        files = {"manifest.json": to_json(_manifest("empty", 0, docs)), "tags.json": b"[]"}
-        report.files = len(files)
-        return files
-    doc_terms = all_document_terms(docs)
-    table = term_table(doc_terms)
-    count = shard_count or choose_shard_count(len(table.terms), table.postings)
-    if write_unsplit:
-        assign_shards(table, 1)
-        unsplit = serialise_shards(docs, doc_terms, table)[0]
-    assign_shards(table, count)
-    shards = serialise_shards(docs, doc_terms, table)
-    version = hashlib.sha256(b"".join(shards) + b"".join(records)).hexdigest()[:16]
-    tags = tag_refs(docs)
-    files: dict[str, bytes] = {"manifest.json": to_json(_manifest(version, count, docs)),
-                               "tags.json": to_json([[t, len(r)] for t, r in tags])}
-    for n, (_, numbers) in enumerate(tags):
-        files[f"tags/{n}.json"] = to_json(numbers)
-    for n, data in enumerate(shards):
-        files[f"index/{n}.json"] = data
-    for doc, data in zip(docs, records):
-        files[f"docs/{doc.ref}.json"] = data
-    if write_unsplit:
-        files["unsplit.json"] = unsplit
-    report.documents = len(docs)
-    report.terms = len(table.terms)
-    report.postings = table.postings
-    report.shards = count
-    report.index_bytes = sum(map(len, shards))
-    report.largest_shard_bytes = max(map(len, shards))
-    report.doc_bytes = sum(map(len, records))
-    report.files = len(files)
-    report.version = version
-    return files
+def _with_bytes(update: IndexUpdate, docs, records, state_path) -> dict[str, bytes]:
+    """Every file with its bytes (what an update in place knew to be on disk, computed)."""
+    missing = [rel for rel, data in update.files.items() if data is None]
+    if not missing:
+        return update.files
+    full = full_index(docs, records, SearchIndexReport(), None, False, None).files
+    return {rel: full[rel] if data is None else data for rel, data in update.files.items()}
 
 
-CACHE_FILE = "search-index.pickle"
+def search_sizes(out_dir: Path) -> dict[str, int]:
+    """Files under out_dir/search/ -> size, relative to search/."""
+    root = Path(out_dir) / "search"
+    out: dict[str, int] = {}
+    stack = [(str(root), "")]
+    while stack:
+        folder, prefix = stack.pop()
+        try:
+            entries = list(os.scandir(folder))
+        except OSError:
+            continue
+        for entry in entries:
+            if entry.is_dir(follow_symlinks=False):
+                stack.append((entry.path, prefix + entry.name + "/"))
+            elif entry.is_file(follow_symlinks=False):
+                out[prefix + entry.name] = entry.stat(follow_symlinks=False).st_size
+    return out
 
 
-def _read_cache(cache_dir: Path | None, key: str):
-    """The files and report of the last build if its inputs had this key (one file: the
-    index of an unchanged archive is read back in a fraction of a second)."""
-    if cache_dir is None:
-        return None
+class SearchExtra:
+    """The site build's hook. Called (the plain extras protocol of site.full_build): every
+    file of the search index under search/. `update` (the incremental builder's protocol):
+    the index updated in place from .cache/search.sqlite, files whose bytes are already on
+    disk as None, and the state change to commit once the files are written."""
+
+    def __repr__(self) -> str:  # stable: the incremental builder hashes it into its key
+        return "SearchExtra()"
+
+    def __call__(self, articles: list[Article], config) -> Iterable[tuple[str, bytes]]:
+        files, _ = search_index_files(articles, config.base_url, _article_url)
+        for name, data in sorted(files.items()):
+            yield f"search/{name}", data
+
+    def update(self, articles: list[Article], config) -> IndexUpdate:
+        out = Path(config.path("output_dir"))
+        on_disk = search_sizes(out)
+        state = Path(config.root) / ".cache" / STATE_FILE
+        if not _disk_matches_state(out / "search" / "manifest.json", state):
+            on_disk = {}  # written by something else (a build without the cache): unknown
+        update = index_update(articles, config.base_url, _article_url, state, on_disk)
+        update.files = {f"search/{rel}": data for rel, data in sorted(update.files.items())}
+        return update
+
+
+def _disk_matches_state(manifest: Path, state: Path) -> bool:
+    """Is the manifest on disk the one the state recorded? (Its version hashes every shard
+    and record, so the rest of search/ is what the state says, up to files removed.)"""
     try:
-        with open(Path(cache_dir) / CACHE_FILE, "rb") as f:
-            if pickle.load(f) != key:
-                return None
-            return pickle.load(f)
-    except (OSError, EOFError, pickle.UnpicklingError, AttributeError, TypeError):
-        return None
+        data = manifest.read_bytes()
+        db = sqlite3.connect(f"file:{state}?mode=ro", uri=True)
+        try:
+            row = db.execute("SELECT digest FROM files WHERE rel = 'manifest.json'").fetchone()
+        finally:
+            db.close()
+    except (OSError, sqlite3.Error):
+        return False
+    return row is not None and row[0] == digest(data)
 
 
-def _write_cache(cache_dir: Path | None, key: str, files: dict[str, bytes],
-                 report: SearchIndexReport) -> None:
-    if cache_dir is None:
-        return
-    path = Path(cache_dir) / CACHE_FILE
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(".tmp")
-        with open(tmp, "wb") as f:
-            pickle.dump(key, f, protocol=pickle.HIGHEST_PROTOCOL)
-            pickle.dump((files, report), f, protocol=pickle.HIGHEST_PROTOCOL)
-        tmp.replace(path)
-    except OSError:
-        pass  # a cache that cannot be written only costs time
+def _article_url(article: Article) -> str:
+    return f"a/{article.id}/"
 
 
-def search_extra(articles: list[Article], config) -> Iterable[tuple[str, bytes]]:
-    """The site build's hook: the search index as output files under search/ (cached in
-    the project's .cache/ folder)."""
-    files, _ = search_index_files(articles, config.base_url, lambda a: f"a/{a.id}/",
-                                  cache_dir=Path(config.root) / ".cache")
-    for name, data in sorted(files.items()):
-        yield f"search/{name}", data
+search_extra = SearchExtra()

@@ -143,6 +143,7 @@ def test_weights_and_postings_equal_lunr_py_builder(corpus, tmp_path):
     write_search_index(corpus, tmp_path, "/", url, write_unsplit=True)
     ours = json.loads((tmp_path / "search" / "unsplit.json").read_text(encoding="utf-8"))
     builder = Builder()
+    builder.b(0)  # no length normalisation (search_index.B): weights stay local to a term
     builder.ref("ref")
     builder.field("t", boost=TITLE_BOOST)
     builder.field("b")
@@ -177,13 +178,86 @@ def test_shards_are_chosen_like_search_tokens_shard_of(corpus, tmp_path):
         assert all(shard_of(term, 13) == n for term, _ in shard["invertedIndex"])
 
 
-def test_unchanged_articles_reuse_the_cached_index(corpus, tmp_path):
+def test_updates_in_place_equal_full_builds_over_random_edits(corpus, tmp_path):
+    """The state in .cache/ updates the index in place (only the shards whose postings
+    changed are serialised); after every edit of a random sequence its files equal a full
+    build's, and text edits stay local."""
     from site_builder.search_index import search_index_files
 
-    first, r1 = search_index_files(corpus[:50], "/", url, cache_dir=tmp_path)
-    again, r2 = search_index_files(corpus[:50], "/", url, cache_dir=tmp_path)
-    assert not r1.cached and r2.cached and again == first
-    edited = [replace(corpus[0], body=corpus[0].body + "新增一句话。")] + corpus[1:50]
-    changed, r3 = search_index_files(edited, "/", url, cache_dir=tmp_path)
-    assert not r3.cached and changed != first
-    assert changed == search_index_files(edited, "/", url)[0]
+    rng = random.Random(5)
+    articles = list(corpus[:120])
+    state = tmp_path / "cache"
+    _, first = search_index_files(articles, "/", url, cache_dir=state)
+    assert not first.cached and first.shards > 8
+    _, again = search_index_files(articles, "/", url, cache_dir=state)
+    assert again.cached and again.shards_written == 0
+    kinds = ["body", "body", "title", "tags", "sentence", "add", "remove", "date", "same"]
+    local = 0
+    for step in range(24):
+        kind = kinds[step % len(kinds)] if step < len(kinds) else rng.choice(kinds)
+        i = rng.randrange(len(articles))
+        a = articles[i]
+        if kind == "body":
+            articles[i] = replace(a, body=a.body + "\n\n" + rng.choice(corpus[120:]).body[:40])
+        elif kind == "sentence":  # a word replaced inside the text
+            cut = rng.randrange(1, max(2, len(a.body) - 5))
+            articles[i] = replace(a, body=a.body[:cut] + "防汛会商" + a.body[cut + 3:])
+        elif kind == "title":
+            articles[i] = replace(a, title=a.title + "ＧＤＰ增长")
+        elif kind == "tags":
+            articles[i] = replace(a, tags=sorted(set(a.tags) ^ {"防汛", "经济"}))
+        elif kind == "add":
+            articles.append(replace(rng.choice(corpus[120:]), id=f"new-{step}"))
+        elif kind == "remove":
+            del articles[i]
+        elif kind == "date":
+            articles[i] = replace(a, date="2001-02-03", published="2001-02-03")
+        files, report = search_index_files(articles, "/", url, cache_dir=state)
+        full, full_report = search_index_files(articles, "/", url)
+        assert files == full, (step, kind)
+        assert report.version == full_report.version
+        if kind in ("body", "sentence", "title", "tags", "same") and report.cached:
+            local += 1
+            # a tag edit changes no terms; a text edit only the shards of its changed terms
+            assert report.shards_written < (1 if kind in ("tags", "same") else report.shards), kind
+    assert local >= 6
+
+
+def test_update_reports_files_already_on_disk_as_unchanged(corpus, tmp_path):
+    """The build's extra returns None for files whose bytes the state says are on disk, and
+    the bytes of those missing there."""
+    from types import SimpleNamespace
+
+    from site_builder.search_index import SearchExtra
+
+    config = SimpleNamespace(base_url="/", root=tmp_path, path=lambda key: tmp_path / "output")
+    extra = SearchExtra()
+    articles = list(corpus[:80])
+
+    def write(update):
+        for rel, data in update.files.items():
+            if data is not None:
+                path = tmp_path / "output" / rel
+                path.parent.mkdir(parents=True, exist_ok=True)
+                path.write_bytes(data)
+        update.change.commit()
+
+    first = extra.update(articles, config)
+    assert all(data is not None for data in first.files.values())
+    write(first)
+    articles[3] = replace(articles[3], body=articles[3].body + "新增一句话。")
+    second = extra.update(articles, config)
+    written = {rel for rel, data in second.files.items() if data is not None}
+    assert "search/manifest.json" in written
+    assert sum(rel.startswith("search/docs/") for rel in written) == 1  # the edited record
+    assert 1 <= sum(rel.startswith("search/index/") for rel in written) < 20
+    expected = dict(extra(articles, config))
+    assert set(second.files) == set(expected)
+    for rel in written:
+        assert second.files[rel] == expected[rel], rel
+    # not committed (the build failed): the next update starts from the state on disk
+    (tmp_path / "output" / "search" / "index" / "0.json").unlink()
+    third = extra.update(articles, config)
+    assert third.files["search/index/0.json"] == expected["search/index/0.json"]
+    write(third)
+    assert {rel: (tmp_path / "output" / rel).read_bytes() for rel in expected} == expected
