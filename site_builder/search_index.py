@@ -65,7 +65,7 @@ import os
 import re
 import sqlite3
 import time
-from collections import Counter
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable
@@ -288,10 +288,19 @@ class WeightTable:
         self.documents = documents
         self.norm = K1 * (1 - B + B * 1.0)  # lunr's length term; 1.2 with b = 0
         self._memo: dict[tuple[int, int, int], str] = {}
+        self._rows: dict[tuple[int, int], _WeightRow] = {}
 
     def idf(self, df: int) -> float:
         n = self.documents
         return math.log(1 + abs((n - df + 0.5) / (df + 0.5)))
+
+    def row(self, df: int, boost: int) -> "_WeightRow":
+        """tf -> weight text for one document frequency and field (a dict: lookups in C)."""
+        key = (df, boost)
+        row = self._rows.get(key)
+        if row is None:
+            row = self._rows[key] = _WeightRow(self, df, boost)
+        return row
 
     def weight(self, df: int, tf: int, boost: int) -> str:
         key = (df, tf, boost)
@@ -303,12 +312,23 @@ class WeightTable:
         return text
 
 
+class _WeightRow(dict):
+    def __init__(self, table: WeightTable, df: int, boost: int):
+        super().__init__()
+        self.table, self.df, self.boost = table, df, boost
+
+    def __missing__(self, tf: int) -> str:
+        text = self[tf] = self.table.weight(self.df, tf, self.boost)
+        return text
+
+
 _ASTRAL = re.compile("[\U00010000-\U0010FFFF]")
 
 
-def local_order(postings: Postings) -> list[str]:
+def local_order(postings: Postings, df: dict[str, int] | None = None) -> list[str]:
     """A shard's terms by local index: falling document frequency, then term."""
-    df = {term: document_frequency(flat) for term, flat in postings.items()}
+    if df is None:
+        df = {term: document_frequency(flat) for term, flat in postings.items()}
     return sorted(postings, key=lambda t: (-df[t], t))
 
 
@@ -318,15 +338,18 @@ def serialise_shard(postings: Postings, refs: list[str], weights: WeightTable,
     and refs base-36 digits, so nothing needs escaping). `all_vectors`: also the empty field
     vectors of articles without terms here (lunr keeps them in an unsplit index). `order`:
     the terms by index (default: local_order)."""
-    order = local_order(postings) if order is None else order
-    posting_text = [f'"{ref}":{{}}' for ref in refs]
-    vectors: dict[int, list[str]] = {}  # 2 * number + field -> "index,weight" in index order
+    df = {term: document_frequency(flat) for term, flat in postings.items()}
+    order = local_order(postings, df) if order is None else order
+    posting_text = _posting_texts(refs)
+    title_vectors: defaultdict[int, list[str]] = defaultdict(list)  # number -> "index,weight"
+    body_vectors: defaultdict[int, list[str]] = defaultdict(list)
     inverted: dict[str, str] = {}
     title_boost, body_boost = BOOSTS["t"], BOOSTS["b"]
-    weight = weights.weight
     for i, term in enumerate(order):
         flat = postings[term]
-        df = document_frequency(flat)
+        d = df[term]
+        title_weight = weights.row(d, title_boost)
+        body_weight = weights.row(d, body_boost)
         title: list[str] = []
         body: list[str] = []
         for j in range(0, len(flat), 3):
@@ -334,33 +357,61 @@ def serialise_shard(postings: Postings, refs: list[str], weights: WeightTable,
             tf = flat[j + 1]
             if tf:
                 title.append(posting_text[number])
-                text = f"{i},{weight(df, tf, title_boost)}"
-                v = vectors.get(2 * number)
-                if v is None:
-                    vectors[2 * number] = [text]
-                else:
-                    v.append(text)
+                title_vectors[number].append(f"{i},{title_weight[tf]}")
             tf = flat[j + 2]
             if tf:
                 body.append(posting_text[number])
-                text = f"{i},{weight(df, tf, body_boost)}"
-                v = vectors.get(2 * number + 1)
-                if v is None:
-                    vectors[2 * number + 1] = [text]
-                else:
-                    v.append(text)
+                body_vectors[number].append(f"{i},{body_weight[tf]}")
         inverted[term] = (f'["{term}",{{"_index":{i},"t":{{{",".join(title)}}},'
                           f'"b":{{{",".join(body)}}}}}]')
-    keys = range(2 * len(refs)) if all_vectors else sorted(vectors)
-    vector_text = ",".join(
-        f'["{FIELDS[k & 1]}/{refs[k >> 1]}",[{",".join(vectors.get(k, ()))}]]' for k in keys)
+    numbers = range(len(refs)) if all_vectors else sorted(title_vectors.keys() | body_vectors.keys())
+    parts = []
+    for number in numbers:
+        ref = refs[number]
+        if all_vectors or number in title_vectors:
+            parts.append(f'["t/{ref}",[{",".join(title_vectors.get(number, ()))}]]')
+        if all_vectors or number in body_vectors:
+            parts.append(f'["b/{ref}",[{",".join(body_vectors.get(number, ()))}]]')
     terms = sorted(inverted)
     if _ASTRAL.search("".join(terms)):
         terms.sort(key=utf16_key)  # JavaScript's string order
     return (f'{{"version":"{LUNR_VERSION}","fields":["t","b"],'
-            f'"fieldVectors":[{vector_text}],'
+            f'"fieldVectors":[{",".join(parts)}],'
             f'"invertedIndex":[{",".join(inverted[t] for t in terms)}],'
             f'"pipeline":["{TRIMMER_LABEL}"]}}').encode()
+
+
+_posting_memo: tuple[list[str], list[str]] | None = None
+
+
+def _posting_texts(refs: list[str]) -> list[str]:
+    """'"ref":{}' for each article number (the same list for every shard of a build)."""
+    global _posting_memo
+    if _posting_memo is None or _posting_memo[0] is not refs:
+        _posting_memo = (refs, [f'"{ref}":{{}}' for ref in refs])
+    return _posting_memo[1]
+
+
+def collect_all(doc_terms: Iterable[tuple[int, DocTerms]]) -> Postings:
+    """Raw postings of every term, from (number, terms) in rising number."""
+    postings: Postings = {}
+    get = postings.get
+    for number, dt in doc_terms:
+        title, body = dt.title, dt.body
+        body_get = body.get
+        for term, tf in title.items():
+            flat = get(term)
+            if flat is None:
+                postings[term] = [number, tf, body_get(term, 0)]
+            else:
+                flat += (number, tf, body_get(term, 0))
+        for term in body.keys() - title.keys():
+            flat = get(term)
+            if flat is None:
+                postings[term] = [number, 0, body[term]]
+            else:
+                flat += (number, 0, body[term])
+    return postings
 
 
 def unsplit_index(shards: dict[int, Postings], refs: list[str], weights: WeightTable) -> bytes:
@@ -516,7 +567,7 @@ def full_index(docs: list[SearchDocument], records: list[bytes], report: SearchI
         return IndexUpdate(dict(files), report, None)
     refs = [doc.ref for doc in docs]
     # one pass over the texts: terms are not kept per article, only as postings
-    everything = collect_postings(((d.number, document_terms(d)) for d in docs), 1)[0]
+    everything = collect_all((d.number, document_terms(d)) for d in docs)
     terms = len(everything)
     postings = sum(document_frequency(flat) for flat in everything.values())
     count = shard_count or choose_shard_count(terms, postings)
