@@ -141,8 +141,8 @@ def plain_text(markdown: str) -> str:
     return text.strip()
 
 
-def article_year(article: Article) -> int | None:
-    d = parse_edtf(article.date)
+def article_year(article: Article, d=None) -> int | None:
+    d = parse_edtf(article.date) if d is None else d
     if d is not None and d.year is not None:
         return d.year
     if article.published and article.published[:4].isdigit():
@@ -155,10 +155,15 @@ def title_text(article: Article) -> str:
 
 
 def _date_order(article: Article) -> tuple:
-    year = article_year(article)
+    return _dated(article)[0]
+
+
+def _dated(article: Article) -> tuple[tuple, int | None]:
+    """The date-order key and the year, parsing the date once."""
     d = parse_edtf(article.date)
+    year = article_year(article, d)
     return (year is None, year or 0, d.sort_key() if d is not None and year else (0, 0, 0),
-            article.id)
+            article.id), year
 
 
 def to_base36(n: int) -> str:
@@ -176,11 +181,12 @@ def prepare_documents(articles: Iterable[Article], base_url: str,
     """Articles in date order (unknown years last, then by id) with short refs: the order
     makes refs and files stable, and a year a range of article numbers."""
     docs = []
-    for n, a in enumerate(sorted(articles, key=_date_order)):
+    dated = sorted(((*_dated(a), a) for a in articles), key=lambda x: x[0])
+    for n, (_, year, a) in enumerate(dated):
         url = article_url(a)
         if not re.match(r"^([a-z]+:)?/", url):
             url = base_url.rstrip("/") + "/" + url
-        docs.append(SearchDocument(n, to_base36(n), a, url, article_year(a), title_text(a),
+        docs.append(SearchDocument(n, to_base36(n), a, url, year, title_text(a),
                                    plain_text(a.body or "")))
     return docs
 
@@ -748,7 +754,7 @@ def _local_update(db, docs, records, report, state_path, on_disk) -> IndexUpdate
             row = db.execute("SELECT postings FROM shards WHERE n = ?", (n,)).fetchone()
             files[rel] = serialise_shard(marshal.loads(row[0]), refs, weights, all_vectors=count == 1)
         else:
-            files[rel] = next(r for doc, r in zip(docs, records) if f"docs/{doc.ref}.json" == rel)
+            files[rel] = records[int(rel[5:-5], REF_BASE)]  # docs/<ref>.json
     sizes = [known_files[f"index/{n}.json"][1] if f"index/{n}.json" not in change.files
              else change.files[f"index/{n}.json"][1] for n in range(count)]
     report.documents = len(docs)
