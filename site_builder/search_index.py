@@ -57,6 +57,7 @@ tests check that updates and full builds give the same bytes.
 """
 from __future__ import annotations
 
+import bisect
 import hashlib
 import json
 import marshal
@@ -176,19 +177,39 @@ def to_base36(n: int) -> str:
             return out
 
 
+def full_url(url: str, base_url: str) -> str:
+    """An article page's URL as the records give it: relative ones under base_url."""
+    if not re.match(r"^([a-z]+:)?/", url):
+        url = base_url.rstrip("/") + "/" + url
+    return url
+
+
+def make_document(number: int, article: Article, url: str, year: int | None) -> SearchDocument:
+    return SearchDocument(number, to_base36(number), article, url, year, title_text(article),
+                          plain_text(article.body or ""))
+
+
 def prepare_documents(articles: Iterable[Article], base_url: str,
                       article_url: Callable[[Article], str]) -> list[SearchDocument]:
     """Articles in date order (unknown years last, then by id) with short refs: the order
     makes refs and files stable, and a year a range of article numbers."""
-    docs = []
     dated = sorted(((*_dated(a), a) for a in articles), key=lambda x: x[0])
-    for n, (_, year, a) in enumerate(dated):
-        url = article_url(a)
-        if not re.match(r"^([a-z]+:)?/", url):
-            url = base_url.rstrip("/") + "/" + url
-        docs.append(SearchDocument(n, to_base36(n), a, url, year, title_text(a),
-                                   plain_text(a.body or "")))
-    return docs
+    return [make_document(n, a, full_url(article_url(a), base_url), year)
+            for n, (_, year, a) in enumerate(dated)]
+
+
+def record_inputs(article: Article, url: str) -> bytes:
+    """A digest of everything an article's record and terms are made of: an article whose
+    digest is unchanged needs neither recomputed (the module's code is in the state's key)."""
+    fields = (url, article.id, article.title, article.kicker, article.subtitle, article.date,
+              article.published, article.page, article.page_name, article.newspaper,
+              tuple(article.tags), article.body)
+    return hashlib.blake2b(marshal.dumps(fields), digest_size=16).digest()
+
+
+def date_inputs(article: Article) -> str:
+    """What an article's place in the date order depends on, besides its id."""
+    return f"{article.date}\0{article.published}"
 
 
 # ---------------------------------------------------------------------------- terms
@@ -200,12 +221,6 @@ class DocTerms:
 
     title: dict[str, int]
     body: dict[str, int]
-
-
-def text_key(doc: SearchDocument) -> bytes:
-    """What an article's terms depend on: its indexed texts and the tokenizer."""
-    return hashlib.blake2b(f"{TOKENIZER_VERSION}\0{doc.title_text}\0{doc.body_text}".encode(),
-                           digest_size=16).digest()
 
 
 def terms_of(title_text: str, body_text: str) -> DocTerms:
@@ -449,13 +464,14 @@ def document_record(doc: SearchDocument) -> dict:
     }
 
 
-def tag_refs(docs: list[SearchDocument]) -> list[tuple[str, list[int]]]:
-    """Each tag (most used first) with the numbers of its articles, ascending."""
+def tag_refs(tagged: Iterable[tuple[int, list[str]]]) -> list[tuple[str, list[int]]]:
+    """Each tag (most used first) with the numbers of its articles, ascending, from (number,
+    tags) in rising number."""
     refs: dict[str, list[int]] = {}
-    for doc in docs:
-        for tag in dict.fromkeys(t.strip() for t in doc.article.tags):
+    for number, tags in tagged:
+        for tag in dict.fromkeys(t.strip() for t in tags):
             if tag:
-                refs.setdefault(tag, []).append(doc.number)
+                refs.setdefault(tag, []).append(number)
     return sorted(refs.items(), key=lambda x: (-len(x[1]), x[0]))
 
 
@@ -472,24 +488,16 @@ def year_ranges(docs: list[SearchDocument]) -> list[list[int]]:
     return out
 
 
-def _manifest(version: str, shards: int, docs: list[SearchDocument]) -> dict:
+def _manifest(version: str, shards: int, documents: int, years: list[list[int]]) -> dict:
     return {"format": FORMAT, "lunr": LUNR_VERSION, "version": version,
             "pipeline": [TRIMMER_LABEL], "fields": list(FIELDS), "refBase": REF_BASE,
-            "shards": shards, "documents": len(docs),
+            "shards": shards, "documents": documents,
             "shardPath": "index/{n}.json", "docPath": "docs/{ref}.json",
-            "years": year_ranges(docs), "tagsPath": "tags.json", "tagPath": "tags/{n}.json"}
+            "years": years, "tagsPath": "tags.json", "tagPath": "tags/{n}.json"}
 
 
 def digest(data: bytes) -> bytes:
     return hashlib.blake2b(data, digest_size=16).digest()
-
-
-def order_key(docs: list[SearchDocument]) -> str:
-    """The articles and their order: what refs mean. An update in place needs it unchanged."""
-    h = hashlib.blake2b(digest_size=16)
-    for doc in docs:
-        h.update(doc.article.id.encode("utf-8", "surrogatepass") + b"\0")
-    return h.hexdigest()
 
 
 def version_of(shard_digests: list[bytes], record_digests: list[bytes]) -> str:
@@ -498,14 +506,29 @@ def version_of(shard_digests: list[bytes], record_digests: list[bytes]) -> str:
     return hashlib.sha256(b"".join(shard_digests) + b"".join(record_digests)).hexdigest()[:16]
 
 
-def small_files(docs: list[SearchDocument], version: str, shard_count: int) -> dict[str, bytes]:
-    """manifest.json, tags.json and tags/<i>.json."""
-    tags = tag_refs(docs)
-    files = {"manifest.json": to_json(_manifest(version, shard_count, docs)),
-             "tags.json": to_json([[t, len(r)] for t, r in tags])}
+def tag_files(tagged: Iterable[tuple[int, list[str]]]) -> dict[str, bytes]:
+    """tags.json and tags/<i>.json."""
+    tags = tag_refs(tagged)
+    files = {"tags.json": to_json([[t, len(r)] for t, r in tags])}
     for n, (_, numbers) in enumerate(tags):
         files[f"tags/{n}.json"] = to_json(numbers)
     return files
+
+
+_code_version: str | None = None
+
+
+def code_version() -> str:
+    """A hash of the code the index's files are made of (this module, the tokenizer, the
+    date formatting): the state in .cache/ is only used by the code that wrote it."""
+    global _code_version
+    if _code_version is None:
+        from . import edtf, search_tokens
+        h = hashlib.blake2b(digest_size=16)
+        for module in (__file__, search_tokens.__file__, edtf.__file__):
+            h.update(Path(module).read_bytes())
+        _code_version = h.hexdigest()
+    return _code_version
 
 
 @dataclass
@@ -517,7 +540,8 @@ class StateChange:
     path: str
     replace_with: str | None = None  # a full build: the new state, complete, in this file
     meta: dict[str, str] = field(default_factory=dict)
-    docs: list[tuple[int, bytes, str, str]] = field(default_factory=list)
+    docs: list[tuple[int, str, bytes, str, str]] = field(default_factory=list)
+    texts: list[tuple[int, str, str]] = field(default_factory=list)
     shards: list[tuple[int, bytes]] = field(default_factory=list)
     files: dict[str, tuple[bytes, int]] = field(default_factory=dict)
     gone: list[str] = field(default_factory=list)
@@ -530,7 +554,8 @@ class StateChange:
         try:
             with db:
                 db.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)", self.meta.items())
-                db.executemany("INSERT OR REPLACE INTO docs VALUES (?, ?, ?, ?)", self.docs)
+                db.executemany("INSERT OR REPLACE INTO docs VALUES (?, ?, ?, ?, ?)", self.docs)
+                db.executemany("INSERT OR REPLACE INTO texts VALUES (?, ?, ?)", self.texts)
                 db.executemany("INSERT OR REPLACE INTO shards VALUES (?, ?)", self.shards)
                 db.executemany("INSERT OR REPLACE INTO files VALUES (?, ?, ?)",
                                ((rel, d, size) for rel, (d, size) in self.files.items()))
@@ -546,10 +571,47 @@ class StateChange:
                 pass
 
 
+# docs: per article what decides whether an update can stay local (small rows, read whole on
+# every update); texts: its indexed texts (read only for edited articles, to find the terms an
+# edit removed).
 _SCHEMA = ("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT)",
-           "CREATE TABLE docs (number INTEGER PRIMARY KEY, key BLOB, title TEXT, body TEXT)",
+           "CREATE TABLE docs (number INTEGER PRIMARY KEY, id TEXT, inputs BLOB, dates TEXT, "
+           "tags TEXT)",
+           "CREATE TABLE texts (number INTEGER PRIMARY KEY, title TEXT, body TEXT)",
            "CREATE TABLE shards (n INTEGER PRIMARY KEY, postings BLOB)",
            "CREATE TABLE files (rel TEXT PRIMARY KEY, digest BLOB, size INTEGER)")
+
+
+def _tags_text(article: Article) -> str:
+    return json.dumps(list(article.tags), ensure_ascii=False)
+
+
+def _state_meta(base_url: str, documents: int) -> dict[str, str]:
+    """What the whole state is keyed by: an update in place needs all of it unchanged."""
+    return {"format": str(FORMAT), "tokenizer": str(TOKENIZER_VERSION), "code": code_version(),
+            "base": base_url, "documents": str(documents)}
+
+
+def remove_stale_states(state_path: Path) -> None:
+    """Temporary states left by builds that were killed before committing (named after their
+    process; a live process's file is left alone)."""
+    for tmp in state_path.parent.glob(f"{state_path.name}.tmp-*"):
+        pid = tmp.name.rsplit("-", 1)[-1]
+        if pid.isdigit() and int(pid) != os.getpid() and not _alive(int(pid)):
+            try:
+                tmp.unlink()
+            except OSError:
+                pass
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True
+    return True
 
 
 @dataclass
@@ -564,11 +626,11 @@ class IndexUpdate:
 
 def full_index(docs: list[SearchDocument], records: list[bytes], report: SearchIndexReport,
                shard_count: int | None = None, write_unsplit: bool = False,
-               state_path: Path | None = None) -> IndexUpdate:
+               state_path: Path | None = None, base_url: str = "") -> IndexUpdate:
     """Every file, computed from the articles; with `state_path`, the state for updates in
     place is written beside it (committed by the returned change)."""
     if not docs:
-        files = {"manifest.json": to_json(_manifest("empty", 0, docs)), "tags.json": b"[]"}
+        files = {"manifest.json": to_json(_manifest("empty", 0, 0, [])), "tags.json": b"[]"}
         report.files = len(files)
         return IndexUpdate(dict(files), report, None)
     refs = [doc.ref for doc in docs]
@@ -597,6 +659,7 @@ def full_index(docs: list[SearchDocument], records: list[bytes], report: SearchI
     db = tmp = None
     if state_path is not None:
         state_path.parent.mkdir(parents=True, exist_ok=True)
+        remove_stale_states(state_path)
         tmp = f"{state_path}.tmp-{os.getpid()}"
         if os.path.exists(tmp):
             os.unlink(tmp)
@@ -615,7 +678,9 @@ def full_index(docs: list[SearchDocument], records: list[bytes], report: SearchI
             db.execute("INSERT INTO shards VALUES (?, ?)", (n, blob(postings_n)))
     record_digests = [digest(r) for r in records]
     version = version_of(shard_digests, record_digests)
-    files.update(small_files(docs, version, count))
+    years = year_ranges(docs)
+    files["manifest.json"] = to_json(_manifest(version, count, len(docs), years))
+    files.update(tag_files((d.number, d.article.tags) for d in docs))
     for doc, data in zip(docs, records):
         files[f"docs/{doc.ref}.json"] = data
     report.documents = len(docs)
@@ -630,12 +695,14 @@ def full_index(docs: list[SearchDocument], records: list[bytes], report: SearchI
     report.version = version
     change = None
     if db is not None:
-        meta = {"format": str(FORMAT), "tokenizer": str(TOKENIZER_VERSION), "order": order_key(docs),
-                "shards": str(count), "terms": str(terms), "postings": str(postings),
-                "documents": str(len(docs))}
+        meta = {**_state_meta(base_url, len(docs)), "shards": str(count), "terms": str(terms),
+                "postings": str(postings), "years": json.dumps(years)}
         db.executemany("INSERT INTO meta VALUES (?, ?)", meta.items())
-        db.executemany("INSERT INTO docs VALUES (?, ?, ?, ?)",
-                       ((d.number, text_key(d), d.title_text, d.body_text) for d in docs))
+        db.executemany("INSERT INTO docs VALUES (?, ?, ?, ?, ?)",
+                       ((d.number, d.article.id, record_inputs(d.article, d.url),
+                         date_inputs(d.article), _tags_text(d.article)) for d in docs))
+        db.executemany("INSERT INTO texts VALUES (?, ?, ?)",
+                       ((d.number, d.title_text, d.body_text) for d in docs))
         db.executemany("INSERT INTO files VALUES (?, ?, ?)",
                        ((rel, digest(data), len(data)) for rel, data in files.items()
                         if rel != "unsplit.json"))
@@ -649,43 +716,84 @@ class _NotLocal(Exception):
     """The index cannot be updated in place (a full build follows)."""
 
 
-def local_update(docs: list[SearchDocument], records: list[bytes], report: SearchIndexReport,
+def local_update(articles: list[Article], base_url: str, article_url: Callable[[Article], str],
                  state_path: Path, on_disk: dict[str, int]) -> IndexUpdate:
-    """The index updated in place from the state: only shards whose raw postings changed are
-    serialised. Raises _NotLocal when that cannot give the full build's bytes. `on_disk`
-    (files of search/ -> size) must be empty unless the manifest on disk is the one the
-    state describes."""
+    """The index updated in place from the state: only the articles whose record inputs
+    changed are looked at, and only shards whose raw postings changed are serialised.
+    Raises _NotLocal when that cannot give the full build's bytes (articles added, removed
+    or re-dated, another shard count, another code version). `on_disk` (files of search/ ->
+    size) must be empty unless the manifest on disk is the one the state describes."""
     if not state_path.is_file():
         raise _NotLocal("no state")
     db = sqlite3.connect(f"file:{state_path}?mode=ro", uri=True)
     try:
-        return _local_update(db, docs, records, report, state_path, on_disk)
+        return _local_update(db, articles, base_url, article_url, state_path, on_disk)
     except sqlite3.Error as exc:
         raise _NotLocal(str(exc))
     finally:
         db.close()
 
 
-def _local_update(db, docs, records, report, state_path, on_disk) -> IndexUpdate:
-    meta = dict(db.execute("SELECT key, value FROM meta"))
-    if (meta.get("format") != str(FORMAT) or meta.get("tokenizer") != str(TOKENIZER_VERSION)
-            or meta.get("documents") != str(len(docs)) or meta.get("order") != order_key(docs)):
+@dataclass
+class _Edited:
+    doc: SearchDocument
+    record: bytes
+    tags_changed: bool
+    old_texts: tuple[str, str] | None  # None: the indexed texts are unchanged
+
+
+def _match_articles(db, articles, base_url, article_url) -> tuple[list[Article], list[_Edited]]:
+    """The articles by number, and those whose record inputs changed. Raises _NotLocal
+    unless the articles are the state's, with unchanged dates (so the same numbers)."""
+    stored = {}
+    for number, id_, inputs, dates, tags in db.execute("SELECT number, id, inputs, dates, tags FROM docs"):
+        stored[id_] = (number, inputs, dates, tags)
+    if len(stored) != len(articles):
         raise _NotLocal("other articles")
+    by_number: list[Article | None] = [None] * len(articles)
+    edited: list[tuple[int, Article, str, str]] = []
+    for a in articles:
+        known = stored.get(a.id)
+        if known is None:
+            raise _NotLocal("other articles")
+        number, inputs, dates, tags = known
+        if by_number[number] is not None:
+            raise _NotLocal("an id twice")
+        by_number[number] = a
+        url = full_url(article_url(a), base_url)
+        if record_inputs(a, url) != inputs:
+            if date_inputs(a) != dates:
+                raise _NotLocal("re-dated")  # its number may change
+            edited.append((number, a, url, tags))
+    out = []
+    for number, a, url, tags in edited:
+        doc = make_document(number, a, url, article_year(a))
+        row = db.execute("SELECT title, body FROM texts WHERE number = ?", (number,)).fetchone()
+        old = None if row is not None and tuple(row) == (doc.title_text, doc.body_text) else \
+            (tuple(row) if row is not None else ("", ""))
+        out.append(_Edited(doc, to_json(document_record(doc)), _tags_text(a) != tags, old))
+    return by_number, out
+
+
+def _local_update(db, articles, base_url, article_url, state_path, on_disk) -> IndexUpdate:
+    meta = dict(db.execute("SELECT key, value FROM meta"))
+    if any(meta.get(k) != v for k, v in _state_meta(base_url, len(articles)).items()):
+        raise _NotLocal("another build")
+    by_number, edited = _match_articles(db, articles, base_url, article_url)
     count = int(meta["shards"])
     known_files = {rel: (d, size) for rel, d, size in db.execute("SELECT rel, digest, size FROM files")}
-    keys = dict(db.execute("SELECT number, key FROM docs"))
-    changed = [d for d in docs if keys.get(d.number) != text_key(d)]
     # the changes of each term's postings: term -> {number: (title tf, body tf)}
     deltas: dict[str, dict[int, tuple[int, int]]] = {}
-    for doc in changed:
-        row = db.execute("SELECT title, body FROM docs WHERE number = ?", (doc.number,)).fetchone()
-        old = terms_of(row[0], row[1]) if row else DocTerms({}, {})
-        new = document_terms(doc)
+    for e in edited:
+        if e.old_texts is None:
+            continue
+        old = terms_of(*e.old_texts)
+        new = document_terms(e.doc)
         for term in set(old.title) | set(old.body) | set(new.title) | set(new.body):
             was = (old.title.get(term, 0), old.body.get(term, 0))
             now = (new.title.get(term, 0), new.body.get(term, 0))
             if was != now:
-                deltas.setdefault(term, {})[doc.number] = now
+                deltas.setdefault(term, {})[e.doc.number] = now
     by_shard: dict[int, list[str]] = {}
     for term in deltas:
         by_shard.setdefault(shard_of_key(term[:2], count), []).append(term)
@@ -711,28 +819,33 @@ def _local_update(db, docs, records, report, state_path, on_disk) -> IndexUpdate
         new_shards[n] = shard
     if choose_shard_count(terms, postings) != count:
         raise _NotLocal("the shard count changes")
-    refs = [doc.ref for doc in docs]
-    weights = WeightTable(len(docs))
+    refs = [to_base36(n) for n in range(len(articles))]
+    weights = WeightTable(len(articles))
     computed: dict[str, bytes] = {}
     for n, shard in new_shards.items():
         computed[f"index/{n}.json"] = serialise_shard(shard, refs, weights, all_vectors=count == 1)
+    for e in edited:
+        computed[f"docs/{e.doc.ref}.json"] = e.record
     new_digests = {rel: digest(data) for rel, data in computed.items()}
-    shard_digests = []
-    for n in range(count):
-        rel = f"index/{n}.json"
-        known = new_digests.get(rel) or known_files.get(rel, (None,))[0]
-        if known is None:
+
+    def known_digest(rel: str) -> bytes:
+        d = new_digests.get(rel) or known_files.get(rel, (None,))[0]
+        if d is None:
             raise _NotLocal(f"{rel} unknown")
-        shard_digests.append(known)
-    record_digests = [digest(r) for r in records]
-    version = version_of(shard_digests, record_digests)
-    for doc, data, d in zip(docs, records, record_digests):
-        rel = f"docs/{doc.ref}.json"
-        if known_files.get(rel, (None,))[0] != d:
-            computed[rel] = data
-    computed.update(small_files(docs, version, count))
+        return d
+
+    version = version_of([known_digest(f"index/{n}.json") for n in range(count)],
+                         [known_digest(f"docs/{ref}.json") for ref in refs])
+    computed["manifest.json"] = to_json(_manifest(version, count, len(articles),
+                                                  json.loads(meta["years"])))
+    tagged = lambda: ((n, a.tags) for n, a in enumerate(by_number))  # noqa: E731
+    if any(e.tags_changed for e in edited):
+        computed.update(tag_files(tagged()))
     change = StateChange(str(state_path), meta={"terms": str(terms), "postings": str(postings)},
-                         docs=[(d.number, text_key(d), d.title_text, d.body_text) for d in changed],
+                         docs=[(e.doc.number, e.doc.article.id, record_inputs(e.doc.article, e.doc.url),
+                                date_inputs(e.doc.article), _tags_text(e.doc.article)) for e in edited],
+                         texts=[(e.doc.number, e.doc.title_text, e.doc.body_text)
+                                for e in edited if e.old_texts is not None],
                          shards=[(n, blob(s)) for n, s in new_shards.items()])
     files: dict[str, bytes | None] = {}
     for rel, data in computed.items():
@@ -740,31 +853,39 @@ def _local_update(db, docs, records, report, state_path, on_disk) -> IndexUpdate
         if known_files.get(rel) != (d, len(data)):
             change.files[rel] = (d, len(data))
         files[rel] = None if known_files.get(rel) == (d, len(data)) and on_disk.get(rel) == len(data) else data
-    tag_files = {rel for rel in computed if rel.startswith("tags/")}
+    retagged = any(rel.startswith("tags") for rel in computed)
+    unchanged_tags: dict[str, bytes] | None = None
     for rel, (d, size) in known_files.items():
         if rel in computed:
             continue
-        if rel.startswith("tags/") and rel not in tag_files:
+        if retagged and rel.startswith("tags/"):
             change.gone.append(rel)  # fewer tags than before
-            continue
-        if on_disk.get(rel) == size:
+        elif on_disk.get(rel) == size:
             files[rel] = None
         elif rel.startswith("index/"):  # missing on disk: its bytes again, from the state
-            n = int(rel[6:-5])
-            row = db.execute("SELECT postings FROM shards WHERE n = ?", (n,)).fetchone()
+            row = db.execute("SELECT postings FROM shards WHERE n = ?", (int(rel[6:-5]),)).fetchone()
             files[rel] = serialise_shard(marshal.loads(row[0]), refs, weights, all_vectors=count == 1)
-        else:
-            files[rel] = records[int(rel[5:-5], REF_BASE)]  # docs/<ref>.json
-    sizes = [known_files[f"index/{n}.json"][1] if f"index/{n}.json" not in change.files
-             else change.files[f"index/{n}.json"][1] for n in range(count)]
-    report.documents = len(docs)
+        elif rel.startswith("docs/"):
+            number = int(rel[5:-5], REF_BASE)
+            a = by_number[number]
+            doc = make_document(number, a, full_url(article_url(a), base_url), article_year(a))
+            files[rel] = to_json(document_record(doc))
+        else:  # tags.json, tags/<i>.json
+            if unchanged_tags is None:
+                unchanged_tags = tag_files(tagged())
+            files[rel] = unchanged_tags[rel]
+    sizes = [(change.files.get(f"index/{n}.json") or known_files[f"index/{n}.json"])[1]
+             for n in range(count)]
+    report = SearchIndexReport()
+    report.documents = len(articles)
     report.terms = terms
     report.postings = postings
     report.shards = count
     report.shards_written = len(new_shards)
     report.index_bytes = sum(sizes)
     report.largest_shard_bytes = max(sizes)
-    report.doc_bytes = sum(map(len, records))
+    report.doc_bytes = sum((change.files.get(f"docs/{ref}.json") or known_files[f"docs/{ref}.json"])[1]
+                           for ref in refs)
     report.files = len(files)
     report.version = version
     report.cached = True
@@ -775,7 +896,6 @@ def _set_entry(flat: list[int], number: int, title_tf: int, body_tf: int) -> lis
     """A term's raw postings with article `number`'s entry set (removed when both are 0),
     keeping rising number order."""
     numbers = flat[0::3]
-    import bisect
     at = bisect.bisect_left(numbers, number)
     present = at < len(numbers) and numbers[at] == number
     entry = [number, title_tf, body_tf] if title_tf or body_tf else []
@@ -834,29 +954,18 @@ def index_update(articles: list[Article], base_url: str, article_url: Callable[[
     a file whose bytes the state says are already there comes back as None. None: nothing is
     known on disk, every file comes back with its bytes."""
     started = time.perf_counter()
-    report = SearchIndexReport()
-    docs, records = prepare(articles, base_url, article_url)
     update = None
-    if state_path is not None and docs:
+    if state_path is not None and articles:
         try:
-            update = local_update(docs, records, report, state_path, on_disk or {})
+            update = local_update(articles, base_url, article_url, state_path, on_disk or {})
         except _NotLocal:
-            report = SearchIndexReport()
+            update = None
     if update is None:
-        update = full_index(docs, records, report, shard_count, write_unsplit, state_path)
-    if on_disk is None:
-        update.files = _with_bytes(update, docs, records, state_path)
+        docs, records = prepare(articles, base_url, article_url)
+        update = full_index(docs, records, SearchIndexReport(), shard_count, write_unsplit,
+                            state_path, base_url)
     update.report.seconds = time.perf_counter() - started
     return update
-
-
-def _with_bytes(update: IndexUpdate, docs, records, state_path) -> dict[str, bytes]:
-    """Every file with its bytes (what an update in place knew to be on disk, computed)."""
-    missing = [rel for rel, data in update.files.items() if data is None]
-    if not missing:
-        return update.files
-    full = full_index(docs, records, SearchIndexReport(), None, False, None).files
-    return {rel: full[rel] if data is None else data for rel, data in update.files.items()}
 
 
 def search_sizes(out_dir: Path) -> dict[str, int]:
