@@ -261,3 +261,25 @@ def test_update_reports_files_already_on_disk_as_unchanged(corpus, tmp_path):
     assert third.files["search/index/0.json"] == expected["search/index/0.json"]
     write(third)
     assert {rel: (tmp_path / "output" / rel).read_bytes() for rel in expected} == expected
+
+
+def test_full_build_removes_states_left_by_dead_processes(corpus, tmp_path):
+    """A build killed before committing leaves .cache/search.sqlite.tmp-<pid>; the next full
+    build removes those of processes that are gone (and leaves a live one's alone)."""
+    import os
+    import subprocess
+    import sys
+
+    from site_builder.search_index import STATE_FILE, search_index_files
+
+    state = tmp_path / "cache"
+    state.mkdir()
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
+                          capture_output=True, text=True, check=True).stdout.strip()
+    stale = state / f"{STATE_FILE}.tmp-{dead}"
+    stale.write_bytes(b"half a state")
+    live = state / f"{STATE_FILE}.tmp-{os.getppid()}"
+    live.write_bytes(b"someone else's build")
+    _, report = search_index_files(list(corpus[:30]), "/", url, cache_dir=state)
+    assert not report.cached and (state / STATE_FILE).is_file()
+    assert not stale.exists() and live.exists()
