@@ -58,13 +58,17 @@ tests check that updates and full builds give the same bytes.
 from __future__ import annotations
 
 import bisect
+import contextlib
+import gc
 import hashlib
 import json
 import marshal
 import math
+import multiprocessing
 import os
 import re
 import sqlite3
+import threading
 import time
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
@@ -94,6 +98,12 @@ BYTES_PER_POSTING = 22
 # Shard counts lie on a geometric grid (4 steps per doubling), so that the few terms and
 # postings an edit adds or removes almost never change the count (which rebuilds everything).
 SHARD_GRID_STEPS = 4
+# A full build shares its terms out to this many parts by the parity of their shard key's
+# hash (one part per core); shard counts are multiples of it, so each shard's terms belong
+# to one part.
+PARTS = 2
+# Below this many articles a full build stays in one process (forking costs more).
+PARALLEL_MIN_DOCUMENTS = 1000
 
 
 @dataclass
@@ -238,60 +248,24 @@ def choose_shard_count(terms: int, postings: int) -> int:
     if estimate <= SINGLE_SHARD_BYTES:
         return 1
     step = math.ceil(SHARD_GRID_STEPS * math.log2(estimate / TARGET_SHARD_BYTES))
-    return max(2, math.ceil(2 ** (step / SHARD_GRID_STEPS)))
-
-
-_shard_memo: dict[tuple[str, int], int] = {}
+    count = max(2, math.ceil(2 ** (step / SHARD_GRID_STEPS)))
+    return count + count % PARTS  # a multiple of PARTS: see _build_part
 
 
 def shard_of_key(key: str, shard_count: int) -> int:
-    """search_tokens.shard_of for a term's first two characters, memoised (bigrams are most
-    terms, and their own key)."""
-    s = _shard_memo.get((key, shard_count))
-    if s is None:
-        h = 0x811C9DC5
-        for ch in key:
-            h = ((h ^ ord(ch)) * 0x01000193) & 0xFFFFFFFF
-        s = _shard_memo[(key, shard_count)] = h % shard_count
-    return s
+    """search_tokens.shard_of for a term's first two characters (callers that loop over
+    many terms memoise it per build: a module-wide memo would grow without end in the dev
+    server's worker)."""
+    h = 0x811C9DC5
+    for ch in key:
+        h = ((h ^ ord(ch)) * 0x01000193) & 0xFFFFFFFF
+    return h % shard_count
 
 
 # Raw postings: term -> flat list [number, title tf, body tf, number, ...] in rising article
 # number, a term's entries only for articles holding it. A shard's bytes are a pure function
 # of its raw postings, N and the refs.
 Postings = dict[str, list[int]]
-
-
-def collect_postings(doc_terms: Iterable[tuple[int, DocTerms]], shard_count: int,
-                     wanted: Callable[[int], bool] | None = None) -> dict[int, Postings]:
-    """Raw postings per shard (only shards `wanted` says yes to), from (number, terms) in
-    rising number."""
-    shards: dict[int, Postings] = {}
-    memo: dict[str, int] = {}
-    for number, dt in doc_terms:
-        merged: dict[str, list[int]] = {term: [number, tf, 0] for term, tf in dt.title.items()}
-        for term, tf in dt.body.items():
-            entry = merged.get(term)
-            if entry is None:
-                merged[term] = [number, 0, tf]
-            else:
-                entry[2] = tf
-        for term, entry in merged.items():
-            key = term[:2]
-            s = memo.get(key)
-            if s is None:
-                s = memo[key] = shard_of_key(key, shard_count)
-            postings = shards.get(s)
-            if postings is None:
-                if wanted is not None and not wanted(s):
-                    continue
-                postings = shards[s] = {}
-            flat = postings.get(term)
-            if flat is None:
-                postings[term] = entry
-            else:
-                flat += entry
-    return shards
 
 
 def document_frequency(flat: list[int]) -> int:
@@ -310,6 +284,7 @@ class WeightTable:
         self.norm = K1 * (1 - B + B * 1.0)  # lunr's length term; 1.2 with b = 0
         self._memo: dict[tuple[int, int, int], str] = {}
         self._rows: dict[tuple[int, int], _WeightRow] = {}
+        self.rows: dict[int, tuple[_WeightRow, _WeightRow]] = {}  # df -> (title, body)
 
     def idf(self, df: int) -> float:
         n = self.documents
@@ -322,6 +297,10 @@ class WeightTable:
         if row is None:
             row = self._rows[key] = _WeightRow(self, df, boost)
         return row
+
+    def row_pair(self, df: int) -> tuple["_WeightRow", "_WeightRow"]:
+        pair = self.rows[df] = (self.row(df, BOOSTS["t"]), self.row(df, BOOSTS["b"]))
+        return pair
 
     def weight(self, df: int, tf: int, boost: int) -> str:
         key = (df, tf, boost)
@@ -358,41 +337,75 @@ def serialise_shard(postings: Postings, refs: list[str], weights: WeightTable,
     """One shard as lunr 2.3.9 serialised JSON. Written by hand (terms are letters and digits
     and refs base-36 digits, so nothing needs escaping). `all_vectors`: also the empty field
     vectors of articles without terms here (lunr keeps them in an unsplit index). `order`:
-    the terms by index (default: local_order)."""
-    df = {term: document_frequency(flat) for term, flat in postings.items()}
-    order = local_order(postings, df) if order is None else order
+    the terms by index (default: local_order). Most terms have a handful of postings, so
+    the per-term work counts as much as the per-posting work: both stay in C where they can."""
+    columns: dict[str, tuple[list[int], list[int] | None, list[int] | None, int]] = {}
+    keys = []
+    for term, flat in postings.items():
+        numbers, title_tfs, body_tfs = flat[0::3], flat[1::3], flat[2::3]
+        n = len(numbers)
+        title_zeros, body_zeros = title_tfs.count(0), body_tfs.count(0)
+        d = 2 * n - title_zeros - body_zeros  # document_frequency
+        # None: no posting in that field; an int list: some (the common case, every posting
+        # in the body, needs no test per posting)
+        columns[term] = (numbers, None if title_zeros == n else title_tfs,
+                         None if body_zeros == n else body_tfs, d)
+        keys.append((-d, term))
+    if order is None:
+        keys.sort()
+        order = [term for _, term in keys]
     posting_text = _posting_texts(refs)
     title_vectors: defaultdict[int, list[str]] = defaultdict(list)  # number -> "index,weight"
     body_vectors: defaultdict[int, list[str]] = defaultdict(list)
     inverted: dict[str, str] = {}
-    title_boost, body_boost = BOOSTS["t"], BOOSTS["b"]
+    rows = weights.rows
+    ref_text = posting_text.__getitem__
     for i, term in enumerate(order):
-        flat = postings[term]
-        d = df[term]
-        title_weight = weights.row(d, title_boost)
-        body_weight = weights.row(d, body_boost)
-        title: list[str] = []
-        body: list[str] = []
-        for j in range(0, len(flat), 3):
-            number = flat[j]
-            tf = flat[j + 1]
-            if tf:
-                title.append(posting_text[number])
-                title_vectors[number].append(f"{i},{title_weight[tf]}")
-            tf = flat[j + 2]
-            if tf:
-                body.append(posting_text[number])
-                body_vectors[number].append(f"{i},{body_weight[tf]}")
-        inverted[term] = (f'["{term}",{{"_index":{i},"t":{{{",".join(title)}}},'
-                          f'"b":{{{",".join(body)}}}}}]')
-    numbers = range(len(refs)) if all_vectors else sorted(title_vectors.keys() | body_vectors.keys())
+        numbers, title_tfs, body_tfs, d = columns[term]
+        pair = rows.get(d)
+        if pair is None:
+            pair = weights.row_pair(d)
+        prefix = f"{i},"
+        title = body = ""
+        if title_tfs is not None:
+            weight = pair[0]
+            hits = []
+            for number, tf in zip(numbers, title_tfs):
+                if tf:
+                    hits.append(number)
+                    title_vectors[number].append(prefix + weight[tf])
+            title = ",".join(map(ref_text, hits))
+        if body_tfs is not None:
+            weight = pair[1]
+            if 0 in body_tfs:
+                hits = []
+                for number, tf in zip(numbers, body_tfs):
+                    if tf:
+                        hits.append(number)
+                        body_vectors[number].append(prefix + weight[tf])
+                body = ",".join(map(ref_text, hits))
+            else:
+                for number, tf in zip(numbers, body_tfs):
+                    body_vectors[number].append(prefix + weight[tf])
+                body = ",".join(map(ref_text, numbers))
+        inverted[term] = f'["{term}",{{"_index":{i},"t":{{{title}}},"b":{{{body}}}}}]'
     parts = []
-    for number in numbers:
-        ref = refs[number]
-        if all_vectors or number in title_vectors:
+    if all_vectors:
+        for number, ref in enumerate(refs):
             parts.append(f'["t/{ref}",[{",".join(title_vectors.get(number, ()))}]]')
-        if all_vectors or number in body_vectors:
             parts.append(f'["b/{ref}",[{",".join(body_vectors.get(number, ()))}]]')
+    else:
+        title_open, body_open = _vector_openings(refs)
+        numbers = sorted(title_vectors.keys() | body_vectors.keys()) if title_vectors \
+            else sorted(body_vectors)
+        title_get, body_get = title_vectors.get, body_vectors.get
+        for number in numbers:
+            vector = title_get(number)
+            if vector is not None:
+                parts.append(title_open[number] + ",".join(vector) + "]]")
+            vector = body_get(number)
+            if vector is not None:
+                parts.append(body_open[number] + ",".join(vector) + "]]")
     terms = sorted(inverted)
     if _ASTRAL.search("".join(terms)):
         terms.sort(key=utf16_key)  # JavaScript's string order
@@ -402,15 +415,25 @@ def serialise_shard(postings: Postings, refs: list[str], weights: WeightTable,
             f'"pipeline":["{TRIMMER_LABEL}"]}}').encode()
 
 
-_posting_memo: tuple[list[str], list[str]] | None = None
+_ref_memo: tuple[list[str], list[str], list[str], list[str]] | None = None
+
+
+def _ref_texts(refs: list[str]) -> tuple[list[str], list[str], list[str]]:
+    """For each article number: '"ref":{}' (a posting) and the openings of its title and
+    body field vectors (the same lists for every shard of a build)."""
+    global _ref_memo
+    if _ref_memo is None or _ref_memo[0] is not refs:
+        _ref_memo = (refs, [f'"{ref}":{{}}' for ref in refs], [f'["t/{ref}",[' for ref in refs],
+                     [f'["b/{ref}",[' for ref in refs])
+    return _ref_memo[1:]
 
 
 def _posting_texts(refs: list[str]) -> list[str]:
-    """'"ref":{}' for each article number (the same list for every shard of a build)."""
-    global _posting_memo
-    if _posting_memo is None or _posting_memo[0] is not refs:
-        _posting_memo = (refs, [f'"{ref}":{{}}' for ref in refs])
-    return _posting_memo[1]
+    return _ref_texts(refs)[0]
+
+
+def _vector_openings(refs: list[str]) -> tuple[list[str], list[str]]:
+    return _ref_texts(refs)[1:]
 
 
 def collect_all(doc_terms: Iterable[tuple[int, DocTerms]]) -> Postings:
@@ -433,6 +456,153 @@ def collect_all(doc_terms: Iterable[tuple[int, DocTerms]]) -> Postings:
             else:
                 flat += (number, 0, body[term])
     return postings
+
+
+def split_shards(postings: Postings, count: int) -> dict[int, Postings]:
+    shards: dict[int, Postings] = {}
+    memo: dict[str, int] = {}
+    for term, flat in postings.items():
+        key = term[:2]
+        s = memo.get(key)
+        if s is None:
+            s = memo[key] = shard_of_key(key, count)
+        p = shards.get(s)
+        if p is None:
+            shards[s] = {term: flat}
+        else:
+            p[term] = flat
+    return shards
+
+
+def _collect(docs: list[SearchDocument]) -> tuple[Postings, int]:
+    """The raw postings of the articles' terms, and their postings count (lunr's:
+    (document, field) pairs, so each article's distinct terms per field)."""
+    total = 0
+
+    def terms():
+        nonlocal total
+        for d in docs:
+            dt = document_terms(d)
+            total += len(dt.title) + len(dt.body)
+            yield d.number, dt
+
+    postings = collect_all(terms())
+    return postings, total
+
+
+def split_parts(postings: Postings) -> list[Postings]:
+    """Raw postings by part (see PARTS)."""
+    parts: list[Postings] = [{} for _ in range(PARTS)]
+    memo: dict[str, int] = {}
+    for term, flat in postings.items():
+        key = term[:2]
+        p = memo.get(key)
+        if p is None:
+            p = memo[key] = shard_of_key(key, PARTS)
+        parts[p][term] = flat
+    return parts
+
+
+# A serialised shard: its number, bytes, digest and raw postings (marshal; None when no
+# state is kept).
+BuiltShard = tuple[int, bytes, bytes, "bytes | None"]
+
+
+def _serialise_part(shards: dict[int, Postings], numbers: Iterable[int], refs: list[str],
+                    weights: WeightTable, count: int, with_blobs: bool) -> list[BuiltShard]:
+    out = []
+    for n in numbers:
+        postings = shards.pop(n, {})
+        data = serialise_shard(postings, refs, weights, all_vectors=count == 1)
+        out.append((n, data, digest(data), blob(postings) if with_blobs else None))
+    return out
+
+
+def _can_fork(documents: int) -> bool:
+    """Fork only a single-threaded process (a forked child gets no copy of other threads,
+    which may hold locks it then needs) and only when the archive is big enough."""
+    return documents >= PARALLEL_MIN_DOCUMENTS and hasattr(os, "fork") \
+        and threading.active_count() == 1
+
+
+def _parallel_shards(docs: list[SearchDocument], refs: list[str], with_blobs: bool
+                     ) -> tuple[int, int, int, list[BuiltShard]] | None:
+    """The shards computed by this process and one forked child, sharing both halves of the
+    work: each collects the raw postings of half of the articles (this process the first
+    half), they swap the postings of each other's part of the terms (see PARTS) and join
+    them, then each serialises its part's shards. The shard count needs both parts' term
+    counts, so the child sends its count and waits for the shard count. Returns (shard
+    count, terms, postings, shards in order), or None when the child failed (the caller
+    then computes everything itself)."""
+    half = len(docs) // 2
+    mine, theirs = multiprocessing.Pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: the second half of the articles, then part 1
+        status = 1
+        try:
+            mine.close()
+            postings, total = _collect(docs[half:])
+            parts = split_parts(postings)
+            del postings
+            keep, give = parts[1], parts[0]
+            lower = marshal.loads(theirs.recv_bytes())  # the first half's: lower numbers
+            theirs.send_bytes(marshal.dumps(give))
+            del give, parts
+            for term, flat in lower.items():
+                own = keep.get(term)
+                keep[term] = flat if own is None else flat + own
+            del lower
+            theirs.send((len(keep), total))
+            count = theirs.recv()
+            if count == 1:  # one shard for everything: the parent serialises it
+                theirs.send_bytes(marshal.dumps(keep))
+            else:
+                shards = split_shards(keep, count)
+                del keep
+                theirs.send(_serialise_part(shards, range(1, count, PARTS), refs,
+                                            WeightTable(len(refs)), count, with_blobs))
+            status = 0
+        except BaseException:  # noqa: B036 - the parent sees EOF and builds alone
+            pass
+        finally:
+            os._exit(status)
+    theirs.close()
+    try:
+        postings, total = _collect(docs[:half])
+        parts = split_parts(postings)
+        del postings
+        keep, give = parts[0], parts[1]
+        mine.send_bytes(marshal.dumps(give))  # the child reads first, then sends: no deadlock
+        del give, parts
+        higher = marshal.loads(mine.recv_bytes())
+        for term, flat in higher.items():
+            own = keep.get(term)
+            if own is None:
+                keep[term] = flat
+            else:
+                own += flat
+        del higher
+        their_terms, their_total = mine.recv()
+        terms = len(keep) + their_terms
+        total += their_total
+        count = choose_shard_count(terms, total)
+        mine.send(count)
+        weights = WeightTable(len(docs))
+        if count == 1:
+            keep.update(marshal.loads(mine.recv_bytes()))
+            built = _serialise_part({0: keep}, [0], refs, weights, count, with_blobs)
+        else:
+            shards = split_shards(keep, count)
+            del keep
+            built = _serialise_part(shards, range(0, count, PARTS), refs, weights, count, with_blobs)
+            built += mine.recv()
+    except (EOFError, OSError):
+        return None
+    finally:
+        mine.close()
+        os.waitpid(pid, 0)
+    built.sort(key=lambda b: b[0])
+    return count, terms, total, built
 
 
 def unsplit_index(shards: dict[int, Postings], refs: list[str], weights: WeightTable) -> bytes:
@@ -633,29 +803,42 @@ def full_index(docs: list[SearchDocument], records: list[bytes], report: SearchI
         files = {"manifest.json": to_json(_manifest("empty", 0, 0, [])), "tags.json": b"[]"}
         report.files = len(files)
         return IndexUpdate(dict(files), report, None)
+    with _gc_paused():
+        return _full_index(docs, records, report, shard_count, write_unsplit, state_path, base_url)
+
+
+@contextlib.contextmanager
+def _gc_paused():
+    """Millions of postings lists and strings, none in a cycle: the cyclic collector would
+    only walk them over and over (about 1 s of a 10k build)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _full_index(docs, records, report, shard_count, write_unsplit, state_path, base_url) -> IndexUpdate:
     refs = [doc.ref for doc in docs]
-    # one pass over the texts: terms are not kept per article, only as postings
-    everything = collect_all((d.number, document_terms(d)) for d in docs)
-    terms = len(everything)
-    postings = sum(document_frequency(flat) for flat in everything.values())
-    count = shard_count or choose_shard_count(terms, postings)
-    shards: dict[int, Postings] = {}
-    memo: dict[str, int] = {}
-    for term, flat in everything.items():
-        key = term[:2]
-        s = memo.get(key)
-        if s is None:
-            s = memo[key] = shard_of_key(key, count)
-        p = shards.get(s)
-        if p is None:
-            shards[s] = {term: flat}
-        else:
-            p[term] = flat
-    del everything
-    weights = WeightTable(len(docs))
+    with_blobs = state_path is not None
+    built = None
+    if shard_count is None and not write_unsplit and _can_fork(len(docs)):
+        built = _parallel_shards(docs, refs, with_blobs)
     files: dict[str, bytes | None] = {}
-    if write_unsplit:
-        files["unsplit.json"] = unsplit_index(shards, refs, weights)
+    if built is None:
+        everything, postings = _collect(docs)
+        terms = len(everything)
+        count = shard_count or choose_shard_count(terms, postings)
+        shards = split_shards(everything, count)
+        del everything
+        weights = WeightTable(len(docs))
+        if write_unsplit:
+            files["unsplit.json"] = unsplit_index(shards, refs, weights)
+        built = _serialise_part(shards, range(count), refs, weights, count, with_blobs)
+    else:
+        count, terms, postings, built = built
     db = tmp = None
     if state_path is not None:
         state_path.parent.mkdir(parents=True, exist_ok=True)
@@ -666,16 +849,12 @@ def full_index(docs: list[SearchDocument], records: list[bytes], report: SearchI
         db = sqlite3.connect(tmp)
         for statement in _SCHEMA:
             db.execute(statement)
-    shard_digests = []
-    sizes = []
-    for n in range(count):
-        postings_n = shards.pop(n, {})
-        data = serialise_shard(postings_n, refs, weights, all_vectors=count == 1)
+        db.executemany("INSERT INTO shards VALUES (?, ?)", ((n, b) for n, _, _, b in built))
+    shard_digests = [d for _, _, d, _ in built]
+    sizes = [len(data) for _, data, _, _ in built]
+    for n, data, _, _ in built:
         files[f"index/{n}.json"] = data
-        shard_digests.append(digest(data))
-        sizes.append(len(data))
-        if db is not None:
-            db.execute("INSERT INTO shards VALUES (?, ?)", (n, blob(postings_n)))
+    del built
     record_digests = [digest(r) for r in records]
     version = version_of(shard_digests, record_digests)
     years = year_ranges(docs)

@@ -283,3 +283,41 @@ def test_full_build_removes_states_left_by_dead_processes(corpus, tmp_path):
     _, report = search_index_files(list(corpus[:30]), "/", url, cache_dir=state)
     assert not report.cached and (state / STATE_FILE).is_file()
     assert not stale.exists() and live.exists()
+
+
+@pytest.mark.parametrize("size", [300, 25])  # many shards; one shard (the parent joins both)
+def test_full_build_in_two_processes_equals_one(corpus, tmp_path, monkeypatch, size):
+    """A big archive's full build forks a child for half of the work (see PARTS): same bytes
+    and state as in one process, and the same again when the child fails."""
+    import os
+
+    from site_builder import search_index as si
+
+    articles = list(corpus[:size])
+
+    def build(name):
+        files, report = si.search_index_files(articles, "/", url, cache_dir=tmp_path / name)
+        return files, report
+
+    monkeypatch.setattr(si, "_can_fork", lambda documents: False)
+    alone, alone_report = build("alone")
+    monkeypatch.setattr(si, "_can_fork", lambda documents: True)
+    forked = []
+    real = si._parallel_shards
+    monkeypatch.setattr(si, "_parallel_shards", lambda *a: forked.append(real(*a)) or forked[-1])
+    shared, shared_report = build("shared")
+    assert forked[0] is not None and shared == alone
+    assert (shared_report.terms, shared_report.postings, shared_report.shards) == \
+        (alone_report.terms, alone_report.postings, alone_report.shards)
+    # the state it left updates in place like the other
+    articles[3] = replace(articles[3], body=articles[3].body + "新增一句话。")
+    again, report = si.search_index_files(articles, "/", url, cache_dir=tmp_path / "shared")
+    assert report.cached and again == si.search_index_files(articles, "/", url)[0]
+    # a child that fails: the parent computes everything itself
+    parent = os.getpid()
+    collect = si._collect
+    monkeypatch.setattr(si, "_collect", lambda docs: collect(docs) if os.getpid() == parent
+                        else os._exit(3))
+    forked.clear()
+    failed, _ = si.search_index_files(articles, "/", url, cache_dir=tmp_path / "failed")
+    assert forked == [None] and failed == again
