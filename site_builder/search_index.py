@@ -459,19 +459,12 @@ def collect_all(doc_terms: Iterable[tuple[int, DocTerms]]) -> Postings:
 
 
 def split_shards(postings: Postings, count: int) -> dict[int, Postings]:
-    shards: dict[int, Postings] = {}
-    memo: dict[str, int] = {}
+    """Raw postings by shard (terms are nearly all bigrams, their own shard key: a memo of
+    keys would cost more than the hash it saves)."""
+    shards: list[Postings] = [{} for _ in range(count)]
     for term, flat in postings.items():
-        key = term[:2]
-        s = memo.get(key)
-        if s is None:
-            s = memo[key] = shard_of_key(key, count)
-        p = shards.get(s)
-        if p is None:
-            shards[s] = {term: flat}
-        else:
-            p[term] = flat
-    return shards
+        shards[shard_of_key(term[:2], count)][term] = flat
+    return {n: shard for n, shard in enumerate(shards) if shard}
 
 
 def _collect(docs: list[SearchDocument]) -> tuple[Postings, int]:
@@ -493,13 +486,8 @@ def _collect(docs: list[SearchDocument]) -> tuple[Postings, int]:
 def split_parts(postings: Postings) -> list[Postings]:
     """Raw postings by part (see PARTS)."""
     parts: list[Postings] = [{} for _ in range(PARTS)]
-    memo: dict[str, int] = {}
     for term, flat in postings.items():
-        key = term[:2]
-        p = memo.get(key)
-        if p is None:
-            p = memo[key] = shard_of_key(key, PARTS)
-        parts[p][term] = flat
+        parts[shard_of_key(term[:2], PARTS)][term] = flat
     return parts
 
 
