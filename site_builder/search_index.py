@@ -47,13 +47,23 @@ terms, with lunr's tie order) and keeps lunr's query as the reference;
 tests/test_search_fast.py checks that both give identical results.
 
 Updating in place (the site build's extra, `SearchExtra.update`): .cache/search.sqlite keeps
-each shard's raw postings (term -> article numbers with their term frequency per field), each
-article's indexed text (to find the terms an edit removed) and the digest and size of every
-file written. When the articles are the same ones in the same order and the shard count is
-unchanged, an edit re-serialises only the shards whose postings changed and the edited
-articles' records; every other file is reported unchanged. Anything else (an article added,
-removed or re-dated, a new shard count) rebuilds the whole index, which stays the reference:
-tests check that updates and full builds give the same bytes.
+each shard's raw postings (term -> article numbers with their term frequency per field), per
+article its number, a digest of everything its record and terms are made of
+(`record_inputs`), its date fields and tags, its indexed texts (in their own table, read only
+for edited articles, to find the terms an edit removed), and the digest and size of every
+file written; the state is keyed by a hash of this code. An update digests each article's
+inputs and looks only at those that changed: when the articles are the state's ones (same
+ids) with unchanged dates (so the same numbers and order) and the shard count stays, it
+re-serialises only the shards whose postings changed and the edited articles' records, and
+reports every other file unchanged. Anything else (an article added, removed or re-dated, a
+new shard count, other code) rebuilds the whole index, which stays the reference: tests
+check that updates and full builds give the same bytes.
+
+A full build uses both cores (`_parallel_shards`): this process and a forked child each
+tokenise half of the articles, swap the postings of the other's part of the terms (a term's
+part is its shard key's hash modulo PARTS; shard counts are multiples of PARTS, so a shard's
+terms all belong to one part) and serialise their part's shards. The bytes are those of a
+build in one process (tested).
 """
 from __future__ import annotations
 
