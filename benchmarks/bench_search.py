@@ -158,8 +158,9 @@ def main(argv=None) -> int:
             b = build(n, root)
             r = b["report"]
             print(f"== {n} articles: generated in {b['generate_s']:.1f} s, index built in "
-                  f"{b['build_s']:.1f} s ({b['build_s'] / n * 1000:.1f} ms/article); unchanged "
-                  f"rebuild from the cache {b['warm_s']:.1f} s")
+                  f"{b['build_s']:.1f} s ({b['build_s'] / n * 1000:.1f} ms/article); one-article "
+                  f"edit updated in place {b['warm_s']:.2f} s ({b['warm_shards']} shards "
+                  f"re-serialised)")
             print(f"   {r.terms} terms, {r.postings} postings, {r.shards} shards; index "
                   f"{r.index_bytes / 1e6:.1f} MB raw, {b['index_gz_total'] / 1e6:.1f} MB gzip; "
                   f"shard gzip median {b['shard_gz_median'] / 1024:.1f} KB, max "
