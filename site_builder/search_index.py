@@ -175,10 +175,6 @@ def title_text(article: Article) -> str:
     return "\n".join(x for x in (article.kicker, article.title, article.subtitle) if x)
 
 
-def _date_order(article: Article) -> tuple:
-    return _dated(article)[0]
-
-
 def _dated(article: Article) -> tuple[tuple, int | None]:
     """The date-order key and the year, parsing the date once."""
     d = parse_edtf(article.date)
