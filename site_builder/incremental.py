@@ -74,15 +74,48 @@ class IncrementalResult(Reported):
         return "\n".join(lines)
 
 
-def compute_extra_files(extras: Sequence[ExtraFiles], corpus: list[Article], config: Config) -> dict[str, bytes]:
+@dataclass
+class ExtraOutput:
+    """The extras' files (None: the extra knows the bytes on disk are already these) and
+    the state changes to commit once they are written (objects with commit() and discard(),
+    picklable: the dev server computes extras in another process)."""
+
+    files: dict[str, bytes | None] = field(default_factory=dict)
+    changes: list = field(default_factory=list)
+
+    def commit(self) -> None:
+        for change in self.changes:
+            change.commit()
+        self.changes = []
+
+    def discard(self) -> None:
+        for change in self.changes:
+            change.discard()
+        self.changes = []
+
+
+def compute_extra_files(extras: Sequence[ExtraFiles], corpus: list[Article], config: Config) -> ExtraOutput:
     """The extras' files for `corpus`: a plain function, so the dev server can run it in a
-    worker process."""
+    worker process. An extra with an `update(corpus, config)` method (the search index)
+    reports files it knows to be unchanged on disk as None instead of their bytes; a plain
+    extra yields (path, bytes) for every file."""
     config = replace(config, site_url=config.site_url.rstrip("/") + "/")
-    files: dict[str, bytes] = {}
+    out = ExtraOutput()
     for extra in extras:
-        for rel, data in extra(corpus, config):
-            files[rel] = data
-    return files
+        update = getattr(extra, "update", None)
+        if update is not None:
+            result = update(corpus, config)
+            out.files.update(result.files)
+            if result.change is not None:
+                out.changes.append(result.change)
+        else:
+            for rel, data in extra(corpus, config):
+                out.files[rel] = data
+    return out
+
+
+def _extra_sizes(files: dict[str, bytes | None], on_disk: dict[str, int]) -> dict[str, int]:
+    return {rel: on_disk.get(rel, -1) if data is None else len(data) for rel, data in files.items()}
 
 
 class IncrementalBuilder:
@@ -271,10 +304,10 @@ class IncrementalBuilder:
             corpus = sorted(store.all_articles(), key=lambda a: (a.source, a.order, a.id)) if store else []
         return self.generation, list(corpus or ())
 
-    def compute_extras(self, corpus: list[Article], config: Config) -> dict[str, bytes]:
+    def compute_extras(self, corpus: list[Article], config: Config) -> ExtraOutput:
         return compute_extra_files(self.extras, corpus, config)
 
-    def commit_extras(self, generation: int, extra_files: dict[str, bytes], config: Config) -> IncrementalResult:
+    def commit_extras(self, generation: int, extras: ExtraOutput, config: Config) -> IncrementalResult:
         """Write the extras computed for `generation`; a newer build makes them stale (not ok,
         mode "superseded": that build's own extras follow)."""
         started = time.perf_counter()
@@ -283,20 +316,24 @@ class IncrementalBuilder:
         if index is None or not self.extras:
             return _done(result, started)
         if generation != self.generation:
+            extras.discard()
             result.ok, result.mode = False, "superseded"
             return _done(result, started)
+        extra_files = extras.files
         out_dir = Path(config.path("output_dir"))
         on_disk = _sizes(out_dir)
         old_dynamic = {rel for rel in (index.extra_sizes or {}) if not _is_static_output(rel)}
         try:
-            result.changed_files = _sync_some(out_dir, extra_files, (old_dynamic - set(extra_files)) & set(on_disk),
-                                              on_disk)
+            result.changed_files = _sync_some(out_dir, {k: v for k, v in extra_files.items() if v is not None},
+                                              (old_dynamic - set(extra_files)) & set(on_disk), on_disk)
         except (OSError, ValueError) as exc:
+            extras.discard()
             result.ok = False
             result.diagnostics.append(Diagnostic(str(out_dir), f"cannot write the search index: {exc}"))
             return _done(result, started)
+        extras.commit()
         sizes = {rel: size for rel, size in (index.extra_sizes or {}).items() if rel not in old_dynamic}
-        sizes.update((rel, len(data)) for rel, data in extra_files.items())
+        sizes.update(_extra_sizes(extra_files, on_disk))
         index.extra_sizes = sizes
         index.extras_stale = False
         self._save_index()
@@ -442,10 +479,10 @@ class IncrementalBuilder:
                     rel = file.relative_to(static)
                     if not any(part.startswith(".") for part in rel.parts):
                         extra_files[f"static/{rel.as_posix()}"] = file.read_bytes()
+        extras = None
         if corpus is not None:
-            for extra in self.extras:
-                for rel, data in extra(corpus, config):
-                    extra_files[rel] = data
+            extras = compute_extra_files(self.extras, corpus, config)
+            extra_files.update(extras.files)
         clock.lap("extras")
         old_dynamic = {rel for rel in (index.extra_sizes or {}) if not _is_static_output(rel)} \
             if index is not None else set()
@@ -465,20 +502,24 @@ class IncrementalBuilder:
         except (OSError, ValueError) as exc:  # ValueError: output.UnsafePathError
             self._index = None  # unknown state on disk: render everything next time
             self._forget_state()
+            if extras is not None:
+                extras.discard()
             result.diagnostics.append(Diagnostic(str(out_dir), f"cannot write the site: {exc}"))
             return None
         result.files_written = sum(1 for rel in result.changed_files if rel in files)
+        if extras is not None:
+            extras.commit()  # the extras' files are on disk: their state may say so
         if self._index is not None:
             if full:
                 self._index.fingerprints = fingerprints
                 kept = {rel: size for rel, size in (index.extra_sizes or {}).items()
                         if rel in old_dynamic} if corpus is None else {}
-                self._index.extra_sizes = {**kept, **{rel: len(data) for rel, data in extra_files.items()}}
+                self._index.extra_sizes = {**kept, **_extra_sizes(extra_files, on_disk)}
             else:
                 self._index.fingerprints.update(fingerprints)
                 sizes = {rel: size for rel, size in (index.extra_sizes or {}).items()
                          if corpus is None or rel not in old_dynamic}
-                sizes.update((rel, len(data)) for rel, data in extra_files.items())
+                sizes.update(_extra_sizes(extra_files, on_disk))
                 self._index.extra_sizes = sizes
         clock.lap("write")
         if full:

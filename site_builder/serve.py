@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import TextIO
 
 from .config import Config
-from .incremental import compute_extra_files
+from .incremental import ExtraOutput, compute_extra_files
 from .watch import ChangeSet, RebuildResult, Rebuilder, Watcher
 
 LIVERELOAD_PATH = "/__livereload"
@@ -431,7 +431,7 @@ class DevSession:
                 self.say(f"search index updated: {len(done.changed_files)} files")
                 self.hub.publish("search", {"paths": [self.config.base_url + rel for rel in done.changed_files]})
 
-    def _compute_elsewhere(self, builder, corpus) -> dict[str, bytes] | None:
+    def _compute_elsewhere(self, builder, corpus) -> ExtraOutput | None:
         """Compute the extras in a worker process. In a thread of this process it would hold
         the GIL for seconds at a time and starve the next page rebuild, whose thousands of
         stat() calls each wait to get the GIL back (measured at 10,000 articles: 21 s instead

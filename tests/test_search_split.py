@@ -143,6 +143,7 @@ def test_weights_and_postings_equal_lunr_py_builder(corpus, tmp_path):
     write_search_index(corpus, tmp_path, "/", url, write_unsplit=True)
     ours = json.loads((tmp_path / "search" / "unsplit.json").read_text(encoding="utf-8"))
     builder = Builder()
+    builder.b(0)  # no length normalisation (search_index.B): weights stay local to a term
     builder.ref("ref")
     builder.field("t", boost=TITLE_BOOST)
     builder.field("b")
@@ -177,13 +178,146 @@ def test_shards_are_chosen_like_search_tokens_shard_of(corpus, tmp_path):
         assert all(shard_of(term, 13) == n for term, _ in shard["invertedIndex"])
 
 
-def test_unchanged_articles_reuse_the_cached_index(corpus, tmp_path):
+def test_updates_in_place_equal_full_builds_over_random_edits(corpus, tmp_path):
+    """The state in .cache/ updates the index in place (only the shards whose postings
+    changed are serialised); after every edit of a random sequence its files equal a full
+    build's, and text edits stay local."""
     from site_builder.search_index import search_index_files
 
-    first, r1 = search_index_files(corpus[:50], "/", url, cache_dir=tmp_path)
-    again, r2 = search_index_files(corpus[:50], "/", url, cache_dir=tmp_path)
-    assert not r1.cached and r2.cached and again == first
-    edited = [replace(corpus[0], body=corpus[0].body + "新增一句话。")] + corpus[1:50]
-    changed, r3 = search_index_files(edited, "/", url, cache_dir=tmp_path)
-    assert not r3.cached and changed != first
-    assert changed == search_index_files(edited, "/", url)[0]
+    rng = random.Random(5)
+    articles = list(corpus[:120])
+    state = tmp_path / "cache"
+    _, first = search_index_files(articles, "/", url, cache_dir=state)
+    assert not first.cached and first.shards > 8
+    _, again = search_index_files(articles, "/", url, cache_dir=state)
+    assert again.cached and again.shards_written == 0
+    kinds = ["body", "body", "title", "tags", "sentence", "add", "remove", "date", "same"]
+    local = 0
+    for step in range(24):
+        kind = kinds[step % len(kinds)] if step < len(kinds) else rng.choice(kinds)
+        i = rng.randrange(len(articles))
+        a = articles[i]
+        if kind == "body":
+            articles[i] = replace(a, body=a.body + "\n\n" + rng.choice(corpus[120:]).body[:40])
+        elif kind == "sentence":  # a word replaced inside the text
+            cut = rng.randrange(1, max(2, len(a.body) - 5))
+            articles[i] = replace(a, body=a.body[:cut] + "防汛会商" + a.body[cut + 3:])
+        elif kind == "title":
+            articles[i] = replace(a, title=a.title + "ＧＤＰ增长")
+        elif kind == "tags":
+            articles[i] = replace(a, tags=sorted(set(a.tags) ^ {"防汛", "经济"}))
+        elif kind == "add":
+            articles.append(replace(rng.choice(corpus[120:]), id=f"new-{step}"))
+        elif kind == "remove":
+            del articles[i]
+        elif kind == "date":
+            articles[i] = replace(a, date="2001-02-03", published="2001-02-03")
+        files, report = search_index_files(articles, "/", url, cache_dir=state)
+        full, full_report = search_index_files(articles, "/", url)
+        assert files == full, (step, kind)
+        assert report.version == full_report.version
+        if kind in ("body", "sentence", "title", "tags", "same") and report.cached:
+            local += 1
+            # a tag edit changes no terms; a text edit only the shards of its changed terms
+            assert report.shards_written < (1 if kind in ("tags", "same") else report.shards), kind
+    assert local >= 6
+
+
+def test_update_reports_files_already_on_disk_as_unchanged(corpus, tmp_path):
+    """The build's extra returns None for files whose bytes the state says are on disk, and
+    the bytes of those missing there."""
+    from types import SimpleNamespace
+
+    from site_builder.search_index import SearchExtra
+
+    config = SimpleNamespace(base_url="/", root=tmp_path, path=lambda key: tmp_path / "output")
+    extra = SearchExtra()
+    articles = list(corpus[:80])
+
+    def write(update):
+        for rel, data in update.files.items():
+            if data is not None:
+                path = tmp_path / "output" / rel
+                path.parent.mkdir(parents=True, exist_ok=True)
+                path.write_bytes(data)
+        update.change.commit()
+
+    first = extra.update(articles, config)
+    assert all(data is not None for data in first.files.values())
+    write(first)
+    articles[3] = replace(articles[3], body=articles[3].body + "新增一句话。")
+    second = extra.update(articles, config)
+    written = {rel for rel, data in second.files.items() if data is not None}
+    assert "search/manifest.json" in written
+    assert sum(rel.startswith("search/docs/") for rel in written) == 1  # the edited record
+    assert 1 <= sum(rel.startswith("search/index/") for rel in written) < 20
+    expected = dict(extra(articles, config))
+    assert set(second.files) == set(expected)
+    for rel in written:
+        assert second.files[rel] == expected[rel], rel
+    # not committed (the build failed): the next update starts from the state on disk
+    (tmp_path / "output" / "search" / "index" / "0.json").unlink()
+    third = extra.update(articles, config)
+    assert third.files["search/index/0.json"] == expected["search/index/0.json"]
+    write(third)
+    assert {rel: (tmp_path / "output" / rel).read_bytes() for rel in expected} == expected
+
+
+def test_full_build_removes_states_left_by_dead_processes(corpus, tmp_path):
+    """A build killed before committing leaves .cache/search.sqlite.tmp-<pid>; the next full
+    build removes those of processes that are gone (and leaves a live one's alone)."""
+    import os
+    import subprocess
+    import sys
+
+    from site_builder.search_index import STATE_FILE, search_index_files
+
+    state = tmp_path / "cache"
+    state.mkdir()
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
+                          capture_output=True, text=True, check=True).stdout.strip()
+    stale = state / f"{STATE_FILE}.tmp-{dead}"
+    stale.write_bytes(b"half a state")
+    live = state / f"{STATE_FILE}.tmp-{os.getppid()}"
+    live.write_bytes(b"someone else's build")
+    _, report = search_index_files(list(corpus[:30]), "/", url, cache_dir=state)
+    assert not report.cached and (state / STATE_FILE).is_file()
+    assert not stale.exists() and live.exists()
+
+
+@pytest.mark.parametrize("size", [300, 25])  # many shards; one shard (the parent joins both)
+def test_full_build_in_two_processes_equals_one(corpus, tmp_path, monkeypatch, size):
+    """A big archive's full build forks a child for half of the work (see PARTS): same bytes
+    and state as in one process, and the same again when the child fails."""
+    import os
+
+    from site_builder import search_index as si
+
+    articles = list(corpus[:size])
+
+    def build(name):
+        files, report = si.search_index_files(articles, "/", url, cache_dir=tmp_path / name)
+        return files, report
+
+    monkeypatch.setattr(si, "_can_fork", lambda documents: False)
+    alone, alone_report = build("alone")
+    monkeypatch.setattr(si, "_can_fork", lambda documents: True)
+    forked = []
+    real = si._parallel_shards
+    monkeypatch.setattr(si, "_parallel_shards", lambda *a: forked.append(real(*a)) or forked[-1])
+    shared, shared_report = build("shared")
+    assert forked[0] is not None and shared == alone
+    assert (shared_report.terms, shared_report.postings, shared_report.shards) == \
+        (alone_report.terms, alone_report.postings, alone_report.shards)
+    # the state it left updates in place like the other
+    articles[3] = replace(articles[3], body=articles[3].body + "新增一句话。")
+    again, report = si.search_index_files(articles, "/", url, cache_dir=tmp_path / "shared")
+    assert report.cached and again == si.search_index_files(articles, "/", url)[0]
+    # a child that fails: the parent computes everything itself
+    parent = os.getpid()
+    collect = si._collect
+    monkeypatch.setattr(si, "_collect", lambda docs: collect(docs) if os.getpid() == parent
+                        else os._exit(3))
+    forked.clear()
+    failed, _ = si.search_index_files(articles, "/", url, cache_dir=tmp_path / "failed")
+    assert forked == [None] and failed == again

@@ -106,59 +106,62 @@
     return out.sort(function (a, b) { return a - b; });
   }
 
+  // Term indices are local to a shard; the unsplit index numbers terms by (shard, local
+  // index), and so does a join of several shards: index + shard * TERM_STRIDE.
+  var TERM_STRIDE = 16777216;
+
   /**
    * One lunr.Index over the slices of the loaded shards a plan touches: the plan's terms
-   * with their postings, and field vectors merged across those shards on demand (term
-   * indices are global, so merging is a sorted union). lunr's own query then scores exactly
-   * as the unsplit index would.
+   * with their postings, and field vectors merged across those shards on demand (indices
+   * renumbered by shard, so merging is a concatenation in shard order). lunr's own query
+   * then scores exactly as the unsplit index would.
    */
   function mergedIndex(lunr, shards, shardCount, plan) {
-    var invertedIndex = Object.create(null), used = [];
+    var found = [], used = [];
     plan.required.forEach(function (t) {
-      var shard = shards[shardOf(t, shardCount)];
+      var n = shardOf(t, shardCount), shard = shards[n];
       var posting = shard && shard.invertedIndex[t];
       if (posting) {
-        invertedIndex[t] = posting;
-        if (used.indexOf(shard) < 0) used.push(shard);
+        found.push([t, n, posting]);
+        if (used.indexOf(n) < 0) used.push(n);
       }
+    });
+    used.sort(function (a, b) { return a - b; });
+    var invertedIndex = Object.create(null);
+    found.forEach(function (f) {
+      if (used.length === 1) { invertedIndex[f[0]] = f[2]; return; }
+      var copy = Object.assign({}, f[2]);
+      copy._index = f[2]._index + f[1] * TERM_STRIDE;
+      invertedIndex[f[0]] = copy;
     });
     // One shard (every two-character query) needs no merging: its vectors are used as they are.
     var cache = new Map();
-    var fieldVectors = used.length === 1 ? used[0].fieldVectors : new Proxy({}, {
+    var fieldVectors = used.length === 1 ? shards[used[0]].fieldVectors : new Proxy({}, {
       get: function (target, key) {
         if (typeof key !== 'string') return undefined;
         if (cache.has(key)) return cache.get(key);
-        var parts = [];
-        used.forEach(function (s) { var v = s.fieldVectors[key]; if (v) parts.push(v); });
-        var vector = parts.length === 1 ? parts[0] : mergeVectors(lunr, parts);
+        var elements = [], any = false;
+        used.forEach(function (n) {
+          var v = shards[n].fieldVectors[key];
+          if (!v) return;
+          any = true;
+          var e = v.elements, offset = n * TERM_STRIDE;
+          for (var i = 0; i < e.length; i += 2) elements.push(e[i] + offset, e[i + 1]);
+        });
+        var vector = any ? new lunr.Vector(elements) : undefined;
         cache.set(key, vector);
         return vector;
       }
     });
     var terms = Object.keys(invertedIndex).sort();
+    var first = used.length ? shards[used[0]] : null;
     return new lunr.Index({
       invertedIndex: invertedIndex,
       fieldVectors: fieldVectors,
       tokenSet: lunr.TokenSet.fromArray(terms),
-      fields: used.length ? used[0].fields : ['t', 'b'],
-      pipeline: used.length ? used[0].pipeline : new lunr.Pipeline()
+      fields: first ? first.fields : ['t', 'b'],
+      pipeline: first ? first.pipeline : new lunr.Pipeline()
     });
-  }
-
-  /** The union of field vector slices (each sorted by term index, indices disjoint), merged
-   * in order without sorting: lunr.Vector needs its elements sorted by index. */
-  function mergeVectors(lunr, vectors) {
-    var lists = vectors.map(function (v) { return v.elements; });
-    var at = lists.map(function () { return 0; }), elements = [];
-    for (;;) {
-      var best = -1;
-      for (var k = 0; k < lists.length; k++) {
-        if (at[k] < lists[k].length && (best < 0 || lists[k][at[k]] < lists[best][at[best]])) best = k;
-      }
-      if (best < 0) return new lunr.Vector(elements);
-      elements.push(lists[best][at[best]], lists[best][at[best] + 1]);
-      at[best] += 2;
-    }
   }
 
   // ---- Fast scoring (exactly lunr's query for a plan) ---------------------------------
@@ -168,7 +171,7 @@
   // each term in some field:
   //   score = sum over fields f of (queryVector_f . fieldVector_f) / |queryVector_f|
   // where each queryVector_f holds 1 for every query term, so |queryVector_f| = sqrt(k), and
-  // the dot product adds the document's weights of the query terms in rising term index
+  // the dot product adds the document's weights of the query terms in rising term index (of the unsplit index: (shard, local index))
   // order (Vector.dot). A term absent from the index empties the result. Results are sorted
   // by falling score with a stable sort, so ties keep the order in which lunr first met the
   // document: documents in the first clause's title posting, then those only in its body
@@ -184,7 +187,8 @@
    * queried: a query needs one or two of a shard's few hundred terms, so loading stays
    * little more than parsing the JSON.
    */
-  function ShardPostings(json) {
+  function ShardPostings(json, number) {
+    this.number = number || 0;  // the shard's number: terms are ordered by (shard, index)
     this.fields = json.fields;
     this.termIndex = new Map();
     var inverted = json.invertedIndex;
@@ -296,11 +300,13 @@
     for (var i = 0; i < k; i++) {
       var idx = terms[i].shard.termIndex.get(terms[i].term);
       if (idx === undefined) return { count: 0 };
-      entries.push({ clause: i, termIndex: idx, p: terms[i].shard.posting(idx), at: 0 });
+      entries.push({ clause: i, termIndex: idx, order: terms[i].shard.number * TERM_STRIDE + idx,
+                     p: terms[i].shard.posting(idx), at: 0 });
     }
-    // intersect from the rarest term; weights are then summed in rising term index order
+    // intersect from the rarest term; weights are then summed in the unsplit index's term
+    // order: (shard, index)
     var byLength = entries.slice().sort(function (a, b) { return a.p.docs.length - b.p.docs.length; });
-    var byIndex = entries.slice().sort(function (a, b) { return a.termIndex - b.termIndex; });
+    var byIndex = entries.slice().sort(function (a, b) { return a.order - b.order; });
     var rare = byLength[0].p.docs, candidates = rare.length;
     var docs = new Int32Array(candidates), rows = entries.map(function () { return new Int32Array(candidates); });
     var count = 0;
@@ -438,7 +444,7 @@
     if (!this.loading[n]) {
       this.loading[n] = this.fetchJson(this.url(this.manifest.shardPath, 'n', n))
         .then(function (data) {
-          self.shards[n] = new LoadedShard(self, data);
+          self.shards[n] = new LoadedShard(self, data, n);
           return self.shards[n];
         });
     }
@@ -446,10 +452,10 @@
   };
 
   /** A shard's JSON, its postings for fast scoring, and its lunr.Index when asked for. */
-  function LoadedShard(searcher, json) {
+  function LoadedShard(searcher, json, number) {
     this.searcher = searcher;
     this.json = json;
-    this.postings = new ShardPostings(json);
+    this.postings = new ShardPostings(json, number);
     this._index = null;
   }
 
