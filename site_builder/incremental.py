@@ -146,10 +146,16 @@ class IncrementalBuilder:
         scan = scan_content(content_dir, index)
         others = self._others_key(config)
         out_dir = Path(config.path("output_dir"))
-        on_disk = _sizes(out_dir)
-        clock.lap("read")
         if index is not None and index.others == others and index.extra_sizes is not None \
-                and index.config == config and _output_intact(index, on_disk):
+                and index.config == config:
+            # stat() the files the last build wrote instead of walking output/ (a walk costs
+            # one scandir per page folder: 0.3 s at 10,000 articles, this a quarter of it)
+            on_disk = _known_sizes(out_dir, index)
+            intact = _output_intact(index, on_disk) and _no_strays(out_dir, index)
+        else:
+            on_disk, intact = _sizes(out_dir), False
+        clock.lap("read")
+        if intact:
             changed = scan.changed(index.files)
             if not changed:
                 # Same content, templates, static files, settings and code as the last build,
@@ -168,6 +174,7 @@ class IncrementalBuilder:
                 return _done(result, started)
             if self._fast_update(config, scan, changed, on_disk, result, clock):
                 return _done(result, started)
+            on_disk = _sizes(out_dir)  # a full build removes what the plan lacks: walk it all
         self._full_update(config, scan, others, on_disk, result, clock)
         return _done(result, started)
 
@@ -625,6 +632,29 @@ def _output_intact(index: BuildIndex, on_disk: dict[str, int]) -> bool:
         len(on_disk) == len(index.fingerprints) + len(extra)
 
 
+def _known_sizes(out_dir: Path, index: BuildIndex) -> dict[str, int]:
+    """Size of every file the last build wrote that is still there (one stat each)."""
+    base = str(out_dir) + os.sep
+    out: dict[str, int] = {}
+    stat = os.stat
+    for rel in (*index.fingerprints, *(index.extra_sizes or ())):
+        try:
+            out[rel] = stat(base + rel).st_size
+        except OSError:
+            pass
+    return out
+
+
+def _no_strays(out_dir: Path, index: BuildIndex) -> bool:
+    """No unknown entry at the top of output/ (a file or folder dropped there). Deeper strays
+    are not looked for on an unchanged build; the next full build removes them."""
+    known = {rel.split("/", 1)[0] for rel in (*index.fingerprints, *(index.extra_sizes or ()))}
+    try:
+        return all(name in known for name in os.listdir(out_dir))
+    except OSError:
+        return False
+
+
 def _id_line(text: str) -> int:
     for i, line in enumerate(text.split("\n"), 1):
         if line.startswith("id:"):
@@ -736,17 +766,18 @@ def _template_closure_hashes(env) -> dict[str, bytes]:
 def _sizes(out_dir: Path) -> dict[str, int]:
     """Every file below out_dir -> its size (os.scandir: a fraction of rglob's time)."""
     out: dict[str, int] = {}
-    stack = [(out_dir, "")]
+    stack = [(str(out_dir), "")]  # str, not Path: Path() per folder was half the time
     while stack:
         folder, prefix = stack.pop()
         try:
-            entries = list(os.scandir(folder))
+            with os.scandir(folder) as it:
+                entries = list(it)
         except OSError:
             continue
         for entry in entries:
             rel = prefix + entry.name
             if entry.is_dir(follow_symlinks=False):
-                stack.append((Path(entry.path), rel + "/"))
+                stack.append((entry.path, rel + "/"))
             else:
                 try:
                     out[rel] = entry.stat(follow_symlinks=False).st_size if entry.is_file(follow_symlinks=False) else -1
