@@ -39,7 +39,7 @@ from typing import Any, Callable, Iterable, Sequence
 
 from .config import Config
 from .content import Corpus, ParsedFile, parse_article
-from .build_index import BuildIndex, ContentScan, FileEntry, PlanStore, plan_key, scan_content
+from .build_index import BuildIndex, ContentScan, FileEntry, PlanStore, pickle_page, plan_key, scan_content
 from .model import Article, Diagnostic, Reported, StageClock
 
 ExtraFiles = Callable[[list[Article], Config], Iterable[tuple[str, bytes]]]
@@ -106,14 +106,16 @@ class IncrementalBuilder:
         self.generation = 0  # counts builds, so extras computed for an older one are dropped
         self._parsed: dict[str, tuple[str, ParsedFile]] = {}  # rel -> (text hash, parse)
         self._parsed_loaded = False
-        self._article_digests: dict[int, tuple[Any, bytes]] = {}
+        # Articles unpickled from the plan store by earlier one-article builds of this process
+        # (id -> (text digest, Article)): serve loads the home page's 10,000 articles once.
+        self._article_cache: dict[str, tuple[str, Article]] = {}
         self.state_dir = Path(state_dir) if state_dir is not None else None
         self.workers = workers
         self._loaded = False
         self._index: BuildIndex | None = None  # what the last build left, see build_index.py
         self._db: sqlite3.Connection | None = None
         self._corpus: list[Article] | None = None  # the last build's articles (this process)
-        self._patched_paths: set[str] = set()
+        self._links_digest: bytes | None = None  # of the last build's link table
 
     def _others_key(self, config: Config) -> str:
         """A hash of everything a build reads except content: settings, templates and static
@@ -215,11 +217,17 @@ class IncrementalBuilder:
         store = self._plan_store()
         if store is None:
             return False
-        self._patched_paths = {a.path for a in patched.values()}
         files = store.pages_holding(patched)
-        pages = store.load_pages(files, patched)
+        cached = {i: a for i, (digest, a) in self._article_cache.items()
+                  if i not in patched and index.article_digests.get(i) == digest}
+        pages = store.load_pages(files, patched, cached)
         if pages is None or not pages:
             return False
+        self._article_cache = {i: (index.article_digests[i], a) for i, a in store.loaded_articles.items()
+                               if i not in patched and i in index.article_digests}
+        # Articles are hashed by their file's text, never walked (see _article_hash).
+        article_hashes = {i: index.article_hashes.get(i) for i in store.loaded_articles}
+        article_hashes.update((e.article_id, _article_hash(rel, e.digest)) for rel, e in new_entries.items())
         for page in pages:  # the one value plan.py derives from plan-neutral fields
             if isinstance(page.context, ArticleContext) and page.context.article.id in patched:
                 page.description = _description(page.context.article)
@@ -234,7 +242,8 @@ class IncrementalBuilder:
             corpus = self._corpus_with(patched, store)
         reported = len(result.diagnostics)
         written = self._render_and_write(config, pages, None if self.defer_extras else corpus, on_disk,
-                                         result, clock, full=False, loaded=list(store.loaded_articles.values()))
+                                         result, clock, full=False, articles=store.loaded_articles.values(),
+                                         article_hashes=article_hashes, links_digest=store.links_digest)
         if not written:
             # The stored plans could not be rendered as they are (an error a full build would
             # report again, or plans out of step with each other): forget them and plan the
@@ -243,13 +252,16 @@ class IncrementalBuilder:
             index.data_digests = {}
             self._forget_plans()
             return False
-        data_digests, fingerprints = written
+        data_digests, fingerprints, blobs = written
         store.put_page_data([p for p in pages if index.data_digests.get(p.file) != data_digests[p.file]
-                             and isinstance(p.context, ArticleContext)], pages[0].links)
+                             and isinstance(p.context, ArticleContext)], blobs)
         store.put_articles(patched.values())
+        for i, a in patched.items():
+            self._article_cache[i] = (new_entries[a.path].digest, a)
         for rel, entry in new_entries.items():
             index.files[rel] = entry
             index.article_digests[entry.article_id] = entry.digest
+            index.article_hashes[entry.article_id] = article_hashes[entry.article_id]
         index.data_digests.update(data_digests)
         index.diagnostics = diagnostics
         index.scanned_ns = min(index.scanned_ns, scan.started_ns)  # racy files stay suspect
@@ -340,22 +352,30 @@ class IncrementalBuilder:
         result.pages_planned = len(pages)
         clock.lap("plan")
         self._index = index
+        article_hashes = {a.id: _article_hash(a.path, entries[a.path].digest) for a in corpus.articles}
         written = self._render_and_write(config, pages, None if self.defer_extras else corpus.articles,
-                                         on_disk, result, clock, full=True)
+                                         on_disk, result, clock, full=True, articles=corpus.articles,
+                                         article_hashes=article_hashes)
         if not written:
             return
-        data_digests, _ = written
+        data_digests, _, blobs = written
+        index.article_hashes = article_hashes
         store = self._plan_store()
         if store is not None:
             stale = [p for p in pages if index.data_digests.get(p.file) != data_digests[p.file]]
             if stale:
-                store.put_pages(stale, pages[0].links)
-            gone = set(index.data_digests) - set(data_digests)
+                store.put_pages(stale, blobs, pages[0].links, self._links_digest)
+            # A new index knows nothing of what the store holds (code changed, or site.toml):
+            # compare with the store itself, or plans of pages the site no longer has stay and
+            # a later one-article edit loads them (the KeyError seen at 10,000 articles).
+            known = set(index.data_digests) if index.data_digests else set(store.all_page_files())
+            gone = known - set(data_digests)
             if gone:
                 store.drop_pages(gone)
             fresh_ids = {e.article_id: e.digest for e in entries.values() if e.article_id is not None}
             store.put_articles(a for a in corpus.articles if index.article_digests.get(a.id) != fresh_ids.get(a.id))
-            store.drop_articles(set(index.article_digests) - set(fresh_ids))
+            stored_ids = set(index.article_digests) if index.article_digests else set(store.all_article_ids())
+            store.drop_articles(stored_ids - set(fresh_ids))
             index.article_digests = fresh_ids
             index.data_digests = data_digests
         index.files = entries
@@ -372,7 +392,8 @@ class IncrementalBuilder:
 
     def _render_and_write(self, config: Config, pages: list, corpus: list[Article] | None,
                           on_disk: dict[str, int], result: IncrementalResult, clock: StageClock,
-                          full: bool, loaded: Iterable[Article] = ()):
+                          full: bool, articles: Iterable[Article] = (),
+                          article_hashes: dict[str, bytes | None] | None = None, links_digest: bytes | None = None):
         """Fingerprint `pages`, render those whose fingerprint changed, run the extras (with
         `corpus`, when given) and write what changed. `full`: `pages` is the whole site, so
         files it does not name are removed. Returns (page -> data digest, fingerprints), or
@@ -384,29 +405,32 @@ class IncrementalBuilder:
         env = make_environment(config)
         template_hashes = _template_closure_hashes(env)
         site_wide = _Hasher().digest((env.globals.get("site"), config, _code_version()))
-        # One memo per build (shared objects hashed once); digests of the corpus's articles are
-        # kept across builds (the same objects while their files' hashes are unchanged).
-        if full:
-            alive = {id(a) for a in corpus or ()}
-            self._article_digests = {k: v for k, v in self._article_digests.items() if k in alive}
-        hasher = _Hasher(self._article_digests)
-        if not full and index is not None:  # digests of the stored articles: no need to walk them
-            for obj in loaded:
-                known = index.article_hashes.get(obj.id)
-                if known is not None and obj.path not in self._patched_paths:
-                    hasher.articles[id(obj)] = (obj, known)
+        # One memo per build (shared objects hashed once). Articles (`articles`, with their
+        # `article_hashes`) are not walked: an Article is parse_article(its file's text) with
+        # its path, so the text digest stands for it (what it shows on the page, its fields,
+        # are in the data digest through that).
+        links = pages[0].links if pages else None
+        if links_digest is None:  # the link table every page shares: hashed once
+            links_digest = hashlib.blake2b(pickle.dumps(links, protocol=pickle.HIGHEST_PROTOCOL),
+                                           digest_size=16).digest()
+        self._links_digest = links_digest
+        article_hashes = dict(article_hashes or {})
+        by_id = {a.id: a for a in articles}
         data_digests: dict[str, bytes] = {}
         page_fps: dict[str, bytes] = {}
+        blobs: dict[str, tuple[bytes, set[str]]] = {}
         for page in pages:
-            data = data_digests[page.file] = hasher.digest(page)
+            blob, ids = blobs[page.file] = pickle_page(page, links)
+            h = hashlib.blake2b(blob, digest_size=16)
+            h.update(links_digest)
+            for i in sorted(ids):
+                known = article_hashes.get(i)
+                if known is None:  # not from a content file we know: hash the object itself
+                    known = article_hashes[i] = _Hasher().digest(by_id[i])
+                h.update(i.encode("utf-8", "surrogatepass") + b"\0" + known)
+            data = data_digests[page.file] = h.digest()
             page_fps[page.file] = hashlib.blake2b(site_wide + template_hashes.get(page.template, b"?") + data,
                                                   digest_size=16).digest()
-        if full and index is not None:
-            index.article_hashes = {a.id: hasher.digest(a) for a in corpus or ()}
-        elif index is not None:
-            for obj in loaded:
-                if obj.path in self._patched_paths:
-                    index.article_hashes[obj.id] = hasher.digest(obj)
         clock.lap("fingerprint")
         previous = index.fingerprints if index is not None else {}
         store = _PageStore(self._open_db())
@@ -490,7 +514,7 @@ class IncrementalBuilder:
         clock.lap("write")
         if full:
             store.keep_only({fp for fp, _ in fingerprints.values()})
-        return data_digests, fingerprints
+        return data_digests, fingerprints, blobs
 
     # -- state kept between processes
 
@@ -617,6 +641,13 @@ class IncrementalBuilder:
         self._parsed = parsed_now
         articles.sort(key=lambda a: (a.source, a.order, a.id))
         return Corpus(articles, diagnostics), entries
+
+
+def _article_hash(rel: str, text_digest: str) -> bytes:
+    """What an article's page data depends on: the content file's path and text (the parser's
+    code is part of every fingerprint through _code_version)."""
+    return hashlib.blake2b(f"article:{rel}\0{text_digest}".encode("utf-8", "surrogatepass"),
+                           digest_size=16).digest()
 
 
 def _is_static_output(rel: str) -> bool:
