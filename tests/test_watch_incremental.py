@@ -338,3 +338,22 @@ def test_a_new_build_index_drops_stored_plans_the_site_no_longer_has(project, tm
     result = IncrementalBuilder(state_dir=state)(project)
     assert result.ok and result.mode == "pages", result.summary()
     assert _tree(project.path("output_dir")) == _full_build(project)
+
+
+def test_a_failed_write_leaves_the_output_folder_as_it_was(tmp_path):
+    """_sync writes new files in place and changed ones beside their targets; an error before
+    the renames removes both, new folders included."""
+    from site_builder.incremental import _sync
+    from site_builder.output import UnsafePathError
+
+    out = tmp_path / "output"
+    assert _sync(out, {"a/index.html": b"old", "keep.txt": b"k"}) == ["a/index.html", "keep.txt"]
+    before = _tree(out)
+    files = {"a/index.html": b"new", "b/c/index.html": b"brand new", "keep.txt": b"k", "../escape": b"x"}
+    with pytest.raises(UnsafePathError):
+        _sync(out, files)
+    assert _tree(out) == before
+    assert sorted(p.relative_to(out).as_posix() for p in out.rglob("*")) == ["a", "a/index.html", "keep.txt"]
+    del files["../escape"]
+    assert _sync(out, files) == ["a/index.html", "b/c/index.html"]
+    assert _tree(out) == {"a/index.html": b"new", "b/c/index.html": b"brand new", "keep.txt": b"k"}
