@@ -353,7 +353,12 @@ def test_a_failed_write_leaves_the_output_folder_as_it_was(tmp_path):
     with pytest.raises(UnsafePathError):
         _sync(out, files)
     assert _tree(out) == before
-    assert sorted(p.relative_to(out).as_posix() for p in out.rglob("*")) == ["a", "a/index.html", "keep.txt"]
     del files["../escape"]
+    files["keep.txt/under-a-file.html"] = b"cannot be written"  # fails after the others
+    with pytest.raises(OSError):
+        _sync(out, files)
+    assert _tree(out) == before
+    assert sorted(p.relative_to(out).as_posix() for p in out.rglob("*")) == ["a", "a/index.html", "keep.txt"]
+    del files["keep.txt/under-a-file.html"]
     assert _sync(out, files) == ["a/index.html", "b/c/index.html"]
     assert _tree(out) == {"a/index.html": b"new", "b/c/index.html": b"brand new", "keep.txt": b"k"}
