@@ -117,6 +117,7 @@ class IncrementalBuilder:
         self._db: sqlite3.Connection | None = None
         self._corpus: list[Article] | None = None  # the last build's articles (this process)
         self._links_digest: bytes | None = None  # of the last build's link table
+        self._template_refs: dict[str, tuple[str, set[str] | None]] = {}  # name -> (source, refs)
 
     def _others_key(self, config: Config) -> str:
         """A hash of everything a build reads except content: settings, templates and static
@@ -403,8 +404,8 @@ class IncrementalBuilder:
 
         index = self._index
         out_dir = Path(config.path("output_dir"))
-        env = make_environment(config)
-        template_hashes = _template_closure_hashes(env)
+        env = make_environment(config, self._bytecode_dir())
+        template_hashes = _template_closure_hashes(env, self._template_refs)
         site_wide = _Hasher().digest((env.globals.get("site"), config, _code_version()))
         # One memo per build (shared objects hashed once). Articles (`articles`, with their
         # `article_hashes`) are not walked: an Article is parse_article(its file's text) with
@@ -450,7 +451,7 @@ class IncrementalBuilder:
         rendered_pages = [p for p in to_render if page_fps[p.file] not in stored]
         clock.lap("lookup")
         try:
-            rendered = _render_all(env, config, rendered_pages, self.workers)
+            rendered = _render_all(env, config, rendered_pages, self.workers, self._bytecode_dir())
         except RenderError as exc:
             result.diagnostics.append(exc.diagnostic)
             return None
@@ -576,6 +577,9 @@ class IncrementalBuilder:
             except sqlite3.Error:
                 self._db = None
         return self._db
+
+    def _bytecode_dir(self) -> Path | None:
+        return self.state_dir / "jinja" if self.state_dir is not None else None
 
     def _plan_store(self) -> PlanStore | None:
         db = self._open_db()
@@ -757,23 +761,29 @@ class _Hasher:
         return digest
 
 
-def _template_closure_hashes(env) -> dict[str, bytes]:
+def _template_closure_hashes(env, known: dict[str, tuple[str, set[str] | None]] | None = None) -> dict[str, bytes]:
     """For every template: a hash of its source and of every template it extends, includes or
     imports, transitively. A dynamic reference (a name computed at render time) makes the
-    template depend on all templates."""
+    template depend on all templates. `known` (source -> references, kept by the caller)
+    spares parsing templates whose source did not change."""
     from jinja2 import meta
 
+    known = {} if known is None else known
     names = env.list_templates()
     sources: dict[str, str] = {}
     refs: dict[str, set[str] | None] = {}
     for name in names:
         source, _, _ = env.loader.get_source(env, name)
         sources[name] = source
+        if name in known and known[name][0] == source:
+            refs[name] = known[name][1]
+            continue
         try:
             found = set(meta.find_referenced_templates(env.parse(source)))
         except Exception:  # a syntax error: render_page will report it with file and line
             found = set()
         refs[name] = None if None in found else found
+        known[name] = (source, refs[name])
     closures: dict[str, bytes] = {}
     for name in names:
         seen: set[str] = set()
@@ -1079,14 +1089,14 @@ class _PageStore:
 _job: tuple | None = None  # (config, pages) for forked render workers
 
 
-def _render_all(env, config: Config, pages: list, workers: int) -> list[bytes]:
+def _render_all(env, config: Config, pages: list, workers: int, bytecode_dir: Path | None = None) -> list[bytes]:
     from .render import RenderError, render_page
 
     if workers <= 1 or len(pages) < PARALLEL_MIN_PAGES or threading.active_count() > 1 \
             or "fork" not in multiprocessing.get_all_start_methods():
         return [render_page(env, p) for p in pages]
     global _job
-    _job = (config, pages)
+    _job = (config, pages, bytecode_dir)
     try:
         ctx = multiprocessing.get_context("fork")  # children see the planned pages as they are
         slices = [list(range(k, len(pages), workers)) for k in range(workers)]
@@ -1106,8 +1116,8 @@ def _render_all(env, config: Config, pages: list, workers: int) -> list[bytes]:
 def _render_slice(indices: list[int]):
     from .render import RenderError, make_environment, render_page
 
-    config, pages = _job
-    env = make_environment(config)
+    config, pages, bytecode_dir = _job
+    env = make_environment(config, bytecode_dir)
     try:
         return True, [render_page(env, pages[i]) for i in indices]
     except RenderError as exc:  # the diagnostic pickles; the exception would lose it

@@ -84,10 +84,16 @@ def make_markdown() -> markdown.Markdown:
 
 # ---------------------------------------------------------------- Jinja
 
-def make_environment(config: Config) -> jinja2.Environment:
-    """Jinja2 over templates_dir: autoescape on, undefined names are errors, stable output."""
+def make_environment(config: Config, bytecode_dir: str | Path | None = None) -> jinja2.Environment:
+    """Jinja2 over templates_dir: autoescape on, undefined names are errors, stable output.
+    With `bytecode_dir`, compiled templates are kept there (keyed by name and a checksum of
+    the source): parsing and compiling the templates cost 0.3 s of every one-article build."""
+    cache = jinja2.FileSystemBytecodeCache(str(bytecode_dir)) if bytecode_dir is not None else None
+    if bytecode_dir is not None:
+        Path(bytecode_dir).mkdir(parents=True, exist_ok=True)
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(config.path("templates_dir"))),
+        bytecode_cache=cache,
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
