@@ -5,8 +5,10 @@ Decided by content hashes, never by mtimes:
 - the whole site is planned again (plan_site is a pure function of the corpus and cheap next to
   rendering), and each planned page gets a fingerprint: a hash of everything its bytes depend
   on, that is its template and every template it extends, includes or imports (found with
-  jinja2.meta), the site-wide template globals, and the page's own data (its context and
-  links, walked structurally; shared objects such as an article are hashed once per build);
+  jinja2.meta), the site-wide template globals, and the page's own data: its pickle with
+  articles by id and the shared link table by reference (build_index.pickle_page, the bytes
+  the plan store keeps), each article standing for its content file's path and text digest
+  (an Article is parse_article of that text), and the link table for its own digest;
 - only pages whose fingerprint changed (or whose file went missing) are rendered, and only files
   whose bytes changed are written (each atomically); files the plan no longer has are removed.
 The fingerprint table is the recorded dependency graph: page -> (templates, data it shows).
@@ -423,7 +425,7 @@ class IncrementalBuilder:
 
         index = self._index
         out_dir = Path(config.path("output_dir"))
-        env = make_environment(config, self._bytecode_dir())
+        env = make_environment(config, self._bytecode_dir(config))
         template_hashes = _template_closure_hashes(env, self._template_refs)
         site_wide = _Hasher().digest((env.globals.get("site"), config, _code_version()))
         # One memo per build (shared objects hashed once). Articles (`articles`, with their
@@ -470,7 +472,7 @@ class IncrementalBuilder:
         rendered_pages = [p for p in to_render if page_fps[p.file] not in stored]
         clock.lap("lookup")
         try:
-            rendered = _render_all(env, config, rendered_pages, self.workers, self._bytecode_dir())
+            rendered = _render_all(env, config, rendered_pages, self.workers, self._bytecode_dir(config))
         except RenderError as exc:
             result.diagnostics.append(exc.diagnostic)
             return None
@@ -601,8 +603,15 @@ class IncrementalBuilder:
                 self._db = None
         return self._db
 
-    def _bytecode_dir(self) -> Path | None:
-        return self.state_dir / "jinja" if self.state_dir is not None else None
+    def _bytecode_dir(self, config: Config) -> Path | None:
+        """Where compiled templates are kept, one folder per settings and code: Jinja folds
+        filters applied to constants at compile time (`"static/x.css"|url` holds base_url),
+        so compiled code is only valid for the environment that compiled it."""
+        if self.state_dir is None:
+            return None
+        key = hashlib.blake2b(repr(config).encode("utf-8", "surrogatepass") + _code_version().encode(),
+                              digest_size=8).hexdigest()
+        return self.state_dir / "jinja" / key
 
     def _plan_store(self) -> PlanStore | None:
         db = self._open_db()
@@ -752,9 +761,9 @@ def _done(result: IncrementalResult, started: float) -> IncrementalResult:
 
 
 class _Hasher:
-    """A structural digest of template data: dataclasses by field, containers by item.
-    Objects are memoised by identity for the life of the hasher (one build), so an article
-    shown on 30 listing pages is hashed once."""
+    """A structural digest of template data: dataclasses by field, containers by item (the
+    site-wide globals, and an article that did not come from a known content file).
+    Objects are memoised by identity for the life of the hasher."""
 
     def __init__(self, articles: dict[int, tuple[Any, bytes]] | None = None):
         self._memo: dict[int, tuple[Any, bytes]] = {}

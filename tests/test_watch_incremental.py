@@ -362,3 +362,13 @@ def test_a_failed_write_leaves_the_output_folder_as_it_was(tmp_path):
     del files["keep.txt/under-a-file.html"]
     assert _sync(out, files) == ["a/index.html", "b/c/index.html"]
     assert _tree(out) == {"a/index.html": b"new", "b/c/index.html": b"brand new", "keep.txt": b"k"}
+
+
+def test_compiled_templates_are_not_shared_between_settings(project, tmp_path):
+    """Jinja folds `"static/x.css"|url` into the compiled template: a build with another
+    base_url must not reuse the templates compiled for the first one (.cache/jinja)."""
+    state = tmp_path / "state"
+    assert IncrementalBuilder(state_dir=state)(project).ok
+    other = replace(project, base_url="/other/")
+    assert IncrementalBuilder(state_dir=state)(other).ok
+    assert _tree(other.path("output_dir")) == _full_build(other)
