@@ -102,7 +102,8 @@ def bench_project(project: Path, python: str, repeat: int, timeout: float) -> li
                 break
             if time.monotonic() - started > timeout:
                 raise RuntimeError("server did not start")
-        threading.Thread(target=lambda: [None for _ in proc.stdout], daemon=True).start()
+        said: list[str] = []  # the server's own account ("rebuilt N pages in X ms"), shown after
+        threading.Thread(target=lambda: [said.append(line.rstrip()) for line in proc.stdout], daemon=True).start()
         events = Events(f"http://127.0.0.1:{port}/__livereload")
         time.sleep(0.5)
         files = sorted((project / "content").rglob("*.md"))
@@ -117,6 +118,9 @@ def bench_project(project: Path, python: str, repeat: int, timeout: float) -> li
                 raise RuntimeError(f"no reload within {timeout} s after editing {target}")
             times.append(got - saved)
             time.sleep(0.5)
+        for line in said:
+            if "rebuilt" in line or "error" in line.lower():
+                print(f"  server: {line}", flush=True)
         return times
     finally:
         proc.terminate()

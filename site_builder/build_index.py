@@ -166,6 +166,7 @@ class PlanStore:
     def __init__(self, db: sqlite3.Connection | None):
         self.db = db
         self.loaded_articles: dict[str, Article] = {}  # by the last load_pages
+        self.links_digest: bytes | None = None
         if db is not None:
             db.execute("CREATE TABLE IF NOT EXISTS plans (file TEXT PRIMARY KEY, data BLOB) WITHOUT ROWID")
             db.execute("CREATE TABLE IF NOT EXISTS articles (id TEXT PRIMARY KEY, data BLOB) WITHOUT ROWID")
@@ -174,12 +175,14 @@ class PlanStore:
 
     # -- writing (a full build)
 
-    def put_pages(self, pages: list, links: Any) -> None:
-        """Store pages (each pickled with articles and the link table by reference) and
-        replace their rows of the dependency graph."""
+    def put_pages(self, pages: list, blobs: dict[str, tuple[bytes, set[str]]], links: Any,
+                  links_digest: bytes | None) -> None:
+        """Store pages (`blobs`: file -> (pickle_page bytes, article ids), as the fingerprints
+        made them) and replace their rows of the dependency graph; the link table with its
+        digest, so a one-article build need not hash it."""
         rows, refs = [], []
         for page in pages:
-            blob, ids = _pickle_page(page, links)
+            blob, ids = blobs[page.file]
             rows.append((page.file, blob))
             refs.extend((i, page.file) for i in ids)
         with self.db:
@@ -187,13 +190,16 @@ class PlanStore:
             self.db.executemany("INSERT OR REPLACE INTO plans VALUES (?, ?)", rows)
             self.db.executemany("INSERT OR IGNORE INTO refs VALUES (?, ?)", refs)
             self.db.execute("INSERT OR REPLACE INTO plans VALUES (?, ?)",
-                            (_LINKS_ID, pickle.dumps(links, protocol=pickle.HIGHEST_PROTOCOL)))
+                            (_LINKS_ID, pickle.dumps((links, links_digest), protocol=pickle.HIGHEST_PROTOCOL)))
 
-    def put_page_data(self, pages: list, links: Any) -> None:
+    def put_page_data(self, pages: list, blobs: dict[str, tuple[bytes, set[str]]]) -> None:
         """Store pages again whose data changed but not which articles they hold."""
-        rows = [(page.file, _pickle_page(page, links)[0]) for page in pages]
+        rows = [(page.file, blobs[page.file][0]) for page in pages]
         with self.db:
             self.db.executemany("INSERT OR REPLACE INTO plans VALUES (?, ?)", rows)
+
+    def all_article_ids(self) -> list[str]:
+        return [row[0] for row in self.db.execute("SELECT id FROM articles")]
 
     def all_page_files(self) -> list[str]:
         return [row[0] for row in self.db.execute("SELECT file FROM plans WHERE file != ?", (_LINKS_ID,))]
@@ -221,14 +227,19 @@ class PlanStore:
             out.update(row[0] for row in self.db.execute("SELECT file FROM refs WHERE id = ?", (i,)))
         return sorted(out)
 
-    def load_pages(self, files: list[str], patched: dict[str, Article]) -> list | None:
-        """The stored pages, their articles taken from `patched` or the store (one object per
-        id, shared by all pages); None when something is missing."""
+    def load_pages(self, files: list[str], patched: dict[str, Article],
+                   cached: dict[str, Article] | None = None) -> list | None:
+        """The stored pages, their articles taken from `patched`, `cached` (still current
+        articles the caller kept) or the store (one object per id, shared by all pages); None
+        when something is missing. Sets loaded_articles and links_digest."""
         row = self.db.execute("SELECT data FROM plans WHERE file = ?", (_LINKS_ID,)).fetchone()
         if row is None:
             return None
-        links = pickle.loads(row[0])
-        articles: dict[str, Article] = dict(patched)
+        stored = pickle.loads(row[0])
+        if not (isinstance(stored, tuple) and len(stored) == 2):
+            return None  # an older layout
+        links, self.links_digest = stored
+        articles: dict[str, Article] = {**(cached or {}), **patched}
         wanted: set[str] = set()
         for f in files:
             wanted.update(r[0] for r in self.db.execute("SELECT id FROM refs WHERE file = ?", (f,)))
@@ -261,12 +272,23 @@ class PlanStore:
         return [pickle.loads(row[0]) for row in self.db.execute("SELECT data FROM articles")]
 
 
-def _pickle_page(page: Any, links: Any) -> tuple[bytes, set[str]]:
+def pickle_page(page: Any, links: Any) -> tuple[bytes, set[str]]:
+    """The page's plan as bytes, articles and the link table by reference, and the ids of the
+    articles it holds. Also what a page's data digest hashes: equal plans give equal bytes (no
+    identity in it but the sharing of objects, which plan_site and unpickling reproduce; a
+    difference there would only cost a render, never give wrong bytes)."""
     ids: set[str] = set()
     buf = io.BytesIO()
-    pickler = _PagePickler(buf, links, ids)
-    pickler.dump(page)
+    _PagePickler(buf, links, ids).dump(page)
     return buf.getvalue(), ids
+
+
+def _article_ref(article_id: str):  # stands for an article in a stored page; see _PageUnpickler
+    raise RuntimeError("resolved by the plan store's unpickler only")
+
+
+def _links_ref():
+    raise RuntimeError("resolved by the plan store's unpickler only")
 
 
 class _PagePickler(pickle.Pickler):
@@ -274,13 +296,15 @@ class _PagePickler(pickle.Pickler):
         super().__init__(buf, protocol=pickle.HIGHEST_PROTOCOL)
         self.links, self.ids = links, ids
 
-    def persistent_id(self, obj):
+    def reducer_override(self, obj):
+        # called for objects other than str, int, list, dict ...: far fewer calls than
+        # persistent_id, which runs for every object
         if type(obj) is Article:
             self.ids.add(obj.id)
-            return ("a", obj.id)
+            return _article_ref, (obj.id,)
         if obj is self.links:
-            return ("links",)
-        return None
+            return _links_ref, ()
+        return NotImplemented
 
 
 class _PageUnpickler(pickle.Unpickler):
@@ -288,10 +312,15 @@ class _PageUnpickler(pickle.Unpickler):
         super().__init__(buf)
         self.links, self.articles, self.store = links, articles, store
 
-    def persistent_load(self, pid):
-        if pid[0] == "links":
-            return self.links
-        article = self.articles.get(pid[1])
+    def find_class(self, module, name):
+        if module == __name__ and name == "_article_ref":
+            return self._article
+        if module == __name__ and name == "_links_ref":
+            return lambda: self.links
+        return super().find_class(module, name)
+
+    def _article(self, article_id: str) -> Article:
+        article = self.articles.get(article_id)
         if article is None:
-            article = self.articles[pid[1]] = self.store.article(pid[1])
+            article = self.articles[article_id] = self.store.article(article_id)
         return article

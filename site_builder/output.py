@@ -18,12 +18,17 @@ class UnsafePathError(ValueError):
 
 def check_relative(rel: str) -> PurePosixPath:
     """`rel` as a clean relative path, or UnsafePathError (absolute, '..', empty parts, NUL)."""
+    return PurePosixPath(check_relative_str(rel))
+
+
+def check_relative_str(rel: str) -> str:
+    """check_relative without building a path object (the incremental writer checks 34,000
+    names a build at 10,000 articles). An absolute name has an empty first part."""
     if not rel or "\x00" in rel or "\\" in rel:
         raise UnsafePathError(f"unsafe output path {rel!r}")
-    path = PurePosixPath(rel)
-    if path.is_absolute() or any(part in ("", ".", "..") for part in rel.split("/")):
+    if any(part in ("", ".", "..") for part in rel.split("/")):
         raise UnsafePathError(f"output path {rel!r} must stay inside the output folder")
-    return path
+    return rel
 
 
 class StagedOutput:

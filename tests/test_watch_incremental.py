@@ -308,7 +308,7 @@ def test_plans_out_of_step_fall_back_to_a_full_build(project, tmp_path):
     assert IncrementalBuilder(state_dir=state)(project).ok
     db = sqlite3.connect(state / "pages.sqlite")
     with db:
-        db.execute("UPDATE plans SET data = ? WHERE file = ?", (pickle.dumps(Links()), "\0links"))
+        db.execute("UPDATE plans SET data = ? WHERE file = ?", (pickle.dumps((Links(), None)), "\0links"))
     db.close()
     file = sorted((project.root / "content").rglob("*.md"))[0]
     file.write_text(file.read_text(encoding="utf-8").rstrip("\n") + "\n\n新增一段。\n", encoding="utf-8")
@@ -318,3 +318,57 @@ def test_plans_out_of_step_fall_back_to_a_full_build(project, tmp_path):
     file.write_text(file.read_text(encoding="utf-8") + "\n再加一段。\n", encoding="utf-8")
     assert IncrementalBuilder(state_dir=state)(project).mode == "pages"  # the plans are whole again
     assert _tree(project.path("output_dir")) == _full_build(project)
+
+
+def test_a_new_build_index_drops_stored_plans_the_site_no_longer_has(project, tmp_path):
+    """The build index is lost when the code changes; the plan store is not. A full build with
+    a fresh index must still drop the stored plans of pages that are gone (here a tag page),
+    or a later one-article edit loads them and falls back to a full build."""
+    state = tmp_path / "state"
+    file = sorted((project.root / "content").rglob("*.md"))[0]
+    text = file.read_text(encoding="utf-8")
+    assert IncrementalBuilder(state_dir=state)(project).ok
+    file.write_text(text.replace("tags: [", "tags: [独有标签, ", 1), encoding="utf-8")
+    assert IncrementalBuilder(state_dir=state)(project).ok
+    assert (project.path("output_dir") / "tags" / "独有标签" / "index.html").is_file()
+    file.write_text(text, encoding="utf-8")
+    (state / "build-index.pickle").unlink()  # as a code change makes it unreadable
+    assert IncrementalBuilder(state_dir=state)(project).mode == "full"
+    file.write_text(text.rstrip("\n") + "\n\n新增一段。\n", encoding="utf-8")
+    result = IncrementalBuilder(state_dir=state)(project)
+    assert result.ok and result.mode == "pages", result.summary()
+    assert _tree(project.path("output_dir")) == _full_build(project)
+
+
+def test_a_failed_write_leaves_the_output_folder_as_it_was(tmp_path):
+    """_sync writes new files in place and changed ones beside their targets; an error before
+    the renames removes both, new folders included."""
+    from site_builder.incremental import _sync
+    from site_builder.output import UnsafePathError
+
+    out = tmp_path / "output"
+    assert _sync(out, {"a/index.html": b"old", "keep.txt": b"k"}) == ["a/index.html", "keep.txt"]
+    before = _tree(out)
+    files = {"a/index.html": b"new", "b/c/index.html": b"brand new", "keep.txt": b"k", "../escape": b"x"}
+    with pytest.raises(UnsafePathError):
+        _sync(out, files)
+    assert _tree(out) == before
+    del files["../escape"]
+    files["keep.txt/under-a-file.html"] = b"cannot be written"  # fails after the others
+    with pytest.raises(OSError):
+        _sync(out, files)
+    assert _tree(out) == before
+    assert sorted(p.relative_to(out).as_posix() for p in out.rglob("*")) == ["a", "a/index.html", "keep.txt"]
+    del files["keep.txt/under-a-file.html"]
+    assert _sync(out, files) == ["a/index.html", "b/c/index.html"]
+    assert _tree(out) == {"a/index.html": b"new", "b/c/index.html": b"brand new", "keep.txt": b"k"}
+
+
+def test_compiled_templates_are_not_shared_between_settings(project, tmp_path):
+    """Jinja folds `"static/x.css"|url` into the compiled template: a build with another
+    base_url must not reuse the templates compiled for the first one (.cache/jinja)."""
+    state = tmp_path / "state"
+    assert IncrementalBuilder(state_dir=state)(project).ok
+    other = replace(project, base_url="/other/")
+    assert IncrementalBuilder(state_dir=state)(other).ok
+    assert _tree(other.path("output_dir")) == _full_build(other)
