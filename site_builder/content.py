@@ -53,7 +53,20 @@ def _fast_dumper():
         return None
 
     class FastDumper(yaml.CSafeDumper):
-        pass
+        # The serializer asks, twice per scalar, whether the plain text would read back as a
+        # string; the answer depends on the text alone, and names, places and tags recur.
+        _resolved: dict = {}
+
+        def resolve(self, kind, value, implicit):
+            if kind is not yaml.ScalarNode:
+                return super().resolve(kind, value, implicit)
+            key = (value, implicit)
+            tag = self._resolved.get(key)
+            if tag is None:
+                if len(self._resolved) > 200_000:
+                    self._resolved.clear()
+                tag = self._resolved[key] = super().resolve(kind, value, implicit)
+            return tag
 
     FastDumper.add_representer(list, _represent_list)
     FastDumper.add_representer(tuple, _represent_list)
@@ -74,7 +87,54 @@ def _fast_safe(value) -> bool:
     return isinstance(value, int)
 
 
+_STR, _INT = "tag:yaml.org,2002:str", "tag:yaml.org,2002:int"
+_SEQ, _MAP = "tag:yaml.org,2002:seq", "tag:yaml.org,2002:map"
+
+
+def _node(value, seen: set[int]):
+    """The node SafeRepresenter (with _represent_list) makes for front-matter values: str, int,
+    lists of them and str -> str mappings; None for anything else, or for a list or mapping
+    met twice (the representer would write an alias), so the caller takes yaml's own path."""
+    kind = type(value)
+    if kind is str:
+        return yaml.ScalarNode(_STR, value)
+    if kind is int:
+        return yaml.ScalarNode(_INT, str(value))
+    if kind is list or kind is tuple and value:
+        if id(value) in seen:
+            return None
+        seen.add(id(value))
+        items = [_node(v, seen) for v in value]
+        if None in items:
+            return None
+        return yaml.SequenceNode(_SEQ, items, flow_style=all(isinstance(x, (str, int)) for x in value))
+    if kind is dict:
+        if id(value) in seen:
+            return None
+        seen.add(id(value))
+        pairs = [(_node(k, seen), _node(v, seen)) for k, v in value.items()]
+        if any(k is None or v is None for k, v in pairs):
+            return None
+        return yaml.MappingNode(_MAP, pairs, flow_style=False)
+    return None
+
+
 def dump_front_matter(meta: dict) -> str:
+    """yaml.dump's text for `meta`. For text libyaml writes as PyYAML does (see _fast_safe),
+    the nodes are built here and handed to libyaml's serializer: PyYAML's representer costs
+    more than the emitter. tests/test_ingest_files.py compares the bytes with PyYAML's."""
+    if _FastDumper is not None and _fast_safe(meta):
+        node = _node(meta, set())
+        if node is not None:
+            import io
+
+            stream = io.StringIO()
+            dumper = _FastDumper(stream, default_flow_style=False, allow_unicode=True, sort_keys=False,
+                                 width=10_000)
+            dumper.open()
+            dumper.serialize(node)
+            dumper.close()
+            return stream.getvalue()
     dumper = _FastDumper if _FastDumper is not None and _fast_safe(meta) else _Dumper
     return yaml.dump(meta, Dumper=dumper, allow_unicode=True, sort_keys=False, width=10_000)
 

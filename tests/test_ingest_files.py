@@ -161,5 +161,9 @@ def test_fast_front_matter_emitter_writes_what_pyyaml_writes():
         meta = {**fields, "order": 3, "source_lines": [1, 20], "tags": names, "roles": roles}
         slow = yaml.dump(meta, Dumper=content._Dumper, allow_unicode=True, sort_keys=False, width=10_000)
         assert content.dump_front_matter(meta) == slow
+        # the same list twice: PyYAML writes an anchor and an alias, and so must we
+        shared = {**meta, "people": names, "places": names}
+        assert content.dump_front_matter(shared) == yaml.dump(
+            shared, Dumper=content._Dumper, allow_unicode=True, sort_keys=False, width=10_000)
 
     check()
