@@ -214,20 +214,42 @@ def article_terms(title: str, body: str, stopwords: frozenset[str]) -> ArticleTe
     terms = ArticleTerms()
     seen_places: dict[str, None] = {}
     seen_orgs: dict[str, None] = {}
+    kinds = _term_kinds(stopwords)
     for weight, text in ((3, title), (1, body)):
         for word, flag in lexicon.tagged_terms(text):  # = tagged(text, hmm=False), 2+ characters
-            if not _TERM_CHARS.fullmatch(word) or word in stopwords:
-                continue
-            abstract = word[-1] in _ABSTRACT_ENDINGS  # 法治化, 满意度: jieba's dictionary tags some as places
-            if flag in PLACE_FLAGS and not abstract:
-                seen_places.setdefault(word)
-            if (flag in ORG_FLAGS or flag in ("n", "nz")) and word.endswith(ORG_SUFFIXES) and len(word) >= 3:
-                seen_orgs.setdefault(word)
-            if flag in TAG_FLAGS and not abstract and not _DIGIT.search(word):
-                terms.counts[word] += weight
+            kind = kinds.get((word, flag))
+            if kind is None:
+                if len(kinds) > 500_000:  # a long-lived process (the dev server) stays bounded
+                    kinds.clear()
+                kind = kinds[(word, flag)] = _term_kind(word, flag, stopwords)
+            if kind:
+                place, org, tag = kind
+                if place:
+                    seen_places.setdefault(word)
+                if org:
+                    seen_orgs.setdefault(word)
+                if tag:
+                    terms.counts[word] += weight
     terms.places = list(seen_places)
     terms.organizations = list(seen_orgs)
     return terms
+
+
+@lru_cache(maxsize=4)
+def _term_kinds(stopwords: frozenset[str]) -> dict:
+    """(word, tag) -> _term_kind, remembered: the same words recur in every article."""
+    return {}
+
+
+def _term_kind(word: str, flag: str, stopwords: frozenset[str]) -> tuple[bool, bool, bool] | tuple[()]:
+    """Whether a tagged word is a place, an organisation, a candidate tag (() when none)."""
+    if not _TERM_CHARS.fullmatch(word) or word in stopwords:
+        return ()
+    abstract = word[-1] in _ABSTRACT_ENDINGS  # 法治化, 满意度: jieba's dictionary tags some as places
+    place = flag in PLACE_FLAGS and not abstract
+    org = (flag in ORG_FLAGS or flag in ("n", "nz")) and word.endswith(ORG_SUFFIXES) and len(word) >= 3
+    tag = flag in TAG_FLAGS and not abstract and not _DIGIT.search(word)
+    return (place, org, tag) if place or org or tag else ()
 
 
 def choose_tags(terms: ArticleTerms, doc_freq: Counter, n_docs: int, exclude: set[str],

@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 
 _lock = threading.Lock()
 _state: dict[str, object] = {"userdict": None, "tokenizer": None, "pos": None, "tables": None, "idf": None}
-TABLES_FORMAT = 1
+TABLES_FORMAT = 3
 
 
 def configure(userdict: str | Path | None) -> None:
@@ -90,6 +90,9 @@ class _Tables:
     unknown: float  # the log probability jieba gives a character it does not know
     common: float  # the log probability of a word of frequency 50 (is_common_word)
     tags: dict[str, str]
+    # one character -> its log probability, _PREFIX when only longer words start with it
+    # (absent: no word does); looked up for a whole block at once by map()
+    singles: dict[str, float | str]
 
 
 def _jieba_file(rel: str) -> Path:
@@ -129,7 +132,8 @@ def _build_tables() -> tuple:
     logtotal = log(tk.total)
     # the same expression as jieba's calc (log(freq) - logtotal), so sums are bit-identical
     logp = {w: (log(f) - logtotal if f else None) for w, f in tk.FREQ.items()}
-    return logp, log(1) - logtotal, log(50) - logtotal, dict(pos.word_tag_tab)
+    singles = {w: (_PREFIX if lp is None else lp) for w, lp in logp.items() if len(w) == 1}
+    return logp, log(1) - logtotal, log(50) - logtotal, dict(pos.word_tag_tab), singles
 
 
 def _tables() -> _Tables:
@@ -191,6 +195,7 @@ _JIEBA_SKIP = re.compile(r"(\r\n|\s)")
 _POSSEG_BLOCK = re.compile("[\u4E00-\u9FD5a-zA-Z0-9+#&\\._]+")
 _ENG_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")
 _ABSENT = object()
+_PREFIX = 1.0  # in `singles`: only longer words start with this character (a log probability is < 0)
 
 
 def _route(block: str, logp: dict, unknown: float) -> list[int]:
@@ -231,7 +236,7 @@ def tagged_terms(text: str) -> list[tuple[str, str]]:
     character skipped (they hold no word of two), letters and digits told by a set lookup."""
     tables = _tables()
     get, unknown, tag = tables.logp.get, tables.unknown, tables.tags.get
-    absent = _ABSENT
+    absent, single = _ABSENT, tables.singles.get
     eng_chars = _ENG_CHARS
     out: list[tuple[str, str]] = []
     append = out.append
@@ -242,12 +247,13 @@ def tagged_terms(text: str) -> list[tuple[str, str]]:
         score = [0.0] * (n + 1)
         end = list(range(1, n + 1))  # end[x]: where the word that starts at x ends (exclusive)
         nxt = 0.0  # score[idx + 1]
+        ones = list(map(single, block))
         for idx in range(n - 1, -1, -1):
-            lp = get(block[idx], absent)
-            if lp is absent:  # no word starts with this character
+            lp = ones[idx]
+            if lp is None:  # no word starts with this character
                 nxt = score[idx] = unknown + nxt
                 continue
-            best = None if lp is None else lp + nxt
+            best = None if lp > 0.0 else lp + nxt
             i = idx + 2
             while i <= n:
                 lp = get(block[idx:i], absent)
