@@ -256,11 +256,12 @@ def choose_tags(terms: ArticleTerms, doc_freq: Counter, n_docs: int, exclude: se
                 low: int = 3, high: int = 8) -> list[str]:
     """The article's best tags by corpus-weighted frequency; between `low` and `high` of them."""
     scored = []
+    idf_of, median = lexicon.idf_table()  # lexicon.idf, without a call per word
     for word, tf in terms.counts.items():
         if word in exclude:
             continue
         df = doc_freq.get(word, 1)
-        idf = lexicon.idf(word)
+        idf = idf_of.get(word, median)
         shared = 1.6 if df >= 2 else 1.0  # a tag page is worth more when it gathers articles
         common = 0.2 if n_docs >= 20 and df / n_docs > 0.4 else 1.0  # …but not most of the archive
         length = 1.0 + 0.15 * min(len(word) - 2, 3)

@@ -338,6 +338,11 @@ def _idf_table() -> tuple[dict[str, float], float]:
     return table  # type: ignore[return-value]
 
 
+def idf_table() -> tuple[dict[str, float], float]:
+    """(word -> idf, the median idf for unseen words): `idf` for many words."""
+    return _idf_table()
+
+
 def idf(word: str) -> float:
     """Background inverse document frequency from jieba's corpus (median for unseen words)."""
     freq, median = _idf_table()
