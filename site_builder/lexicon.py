@@ -35,6 +35,7 @@ def configure(userdict: str | Path | None) -> None:
             return
         _state.update(userdict=path, tokenizer=None, pos=None, tables=None)
     _cut_plain.cache_clear()
+    _short_blocks.clear()
 
 
 def prepare() -> None:
@@ -240,10 +241,17 @@ def tagged_terms(text: str) -> list[tuple[str, str]]:
     eng_chars = _ENG_CHARS
     out: list[tuple[str, str]] = []
     append = out.append
+    short = _short_blocks
     for block in _POSSEG_BLOCK.findall(text):
         n = len(block)
         if n < 2:
             continue
+        if n <= SHORT_BLOCK:
+            known = short.get(block)
+            if known is not None:
+                out.extend(known)
+                continue
+            first = len(out)
         score = [0.0] * (n + 1)
         end = list(range(1, n + 1))  # end[x]: where the word that starts at x ends (exclusive)
         nxt = 0.0  # score[idx + 1]
@@ -285,7 +293,18 @@ def tagged_terms(text: str) -> list[tuple[str, str]]:
             x = y
         if eng >= 2:
             append((block[n - eng:], "eng"))
+        if n <= SHORT_BLOCK:
+            if len(short) >= 100_000:
+                short.clear()
+            short[block] = tuple(out[first:])
     return out
+
+
+# Short blocks (a clause between punctuation marks) recur: datelines, bylines' roles, set
+# phrases (会议指出, 据了解). Their words are remembered; longer blocks rarely repeat in real
+# text. Cleared when the tables change.
+SHORT_BLOCK = 8
+_short_blocks: dict[str, tuple] = {}
 
 
 def is_word(text: str) -> bool:
