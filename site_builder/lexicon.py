@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 
 _lock = threading.Lock()
 _state: dict[str, object] = {"userdict": None, "tokenizer": None, "pos": None, "tables": None, "idf": None}
-TABLES_FORMAT = 3
+TABLES_FORMAT = 4
 
 
 def configure(userdict: str | Path | None) -> None:
@@ -134,7 +134,11 @@ def _build_tables() -> tuple:
     # the same expression as jieba's calc (log(freq) - logtotal), so sums are bit-identical
     logp = {w: (log(f) - logtotal if f else None) for w, f in tk.FREQ.items()}
     singles = {w: (_PREFIX if lp is None else lp) for w, lp in logp.items() if len(w) == 1}
-    return logp, log(1) - logtotal, log(50) - logtotal, dict(pos.word_tag_tab), singles
+    # the tag table keyed by the very string objects of `logp`: marshal then writes each word
+    # once and loading makes one object per word (about a fifth less load time)
+    same = {w: w for w in logp}
+    tags = {same.get(w, w): t for w, t in pos.word_tag_tab.items()}
+    return logp, log(1) - logtotal, log(50) - logtotal, tags, singles
 
 
 def _tables() -> _Tables:
