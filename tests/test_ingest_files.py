@@ -176,3 +176,22 @@ def test_fast_front_matter_emitter_writes_what_pyyaml_writes():
             shared, Dumper=content._Dumper, allow_unicode=True, sort_keys=False, width=10_000)
 
     check()
+
+
+def test_binary_check_counts_control_bytes():
+    """seeds._looks_binary: more than 5% control bytes (not tab, LF, FF, CR, ESC) or a NUL."""
+    import random
+
+    from site_builder.seeds import _looks_binary
+
+    def by_hand(data: bytes) -> bool:
+        sample = data[:8192]
+        controls = sum(1 for b in sample if b < 32 and b not in (9, 10, 12, 13, 27))
+        return b"\x00" in sample or controls > len(sample) * 0.05
+
+    rng = random.Random(5)
+    for _ in range(500):
+        data = bytes(rng.choice([rng.randrange(1, 32), rng.randrange(32, 256), 10, 27])
+                     for _ in range(rng.randrange(0, 400)))
+        assert _looks_binary(data) == by_hand(data)
+    assert _looks_binary(b"\x01" * 10 + "正文".encode() * 20) and not _looks_binary("正文\n\t".encode() * 50)
