@@ -240,8 +240,8 @@ def tagged_terms(text: str) -> list[tuple[str, str]]:
     The hot loop of ingestion: `_route` inlined (same arithmetic, same tie rule), blocks of one
     character skipped (they hold no word of two), letters and digits told by a set lookup."""
     tables = _tables()
-    get, unknown, tag = tables.logp.get, tables.unknown, tables.tags.get
-    absent, single = _ABSENT, tables.singles.get
+    logp, unknown, tag = tables.logp, tables.unknown, tables.tags.get
+    single = tables.singles.get
     eng_chars = _ENG_CHARS
     out: list[tuple[str, str]] = []
     append = out.append
@@ -268,9 +268,10 @@ def tagged_terms(text: str) -> list[tuple[str, str]]:
             best = None if lp > 0.0 else lp + nxt
             i = idx + 2
             while i <= n:
-                lp = get(block[idx:i], absent)
-                if lp is absent:
+                w = block[idx:i]
+                if w not in logp:  # `in` and [] are opcodes: quicker than a get() call
                     break
+                lp = logp[w]
                 if lp is not None:
                     s = lp + score[i]
                     if best is None or s >= best:
