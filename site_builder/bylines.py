@@ -136,8 +136,13 @@ def _credit(token: str, out: Byline, role: str | None, last: list[str]) -> bool:
     return True
 
 
+_CREDIT = re.compile(rf"{_ROLE_RE}|[/／](?:文|图|摄)|(?:文|图|摄)[/／]")
+_TRAILING_CREDIT = re.compile(rf"[（(]?[{MARKS}]?\s*[{HAN}A-Za-z0-9]{{0,12}}?(?:{_ROLE_RE})|[{HAN}·]{{2,6}}[/／]")
+_DATELINE_BEFORE = re.compile(rf"\s*[{HAN}0-9]{{0,20}}(?:讯|电)?\s*")
+
+
 def _has_credit(text: str) -> bool:
-    return bool(re.search(rf"{_ROLE_RE}|[/／](?:文|图|摄)|(?:文|图|摄)[/／]", text))
+    return bool(_CREDIT.search(text))
 
 
 def is_byline(text: str) -> bool:
@@ -164,7 +169,7 @@ def split_trailing_byline(paragraph: str) -> tuple[str, str | None]:
             return text[: paren.start()], paren.group(0)
         return paragraph, None
     tail = text[tail_start:].strip()
-    if is_byline(tail) and re.match(rf"[（(]?[{MARKS}]?\s*[{HAN}A-Za-z0-9]{{0,12}}?(?:{_ROLE_RE})|[{HAN}·]{{2,6}}[/／]", tail):
+    if is_byline(tail) and _TRAILING_CREDIT.match(tail):
         return text[:tail_start], tail
     return paragraph, None
 
@@ -176,7 +181,7 @@ def split_dateline_byline(paragraph: str) -> tuple[str, str | None]:
         return paragraph, None
     before = paragraph[: m.start()]
     # Only in the dateline: nothing but the dateline words may precede it.
-    if not re.fullmatch(rf"\s*[{HAN}0-9]{{0,20}}(?:讯|电)?\s*", before) or \
+    if not _DATELINE_BEFORE.fullmatch(before) or \
             (before.strip() and not before.strip().endswith(("讯", "电"))):
         return paragraph, None
     return before + paragraph[m.end():], m.group(0)

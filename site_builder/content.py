@@ -53,7 +53,20 @@ def _fast_dumper():
         return None
 
     class FastDumper(yaml.CSafeDumper):
-        pass
+        # The serializer asks, twice per scalar, whether the plain text would read back as a
+        # string; the answer depends on the text alone, and names, places and tags recur.
+        _resolved: dict = {}
+
+        def resolve(self, kind, value, implicit):
+            if kind is not yaml.ScalarNode:
+                return super().resolve(kind, value, implicit)
+            key = (value, implicit)
+            tag = self._resolved.get(key)
+            if tag is None:
+                if len(self._resolved) > 200_000:
+                    self._resolved.clear()
+                tag = self._resolved[key] = super().resolve(kind, value, implicit)
+            return tag
 
     FastDumper.add_representer(list, _represent_list)
     FastDumper.add_representer(tuple, _represent_list)
@@ -74,7 +87,141 @@ def _fast_safe(value) -> bool:
     return isinstance(value, int)
 
 
+_STR, _INT = "tag:yaml.org,2002:str", "tag:yaml.org,2002:int"
+_SEQ, _MAP = "tag:yaml.org,2002:seq", "tag:yaml.org,2002:map"
+
+
+def _node(value, seen: set[int]):
+    """The node SafeRepresenter (with _represent_list) makes for front-matter values: str, int,
+    lists of them and str -> str mappings; None for anything else, or for a list or mapping
+    met twice (the representer would write an alias), so the caller takes yaml's own path."""
+    kind = type(value)
+    if kind is str:
+        return yaml.ScalarNode(_STR, value)
+    if kind is int:
+        return yaml.ScalarNode(_INT, str(value))
+    if kind is list or kind is tuple and value:
+        if id(value) in seen:
+            return None
+        seen.add(id(value))
+        items = [_node(v, seen) for v in value]
+        if None in items:
+            return None
+        return yaml.SequenceNode(_SEQ, items, flow_style=all(isinstance(x, (str, int)) for x in value))
+    if kind is dict:
+        if id(value) in seen:
+            return None
+        seen.add(id(value))
+        pairs = [(_node(k, seen), _node(v, seen)) for k, v in value.items()]
+        if any(k is None or v is None for k, v in pairs):
+            return None
+        return yaml.MappingNode(_MAP, pairs, flow_style=False)
+    return None
+
+
+# Scalars whose YAML text is known without an emitter: printable text of the Basic
+# Multilingual Plane (no line break, U+2028/9 left out) that the emitter's analysis lets stand
+# plain: no indicator first (#,[]{}&*!|>'"%@`?:- or a space), no space last, no ": " or " #"
+# (nor ':' at the end) and, in a flow list, none of ,?[]{}:# at all. Text starting with a
+# character beyond ASCII cannot read back as another type (every implicit resolver starts
+# with an ASCII character); other text is asked of yaml's resolver (remembered). A word of
+# ASCII letters, digits and _./- that would read back as a number or date (2021-03-05, 04)
+# is single-quoted. Anything else: None, and yaml writes the whole front matter.
+_PRINTABLE = re.compile("[\x20-\x7e\u00a0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd]+")
+_NOT_PLAIN = (re.compile(r"^[\s#,\[\]{}&*!|>'\"%@`?:-]|\s$|: |:$| #"),  # in block context
+              re.compile(r"^[\s#,\[\]{}&*!|>'\"%@`?:-]|\s$|[,?\[\]{}:#]"))  # in a flow list
+_ASCII_WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9_./-]*")
+_PLAIN_KEY = re.compile("[\u4e00-\u9fff·]{1,32}")
+_KEY = re.compile("[a-z_]+")
+_LINE_MAX = 4000  # far below the emitter's width (10,000), where it would fold a line
+
+
+def _scalar_text(value, flow: bool, resolved: dict) -> str | None:
+    kind = type(value)
+    if kind is int:
+        return str(value)
+    if kind is not str or not value or not _PRINTABLE.fullmatch(value) or _NOT_PLAIN[flow].search(value):
+        return None
+    if value[0] >= "\x80":
+        return value
+    plain = resolved.get(value)
+    if plain is None:
+        tag = yaml.resolver.Resolver().resolve(yaml.ScalarNode, value, (True, False))
+        plain = resolved[value] = tag == _STR
+    if plain:
+        return value
+    return f"'{value}'" if _ASCII_WORD.fullmatch(value) else None
+
+
+_ascii_resolved: dict[str, bool] = {}
+
+
+def _emit_simple(meta: dict) -> str | None:
+    """What libyaml writes for front matter made of keys, str and int scalars of the two
+    kinds above, flow lists of them and one level of str -> str mappings (block style);
+    None for anything else (then yaml itself writes it)."""
+    if not meta:
+        return None
+    resolved = _ascii_resolved
+    if len(resolved) > 100_000:
+        resolved.clear()
+    seen: set[int] = set()
+    out: list[str] = []
+    for key, value in meta.items():
+        if type(key) is not str or not _KEY.fullmatch(key):
+            return None
+        kind = type(value)
+        if kind is list or kind is tuple:
+            if not value or id(value) in seen:  # empty: '[]'; met twice: an alias
+                return None
+            seen.add(id(value))
+            items = [_scalar_text(v, True, resolved) for v in value]
+            if None in items:
+                return None
+            line = f"{key}: [{', '.join(items)}]\n"
+        elif kind is dict:
+            if not value or id(value) in seen:
+                return None
+            seen.add(id(value))
+            line = f"{key}:\n"
+            for k, v in value.items():
+                if type(k) is not str or not _PLAIN_KEY.fullmatch(k):
+                    return None
+                text = _scalar_text(v, False, resolved)
+                if text is None:
+                    return None
+                line += f"  {k}: {text}\n"
+        else:
+            text = _scalar_text(value, False, resolved)
+            if text is None:
+                return None
+            line = f"{key}: {text}\n"
+        if len(line) > _LINE_MAX:
+            return None
+        out.append(line)
+    return "".join(out)
+
+
 def dump_front_matter(meta: dict) -> str:
+    """yaml.dump's text for `meta`. Most front matter is simple enough to write here
+    (_emit_simple); otherwise, for text libyaml writes as PyYAML does (see _fast_safe), the
+    nodes are built here and handed to libyaml's serializer: PyYAML's representer costs more
+    than the emitter. tests/test_ingest_files.py compares the bytes with PyYAML's."""
+    simple = _emit_simple(meta)
+    if simple is not None:
+        return simple
+    if _FastDumper is not None and _fast_safe(meta):
+        node = _node(meta, set())
+        if node is not None:
+            import io
+
+            stream = io.StringIO()
+            dumper = _FastDumper(stream, default_flow_style=False, allow_unicode=True, sort_keys=False,
+                                 width=10_000)
+            dumper.open()
+            dumper.serialize(node)
+            dumper.close()
+            return stream.getvalue()
     dumper = _FastDumper if _FastDumper is not None and _fast_safe(meta) else _Dumper
     return yaml.dump(meta, Dumper=dumper, allow_unicode=True, sort_keys=False, width=10_000)
 

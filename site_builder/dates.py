@@ -51,10 +51,14 @@ def _num(text: str) -> int:
     return _CN_DIGITS[text]
 
 
+_AGENCY_AT = re.compile(rf"^{_AGENCY}")
+_SPACES = re.compile(r"[\s　]*")
+
+
 def find_dateline(paragraph: str) -> Dateline | None:
     """The dateline at the start of an article's first paragraph, if it has one."""
     text = paragraph.lstrip()
-    agency = re.match(rf"^{_AGENCY}", text)
+    agency = _AGENCY_AT.match(text)
     m = _AGENCY_DATE.match(text)
     if m:
         return _dated(m.group(0), m)
@@ -63,7 +67,7 @@ def find_dateline(paragraph: str) -> Dateline | None:
     if agency:
         prefix = agency.group(0)
         rest = text[agency.end():]
-        spaces = re.match(r"[\s　]*", rest).group(0)
+        spaces = _SPACES.match(rest).group(0)
         rest = rest[len(spaces):]
         prefix += spaces
     m = _PLAIN_DATE.match(rest)

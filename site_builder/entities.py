@@ -41,6 +41,9 @@ _NOT_NAME_END = set("等和及与的在为是对了")
 _CLAUSE_NAME = re.compile(rf"(?:^|[，,。；;：:“])([{HAN}]{{2,3}}?)(?=表示|强调|指出|说[,，：:]|要求|提出|认为|希望|主持|介绍|告诉)")
 _ROLE_START = re.compile(r".*(?:听取了|听取|传达|学习|会议由|由|在|和|与|及|以及|对|为|向|是|邀请|陪同|会上|其中)")
 _TERM_CHARS = re.compile(rf"[{HAN}A-Za-z0-9]+")
+_DIGIT = re.compile(r"\d")
+_TITLE_END = re.compile(rf"(?:{_TITLE_RE})$")
+_CLAUSE_SPLIT = re.compile(r"[，,。；;：:（(“”\"\n]")
 PLACE_FLAGS = {"ns"}
 ORG_FLAGS = {"nt"}
 TAG_FLAGS = {"n", "nz", "ns", "nt", "nw", "vn", "j", "nrt"}
@@ -102,27 +105,48 @@ def confirmed_people(text: str, known: frozenset[str] = frozenset()) -> set[str]
 
 
 def _expand_lists(text: str, found: set[str], known: frozenset[str]) -> None:
-    """In 周定友、陈平山、李艳春等 one vouched-for name vouches for its neighbours."""
-    for _ in range(50):  # each round reaches one name further along a list
-        before = len(found)
-        names = found | {n for n in known if n in text}
+    """In 周定友、陈平山、李艳春等 one vouched-for name vouches for its neighbours.
+
+    Each round reaches one name further along a list. What a name vouches for depends on the
+    text alone, so a round only looks at the names the previous round added (the closure, and
+    how far 50 rounds reach, are those of re-reading every name each round)."""
+    if "、" not in text:
+        return
+    done: set[str] = set()
+    for _ in range(50):
+        names = (found | {n for n in known if n in text}) - done
+        if not names:
+            return
+        done |= names
         for name in names:
-            for m in re.finditer(re.escape(name), text):
-                after = m.end()
+            for start in occurrences(name, text):
+                after = start + len(name)
                 if text[after: after + 1] == "、":
                     nxt = name_at(text, after + 1)
                     if nxt:
                         _keep(found, nxt)
-                if m.start() > 0 and text[m.start() - 1] == "、":
+                if start > 0 and text[start - 1] == "、":
                     for length in (3, 2):
-                        prev = text[max(0, m.start() - 1 - length): m.start() - 1]
-                        if plausible_name(prev) and (m.start() - 1 - length <= 0 or not
-                                                     "\u4e00" <= text[m.start() - 2 - length] <= "\u9fff"
-                                                     or text[m.start() - 2 - length] in "、"):
+                        prev = text[max(0, start - 1 - length): start - 1]
+                        if plausible_name(prev) and (start - 1 - length <= 0 or not
+                                                     "\u4e00" <= text[start - 2 - length] <= "\u9fff"
+                                                     or text[start - 2 - length] in "、"):
                             _keep(found, prev)
                             break
-        if len(found) == before:
-            return
+
+
+def occurrences(word: str, text: str) -> list[int]:
+    """Start of every non-overlapping occurrence of `word` (as re.finditer(re.escape(word))
+    finds them, without compiling a pattern per word)."""
+    out: list[int] = []
+    if not word:
+        return list(range(len(text) + 1))
+    i = text.find(word)
+    step = len(word)
+    while i >= 0:
+        out.append(i)
+        i = text.find(word, i + step)
+    return out
 
 
 def lists_reach(text: str, names) -> bool:
@@ -153,21 +177,21 @@ def roles_in(text: str, people: list[str]) -> dict[str, str]:
     """name -> the titles printed right before it (the longest seen in this article)."""
     roles: dict[str, str] = {}
     for name in people:
-        for m in re.finditer(re.escape(name), text):
-            title = _title_before(text[max(0, m.start() - 60): m.start()])
+        for start in occurrences(name, text):
+            title = _title_before(text[max(0, start - 60): start])
             if title and len(title) > len(roles.get(name, "")):
                 roles[name] = title
     return roles
 
 
 def _title_before(segment: str) -> str | None:
-    segment = re.split(r"[，,。；;：:（(“”\"\n]", segment)[-1]
-    if not re.search(rf"(?:{_TITLE_RE})$", segment):
+    segment = _CLAUSE_SPLIT.split(segment)[-1]
+    if not _TITLE_END.search(segment):
         return None
     parts = segment.split("、")
     kept: list[str] = []
     for part in reversed(parts):
-        if not re.search(rf"(?:{_TITLE_RE})$", part):
+        if not _TITLE_END.search(part):
             break
         kept.insert(0, part)
     title = "、".join(kept)
@@ -190,31 +214,54 @@ def article_terms(title: str, body: str, stopwords: frozenset[str]) -> ArticleTe
     terms = ArticleTerms()
     seen_places: dict[str, None] = {}
     seen_orgs: dict[str, None] = {}
+    kinds = _term_kinds(stopwords)
     for weight, text in ((3, title), (1, body)):
         for word, flag in lexicon.tagged_terms(text):  # = tagged(text, hmm=False), 2+ characters
-            if not _TERM_CHARS.fullmatch(word) or word in stopwords:
-                continue
-            abstract = word[-1] in _ABSTRACT_ENDINGS  # 法治化, 满意度: jieba's dictionary tags some as places
-            if flag in PLACE_FLAGS and not abstract:
-                seen_places.setdefault(word)
-            if (flag in ORG_FLAGS or flag in ("n", "nz")) and word.endswith(ORG_SUFFIXES) and len(word) >= 3:
-                seen_orgs.setdefault(word)
-            if flag in TAG_FLAGS and not abstract and not re.search(r"\d", word):
-                terms.counts[word] += weight
+            kind = kinds.get((word, flag))
+            if kind is None:
+                if len(kinds) > 500_000:  # a long-lived process (the dev server) stays bounded
+                    kinds.clear()
+                kind = kinds[(word, flag)] = _term_kind(word, flag, stopwords)
+            if kind:
+                place, org, tag = kind
+                if place:
+                    seen_places.setdefault(word)
+                if org:
+                    seen_orgs.setdefault(word)
+                if tag:
+                    terms.counts[word] += weight
     terms.places = list(seen_places)
     terms.organizations = list(seen_orgs)
     return terms
+
+
+@lru_cache(maxsize=4)
+def _term_kinds(stopwords: frozenset[str]) -> dict:
+    """(word, tag) -> _term_kind, remembered: the same words recur in every article."""
+    return {}
+
+
+def _term_kind(word: str, flag: str, stopwords: frozenset[str]) -> tuple[bool, bool, bool] | tuple[()]:
+    """Whether a tagged word is a place, an organisation, a candidate tag (() when none)."""
+    if not _TERM_CHARS.fullmatch(word) or word in stopwords:
+        return ()
+    abstract = word[-1] in _ABSTRACT_ENDINGS  # 法治化, 满意度: jieba's dictionary tags some as places
+    place = flag in PLACE_FLAGS and not abstract
+    org = (flag in ORG_FLAGS or flag in ("n", "nz")) and word.endswith(ORG_SUFFIXES) and len(word) >= 3
+    tag = flag in TAG_FLAGS and not abstract and not _DIGIT.search(word)
+    return (place, org, tag) if place or org or tag else ()
 
 
 def choose_tags(terms: ArticleTerms, doc_freq: Counter, n_docs: int, exclude: set[str],
                 low: int = 3, high: int = 8) -> list[str]:
     """The article's best tags by corpus-weighted frequency; between `low` and `high` of them."""
     scored = []
+    idf_of, median = lexicon.idf_table()  # lexicon.idf, without a call per word
     for word, tf in terms.counts.items():
         if word in exclude:
             continue
         df = doc_freq.get(word, 1)
-        idf = lexicon.idf(word)
+        idf = idf_of.get(word, median)
         shared = 1.6 if df >= 2 else 1.0  # a tag page is worth more when it gathers articles
         common = 0.2 if n_docs >= 20 and df / n_docs > 0.4 else 1.0  # …but not most of the archive
         length = 1.0 + 0.15 * min(len(word) - 2, 3)
@@ -238,15 +285,18 @@ def choose_tags(terms: ArticleTerms, doc_freq: Counter, n_docs: int, exclude: se
 
 def only_inside(word: str, text: str, names: list[str]) -> bool:
     """True when every occurrence of `word` is part of a printed name (平山 in 陈平山)."""
-    spans = [(m.start(), m.end()) for n in names if word in n for m in re.finditer(re.escape(n), text)]
+    spans = [(i, i + len(n)) for n in names if word in n for i in occurrences(n, text)]
     if not spans:
         return False
-    return all(any(a <= m.start() and m.end() <= b for a, b in spans) for m in re.finditer(re.escape(word), text))
+    size = len(word)
+    return all(any(a <= i and i + size <= b for a, b in spans) for i in occurrences(word, text))
 
 
 class NameIndex:
     """Which of many names occur in a text, without trying every name on every text: names
-    are indexed by their first two characters, and only those whose pair occurs are tried."""
+    are indexed by their first two characters, and only those whose pair occurs are tried.
+    The text's pairs that can start a name (first character one a name starts with) are
+    found by one regular expression, in C, rather than a slice per character."""
 
     def __init__(self, names):
         self.by_pair: dict[str, list[str]] = {}
@@ -256,9 +306,15 @@ class NameIndex:
                 self.by_pair.setdefault(n[:2], []).append(n)
             else:
                 self.short.append(n)
+        self.pairs = frozenset(self.by_pair)
+        firsts = "".join(sorted({p[0] for p in self.pairs}))
+        self.pairs_at = re.compile(f"(?=([{re.escape(firsts)}].))", re.S) if firsts else None
 
     def found_in(self, text: str) -> frozenset[str]:
-        pairs = {text[i:i + 2] for i in range(len(text) - 1)}
-        out = [n for p in pairs & self.by_pair.keys() for n in self.by_pair[p] if n in text]
+        if len(self.pairs) < 16:  # a few names: a substring search each is quicker
+            pairs = [p for p in self.pairs if p in text]
+        else:
+            pairs = self.pairs.intersection(self.pairs_at.findall(text))
+        out = [n for p in pairs for n in self.by_pair[p] if n in text]
         out += [n for n in self.short if n in text]
         return frozenset(out)

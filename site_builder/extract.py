@@ -203,7 +203,9 @@ def finish_article(e: Extracted, known_here: frozenset[str], known, credited, do
     people = entities.people_in(e.body_text, set(known_here))
     e.article.people = people
     e.article.roles = entities.roles_in(e.body_text, people)
-    inside_names = {w for w in e.terms.counts if entities.only_inside(w, e.body_text, people)}
+    # only a word that is part of some name can be printed only inside names
+    parts = {n[i:j] for n in people for i in range(len(n)) for j in range(i + 1, len(n) + 1)}
+    inside_names = {w for w in e.terms.counts if w in parts and entities.only_inside(w, e.body_text, people)}
     e.article.places = [p for p in e.terms.places if p not in inside_names]
     e.article.organizations = [o for o in e.terms.organizations if o not in inside_names]
     # choose_tags only asks whether a candidate word is excluded: the candidates suffice

@@ -134,9 +134,10 @@ def write_texts(files: list[tuple[Path, str]], content_dir: Path, stems: set[str
     """Write each file unless unchanged or edited by hand; `stats` gets the stat signature of
     every file now on disk as generated (for the next run's stat hints)."""
     produced: set[Path] = set()
+    made: set[Path] = set()  # folders known to exist: one mkdir per folder, not per file
     for rel, text in files:
         produced.add(Path(rel))
-        sig = _write_unless_edited(content_dir / rel, text, report)
+        sig = _write_unless_edited(content_dir / rel, text, report, made)
         if stats is not None and sig is not None:
             stats[Path(rel).as_posix()] = sig
     _remove_stale(content_dir, produced, None, report)
@@ -191,7 +192,7 @@ def _move_edited(old: Path, new: Path, edited: dict[str, str], texts: dict[str, 
                                              "moved here", severity="info"))
 
 
-def _write_unless_edited(target: Path, text: str, report: IngestReport) -> tuple | None:
+def _write_unless_edited(target: Path, text: str, report: IngestReport, made: set | None = None) -> tuple | None:
     """The file's stat signature when it now holds `text` (None when kept as edited). An
     unchanged file is stat'ed before it is read, so a later change cannot hide behind it."""
     from .ingest_cache import stat_sig
@@ -210,10 +211,14 @@ def _write_unless_edited(target: Path, text: str, report: IngestReport) -> tuple
             report.diagnostics.append(Diagnostic(str(target), "edited by hand: kept; delete the file to "
                                                  "regenerate it from its seed", severity="info"))
             return None
-    target.parent.mkdir(parents=True, exist_ok=True)
+    if made is None or target.parent not in made:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if made is not None:
+            made.add(target.parent)
     tmp = target.with_name(f".{target.name}.tmp")
-    tmp.write_text(text, encoding="utf-8")
-    tmp.replace(target)
+    with open(tmp, "w", encoding="utf-8") as fh:
+        fh.write(text)
+    os.replace(tmp, target)
     report.written.append(str(target))
     return stat_sig(target.stat())
 
@@ -291,6 +296,7 @@ def run_ingest(config: Config, workers: int | None = None, use_cache: bool = Tru
     report.pages = len(pages)
     read_diagnostics = len(report.diagnostics)
     keys = [ic.page_key(p) for p in pages]
+    key_of = {id(p): k for p, k in zip(pages, keys)}  # a page's key, hashed once
     corpus_key = f"{salt}:" + ic.text_key("\n".join(keys))
     clock.lap("read")
     if last is not None and last.key == corpus_key and _replay(last, config.root, content_dir, report,
@@ -348,16 +354,16 @@ def run_ingest(config: Config, workers: int | None = None, use_cache: bool = Tru
         cache.save(config.root)
         store.keep_only(set(keys))
         store.db.execute("DELETE FROM files")
-        store.put_texts({f"{ic.page_key(r.page)}:{i}": text for r in results
+        store.put_texts({f"{key_of[id(r.page)]}:{i}": text for r in results
                          for i, (_, text) in enumerate(files_by_page[r.page.path])})
         store.db.execute("DELETE FROM bodies")
-        store.put_bodies({f"{ic.page_key(r.page)}:{i}": e.body_text for r in results
+        store.put_bodies({f"{key_of[id(r.page)]}:{i}": e.body_text for r in results
                           for i, e in enumerate(r.extracted)})
         store.close()
         ic.CorpusMemo(corpus_key, [(rel.as_posix(), ic.text_key(text)) for rel, text in files], state,
                       str(seeds_dir), listing, file_stats).save(config.root)
         _state_of_run(config, salt, listing, read_results, page_diagnostics, results, alone, trace, files,
-                      file_stats, report.furniture).save(config.root)
+                      file_stats, report.furniture, key_of).save(config.root)
     clock.lap("write")
     report.seconds = time.perf_counter() - started
     return report
@@ -379,7 +385,8 @@ def _read_pages_by_file(seeds_dir: Path, root: Path, report: IngestReport):
 
 
 def _state_of_run(config: Config, salt: str, listing: dict, read_results: dict, page_diagnostics: dict,
-                  results: list[PageResult], alone: list, trace, files, file_stats: dict, furniture: dict):
+                  results: list[PageResult], alone: list, trace, files, file_stats: dict, furniture: dict,
+                  key_of: dict[int, str]):
     """The corpus state a full run leaves, for the next run's incremental path."""
     from . import ingest_cache as ic
     from . import ingest_state as ist
@@ -389,7 +396,7 @@ def _state_of_run(config: Config, salt: str, listing: dict, read_results: dict, 
     by_path = {r.page.path: r for r in results}
     for rel, result in read_results.items():
         page = result.page
-        key = ic.page_key(page) if page is not None else None
+        key = key_of[id(page)] if page is not None else None
         rec = ist.PageRec(listing.get(rel), listing.get(ist._sidecar(rel)), key, page.path if page else rel,
                           page.stem if page else Path(rel).stem, result.diagnostics,
                           page_diagnostics.get(key, []) if key else [], None, [])

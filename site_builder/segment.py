@@ -64,9 +64,15 @@ class _Article:
     closed: bool = False  # a byline line followed its last paragraph
 
 
+_NOT_LABEL = re.compile(r"[\s【】\[\]：:]")
+_COLON_SPEECH = re.compile(r"[：:][“\u4e00-\u9fff]{2}")
+_QUOTED = re.compile(r"“[^”]*”|\"[^\"]*\"")
+_CLAUSE_THEN_MORE = re.compile(r"[，,].*[\u4e00-\u9fff]{2}")
+
+
 def classify(text: str) -> str:
     stripped = text.strip()
-    bare = re.sub(r"[\s【】\[\]：:]", "", stripped)
+    bare = _NOT_LABEL.sub("", stripped)
     if bare in EDITORIAL_LABELS:
         return LABEL
     if bare in ROLE_SIGNATURES:
@@ -84,10 +90,10 @@ def classify(text: str) -> str:
         return PARA  # 本报北京5月21日电（记者…）… cut short by the column end: still prose
     if stripped[-1] in "，,、" or stripped.endswith("……"):
         return PARA
-    if stripped.count("“") > stripped.count("”") or re.search(r"[：:][“\u4e00-\u9fff]{2}", stripped[2:]):
+    if stripped.count("“") > stripped.count("”") or _COLON_SPEECH.search(stripped[2:]):
         return PARA  # an open quotation or a colon mid-line: someone is speaking, prose
-    unquoted = re.sub(r"“[^”]*”|\"[^\"]*\"", "", stripped)
-    if len(stripped) >= 16 and re.search(r"[，,].*[\u4e00-\u9fff]{2}", unquoted):
+    unquoted = _QUOTED.sub("", stripped)
+    if len(stripped) >= 16 and _CLAUSE_THEN_MORE.search(unquoted):
         return PARA  # a clause and then more: prose cut by a column end, not a headline
     return HEAD
 

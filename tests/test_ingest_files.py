@@ -154,12 +154,44 @@ def test_fast_front_matter_emitter_writes_what_pyyaml_writes():
                       st.characters(min_codepoint=0xA0, max_codepoint=0xFFFD))
     text = st.text(alphabet=chars, min_size=1, max_size=20).filter(content._fast_safe)
 
-    @settings(max_examples=300, deadline=None)
+    # ASCII words as ids, dates and page numbers are (some read back as numbers or dates)
+    word = st.from_regex(r"[A-Za-z0-9][A-Za-z0-9_./-]{0,12}|(?:19|20)[0-9]{2}-[0-9]{2}-[0-9]{2}|0?[0-9]{1,2}|yes|No|null|1e3|0x1F|1_0",
+                         fullmatch=True)
+
+    @settings(max_examples=400, deadline=None)
     @given(st.dictionaries(st.sampled_from(["title", "summary", "date", "page"]), text),
-           st.lists(text, max_size=3), st.dictionaries(text, text, max_size=2))
-    def check(fields, names, roles):
-        meta = {**fields, "order": 3, "source_lines": [1, 20], "tags": names, "roles": roles}
+           st.lists(text, max_size=3), st.dictionaries(text, text, max_size=2),
+           st.dictionaries(st.sampled_from(["id", "published", "kicker"]), st.one_of(word, text)),
+           st.lists(st.one_of(word, st.integers(-5, 10**6)), max_size=3))
+    def check(fields, names, roles, ascii_fields, mixed):
+        meta = {**fields, "order": 3, "source_lines": [1, 20], "tags": names, "roles": roles, **ascii_fields,
+                "people": mixed}
         slow = yaml.dump(meta, Dumper=content._Dumper, allow_unicode=True, sort_keys=False, width=10_000)
         assert content.dump_front_matter(meta) == slow
+        assert not content._fast_safe(meta) or content.dump_front_matter(meta) == yaml.dump(  # libyaml
+            meta, Dumper=content._FastDumper, allow_unicode=True, sort_keys=False, width=10_000)
+        # the same list twice: PyYAML writes an anchor and an alias, and so must we
+        shared = {**meta, "people": names, "places": names}
+        assert content.dump_front_matter(shared) == yaml.dump(
+            shared, Dumper=content._Dumper, allow_unicode=True, sort_keys=False, width=10_000)
 
     check()
+
+
+def test_binary_check_counts_control_bytes():
+    """seeds._looks_binary: more than 5% control bytes (not tab, LF, FF, CR, ESC) or a NUL."""
+    import random
+
+    from site_builder.seeds import _looks_binary
+
+    def by_hand(data: bytes) -> bool:
+        sample = data[:8192]
+        controls = sum(1 for b in sample if b < 32 and b not in (9, 10, 12, 13, 27))
+        return b"\x00" in sample or controls > len(sample) * 0.05
+
+    rng = random.Random(5)
+    for _ in range(500):
+        data = bytes(rng.choice([rng.randrange(1, 32), rng.randrange(32, 256), 10, 27])
+                     for _ in range(rng.randrange(0, 400)))
+        assert _looks_binary(data) == by_hand(data)
+    assert _looks_binary(b"\x01" * 10 + "正文".encode() * 20) and not _looks_binary("正文\n\t".encode() * 50)
