@@ -76,6 +76,8 @@ class BuildIndex:
     articles: int = 0
     config: Any = None
     extras_stale: bool = False  # pages were built, the extras (search index) not yet
+    # extras' files (search/...) -> digest of their bytes, kept in the page store under it
+    extra_digests: dict[str, bytes] | None = None
 
     @classmethod
     def load(cls, file: Path, code: str) -> "BuildIndex | None":
