@@ -76,6 +76,8 @@ class BuildIndex:
     articles: int = 0
     config: Any = None
     extras_stale: bool = False  # pages were built, the extras (search index) not yet
+    # extras' files (search/...) -> digest of their bytes, kept in the page store under it
+    extra_digests: dict[str, bytes] | None = None
 
     @classmethod
     def load(cls, file: Path, code: str) -> "BuildIndex | None":
@@ -267,6 +269,15 @@ class PlanStore:
         if row is None:
             raise KeyError(article_id)
         return pickle.loads(row[0])
+
+    def articles(self, ids: list[str]) -> list[Article]:
+        """The stored articles of these ids (those the store lacks are left out)."""
+        out = []
+        for k in range(0, len(ids), 500):  # one query per 500 articles, not one each
+            chunk = ids[k:k + 500]
+            out.extend(pickle.loads(data) for (data,) in self.db.execute(
+                f"SELECT data FROM articles WHERE id IN ({','.join('?' * len(chunk))})", chunk))
+        return out
 
     def all_articles(self) -> list[Article]:
         return [pickle.loads(row[0]) for row in self.db.execute("SELECT data FROM articles")]

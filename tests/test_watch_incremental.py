@@ -372,3 +372,39 @@ def test_compiled_templates_are_not_shared_between_settings(project, tmp_path):
     other = replace(project, base_url="/other/")
     assert IncrementalBuilder(state_dir=state)(other).ok
     assert _tree(other.path("output_dir")) == _full_build(other)
+
+
+def test_search_files_come_back_from_the_page_store_after_output_is_deleted(project, tmp_path, monkeypatch):
+    """`rm -rf output` keeps .cache/: the search index's files are copied back from the page
+    store (no shard serialised again); with a stored file missing they are computed again.
+    Either way the output equals a full build."""
+    import sqlite3
+
+    from site_builder import search_index
+    from site_builder.build_index import BuildIndex
+    from site_builder.incremental import _code_version
+
+    state = tmp_path / "state"
+    assert IncrementalBuilder(state_dir=state)(project).ok
+    expected = _full_build(project)
+    shutil.rmtree(project.path("output_dir"))
+    real = search_index.serialise_shard
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("a shard was serialised again")
+
+    monkeypatch.setattr(search_index, "serialise_shard", refuse)
+    result = IncrementalBuilder(state_dir=state)(project)
+    assert result.ok, result.summary()
+    assert any(rel.startswith("search/") for rel in result.changed_files)
+    assert _tree(project.path("output_dir")) == expected
+    monkeypatch.setattr(search_index, "serialise_shard", real)
+    shutil.rmtree(project.path("output_dir"))
+    db = sqlite3.connect(state / "pages.sqlite")  # one stored search file lost
+    index = BuildIndex.load(state / "build-index.pickle", _code_version())
+    key = index.extra_digests["search/manifest.json"]
+    with db:
+        db.execute("DELETE FROM pages WHERE fp = ?", (key,))
+    db.close()
+    assert IncrementalBuilder(state_dir=state)(project).ok
+    assert _tree(project.path("output_dir")) == expected
