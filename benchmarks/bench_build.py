@@ -16,7 +16,7 @@ fresh interpreter (benchmarks/run_pipeline.py = what `python build.py --root PRO
   template  the article template edited (a comment inside its first block)
 
 and prints per run: wall time of the process, time of ingest and build calls, any stage timings
-the reports carry, peak RSS (main process and largest worker), output files / bytes / largest
+the reports carry, peak RSS (main process and largest worker) and the peak PSS of the whole process tree (sampled every 0.1 s), output files / bytes / largest
 file, search index bytes (and gzipped), and how many output files were added, removed or
 rewritten. --cli runs `python build.py --root PROJECT` instead (process time only).
 """
@@ -75,6 +75,7 @@ class RunResult:
     counters: dict = field(default_factory=dict)
     peak_rss_mb: float = 0.0
     peak_rss_children_mb: float = 0.0
+    peak_tree_mb: float = 0.0  # peak PSS summed over the process and its workers (sampled)
     output: OutputStats = field(default_factory=OutputStats)
     note: str = ""
 
@@ -211,6 +212,64 @@ def output_stats(output: Path, before: dict, after: dict) -> OutputStats:
 
 # ---------------------------------------------------------------- running
 
+def _children(pid: int) -> list[int]:
+    try:
+        with open(f"/proc/{pid}/task/{pid}/children") as f:
+            return [int(c) for c in f.read().split()]
+    except OSError:
+        return []
+
+
+def _pss_bytes(pid: int) -> int:
+    """Proportional set size: pages shared by forked workers are counted once in all, so the
+    sum over a process tree is what the build really occupies (RSS sums would count the
+    parent's copy-on-write pages again in every child)."""
+    try:
+        with open(f"/proc/{pid}/smaps_rollup") as f:
+            for line in f:
+                if line.startswith("Pss:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return 0
+
+
+def tree_pss_bytes(root: int) -> int:
+    total, todo = 0, [root]
+    while todo:
+        pid = todo.pop()
+        total += _pss_bytes(pid)
+        todo.extend(_children(pid))
+    return total
+
+
+def run_sampling_memory(cmd: list[str], env: dict, timeout: float, cwd: Path,
+                        interval: float = 0.1) -> tuple[subprocess.CompletedProcess, int]:
+    """Run `cmd`, sampling the PSS of its whole process tree; the process and the peak."""
+    import threading
+
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env, cwd=cwd)
+    peak = [0]
+    done = threading.Event()
+
+    def sample() -> None:
+        while not done.wait(interval):
+            peak[0] = max(peak[0], tree_pss_bytes(proc.pid))
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    try:
+        out, err = proc.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.communicate()
+        raise
+    finally:
+        done.set()
+        sampler.join()
+    return subprocess.CompletedProcess(cmd, proc.returncode, out, err), peak[0]
+
+
 def run_once(python: str, repo: Path, project: Path, scenario: str, cli: bool, timeout: float) -> RunResult:
     output = project_paths(project)["output"]
     before = snapshot(output)
@@ -225,11 +284,12 @@ def run_once(python: str, repo: Path, project: Path, scenario: str, cli: bool, t
         cmd = [python, str(HERE / "run_pipeline.py"), "--repo", str(repo), "--root", str(project)]
     t0 = time.perf_counter()
     try:
-        proc = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=timeout, cwd=project)
+        proc, tree_peak = run_sampling_memory(cmd, env=env, timeout=timeout, cwd=project)
     except subprocess.TimeoutExpired:
         return RunResult(scenario, time.perf_counter() - t0, False, f"timed out after {timeout} s")
     wall = time.perf_counter() - t0
     run = RunResult(scenario, wall, proc.returncode == 0)
+    run.peak_tree_mb = tree_peak / 1e6
     lines = [l for l in proc.stdout.splitlines() if l.startswith(RESULT_PREFIX)]
     if lines:
         data = json.loads(lines[-1][len(RESULT_PREFIX):])
@@ -278,7 +338,7 @@ def bench_size(args, articles: int, base: Path) -> SizeResult:
 # ---------------------------------------------------------------- printing
 
 def header() -> str:
-    return (f"{'scenario':9s} {'wall s':>7s} {'ingest':>7s} {'build':>7s} {'RSS MB':>7s} {'worker':>7s} "
+    return (f"{'scenario':9s} {'wall s':>7s} {'ingest':>7s} {'build':>7s} {'RSS MB':>7s} {'worker':>7s} {'tree':>6s} "
             f"{'files':>7s} {'out MB':>7s} {'search MB':>9s} {'gz MB':>6s} {'+new':>6s} {'-del':>5s} {'rewrit':>6s}")
 
 
@@ -288,7 +348,7 @@ def row(r: RunResult) -> str:
     ingest, build = r.steps.get("ingest"), r.steps.get("build")
     fmt = lambda v: f"{v:7.2f}" if isinstance(v, (int, float)) else f"{'-':>7s}"  # noqa: E731
     return (f"{r.scenario:9s} {r.wall:7.2f} {fmt(ingest)} {fmt(build)} {r.peak_rss_mb:7.0f} "
-            f"{r.peak_rss_children_mb:7.0f} {o.files:7d} {mb(o.bytes):7.1f} {mb(o.search_bytes):9.2f} "
+            f"{r.peak_rss_children_mb:7.0f} {r.peak_tree_mb:6.0f} {o.files:7d} {mb(o.bytes):7.1f} {mb(o.search_bytes):9.2f} "
             f"{mb(o.search_gzip_bytes):6.2f} {o.added:6d} {o.removed:5d} {o.rewritten:6d}"
             + ("" if r.ok and not r.error else "  FAILED"))
 
