@@ -60,6 +60,9 @@ def main(argv: list[str] | None = None) -> int:
         print(report.summary(), file=sys.stderr)
         if command == "ingest":
             return 1 if args.strict and report.errors else 0
+        from site_builder.ingest import release_memory
+
+        release_memory()
     if command in ("build", "all"):
         from site_builder.site import build_site
 

@@ -76,6 +76,7 @@ class RunResult:
     peak_rss_mb: float = 0.0
     peak_rss_children_mb: float = 0.0
     peak_tree_mb: float = 0.0  # peak PSS summed over the process and its workers (sampled)
+    memory_note: str = ""
     output: OutputStats = field(default_factory=OutputStats)
     note: str = ""
 
@@ -234,27 +235,43 @@ def _pss_bytes(pid: int) -> int:
     return 0
 
 
-def tree_pss_bytes(root: int) -> int:
-    total, todo = 0, [root]
+def tree_pss(root: int) -> list[int]:
+    """PSS in bytes of `root` and each of its descendants, root first."""
+    sizes, todo = [], [root]
     while todo:
-        pid = todo.pop()
-        total += _pss_bytes(pid)
+        pid = todo.pop(0)
+        sizes.append(_pss_bytes(pid))
         todo.extend(_children(pid))
-    return total
+    return sizes
+
+
+@dataclass
+class MemoryPeak:
+    bytes: int = 0
+    at_seconds: float = 0.0  # since the run started
+    per_process: list[int] = field(default_factory=list)  # the root first
+
+    def describe(self) -> str:
+        parts = " + ".join(f"{n / 1e6:.0f}" for n in self.per_process)
+        return f"tree PSS peak {self.bytes / 1e6:.0f} MB at {self.at_seconds:.1f} s ({parts} MB)"
 
 
 def run_sampling_memory(cmd: list[str], env: dict, timeout: float, cwd: Path,
-                        interval: float = 0.1) -> tuple[subprocess.CompletedProcess, int]:
+                        interval: float = 0.1) -> tuple[subprocess.CompletedProcess, MemoryPeak]:
     """Run `cmd`, sampling the PSS of its whole process tree; the process and the peak."""
     import threading
 
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env, cwd=cwd)
-    peak = [0]
+    peak = MemoryPeak()
+    started = time.perf_counter()
     done = threading.Event()
 
     def sample() -> None:
         while not done.wait(interval):
-            peak[0] = max(peak[0], tree_pss_bytes(proc.pid))
+            sizes = tree_pss(proc.pid)
+            if sum(sizes) > peak.bytes:
+                peak.bytes, peak.per_process = sum(sizes), sizes
+                peak.at_seconds = time.perf_counter() - started
 
     sampler = threading.Thread(target=sample, daemon=True)
     sampler.start()
@@ -267,7 +284,7 @@ def run_sampling_memory(cmd: list[str], env: dict, timeout: float, cwd: Path,
     finally:
         done.set()
         sampler.join()
-    return subprocess.CompletedProcess(cmd, proc.returncode, out, err), peak[0]
+    return subprocess.CompletedProcess(cmd, proc.returncode, out, err), peak
 
 
 def run_once(python: str, repo: Path, project: Path, scenario: str, cli: bool, timeout: float) -> RunResult:
@@ -289,7 +306,8 @@ def run_once(python: str, repo: Path, project: Path, scenario: str, cli: bool, t
         return RunResult(scenario, time.perf_counter() - t0, False, f"timed out after {timeout} s")
     wall = time.perf_counter() - t0
     run = RunResult(scenario, wall, proc.returncode == 0)
-    run.peak_tree_mb = tree_peak / 1e6
+    run.peak_tree_mb = tree_peak.bytes / 1e6
+    run.memory_note = tree_peak.describe()
     lines = [l for l in proc.stdout.splitlines() if l.startswith(RESULT_PREFIX)]
     if lines:
         data = json.loads(lines[-1][len(RESULT_PREFIX):])
@@ -362,6 +380,8 @@ def detail(r: RunResult) -> list[str]:
     imports = {k: v for k, v in r.steps.items() if k.endswith(".import")}
     if imports:
         out.append("imports: " + ", ".join(f"{k[:-7]} {v:.2f}s" for k, v in imports.items()))
+    if r.memory_note:
+        out.append(r.memory_note)
     if r.counters:
         out.append("counters: " + ", ".join(f"{k}={v:g}" for k, v in r.counters.items()))
     if r.output.largest_bytes > GITHUB_PAGES_FILE_LIMIT:

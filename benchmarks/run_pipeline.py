@@ -111,6 +111,12 @@ def run(repo: str, root: str, mode: str) -> dict:
             if getattr(report, "ok", True) is False:
                 result["error"] = f"{step} reported failure: {result['summary'][step][:500]}"
                 break
+            if step == "ingest" and mode == "all":  # as build.py does between the two
+                release = getattr(module, "release_memory", None)
+                if release is not None:
+                    t3 = time.perf_counter()
+                    release()
+                    result["steps"]["release"] = time.perf_counter() - t3
     except Exception as exc:  # report and measure what ran, do not crash the benchmark
         result["error"] = f"{type(exc).__name__}: {exc}\n{traceback.format_exc(limit=6)}"
     result["wall"] = time.perf_counter() - start

@@ -24,6 +24,7 @@ from __future__ import annotations
 import concurrent.futures
 import dataclasses
 import enum
+import gc
 import hashlib
 import inspect
 import os
@@ -1257,6 +1258,7 @@ class _PageStore:
 # ---------------------------------------------------------------------------- rendering
 
 _job: tuple | None = None  # (config, pages) for forked render workers
+RENDER_CHUNK = 200  # pages per task sent back to the parent
 
 
 def _render_all(env, config: Config, pages: list, workers: int, bytecode_dir: Path | None = None) -> list[bytes]:
@@ -1267,28 +1269,53 @@ def _render_all(env, config: Config, pages: list, workers: int, bytecode_dir: Pa
         return [render_page(env, p) for p in pages]
     global _job
     _job = (config, pages, bytecode_dir)
+    out: list[bytes] = [b""] * len(pages)
     try:
         ctx = multiprocessing.get_context("fork")  # children see the planned pages as they are
-        slices = [list(range(k, len(pages), workers)) for k in range(workers)]
-        with ctx.Pool(workers) as pool:
-            parts = pool.map(_render_slice, slices)
+        # Small chunks, streamed back as they finish: a worker holding half the site's bytes
+        # (and their pickle) until the end doubled the build's peak memory. This process
+        # renders its share too: each forked worker ends up with its own copy of most of the
+        # corpus (reference counts write to every object it touches), so one worker fewer is
+        # a corpus fewer.
+        chunks = [list(range(k, min(k + RENDER_CHUNK, len(pages)))) for k in range(0, len(pages), RENDER_CHUNK)]
+        mine, theirs = chunks[::workers], [c for n, c in enumerate(chunks) if n % workers]
+        gc.freeze()  # the collector would otherwise touch, and so copy, every inherited object
+        try:
+            with ctx.Pool(workers - 1) as pool:
+                pending = pool.imap(_render_slice, theirs)
+                for indices in mine:
+                    for i in indices:
+                        out[i] = render_page(env, pages[i])
+                for indices, (ok, part) in zip(theirs, pending):
+                    if not ok:
+                        raise RenderError(part)
+                    for i, data in zip(indices, part):
+                        out[i] = data
+        finally:
+            gc.unfreeze()
     finally:
         _job = None
-    out: list[bytes] = [b""] * len(pages)
-    for indices, (ok, part) in zip(slices, parts):
-        if not ok:
-            raise RenderError(part)
-        for i, data in zip(indices, part):
-            out[i] = data
     return out
 
 
 def _render_slice(indices: list[int]):
-    from .render import RenderError, make_environment, render_page
+    from .render import RenderError, render_page
 
     config, pages, bytecode_dir = _job
-    env = make_environment(config, bytecode_dir)
     try:
-        return True, [render_page(env, pages[i]) for i in indices]
+        return True, [render_page(_worker_environment(config, bytecode_dir), pages[i]) for i in indices]
     except RenderError as exc:  # the diagnostic pickles; the exception would lose it
         return False, exc.diagnostic
+
+
+_worker_env: tuple | None = None  # (config, bytecode_dir, environment) of this worker process
+
+
+def _worker_environment(config: Config, bytecode_dir: Path | None):
+    """One Jinja environment per worker, not per chunk (templates load once)."""
+    global _worker_env
+    from .render import make_environment
+
+    if _worker_env is None or _worker_env[0] is not config or _worker_env[1] != bytecode_dir:
+        _worker_env = (config, bytecode_dir, make_environment(config, bytecode_dir))
+    return _worker_env[2]

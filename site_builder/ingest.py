@@ -493,3 +493,23 @@ def _replay(memo, root: Path, content_dir: Path, report: IngestReport, listing: 
             memo.seed_stats, memo.seeds_dir = listing, seeds_dir
         memo.save(root)
     return True
+
+
+def release_memory() -> None:
+    """Give back what ingestion kept for later runs in this process (word tables, memos) and
+    ask the C allocator to return freed pages to the system: for a one-shot `build.py` run
+    before it builds the site, so the build and its forked workers start small."""
+    import gc
+
+    from . import lexicon
+    from .entities import _term_kinds
+
+    lexicon.release()
+    _term_kinds.cache_clear()
+    gc.collect()
+    try:
+        import ctypes
+
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):
+        pass  # not glibc: freed memory is reused by the build all the same

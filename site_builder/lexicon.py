@@ -38,6 +38,16 @@ def configure(userdict: str | Path | None) -> None:
     _short_blocks.clear()
 
 
+def release() -> None:
+    """Drop the tables and memos (about 150 MB at jieba's dictionary): a one-shot CLI run
+    calls this between ingest and build, whose forked render workers would otherwise carry
+    them. They load again on first use."""
+    with _lock:
+        _state.update(tokenizer=None, pos=None, tables=None, idf=None)
+    _cut_plain.cache_clear()
+    _short_blocks.clear()
+
+
 def prepare() -> None:
     """Load the tables now (before worker processes fork, so they share them)."""
     _tables()
