@@ -163,6 +163,24 @@ def walk_files(root: Path, follow_symlinks: bool, prefix: str = ""):
             continue
 
 
+def walk_names(root: Path, prefix: str = ""):
+    """rel of every file below root, like walk_files but without a stat per file (the entry's
+    type comes with the directory listing, except for symlinks, which are followed)."""
+    try:
+        entries = list(os.scandir(root / prefix if prefix else root))
+    except OSError:
+        return
+    for entry in entries:
+        rel = prefix + entry.name
+        try:
+            if entry.is_dir():
+                yield from walk_names(root, rel + "/")
+            elif entry.is_file():
+                yield rel
+        except OSError:
+            continue
+
+
 # ---------------------------------------------------------------------------- plan store
 
 _LINKS_ID = "\0links"
