@@ -27,7 +27,7 @@ import sqlite3
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Collection, Iterable
 
 from .model import Article, Diagnostic
 
@@ -254,17 +254,18 @@ class PlanStore:
         return sorted(out)
 
     def load_pages(self, files: list[str], patched: dict[str, Article],
-                   cached: dict[str, Article] | None = None) -> list | None:
+                   cached: dict[str, Article] | None = None, stored: Collection[str] | None = None) -> list | None:
         """The stored pages, their articles taken from `patched`, `cached` (still current
         articles the caller kept) or the store (one object per id, shared by all pages); None
-        when something is missing. Sets loaded_articles and links_digest."""
+        when something is missing. Sets loaded_articles and links_digest. `stored`: the ids
+        the caller's index says the store holds (saves asking the store, 0.08 s at 10,000)."""
         row = self.db.execute("SELECT data FROM plans WHERE file = ?", (_LINKS_ID,)).fetchone()
         if row is None:
             return None
-        stored = pickle.loads(row[0])
-        if not (isinstance(stored, tuple) and len(stored) == 2):
+        shared = pickle.loads(row[0])
+        if not (isinstance(shared, tuple) and len(shared) == 2):
             return None  # an older layout
-        links, self.links_digest = stored
+        links, self.links_digest = shared
         articles: dict[str, Article] = {**(cached or {}), **patched}
         wanted: set[str] = set()
         for f in files:
@@ -272,12 +273,16 @@ class PlanStore:
         wanted -= set(articles)
         wanted_list = sorted(wanted)
         # Stored articles are read when a template reads them (LazyArticle); that each one is
-        # there is checked now, so a missing one sends the caller to a full plan as before.
-        found = 0
-        for i in range(0, len(wanted_list), 500):  # one query per 500 articles, not one each
-            chunk = wanted_list[i:i + 500]
-            found += self.db.execute(
-                f"SELECT count(*) FROM articles WHERE id IN ({','.join('?' * len(chunk))})", chunk).fetchone()[0]
+        # there is checked now, so a missing one sends the caller to a full plan as before
+        # (one the store lost after all fails the render, which does the same).
+        if stored is not None:
+            found = sum(1 for i in wanted_list if i in stored)
+        else:
+            found = 0
+            for i in range(0, len(wanted_list), 500):  # one query per 500 articles, not one each
+                chunk = wanted_list[i:i + 500]
+                found += self.db.execute(f"SELECT count(*) FROM articles WHERE id IN "
+                                         f"({','.join('?' * len(chunk))})", chunk).fetchone()[0]
         if found != len(wanted_list):
             return None
         for article_id in wanted_list:

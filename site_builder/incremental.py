@@ -311,9 +311,11 @@ class IncrementalBuilder:
         files = store.pages_holding(patched)
         cached = {i: a for i, (digest, a) in self._article_cache.items()
                   if i not in patched and index.article_digests.get(i) == digest}
-        pages = store.load_pages(files, patched, cached)
+        pages = store.load_pages(files, patched, cached, stored=index.article_digests)
         if pages is None or not pages:
             return False
+        if len(pages) >= PARALLEL_MIN_PAGES:  # forked render workers must not read the store
+            resolve_all(list(store.loaded_articles.values()), store)
         self._article_cache = {i: (index.article_digests[i], a) for i, a in store.loaded_articles.items()
                                if i not in patched and i in index.article_digests}
         # Articles are hashed by their file's text, never walked (see _article_hash).
