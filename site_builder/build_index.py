@@ -27,7 +27,7 @@ import sqlite3
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Collection, Iterable
 
 from .model import Article, Diagnostic
 
@@ -78,6 +78,12 @@ class BuildIndex:
     extras_stale: bool = False  # pages were built, the extras (search index) not yet
     # extras' files (search/...) -> digest of their bytes, kept in the page store under it
     extra_digests: dict[str, bytes] | None = None
+    # article ids in corpus order ((source, order, id)), as the last full build read them
+    order: list[str] = field(default_factory=list)
+    # id -> text digest of the articles the extras' files were last computed from, and what
+    # the extras said of their state then (see IncrementalBuilder._unchanged_for_extras)
+    extras_digests: dict[str, str] | None = None
+    extras_token: bytes | None = None
 
     @classmethod
     def load(cls, file: Path, code: str) -> "BuildIndex | None":
@@ -157,6 +163,24 @@ def walk_files(root: Path, follow_symlinks: bool, prefix: str = ""):
             continue
 
 
+def walk_names(root: Path, prefix: str = ""):
+    """rel of every file below root, like walk_files but without a stat per file (the entry's
+    type comes with the directory listing, except for symlinks, which are followed)."""
+    try:
+        entries = list(os.scandir(root / prefix if prefix else root))
+    except OSError:
+        return
+    for entry in entries:
+        rel = prefix + entry.name
+        try:
+            if entry.is_dir():
+                yield from walk_names(root, rel + "/")
+            elif entry.is_file():
+                yield rel
+        except OSError:
+            continue
+
+
 # ---------------------------------------------------------------------------- plan store
 
 _LINKS_ID = "\0links"
@@ -230,28 +254,39 @@ class PlanStore:
         return sorted(out)
 
     def load_pages(self, files: list[str], patched: dict[str, Article],
-                   cached: dict[str, Article] | None = None) -> list | None:
+                   cached: dict[str, Article] | None = None, stored: Collection[str] | None = None) -> list | None:
         """The stored pages, their articles taken from `patched`, `cached` (still current
         articles the caller kept) or the store (one object per id, shared by all pages); None
-        when something is missing. Sets loaded_articles and links_digest."""
+        when something is missing. Sets loaded_articles and links_digest. `stored`: the ids
+        the caller's index says the store holds (saves asking the store, 0.08 s at 10,000)."""
         row = self.db.execute("SELECT data FROM plans WHERE file = ?", (_LINKS_ID,)).fetchone()
         if row is None:
             return None
-        stored = pickle.loads(row[0])
-        if not (isinstance(stored, tuple) and len(stored) == 2):
+        shared = pickle.loads(row[0])
+        if not (isinstance(shared, tuple) and len(shared) == 2):
             return None  # an older layout
-        links, self.links_digest = stored
+        links, self.links_digest = shared
         articles: dict[str, Article] = {**(cached or {}), **patched}
         wanted: set[str] = set()
         for f in files:
             wanted.update(r[0] for r in self.db.execute("SELECT id FROM refs WHERE file = ?", (f,)))
         wanted -= set(articles)
         wanted_list = sorted(wanted)
-        for i in range(0, len(wanted_list), 500):  # one query per 500 articles, not one each
-            chunk = wanted_list[i:i + 500]
-            for article_id, data in self.db.execute(
-                    f"SELECT id, data FROM articles WHERE id IN ({','.join('?' * len(chunk))})", chunk):
-                articles[article_id] = pickle.loads(data)
+        # Stored articles are read when a template reads them (LazyArticle); that each one is
+        # there is checked now, so a missing one sends the caller to a full plan as before
+        # (one the store lost after all fails the render, which does the same).
+        if stored is not None:
+            found = sum(1 for i in wanted_list if i in stored)
+        else:
+            found = 0
+            for i in range(0, len(wanted_list), 500):  # one query per 500 articles, not one each
+                chunk = wanted_list[i:i + 500]
+                found += self.db.execute(f"SELECT count(*) FROM articles WHERE id IN "
+                                         f"({','.join('?' * len(chunk))})", chunk).fetchone()[0]
+        if found != len(wanted_list):
+            return None
+        for article_id in wanted_list:
+            articles[article_id] = LazyArticle(article_id, self)
         self.loaded_articles = articles
         pages = []
         for f in files:
@@ -310,7 +345,7 @@ class _PagePickler(pickle.Pickler):
     def reducer_override(self, obj):
         # called for objects other than str, int, list, dict ...: far fewer calls than
         # persistent_id, which runs for every object
-        if type(obj) is Article:
+        if type(obj) is Article or type(obj) is LazyArticle:
             self.ids.add(obj.id)
             return _article_ref, (obj.id,)
         if obj is self.links:
@@ -332,6 +367,51 @@ class _PageUnpickler(pickle.Unpickler):
 
     def _article(self, article_id: str) -> Article:
         article = self.articles.get(article_id)
-        if article is None:
+        if article is None:  # not in the page's recorded refs: read now (KeyError when missing)
             article = self.articles[article_id] = self.store.article(article_id)
         return article
+
+
+class LazyArticle:
+    """A stored article unpickled when a field other than its id is first read. The pages
+    a one-article edit renders again include home and the page index, which hold every
+    article but show a few (the latest issue, counts): unpickling all 10,000 cost 0.3 s.
+    Templates read fields by attribute, so they see the article's values; the page pickler
+    stores it by id like an Article. Use `resolve()` where an Article itself is needed."""
+
+    __slots__ = ("id", "_store", "_article")
+
+    def __init__(self, article_id: str, store: "PlanStore"):
+        self.id = article_id
+        self._store = store
+        self._article: Article | None = None
+
+    def resolve(self) -> Article:
+        if self._article is None:
+            self._article = self._store.article(self.id)
+        return self._article
+
+    def __getattr__(self, name: str):  # only for names that are not slots
+        if name.startswith("__"):
+            raise AttributeError(name)
+        return getattr(self.resolve(), name)
+
+    def __reduce__(self):  # never the proxy across processes: the article itself
+        return _identity, (self.resolve(),)
+
+
+def _identity(obj):
+    return obj
+
+
+def resolve_all(articles: list, store: "PlanStore | None" = None) -> list[Article]:
+    """`articles` with every LazyArticle replaced by its Article, those not yet unpickled
+    read in one query per 500."""
+    lazy = [a.id for a in articles if type(a) is LazyArticle and a._article is None]
+    if lazy:
+        first = next(a for a in articles if type(a) is LazyArticle)
+        loaded = {a.id: a for a in (store or first._store).articles(lazy)}
+        for a in articles:
+            if type(a) is LazyArticle and a._article is None and a.id in loaded:
+                a._article = loaded[a.id]
+    return [a.resolve() if type(a) is LazyArticle else a for a in articles]

@@ -39,11 +39,12 @@ import zlib
 from functools import lru_cache
 from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePath
-from typing import Any, Callable, Iterable, Sequence
+from typing import Any, Callable, Collection, Iterable, Sequence
 
 from .config import Config
 from .content import Corpus, ParsedFile, parse_article
-from .build_index import BuildIndex, ContentScan, FileEntry, PlanStore, pickle_page, plan_key, scan_content
+from .build_index import (BuildIndex, ContentScan, FileEntry, LazyArticle, PlanStore, pickle_page, plan_key,
+                          resolve_all, scan_content)
 from .model import Article, Diagnostic, Reported, StageClock
 
 ExtraFiles = Callable[[list[Article], Config], Iterable[tuple[str, bytes]]]
@@ -98,17 +99,22 @@ class ExtraOutput:
         self.changes = []
 
 
-def compute_extra_files(extras: Sequence[ExtraFiles], corpus: list[Article], config: Config) -> ExtraOutput:
+def compute_extra_files(extras: Sequence[ExtraFiles], corpus: list[Article], config: Config,
+                        unchanged: Collection[str] = ()) -> ExtraOutput:
     """The extras' files for `corpus`: a plain function, so the dev server can run it in a
     worker process. An extra with an `update(corpus, config)` method (the search index)
     reports files it knows to be unchanged on disk as None instead of their bytes; a plain
-    extra yields (path, bytes) for every file."""
+    extra yields (path, bytes) for every file. `unchanged` (ids of articles whose content is
+    the one the extras' state was computed from) goes to extras that have a `state_token`."""
     config = replace(config, site_url=config.site_url.rstrip("/") + "/")
     out = ExtraOutput()
     for extra in extras:
         update = getattr(extra, "update", None)
         if update is not None:
-            result = update(corpus, config)
+            if unchanged and getattr(extra, "state_token", None) is not None:
+                result = update(corpus, config, unchanged=unchanged)
+            else:
+                result = update(corpus, config)
             out.files.update(result.files)
             if result.change is not None:
                 out.changes.append(result.change)
@@ -116,6 +122,18 @@ def compute_extra_files(extras: Sequence[ExtraFiles], corpus: list[Article], con
             for rel, data in extra(corpus, config):
                 out.files[rel] = data
     return out
+
+
+def _extras_token(extras: Sequence[ExtraFiles], config: Config) -> bytes | None:
+    """What the extras say identifies their state (None: one of them cannot say)."""
+    tokens = []
+    for extra in extras:
+        token_of = getattr(extra, "state_token", None)
+        token = token_of(config) if token_of is not None else None
+        if token is None:
+            return None
+        tokens.append(token)
+    return b"".join(tokens) if tokens else None
 
 
 def _extra_sizes(files: dict[str, bytes | None], on_disk: dict[str, int]) -> dict[str, int]:
@@ -292,11 +310,16 @@ class IncrementalBuilder:
         if store is None:
             return False
         files = store.pages_holding(patched)
-        cached = {i: a for i, (digest, a) in self._article_cache.items()
+        # stored articles a template (or the extras) read since: the Article itself, so this
+        # build's templates do not go through LazyArticle.__getattr__ (0.2 s for a person page)
+        cached = {i: a._article if type(a) is LazyArticle and a._article is not None else a
+                  for i, (digest, a) in self._article_cache.items()
                   if i not in patched and index.article_digests.get(i) == digest}
-        pages = store.load_pages(files, patched, cached)
+        pages = store.load_pages(files, patched, cached, stored=index.article_digests)
         if pages is None or not pages:
             return False
+        if len(pages) >= PARALLEL_MIN_PAGES:  # forked render workers must not read the store
+            resolve_all(list(store.loaded_articles.values()), store)
         self._article_cache = {i: (index.article_digests[i], a) for i, a in store.loaded_articles.items()
                                if i not in patched and i in index.article_digests}
         # Articles are hashed by their file's text, never walked (see _article_hash).
@@ -315,9 +338,12 @@ class IncrementalBuilder:
         if self.extras:
             corpus = self._corpus_with(patched, store)
         reported = len(result.diagnostics)
+        unchanged = self._unchanged_for_extras(config, patched) \
+            if corpus is not None and not self.defer_extras else set()
         written = self._render_and_write(config, pages, None if self.defer_extras else corpus, on_disk,
                                          result, clock, full=False, articles=store.loaded_articles.values(),
-                                         article_hashes=article_hashes, links_digest=store.links_digest)
+                                         article_hashes=article_hashes, links_digest=store.links_digest,
+                                         unchanged=unchanged)
         self._background.finish()  # the store's connection is ours again
         if not written:
             # The stored plans could not be rendered as they are (an error a full build would
@@ -343,6 +369,7 @@ class IncrementalBuilder:
         if corpus is not None:
             self._corpus = corpus
         index.extras_stale = self.defer_extras and bool(self.extras)
+        self._note_extras(config)
         self._save_index()
         clock.lap("save")
         result.ok = True
@@ -363,7 +390,7 @@ class IncrementalBuilder:
         if corpus is None and self._index is not None:
             store = self._plan_store()
             corpus = sorted(store.all_articles(), key=lambda a: (a.source, a.order, a.id)) if store else []
-        return self.generation, list(corpus or ())
+        return self.generation, resolve_all(list(corpus or ()), self._plan_store())
 
     def compute_extras(self, corpus: list[Article], config: Config) -> ExtraOutput:
         return compute_extra_files(self.extras, corpus, config)
@@ -399,9 +426,35 @@ class IncrementalBuilder:
         sizes.update(_extra_sizes(extra_files, on_disk))
         index.extra_sizes = sizes
         index.extras_stale = False
+        self._note_extras(config)
         self._save_index()
         result.files_written = sum(1 for rel in result.changed_files if rel in extra_files)
         return _done(result, started)
+
+    def _note_extras(self, config: Config) -> None:
+        """After a build or extras run: which articles (id -> text digest) the extras' state
+        now stands for, with the token that identifies that state; nothing while the extras
+        are stale (deferred) or without a page store (no digests)."""
+        index = self._index
+        index.extras_digests, index.extras_token = None, None
+        if self.extras and not index.extras_stale and index.article_digests:
+            token = _extras_token(self.extras, config)
+            if token is not None:
+                index.extras_digests, index.extras_token = dict(index.article_digests), token
+
+    def _unchanged_for_extras(self, config: Config, patched: dict[str, Article]) -> set[str]:
+        """Ids of articles whose content the extras' state was computed from: the last build
+        noted the state's token and the articles' digests, the state still has that token
+        (no other build wrote it since), and the article's text digest is the one noted.
+        The search index then neither hashes nor reads them (10,000 record hashes, and
+        the unpickling of every article they would need)."""
+        index = self._index
+        noted = index.extras_digests
+        if not noted or index.extras_stale or index.extras_token is None \
+                or _extras_token(self.extras, config) != index.extras_token:
+            return set()
+        current = index.article_digests
+        return {i for i, d in noted.items() if i not in patched and current.get(i) == d}
 
     def _restore_extras(self, out_dir: Path, store: "_PageStore", on_disk: dict[str, int]) -> list[str]:
         """Put back the extras' files of the last build that are missing from output/ (it was
@@ -433,13 +486,23 @@ class IncrementalBuilder:
         """The whole corpus as the extras see it, with the patched articles."""
         if self._corpus is not None:
             base = self._corpus
+        elif self._index.order and set(self._index.order) == set(self._index.article_digests):
+            # The order the last full build recorded still holds: an edit this path takes
+            # keeps every id, source and order (plan keys). Articles the pages just loaded
+            # (home holds them all) are taken as they are, read only when the extras read them.
+            loaded = store.loaded_articles
+            missing = [i for i in self._index.order if i not in loaded]
+            found = {a.id: a for a in store.articles(missing)}
+            if len(found) == len(missing):
+                return [patched.get(i) or loaded.get(i) or found[i] for i in self._index.order]
+            base = resolve_all([*loaded.values(), *found.values()])
         else:
             # The pages just loaded (home, the page index) usually hold every article already:
-            # unpickle only the others (0.3 s at 10,000 articles when all came from the store).
+            # unpickle only the others.
             loaded = store.loaded_articles
             missing = [i for i in self._index.article_digests if i not in loaded]
-            base = [*(a for i, a in loaded.items() if i in self._index.article_digests),
-                    *store.articles(missing)]
+            base = resolve_all([*(a for i, a in loaded.items() if i in self._index.article_digests),
+                                *store.articles(missing)])
         corpus = [patched.get(a.id, a) for a in base]
         corpus.sort(key=lambda a: (a.source, a.order, a.id))
         return corpus
@@ -502,8 +565,10 @@ class IncrementalBuilder:
         index.scanned_ns = scan.started_ns
         index.diagnostics = list(corpus.diagnostics)
         index.articles = len(corpus.articles)
+        index.order = [a.id for a in corpus.articles]
         index.extras_stale = self.defer_extras and bool(self.extras)
         self._corpus = corpus.articles
+        self._note_extras(config)
         self._save_parsed()
         self._background.finish()  # the index names stored plans: they must be there first
         self._save_index()
@@ -514,7 +579,8 @@ class IncrementalBuilder:
                           on_disk: dict[str, int], result: IncrementalResult, clock: StageClock,
                           full: bool, articles: Iterable[Article] = (),
                           article_hashes: dict[str, bytes | None] | None = None, links_digest: bytes | None = None,
-                          on_rendered: Callable[[dict[str, bytes], dict], None] | None = None):
+                          on_rendered: Callable[[dict[str, bytes], dict], None] | None = None,
+                          unchanged: Collection[str] = ()):
         """Fingerprint `pages`, render those whose fingerprint changed, run the extras (with
         `corpus`, when given) and write what changed. `full`: `pages` is the whole site, so
         files it does not name are removed. Returns (page -> data digest, fingerprints), or
@@ -547,7 +613,7 @@ class IncrementalBuilder:
             for i in sorted(ids):
                 known = article_hashes.get(i)
                 if known is None:  # not from a content file we know: hash the object itself
-                    known = article_hashes[i] = _Hasher().digest(by_id[i])
+                    known = article_hashes[i] = _Hasher().digest(resolve_all([by_id[i]])[0])
                 h.update(i.encode("utf-8", "surrogatepass") + b"\0" + known)
             data = data_digests[page.file] = h.digest()
             page_fps[page.file] = hashlib.blake2b(site_wide + template_hashes.get(page.template, b"?") + data,
@@ -577,7 +643,7 @@ class IncrementalBuilder:
         extras, restored = None, []
         if corpus is not None:
             restored = self._restore_extras(out_dir, store, on_disk)
-            extras = compute_extra_files(self.extras, corpus, config)
+            extras = compute_extra_files(self.extras, corpus, config, unchanged)
         clock.lap("extras")
         try:
             rendered = _render_all(env, config, rendered_pages, self.workers, self._bytecode_dir(config))

@@ -83,7 +83,7 @@ import time
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import Callable, Collection, Iterable
 
 from .edtf import format_zh, parse_edtf
 from .model import Article, Diagnostic
@@ -890,7 +890,7 @@ class _NotLocal(Exception):
 
 
 def local_update(articles: list[Article], base_url: str, article_url: Callable[[Article], str],
-                 state_path: Path, on_disk: dict[str, int]) -> IndexUpdate:
+                 state_path: Path, on_disk: dict[str, int], unchanged: Collection[str] = ()) -> IndexUpdate:
     """The index updated in place from the state: only the articles whose record inputs
     changed are looked at, and only shards whose raw postings changed are serialised.
     Raises _NotLocal when that cannot give the full build's bytes (articles added, removed
@@ -900,7 +900,7 @@ def local_update(articles: list[Article], base_url: str, article_url: Callable[[
         raise _NotLocal("no state")
     db = sqlite3.connect(f"file:{state_path}?mode=ro", uri=True)
     try:
-        return _local_update(db, articles, base_url, article_url, state_path, on_disk)
+        return _local_update(db, articles, base_url, article_url, state_path, on_disk, unchanged)
     except sqlite3.Error as exc:
         raise _NotLocal(str(exc))
     finally:
@@ -915,9 +915,12 @@ class _Edited:
     old_texts: tuple[str, str] | None  # None: the indexed texts are unchanged
 
 
-def _match_articles(db, articles, base_url, article_url) -> tuple[list[Article], list[_Edited]]:
+def _match_articles(db, articles, base_url, article_url, unchanged: Collection[str] = ()
+                    ) -> tuple[list[Article], list[_Edited]]:
     """The articles by number, and those whose record inputs changed. Raises _NotLocal
-    unless the articles are the state's, with unchanged dates (so the same numbers)."""
+    unless the articles are the state's, with unchanged dates (so the same numbers).
+    `unchanged`: ids the caller knows to have the state's record inputs (their content is
+    what the state was computed from): not hashed again, nor read beyond their id."""
     stored = {}
     for number, id_, inputs, dates, tags in db.execute("SELECT number, id, inputs, dates, tags FROM docs"):
         stored[id_] = (number, inputs, dates, tags)
@@ -933,6 +936,8 @@ def _match_articles(db, articles, base_url, article_url) -> tuple[list[Article],
         if by_number[number] is not None:
             raise _NotLocal("an id twice")
         by_number[number] = a
+        if a.id in unchanged:
+            continue
         url = full_url(article_url(a), base_url)
         if record_inputs(a, url) != inputs:
             if date_inputs(a) != dates:
@@ -948,11 +953,11 @@ def _match_articles(db, articles, base_url, article_url) -> tuple[list[Article],
     return by_number, out
 
 
-def _local_update(db, articles, base_url, article_url, state_path, on_disk) -> IndexUpdate:
+def _local_update(db, articles, base_url, article_url, state_path, on_disk, unchanged=()) -> IndexUpdate:
     meta = dict(db.execute("SELECT key, value FROM meta"))
     if any(meta.get(k) != v for k, v in _state_meta(base_url, len(articles)).items()):
         raise _NotLocal("another build")
-    by_number, edited = _match_articles(db, articles, base_url, article_url)
+    by_number, edited = _match_articles(db, articles, base_url, article_url, unchanged)
     count = int(meta["shards"])
     known_files = {rel: (d, size) for rel, d, size in db.execute("SELECT rel, digest, size FROM files")}
     # the changes of each term's postings: term -> {number: (title tf, body tf)}
@@ -1121,7 +1126,8 @@ def search_index_files(articles: list[Article], base_url: str,
 
 def index_update(articles: list[Article], base_url: str, article_url: Callable[[Article], str],
                  state_path: Path | None, on_disk: dict[str, int] | None, *,
-                 shard_count: int | None = None, write_unsplit: bool = False) -> IndexUpdate:
+                 shard_count: int | None = None, write_unsplit: bool = False,
+                 unchanged: Collection[str] = ()) -> IndexUpdate:
     """The index for `articles`: in place from the state at `state_path` when it can be (see
     the module doc), else in full. `on_disk` maps the files of search/ on disk to their sizes;
     a file whose bytes the state says are already there comes back as None. None: nothing is
@@ -1130,7 +1136,7 @@ def index_update(articles: list[Article], base_url: str, article_url: Callable[[
     update = None
     if state_path is not None and articles:
         try:
-            update = local_update(articles, base_url, article_url, state_path, on_disk or {})
+            update = local_update(articles, base_url, article_url, state_path, on_disk or {}, unchanged)
         except _NotLocal:
             update = None
     if update is None:
@@ -1174,15 +1180,30 @@ class SearchExtra:
         for name, data in sorted(files.items()):
             yield f"search/{name}", data
 
-    def update(self, articles: list[Article], config) -> IndexUpdate:
+    def update(self, articles: list[Article], config, unchanged: Collection[str] = ()) -> IndexUpdate:
         out = Path(config.path("output_dir"))
         on_disk = search_sizes(out)
         state = Path(config.root) / ".cache" / STATE_FILE
         if not _disk_matches_state(out / "search" / "manifest.json", state):
             on_disk = {}  # written by something else (a build without the cache): unknown
-        update = index_update(articles, config.base_url, _article_url, state, on_disk)
+        update = index_update(articles, config.base_url, _article_url, state, on_disk, unchanged=unchanged)
         update.files = {f"search/{rel}": data for rel, data in sorted(update.files.items())}
         return update
+
+
+    def state_token(self, config) -> bytes | None:
+        """What identifies the state in .cache/ (its manifest's digest; the manifest's version
+        hashes every shard and record): the incremental builder records it with the articles
+        it committed the index for, and passes `unchanged` to `update` while it still holds."""
+        try:
+            db = sqlite3.connect(f"file:{Path(config.root) / '.cache' / STATE_FILE}?mode=ro", uri=True)
+            try:
+                row = db.execute("SELECT digest FROM files WHERE rel = 'manifest.json'").fetchone()
+            finally:
+                db.close()
+        except sqlite3.Error:
+            return None
+        return bytes(row[0]) if row is not None else None
 
 
 def _disk_matches_state(manifest: Path, state: Path) -> bool:

@@ -408,3 +408,65 @@ def test_search_files_come_back_from_the_page_store_after_output_is_deleted(proj
     db.close()
     assert IncrementalBuilder(state_dir=state)(project).ok
     assert _tree(project.path("output_dir")) == expected
+
+
+def _edit_body(file: Path, words: str) -> None:
+    file.write_text(file.read_text(encoding="utf-8").rstrip("\n") + f"\n\n{words}\n", encoding="utf-8")
+
+
+def test_a_one_article_build_unpickles_only_the_stored_articles_its_pages_show(project, tmp_path, monkeypatch):
+    """Home and the page index hold every article but show a few: the others stay in the store
+    (LazyArticle), and the pages are still those of a full build."""
+    from site_builder import build_index
+
+    config = replace(project, home_articles=2)
+    state = tmp_path / "state"
+    assert IncrementalBuilder(state_dir=state)(config).mode == "full"
+    unpickled: list[str] = []
+    real_article, real_articles = build_index.PlanStore.article, build_index.PlanStore.articles
+    monkeypatch.setattr(build_index.PlanStore, "article",
+                        lambda self, i: unpickled.append(i) or real_article(self, i))
+    monkeypatch.setattr(build_index.PlanStore, "articles",
+                        lambda self, ids: unpickled.extend(ids) or real_articles(self, ids))
+    _edit_body(sorted((config.root / "content").rglob("*.md"))[0], "一段新的文字。")
+    result = IncrementalBuilder(state_dir=state)(config)
+    assert result.ok and result.mode == "pages", result.summary()
+    assert 0 < len(unpickled) < result.articles - 1, unpickled  # not every article on home
+    assert len(set(unpickled)) == len(unpickled)  # each at most once
+    assert _tree(config.path("output_dir")) == _full_build(config)
+
+
+def test_the_search_index_hashes_only_the_edited_article_while_its_state_is_the_builders(
+        project, tmp_path, monkeypatch):
+    from site_builder import search_index
+
+    state = tmp_path / "state"
+    assert IncrementalBuilder(state_dir=state)(project).mode == "full"
+    hashed: list[str] = []
+    real = search_index.record_inputs
+    monkeypatch.setattr(search_index, "record_inputs", lambda a, url: hashed.append(a.id) or real(a, url))
+    file = sorted((project.root / "content").rglob("*.md"))[3]
+    _edit_body(file, "第一次修改。")
+    result = IncrementalBuilder(state_dir=state)(project)
+    assert result.ok and result.mode == "pages", result.summary()
+    assert hashed and set(hashed) == {hashed[0]}  # the edited article only
+    assert _tree(project.path("output_dir")) == _full_build(project)
+
+
+def test_a_search_state_written_by_another_build_is_not_trusted(project, tmp_path):
+    """Two builders (their own state folders) share the project's search state: after the
+    other one indexed an edit that is then undone, this builder's notes say the article is
+    as it was, but the state says otherwise; the index must follow the state's token."""
+    mine, other = tmp_path / "mine", tmp_path / "other"
+    elsewhere = replace(project, output_dir="other-output")
+    assert IncrementalBuilder(state_dir=mine)(project).ok
+    assert IncrementalBuilder(state_dir=other)(elsewhere).ok
+    file = sorted((project.root / "content").rglob("*.md"))[5]
+    before = file.read_text(encoding="utf-8")
+    _edit_body(file, "别处的修改，又被撤销。")
+    assert IncrementalBuilder(state_dir=other)(elsewhere).ok
+    file.write_text(before, encoding="utf-8")
+    _edit_body(sorted((project.root / "content").rglob("*.md"))[6], "这里的修改。")
+    result = IncrementalBuilder(state_dir=mine)(project)
+    assert result.ok and result.mode == "pages", result.summary()
+    assert _tree(project.path("output_dir")) == _full_build(project)
