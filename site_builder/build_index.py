@@ -148,6 +148,16 @@ def scan_content(root: Path, previous: BuildIndex | None) -> ContentScan:
 
 def walk_files(root: Path, follow_symlinks: bool, prefix: str = ""):
     """(rel, os.stat_result) of every file below root, by os.scandir; unreadable entries skipped."""
+    return _walk(root, follow_symlinks, True, prefix)
+
+
+def walk_names(root: Path, prefix: str = ""):
+    """rel of every file below root, like walk_files but without a stat per file (the entry's
+    type comes with the directory listing, except for symlinks, which are followed)."""
+    return (rel for rel, _ in _walk(root, True, False, prefix))
+
+
+def _walk(root: Path, follow_symlinks: bool, with_stat: bool, prefix: str):
     try:
         entries = list(os.scandir(root / prefix if prefix else root))
     except OSError:
@@ -156,27 +166,9 @@ def walk_files(root: Path, follow_symlinks: bool, prefix: str = ""):
         rel = prefix + entry.name
         try:
             if entry.is_dir(follow_symlinks=follow_symlinks):
-                yield from walk_files(root, follow_symlinks, rel + "/")
+                yield from _walk(root, follow_symlinks, with_stat, rel + "/")
             elif entry.is_file(follow_symlinks=follow_symlinks):
-                yield rel, entry.stat(follow_symlinks=follow_symlinks)
-        except OSError:
-            continue
-
-
-def walk_names(root: Path, prefix: str = ""):
-    """rel of every file below root, like walk_files but without a stat per file (the entry's
-    type comes with the directory listing, except for symlinks, which are followed)."""
-    try:
-        entries = list(os.scandir(root / prefix if prefix else root))
-    except OSError:
-        return
-    for entry in entries:
-        rel = prefix + entry.name
-        try:
-            if entry.is_dir():
-                yield from walk_names(root, rel + "/")
-            elif entry.is_file():
-                yield rel
+                yield rel, entry.stat(follow_symlinks=follow_symlinks) if with_stat else None
         except OSError:
             continue
 
