@@ -104,7 +104,7 @@ class CorpusMemo:
     recorded_ns: int = 0  # mtime_ns of the memo file, set when loaded
 
     def trusted(self, sig: StatSig | None, now: StatSig) -> bool:
-        return sig == now and max(now[1], now[2]) < self.recorded_ns
+        return stat_trusted(sig, now, self.recorded_ns)
 
     def seeds_unchanged(self, seeds_dir: Path, stats: dict[str, StatSig]) -> bool:
         return (self.seeds_dir == str(seeds_dir) and stats.keys() == self.seed_stats.keys()
@@ -112,19 +112,33 @@ class CorpusMemo:
 
     @classmethod
     def load(cls, root: Path) -> "CorpusMemo | None":
-        try:
-            with open(root / CORPUS_FILE, "rb") as fh:
-                memo = pickle.load(fh)
-                recorded = os.fstat(fh.fileno()).st_mtime_ns
-            if not isinstance(memo, cls):
-                return None
-            memo.recorded_ns = recorded
-            return memo
-        except Exception:
-            return None
+        return load_recorded(root / CORPUS_FILE, cls)
 
     def save(self, root: Path) -> None:
         _dump(self, root / CORPUS_FILE)
+
+
+def stat_trusted(recorded: StatSig | None, now: StatSig | None, recorded_ns: int) -> bool:
+    """git's racy-clean rule: a file whose stat matches the record is unchanged only if it was
+    last modified before the record was written (a later write within the same clock tick
+    could keep size and mtime)."""
+    return recorded == now and (now is None or max(now[1], now[2]) < recorded_ns)
+
+
+def load_recorded(file: Path, cls: type, format: int | None = None):
+    """The pickled `cls` in `file` with `recorded_ns` set to the file's mtime (what
+    stat_trusted compares against); None when missing, unreadable, of another class or
+    another `format`."""
+    try:
+        with open(file, "rb") as fh:
+            obj = pickle.load(fh)
+            recorded = os.fstat(fh.fileno()).st_mtime_ns
+    except Exception:
+        return None
+    if not isinstance(obj, cls) or (format is not None and getattr(obj, "format", None) != format):
+        return None
+    obj.recorded_ns = recorded
+    return obj
 
 
 def _dump(obj, file: Path) -> None:

@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import entities, extract
+from .ingest_cache import _dump, load_recorded, stat_trusted
 from .model import Diagnostic
 
 STATE_FILE = ".cache/ingest-state.pickle"
@@ -145,24 +146,13 @@ class IngestState:
     recorded_ns: int = 0  # mtime_ns of the state file when loaded (racy-clean rule)
     @classmethod
     def load(cls, root: Path) -> "IngestState | None":
-        try:
-            with open(root / STATE_FILE, "rb") as fh:
-                state = pickle.load(fh)
-                recorded = os.fstat(fh.fileno()).st_mtime_ns
-        except Exception:
-            return None
-        if not isinstance(state, cls) or state.format != STATE_FORMAT:
-            return None
-        state.recorded_ns = recorded
-        return state
+        return load_recorded(root / STATE_FILE, cls, STATE_FORMAT)
 
     def save(self, root: Path) -> None:
-        from .ingest_cache import _dump
-
         _dump(self, root / STATE_FILE)
 
     def trusted(self, recorded: tuple | None, now: tuple | None) -> bool:
-        return recorded == now and (now is None or max(now[1], now[2]) < self.recorded_ns)
+        return stat_trusted(recorded, now, self.recorded_ns)
 
     # ------------------------------------------------------------ articles in and out
 
