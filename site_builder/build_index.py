@@ -31,13 +31,30 @@ from typing import Any, Collection, Iterable
 
 from .model import Article, Diagnostic
 
-INDEX_FORMAT = 1
+INDEX_FORMAT = 2
 # Fields plan.py never reads, except `_description` (body, summary) for the article's own page.
 # Every other field, including any added later, counts as part of the plan key.
 PLAN_NEUTRAL_FIELDS = frozenset({"body", "summary", "kicker", "subtitle", "section", "dateline",
                                  "byline", "places", "organizations", "source_lines", "generated",
                                  "path"})
 RACY_NS = 2_000_000_000  # files written this close before a scan are hashed again next time
+
+
+# What a listing shows of an article: its *face*, every field but these. A page whose render
+# read no field of an article outside its face (recorded by render.py's TrackingEnvironment)
+# depends on that article through face_key only, so editing a body re-renders the article's
+# own page, not the tag, people and timeline pages that list its title.
+DEEP_FIELDS = PLAN_NEUTRAL_FIELDS - {"summary", "kicker", "subtitle"}
+FACE_FIELDS = frozenset(f.name for f in dataclasses.fields(Article)) - DEEP_FIELDS
+_FACE_EXTRA = tuple(sorted(FACE_FIELDS & PLAN_NEUTRAL_FIELDS))  # face fields the plan key lacks
+
+
+def face_key(article: Article, key: bytes) -> bytes:
+    """Digest of the article's face, from its plan key (`key`) and the face fields beyond it."""
+    h = hashlib.blake2b(b"face\0" + key, digest_size=16)
+    for name in _FACE_EXTRA:
+        h.update(f"{name}={getattr(article, name)!r}\0".encode("utf-8", "surrogatepass"))
+    return h.digest()
 
 
 def plan_key(article: Article) -> bytes:
@@ -59,6 +76,7 @@ class FileEntry:
     digest: str
     article_id: str | None = None  # None: no article (parse error, or id used by another file)
     plan_key: bytes | None = None
+    face_key: bytes | None = None
 
 
 @dataclass
@@ -72,6 +90,9 @@ class BuildIndex:
     data_digests: dict[str, bytes] = field(default_factory=dict)  # page -> digest of its stored plan
     article_digests: dict[str, str] = field(default_factory=dict)  # id -> text digest in the store
     article_hashes: dict[str, bytes] = field(default_factory=dict)  # id -> structural digest (fingerprints)
+    face_keys: dict[str, bytes] = field(default_factory=dict)  # id -> face_key (fingerprints of listings)
+    # page -> ids of the articles its last render read beyond their face (absent: none)
+    deep_refs: dict[str, frozenset[str]] = field(default_factory=dict)
     extra_sizes: dict[str, int] | None = None
     articles: int = 0
     config: Any = None

@@ -43,7 +43,7 @@ from typing import Any, Callable, Collection, Iterable, Sequence
 
 from .config import Config
 from .content import Corpus, ParsedFile, parse_article
-from .build_index import (BuildIndex, ContentScan, FileEntry, LazyArticle, PlanStore, pickle_page, plan_key,
+from .build_index import (BuildIndex, ContentScan, FileEntry, LazyArticle, PlanStore, face_key, pickle_page, plan_key,
                           resolve_all, scan_content)
 from .model import Article, Diagnostic, Reported, StageClock
 
@@ -305,18 +305,18 @@ class IncrementalBuilder:
             patched[article.id] = article
             new_diagnostics += parsed.diagnostics
             size, mtime = scan.stats[rel]
-            new_entries[rel] = FileEntry(size, mtime, scan.digests[rel], article.id, key)
+            new_entries[rel] = FileEntry(size, mtime, scan.digests[rel], article.id, key, face_key(article, key))
         store = self._plan_store()
         if store is None:
             return False
-        files = store.pages_holding(patched)
+        files = self._pages_to_update(store, {e.article_id: e.face_key for e in new_entries.values()})
         # stored articles a template (or the extras) read since: the Article itself, so this
         # build's templates do not go through LazyArticle.__getattr__ (0.2 s for a person page)
         cached = {i: a._article if type(a) is LazyArticle and a._article is not None else a
                   for i, (digest, a) in self._article_cache.items()
                   if i not in patched and index.article_digests.get(i) == digest}
         pages = store.load_pages(files, patched, cached, stored=index.article_digests)
-        if pages is None or not pages:
+        if pages is None:
             return False
         if len(pages) >= PARALLEL_MIN_PAGES:  # forked render workers must not read the store
             resolve_all(list(store.loaded_articles.values()), store)
@@ -325,6 +325,8 @@ class IncrementalBuilder:
         # Articles are hashed by their file's text, never walked (see _article_hash).
         article_hashes = {i: index.article_hashes.get(i) for i in store.loaded_articles}
         article_hashes.update((e.article_id, _article_hash(rel, e.digest)) for rel, e in new_entries.items())
+        face_keys = {i: index.face_keys.get(i) for i in store.loaded_articles}
+        face_keys.update((e.article_id, e.face_key) for e in new_entries.values())
         for page in pages:  # the one value plan.py derives from plan-neutral fields
             if isinstance(page.context, ArticleContext) and page.context.article.id in patched:
                 page.description = _description(page.context.article)
@@ -342,7 +344,8 @@ class IncrementalBuilder:
             if corpus is not None and not self.defer_extras else set()
         written = self._render_and_write(config, pages, None if self.defer_extras else corpus, on_disk,
                                          result, clock, full=False, articles=store.loaded_articles.values(),
-                                         article_hashes=article_hashes, links_digest=store.links_digest,
+                                         article_hashes=article_hashes, face_keys=face_keys,
+                                         links_digest=store.links_digest,
                                          unchanged=unchanged)
         self._background.finish()  # the store's connection is ours again
         if not written:
@@ -363,6 +366,7 @@ class IncrementalBuilder:
             index.files[rel] = entry
             index.article_digests[entry.article_id] = entry.digest
             index.article_hashes[entry.article_id] = article_hashes[entry.article_id]
+            index.face_keys[entry.article_id] = entry.face_key
         index.data_digests.update(data_digests)
         index.diagnostics = diagnostics
         index.scanned_ns = min(index.scanned_ns, scan.started_ns)  # racy files stay suspect
@@ -375,6 +379,20 @@ class IncrementalBuilder:
         result.ok = True
         result.mode = "pages"
         return True
+
+    def _pages_to_update(self, store: PlanStore, faces: dict[str, bytes]) -> list[str]:
+        """The pages an edit of these articles (id -> new face_key) can change: every page
+        holding one whose face changed; where only deeper fields changed, the pages whose last
+        render read them (the article's own page, the feed), not the listings of its title."""
+        deep_refs = self._index.deep_refs
+        files: set[str] = set()
+        for article_id, face in faces.items():
+            holders = store.pages_holding([article_id])
+            if face != self._index.face_keys.get(article_id):
+                files.update(holders)
+            else:
+                files.update(f for f in holders if article_id in deep_refs.get(f, ()))
+        return sorted(files)
 
     def run_extras(self, config: Config) -> IncrementalResult:
         """Bring the extras' files (the search index) up to date with the last build's corpus;
@@ -488,14 +506,12 @@ class IncrementalBuilder:
             base = self._corpus
         elif self._index.order and set(self._index.order) == set(self._index.article_digests):
             # The order the last full build recorded still holds: an edit this path takes
-            # keeps every id, source and order (plan keys). Articles the pages just loaded
-            # (home holds them all) are taken as they are, read only when the extras read them.
+            # keeps every id, source and order (plan keys). Every article is in the store
+            # (article_digests says so, as for load_pages): those the pages did not load stay
+            # there until the extras read them (the search index reads only the edited ones
+            # while its state is this builder's; unpickling all 10,000 cost 0.4 s).
             loaded = store.loaded_articles
-            missing = [i for i in self._index.order if i not in loaded]
-            found = {a.id: a for a in store.articles(missing)}
-            if len(found) == len(missing):
-                return [patched.get(i) or loaded.get(i) or found[i] for i in self._index.order]
-            base = resolve_all([*loaded.values(), *found.values()])
+            return [patched.get(i) or loaded.get(i) or LazyArticle(i, store) for i in self._index.order]
         else:
             # The pages just loaded (home, the page index) usually hold every article already:
             # unpickle only the others.
@@ -526,6 +542,7 @@ class IncrementalBuilder:
         clock.lap("plan")
         self._index = index
         article_hashes = {a.id: _article_hash(a.path, entries[a.path].digest) for a in corpus.articles}
+        face_keys = {a.id: entries[a.path].face_key for a in corpus.articles}
         fresh_ids = {e.article_id: e.digest for e in entries.values() if e.article_id is not None}
         old_data, old_ids = index.data_digests, index.article_digests
 
@@ -550,13 +567,14 @@ class IncrementalBuilder:
 
         written = self._render_and_write(config, pages, None if self.defer_extras else corpus.articles,
                                          on_disk, result, clock, full=True, articles=corpus.articles,
-                                         article_hashes=article_hashes,
+                                         article_hashes=article_hashes, face_keys=face_keys,
                                          on_rendered=lambda digests, blobs: self._background.submit(
                                              store_plans, digests, blobs))
         if not written:
             return
         data_digests, _, blobs = written
         index.article_hashes = article_hashes
+        index.face_keys = face_keys
         if self._open_db() is not None:
             index.article_digests = fresh_ids
             index.data_digests = data_digests
@@ -578,7 +596,8 @@ class IncrementalBuilder:
     def _render_and_write(self, config: Config, pages: list, corpus: list[Article] | None,
                           on_disk: dict[str, int], result: IncrementalResult, clock: StageClock,
                           full: bool, articles: Iterable[Article] = (),
-                          article_hashes: dict[str, bytes | None] | None = None, links_digest: bytes | None = None,
+                          article_hashes: dict[str, bytes | None] | None = None,
+                          face_keys: dict[str, bytes | None] | None = None, links_digest: bytes | None = None,
                           on_rendered: Callable[[dict[str, bytes], dict], None] | None = None,
                           unchanged: Collection[str] = ()):
         """Fingerprint `pages`, render those whose fingerprint changed, run the extras (with
@@ -601,25 +620,30 @@ class IncrementalBuilder:
             links_digest = hashlib.blake2b(pickle.dumps(links, protocol=pickle.HIGHEST_PROTOCOL),
                                            digest_size=16).digest()
         self._links_digest = links_digest
-        article_hashes = dict(article_hashes or {})
-        by_id = {a.id: a for a in articles}
+        keys = _ArticleKeys(article_hashes, face_keys, {a.id: a for a in articles})
+        previous = index.fingerprints if index is not None else {}
+        previous_deep = index.deep_refs if index is not None else {}
         data_digests: dict[str, bytes] = {}
         page_fps: dict[str, bytes] = {}
         blobs: dict[str, tuple[bytes, set[str]]] = {}
-        for page in pages:
-            blob, ids = blobs[page.file] = pickle_page(page, links)
-            h = hashlib.blake2b(blob, digest_size=16)
-            h.update(links_digest)
-            for i in sorted(ids):
-                known = article_hashes.get(i)
-                if known is None:  # not from a content file we know: hash the object itself
-                    known = article_hashes[i] = _Hasher().digest(resolve_all([by_id[i]])[0])
-                h.update(i.encode("utf-8", "surrogatepass") + b"\0" + known)
-            data = data_digests[page.file] = h.digest()
+        bases: dict[str, Any] = {}
+        deep_refs: dict[str, frozenset[str] | None] = {}
+
+        def fingerprint(page, deep: frozenset[str] | None) -> None:
+            data = data_digests[page.file] = keys.data_digest(bases[page.file], blobs[page.file][1], deep)
             page_fps[page.file] = hashlib.blake2b(site_wide + template_hashes.get(page.template, b"?") + data,
                                                   digest_size=16).digest()
+
+        for page in pages:
+            blob, ids = blobs[page.file] = pickle_page(page, links)
+            h = bases[page.file] = hashlib.blake2b(blob, digest_size=16)
+            h.update(links_digest)
+            # what the page read of its articles last time it rendered; a page never rendered
+            # counts as reading every article whole
+            deep = deep_refs[page.file] = previous_deep.get(page.file, frozenset()) \
+                if page.file in previous else None
+            fingerprint(page, deep)
         clock.lap("fingerprint")
-        previous = index.fingerprints if index is not None else {}
         store = _PageStore(self._open_db())
         files: dict[str, bytes | None] = {}  # None: unchanged, keep what is on disk
         fingerprints: dict[str, tuple[bytes, int]] = {}
@@ -646,12 +670,17 @@ class IncrementalBuilder:
             extras = compute_extra_files(self.extras, corpus, config, unchanged)
         clock.lap("extras")
         try:
-            rendered = _render_all(env, config, rendered_pages, self.workers, self._bytecode_dir(config))
+            rendered, reads = _render_all(env, config, rendered_pages, self.workers, self._bytecode_dir(config))
         except RenderError as exc:
             if extras is not None:
                 extras.discard()
             result.diagnostics.append(exc.diagnostic)
             return None
+        for page, read in zip(rendered_pages, reads):
+            if read != deep_refs[page.file]:  # fingerprinted by what this render read
+                deep_refs[page.file] = read
+                fingerprint(page, read)
+        bases.clear()
         clock.lap("render")
         # The page store's writes run on one thread (SQLite lets go of the GIL) while the
         # extras run and the files are written: 3 s of a cold build at 10,000 articles.
@@ -708,6 +737,13 @@ class IncrementalBuilder:
             if self._index is not None:
                 _record_extras(self._index, extras.files, store, self._background)
         if self._index is not None:
+            recorded = {f: d for f, d in deep_refs.items() if d}  # None only for unrendered pages
+            if full:
+                self._index.deep_refs = recorded
+            else:
+                for f, d in deep_refs.items():
+                    self._index.deep_refs.pop(f, None)
+                self._index.deep_refs.update(recorded)
             if full:
                 self._index.fingerprints = fingerprints
                 kept = {rel: size for rel, size in (index.extra_sizes or {}).items()
@@ -856,7 +892,8 @@ class IncrementalBuilder:
                 continue
             seen[article.id] = shown
             entries[rel].article_id = article.id
-            entries[rel].plan_key = plan_key(article)
+            entries[rel].plan_key = key = plan_key(article)
+            entries[rel].face_key = face_key(article, key)
             articles.append(article)
         self._parsed = parsed_now
         articles.sort(key=lambda a: (a.source, a.order, a.id))
@@ -941,6 +978,35 @@ def _done(result: IncrementalResult, started: float) -> IncrementalResult:
 
 
 # ---------------------------------------------------------------------------- fingerprints
+
+
+class _ArticleKeys:
+    """What a page's data digest takes of each article it holds: the article whole (its
+    content file's hash) where the page's render read it beyond its face, its face_key where
+    not. Articles that come from no known content file are hashed as objects (both ways)."""
+
+    def __init__(self, article_hashes: dict[str, bytes | None] | None,
+                 face_keys: dict[str, bytes | None] | None, by_id: dict[str, Any]):
+        self.whole = dict(article_hashes or {})
+        self.face = face_keys or {}
+        self.by_id = by_id
+
+    def data_digest(self, base, ids: Collection[str], deep: frozenset[str] | None) -> bytes:
+        """`base`: the hash of the page's plan pickle and link table; `deep`: None for every
+        article whole."""
+        h = base.copy()
+        for i in sorted(ids):
+            known = None
+            if deep is not None and i not in deep:
+                known = self.face.get(i)
+                tag = b"\0f"
+            if known is None:
+                known = self.whole.get(i)
+                tag = b"\0d"
+                if known is None:  # not from a content file we know: hash the object itself
+                    known = self.whole[i] = _Hasher().digest(resolve_all([self.by_id[i]])[0])
+            h.update(i.encode("utf-8", "surrogatepass") + tag + known)
+        return h.digest()
 
 
 class _Hasher:
@@ -1327,15 +1393,19 @@ _job: tuple | None = None  # (config, pages) for forked render workers
 RENDER_CHUNK = 200  # pages per task sent back to the parent
 
 
-def _render_all(env, config: Config, pages: list, workers: int, bytecode_dir: Path | None = None) -> list[bytes]:
-    from .render import RenderError, render_page
+def _render_all(env, config: Config, pages: list, workers: int,
+                bytecode_dir: Path | None = None) -> tuple[list[bytes], list[frozenset[str]]]:
+    """Every page's bytes, and the ids of the articles each read beyond their face."""
+    from .render import RenderError, render_page_tracked
 
     if workers <= 1 or len(pages) < PARALLEL_MIN_PAGES or threading.active_count() > 1 \
             or "fork" not in multiprocessing.get_all_start_methods():
-        return [render_page(env, p) for p in pages]
+        done = [render_page_tracked(env, p) for p in pages]
+        return [d for d, _ in done], [r for _, r in done]
     global _job
     _job = (config, pages, bytecode_dir)
     out: list[bytes] = [b""] * len(pages)
+    reads: list[frozenset[str]] = [frozenset()] * len(pages)
     try:
         ctx = multiprocessing.get_context("fork")  # children see the planned pages as they are
         # Small chunks, streamed back as they finish: a worker holding half the site's bytes
@@ -1351,25 +1421,25 @@ def _render_all(env, config: Config, pages: list, workers: int, bytecode_dir: Pa
                 pending = pool.imap(_render_slice, theirs)
                 for indices in mine:
                     for i in indices:
-                        out[i] = render_page(env, pages[i])
+                        out[i], reads[i] = render_page_tracked(env, pages[i])
                 for indices, (ok, part) in zip(theirs, pending):
                     if not ok:
                         raise RenderError(part)
-                    for i, data in zip(indices, part):
-                        out[i] = data
+                    for i, (data, read) in zip(indices, part):
+                        out[i], reads[i] = data, read
         finally:
             gc.unfreeze()
     finally:
         _job = None
-    return out
+    return out, reads
 
 
 def _render_slice(indices: list[int]):
-    from .render import RenderError, render_page
+    from .render import RenderError, render_page_tracked
 
     config, pages, bytecode_dir = _job
     try:
-        return True, [render_page(_worker_environment(config, bytecode_dir), pages[i]) for i in indices]
+        return True, [render_page_tracked(_worker_environment(config, bytecode_dir), pages[i]) for i in indices]
     except RenderError as exc:  # the diagnostic pickles; the exception would lose it
         return False, exc.diagnostic
 

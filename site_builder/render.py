@@ -22,7 +22,8 @@ from markupsafe import Markup
 
 from .config import Config
 from .edtf import format_zh
-from .model import Diagnostic
+from .build_index import FACE_FIELDS, LazyArticle
+from .model import Article, Diagnostic
 from .plan import PlannedPage
 
 
@@ -85,6 +86,38 @@ def make_markdown() -> markdown.Markdown:
 
 # ---------------------------------------------------------------- Jinja
 
+_ARTICLE_TYPES = (Article, LazyArticle)
+
+
+class TrackingEnvironment(jinja2.Environment):
+    """Records, while `deep_reads` is a set, the ids of the articles a render reads beyond
+    their face (build_index.FACE_FIELDS): a field outside it, anything that is not a field
+    (a property, a dunder), or the whole article printed. Templates reach an article's fields
+    only through getattr/getitem (`a.title`, `a["title"]`, and the attribute= of sort, map,
+    selectattr, groupby ...), so a page that recorded no read of an article shows nothing an
+    edit of its body (or other deep fields) can change. Filters that turn a whole article
+    into text (`string`, `pprint`, `format`) are not seen: templates have no use for them."""
+
+    deep_reads: set[str] | None = None
+
+    def getattr(self, obj, attribute):
+        if type(obj) in _ARTICLE_TYPES and attribute not in FACE_FIELDS and self.deep_reads is not None:
+            self.deep_reads.add(obj.id)
+        return jinja2.Environment.getattr(self, obj, attribute)
+
+    def getitem(self, obj, argument):
+        if type(obj) in _ARTICLE_TYPES and argument not in FACE_FIELDS and self.deep_reads is not None:
+            self.deep_reads.add(obj.id)
+        return jinja2.Environment.getitem(self, obj, argument)
+
+
+@jinja2.pass_environment
+def _note_printed_article(env: TrackingEnvironment, value):
+    if type(value) in _ARTICLE_TYPES and env.deep_reads is not None:
+        env.deep_reads.add(value.id)
+    return value
+
+
 def make_environment(config: Config, bytecode_dir: str | Path | None = None) -> jinja2.Environment:
     """Jinja2 over templates_dir: autoescape on, undefined names are errors, stable output.
     With `bytecode_dir`, compiled templates are kept there (keyed by name and a checksum of
@@ -92,7 +125,8 @@ def make_environment(config: Config, bytecode_dir: str | Path | None = None) -> 
     cache = jinja2.FileSystemBytecodeCache(str(bytecode_dir)) if bytecode_dir is not None else None
     if bytecode_dir is not None:
         Path(bytecode_dir).mkdir(parents=True, exist_ok=True)
-    env = jinja2.Environment(
+    env = TrackingEnvironment(
+        finalize=_note_printed_article,
         loader=jinja2.FileSystemLoader(str(config.path("templates_dir"))),
         bytecode_cache=cache,
         autoescape=True,
@@ -137,6 +171,16 @@ def _hashed(rel: str, file: Path) -> str:
     if not file.is_file():
         return rel
     return f"{rel}?v={hashlib.sha256(file.read_bytes()).hexdigest()[:10]}"
+
+
+def render_page_tracked(env: TrackingEnvironment, page: PlannedPage) -> tuple[bytes, frozenset[str]]:
+    """The page's bytes and the ids of the articles it read beyond their face."""
+    env.deep_reads = reads = set()
+    try:
+        data = render_page(env, page)
+    finally:
+        env.deep_reads = None
+    return data, frozenset(reads)
 
 
 def render_page(env: jinja2.Environment, page: PlannedPage) -> bytes:

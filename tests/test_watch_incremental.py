@@ -470,3 +470,66 @@ def test_a_search_state_written_by_another_build_is_not_trusted(project, tmp_pat
     result = IncrementalBuilder(state_dir=mine)(project)
     assert result.ok and result.mode == "pages", result.summary()
     assert _tree(project.path("output_dir")) == _full_build(project)
+
+
+def _rendered_files(monkeypatch) -> list[str]:
+    """Record the file of every page the builder renders from now on."""
+    from site_builder import incremental
+
+    rendered: list[str] = []
+    real = incremental._render_all
+
+    def spy(env, config, pages, *args, **kwargs):
+        rendered.extend(p.file for p in pages)
+        return real(env, config, pages, *args, **kwargs)
+
+    monkeypatch.setattr(incremental, "_render_all", spy)
+    return rendered
+
+
+def test_a_body_edit_renders_the_pages_that_read_the_body_not_the_listings_of_its_title(
+        project, tmp_path, monkeypatch):
+    state = tmp_path / "state"
+    assert IncrementalBuilder(state_dir=state)(project).mode == "full"
+    file = sorted((project.root / "content").rglob("*.md"))[6]
+    article_id = next(l.split(": ", 1)[1] for l in file.read_text(encoding="utf-8").split("\n")
+                      if l.startswith("id: "))
+    rendered = _rendered_files(monkeypatch)
+    _edit_body(file, "正文末尾补充的一句话。")
+    result = IncrementalBuilder(state_dir=state)(project)
+    assert result.ok and result.mode == "pages", result.summary()
+    assert any(article_id in f for f in rendered), rendered  # its own page
+    # tag, people and timeline pages list its title and date, which did not change
+    assert not [f for f in rendered if f.startswith(("tags/", "people/", "timeline/", "reporters/"))], rendered
+    assert _tree(project.path("output_dir")) == _full_build(project)
+    rendered.clear()
+    text = file.read_text(encoding="utf-8")  # its kicker is shown in listings: they follow it
+    head, sep, body = text.partition("\n---\n")
+    file.write_text(head.replace("\nid: ", "\nkicker: 新的引题\nid: ", 1) + sep + body, encoding="utf-8")
+    result = IncrementalBuilder(state_dir=state)(project)
+    assert result.ok and result.mode == "pages", result.summary()
+    assert [f for f in rendered if f.startswith("tags/")], rendered
+    assert _tree(project.path("output_dir")) == _full_build(project)
+
+
+@pytest.mark.parametrize("expression", ["a.places|join('、')", "a['body']|length",
+                                        "(items|map(attribute='dateline')|select|list)|length"])
+def test_a_listing_that_reads_a_deep_field_follows_its_edits(project, tmp_path, expression):
+    """The tag page made to show a field listings normally do not: the read is recorded when it
+    renders, so an edit of that field renders it again (a full build agrees)."""
+    macros = project.path("templates_dir") / "partials" / "macros.html"
+    text = macros.read_text(encoding="utf-8")
+    anchor = '<a class="list-title"'
+    assert anchor in text
+    macros.write_text(text.replace(anchor, f'<span class="x">{{{{ {expression} }}}}</span>{anchor}', 1),
+                      encoding="utf-8")
+    state = tmp_path / "state"
+    assert IncrementalBuilder(state_dir=state)(project).mode == "full"
+    file = sorted((project.root / "content").rglob("*.md"))[2]
+    text = file.read_text(encoding="utf-8")
+    head, sep, body = text.partition("\n---\n")
+    head = head.replace("\nid: ", "\nplaces: [某地]\ndateline: 本报讯\nid: ", 1)
+    file.write_text(head + sep + body.rstrip("\n") + "\n\n多出的一段。\n", encoding="utf-8")
+    result = IncrementalBuilder(state_dir=state)(project)
+    assert result.ok and result.mode == "pages", result.summary()
+    assert _tree(project.path("output_dir")) == _full_build(project)
