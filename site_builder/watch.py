@@ -63,6 +63,8 @@ class Change:
 class ChangeSet:
     changes: tuple[Change, ...] = ()
     full: bool = False  # rebuild everything: start-up, or forced
+    # when the watcher that saw these changes started (time.time_ns()); None: not from one
+    watching_since_ns: int | None = None
 
     @classmethod
     def everything(cls) -> "ChangeSet":
@@ -99,7 +101,10 @@ class ChangeSet:
         for c in other.changes:
             by_path.pop(c.path, None)
             by_path[c.path] = c
-        return ChangeSet(tuple(by_path.values()), self.full or other.full)
+        # seen by a watcher since the later of the two starts; an empty set says nothing
+        starts = [s.watching_since_ns for s in (self, other) if s]
+        since = None if not starts or None in starts else max(starts)
+        return ChangeSet(tuple(by_path.values()), self.full or other.full, since)
 
     def describe(self) -> str:
         if self.full:
@@ -189,6 +194,7 @@ class Watcher:
         self._first_event = self._last_event = 0.0
         self._cond = threading.Condition()
         self._stopped = False
+        self.started_ns: int | None = None
         self._observer = None
         self._watches: dict[Path, Any] = {}
         self._worker = threading.Thread(target=self._run, name="rebuild-worker", daemon=True)
@@ -202,6 +208,9 @@ class Watcher:
         self._observer = PollingObserver(timeout=self.poll_interval) if self.poll else Observer()
         self._refresh_watches()
         self._observer.start()
+        # After the start: a build whose content scan began later is complete with this
+        # watcher's events (the first rebuild scans in full, see IncrementalBuilder)
+        self.started_ns = time.time_ns()
         self._worker.start()
 
     def stop(self) -> None:
@@ -314,7 +323,7 @@ class Watcher:
                 kind = "deleted"
             changes.append(Change(kind, self.classifier.relative(path), category,
                                   is_dir=path.is_dir()))
-        return ChangeSet(tuple(changes))
+        return ChangeSet(tuple(changes), watching_since_ns=self.started_ns)
 
 
 # ---------------------------------------------------------------------------- output snapshot
@@ -512,7 +521,8 @@ class Rebuilder:
         """Build the site. A report with `ok == False` means nothing was written; a report
         with `changed_files` (output paths) saves us comparing output/ before and after."""
         build = self._build or _project_function("site_builder.site", "build_site")
-        report = build(self.config)
+        hint = self._content_hint(changes) if getattr(build, "takes_hints", False) else None
+        report = build(self.config, hint) if hint is not None else build(self.config)
         diagnostics = diagnostics_of(report)
         if getattr(report, "ok", True) is False:
             raise BuildFailed(diagnostics)
@@ -521,6 +531,23 @@ class Rebuilder:
         return diagnostics
 
     # -- helpers
+
+    def _content_hint(self, changes: ChangeSet):
+        """The content files these changes name, when they are all the build needs to read
+        again: only content files changed (no folder, nothing ingestion writes), as seen by
+        a watcher that says since when it watches."""
+        from .build_index import ContentHint
+
+        if changes.full or changes.watching_since_ns is None or changes.needs_ingest \
+                or any(c.category != "content" or c.is_dir for c in changes.changes):
+            return None
+        prefix = Path(self.config.content_dir).as_posix().rstrip("/") + "/"
+        paths = []
+        for c in changes.changes:
+            if not c.path.startswith(prefix):
+                return None
+            paths.append(c.path[len(prefix):])
+        return ContentHint(frozenset(paths), changes.watching_since_ns)
 
     def _without_own_writes(self, changes: ChangeSet) -> ChangeSet:
         """Drop the events our own ingestion caused: same path, same stat as it left it."""

@@ -407,3 +407,29 @@ def test_a_build_that_lists_its_changed_files_is_believed(project):
     result = Rebuilder(project, ingest=fake_ingest(), build=lambda c: Report()).rebuild(ChangeSet.everything())
     assert result.changed_files == ("a/index.html", "b/index.html", "static/x.css")
     assert result.changed_pages == 2 and not result.css_only
+
+
+def test_the_build_is_told_which_content_files_changed_only_when_that_is_all_that_changed(tmp_path):
+    from site_builder.build_index import ContentHint
+
+    config = make_project(tmp_path)
+    told = []
+
+    class Builder:
+        takes_hints = True
+
+        def __call__(self, config, hint=None):
+            told.append(hint)
+            return type("Report", (), {"ok": True, "changed_files": [], "diagnostics": []})()
+
+    rebuilder = Rebuilder(config, ingest=fake_ingest(), build=Builder())
+    edit = Change("modified", "content/a1/01.md", "content")
+    rebuilder.rebuild(ChangeSet((edit,), watching_since_ns=5))
+    assert told[-1] == ContentHint(frozenset({"a1/01.md"}), 5)
+    rebuilder.rebuild(ChangeSet((edit, Change("modified", "templates/base.html", "templates")),
+                                watching_since_ns=5))
+    assert told[-1] is None  # a template too: the builder looks at everything
+    rebuilder.rebuild(ChangeSet((Change("modified", "content/a1/02.md", "content"),)))
+    assert told[-1] is None  # not from a watcher
+    rebuilder.rebuild(ChangeSet((Change("created", "content/a9", "content", is_dir=True),), watching_since_ns=5))
+    assert told[-1] is None  # a folder: its files are not named

@@ -533,3 +533,58 @@ def test_a_listing_that_reads_a_deep_field_follows_its_edits(project, tmp_path, 
     result = IncrementalBuilder(state_dir=state)(project)
     assert result.ok and result.mode == "pages", result.summary()
     assert _tree(project.path("output_dir")) == _full_build(project)
+
+
+CONTENT_KINDS = ["body", "title", "tags", "date", "add", "delete"]
+
+
+def _content_files(root: Path) -> dict[str, tuple[int, int]]:
+    content = root / "content"
+    return {p.relative_to(content).as_posix(): (p.stat().st_size, p.stat().st_mtime_ns)
+            for p in content.rglob("*.md")}
+
+
+@pytest.mark.parametrize("seed", [6, 7])
+def test_builds_told_what_changed_by_a_watcher_equal_a_full_build(project, tmp_path, seed, monkeypatch):
+    """With a ContentHint (what serve's watcher saw) the builder reads only the named files
+    and trusts output/ as it left it: no walk of content/ or output/, same bytes."""
+    from site_builder import incremental
+    from site_builder.build_index import ContentHint
+
+    rng = random.Random(seed)
+    builder = IncrementalBuilder(state_dir=tmp_path / "state")
+    assert builder(project).mode == "full"  # a full scan: hints are trusted from here on
+    walks = []
+    for name in ("scan_content", "_known_sizes"):
+        real = getattr(incremental, name)
+        monkeypatch.setattr(incremental, name, lambda *a, _real=real, _name=name: walks.append(_name) or _real(*a))
+    kinds = CONTENT_KINDS + NEUTRAL_KINDS + rng.choices(CONTENT_KINDS + NEUTRAL_KINDS, k=4)
+    rng.shuffle(kinds)
+    for step, kind in enumerate(kinds):
+        before = _content_files(project.root)
+        edit = _neutral_edit if kind in NEUTRAL_KINDS else _random_edit
+        what = edit(rng, project.root, step, kind)
+        after = _content_files(project.root)
+        changed = {rel for rel in before.keys() | after.keys() if before.get(rel) != after.get(rel)}
+        result = builder(project, ContentHint(frozenset(changed), since_ns=0))
+        assert result.ok, (what, result.summary())
+        assert _tree(project.path("output_dir")) == _full_build(project), f"after step {step}: {what}"
+    assert walks == []
+
+
+def test_a_hint_from_a_watcher_younger_than_the_last_scan_is_not_trusted(project, tmp_path):
+    """Changes made before the watcher started are in no hint: the builder scans in full."""
+    import time
+
+    from site_builder.build_index import ContentHint
+
+    builder = IncrementalBuilder(state_dir=tmp_path / "state")
+    assert builder(project).ok
+    file = sorted((project.root / "content").rglob("*.md"))[1]
+    _edit_body(file, "看门狗启动之前的修改。")  # unseen by the watcher below
+    other = sorted((project.root / "content").rglob("*.md"))[2]
+    _edit_body(other, "看门狗看到的修改。")
+    result = builder(project, ContentHint(frozenset({other.relative_to(project.root / "content").as_posix()}),
+                                          since_ns=time.time_ns()))
+    assert result.ok
+    assert _tree(project.path("output_dir")) == _full_build(project)  # both edits are on the site
