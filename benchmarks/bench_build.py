@@ -295,6 +295,9 @@ def run_once(python: str, repo: Path, project: Path, scenario: str, cli: bool, t
     tmp.mkdir(exist_ok=True)
     env["TMPDIR"] = str(tmp)
     env.pop("PYTHONHASHSEED", None)
+    # Python's default, as users run it: compiled modules are cached in __pycache__ (some
+    # sandboxes set PYTHONDONTWRITEBYTECODE, which recompiles the package on every run)
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     if cli:
         cmd = [python, str(repo / "build.py"), "--root", str(project)]
     else:
