@@ -704,6 +704,9 @@ class IncrementalBuilder:
             if read != deep_refs[page.file]:  # fingerprinted by what this render read
                 deep_refs[page.file] = read
                 fingerprint(page, read)
+        for page in to_render:
+            if deep_refs[page.file] is None:  # from the store, by the fingerprint that reads all
+                deep_refs[page.file] = frozenset(blobs[page.file][1])
         bases.clear()
         clock.lap("render")
         # The page store's writes run on one thread (SQLite lets go of the GIL) while the

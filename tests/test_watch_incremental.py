@@ -588,3 +588,18 @@ def test_a_hint_from_a_watcher_younger_than_the_last_scan_is_not_trusted(project
                                           since_ns=time.time_ns()))
     assert result.ok
     assert _tree(project.path("output_dir")) == _full_build(project)  # both edits are on the site
+
+
+def test_pages_restored_from_the_store_without_a_build_index_still_follow_body_edits(project, tmp_path):
+    """The build index lost, output/ deleted: pages come back from the page store by the
+    fingerprint that reads every article whole, and are recorded so: a later body edit
+    still renders the article's page again."""
+    state = tmp_path / "state"
+    assert IncrementalBuilder(state_dir=state)(project).mode == "full"
+    (state / "build-index.pickle").unlink()
+    shutil.rmtree(project.path("output_dir"))
+    restored = IncrementalBuilder(state_dir=state)(project)
+    assert restored.ok and restored.pages_from_store > 0, restored.summary()
+    _edit_body(sorted((project.root / "content").rglob("*.md"))[4], "找回之后的修改。")
+    assert IncrementalBuilder(state_dir=state)(project).ok
+    assert _tree(project.path("output_dir")) == _full_build(project)
