@@ -551,6 +551,18 @@ class IncrementalBuilder:
 
     def _full_update(self, config: Config, scan: ContentScan, others: str, on_disk: dict[str, int],
                      result: IncrementalResult, clock: StageClock) -> None:
+        # The corpus and the planned pages live to the end of the build: frozen, the cyclic
+        # collector stops walking them again and again as the build allocates (its oldest
+        # generation took 2.2 s of a 10,000-article full build, 0.8 s with them frozen).
+        frozen_before = gc.get_freeze_count()
+        try:
+            self._plan_and_write(config, scan, others, on_disk, result, clock)
+        finally:
+            if not frozen_before:
+                gc.unfreeze()
+
+    def _plan_and_write(self, config: Config, scan: ContentScan, others: str, on_disk: dict[str, int],
+                        result: IncrementalResult, clock: StageClock) -> None:
         from .plan import plan_site
 
         self._load_parsed()
@@ -558,10 +570,12 @@ class IncrementalBuilder:
         if index is None or index.config != config:
             index = BuildIndex(code=_code_version(), config=config)
         corpus, entries = self.read_corpus(config.path("content_dir"), scan)
+        gc.freeze()
         result.diagnostics.extend(corpus.diagnostics)
         result.articles = len(corpus.articles)
         clock.lap("read")
         pages = plan_site(corpus.articles, config)
+        gc.freeze()
         result.pages_planned = len(pages)
         clock.lap("plan")
         self._index = index
@@ -1442,6 +1456,7 @@ def _render_all(env, config: Config, pages: list, workers: int,
         # a corpus fewer.
         chunks = [list(range(k, min(k + RENDER_CHUNK, len(pages)))) for k in range(0, len(pages), RENDER_CHUNK)]
         mine, theirs = chunks[::workers], [c for n, c in enumerate(chunks) if n % workers]
+        frozen_before = gc.get_freeze_count()
         gc.freeze()  # the collector would otherwise touch, and so copy, every inherited object
         try:
             with ctx.Pool(workers - 1) as pool:
@@ -1455,7 +1470,8 @@ def _render_all(env, config: Config, pages: list, workers: int,
                     for i, (data, read) in zip(indices, part):
                         out[i], reads[i] = data, read
         finally:
-            gc.unfreeze()
+            if not frozen_before:  # else whoever froze them first unfreezes
+                gc.unfreeze()
     finally:
         _job = None
     return out, reads
