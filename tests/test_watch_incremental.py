@@ -378,8 +378,6 @@ def test_search_files_come_back_from_the_page_store_after_output_is_deleted(proj
     """`rm -rf output` keeps .cache/: the search index's files are copied back from the page
     store (no shard serialised again); with a stored file missing they are computed again.
     Either way the output equals a full build."""
-    import sqlite3
-
     from site_builder import search_index
     from site_builder.build_index import BuildIndex
     from site_builder.incremental import _code_version
@@ -400,12 +398,9 @@ def test_search_files_come_back_from_the_page_store_after_output_is_deleted(proj
     assert _tree(project.path("output_dir")) == expected
     monkeypatch.setattr(search_index, "serialise_shard", real)
     shutil.rmtree(project.path("output_dir"))
-    db = sqlite3.connect(state / "pages.sqlite")  # one stored search file lost
-    index = BuildIndex.load(state / "build-index.pickle", _code_version())
-    key = index.extra_digests["search/manifest.json"]
-    with db:
-        db.execute("DELETE FROM pages WHERE fp = ?", (key,))
-    db.close()
+    index = BuildIndex.load(state / "build-index.pickle", _code_version())  # one stored search file lost
+    key = index.extra_digests["search/manifest.json"].hex()
+    (state / "pages" / key[:2] / key).unlink()
     assert IncrementalBuilder(state_dir=state)(project).ok
     assert _tree(project.path("output_dir")) == expected
 
