@@ -1174,7 +1174,7 @@ class _SyncWriter:
     def _submit(self, job: tuple) -> None:
         if self.error is not None:
             raise self.error
-        self.target(job[0])  # an unsafe name fails here, in the caller
+        job = (*job, self.target(job[0]))  # an unsafe name fails here, in the caller
         if self.threads <= 0:
             self._run(job)
             return
@@ -1192,9 +1192,9 @@ class _SyncWriter:
                 self._run(job)
 
     def _run(self, job: tuple) -> None:
-        rel, data, key, size = job
+        rel, data, key, size, target = job
         try:
-            self.adopt(rel, self.write_now(rel, data, key, size))
+            self.adopt(rel, self.write_now(rel, data, key, size, target))
         except BaseException as exc:  # reported by the next put, drain or commit
             if self.error is None:
                 self.error = exc
@@ -1213,10 +1213,11 @@ class _SyncWriter:
             raise self.error
 
     def write_now(self, rel: str, data: bytes | None, key: bytes | None = None,
-                  stored_size: int | None = None) -> tuple:
+                  stored_size: int | None = None, target: str | None = None) -> tuple:
         """Phase one for one file, here and now; returns what was done (see SAME). `data`
         None: the bytes are the store's file `key`, of `stored_size` bytes."""
-        target = self.target(rel)
+        if target is None:
+            target = self.target(rel)
         source = self.store.path(key) if data is None else None
         length = stored_size if data is None else len(data)
         size = self.on_disk.get(rel)
@@ -1224,7 +1225,7 @@ class _SyncWriter:
             return SAME, None, length, self._link(target, key) if source is None else None
         folder = os.path.dirname(target)
         if folder not in self._folders:
-            os.makedirs(folder, exist_ok=True)
+            _make_folder(folder)
             self._folders.add(folder)
         if size is None and (_link_new(source, target) if source is not None else _write_new(target, data)):
             kind, path = NEW, target
@@ -1298,6 +1299,19 @@ class _SyncWriter:
         if prune:
             _remove_empty_folders(self.out_dir)
         return sorted(changed)
+
+
+def _make_folder(folder: str) -> None:
+    """os.makedirs(folder, exist_ok=True) in one mkdir when the parent exists: a page has a
+    folder of its own, and makedirs took 185 us a folder against mkdir's 43 us (20,000
+    folders, busy 2-core machine), next to 136-260 us to write the page."""
+    try:
+        os.mkdir(folder)
+    except FileExistsError:
+        if not os.path.isdir(folder):
+            raise
+    except FileNotFoundError:
+        os.makedirs(folder, exist_ok=True)
 
 
 def _same_bytes(target: str, data: bytes | None, source: str | None) -> bool:
