@@ -120,3 +120,25 @@ def test_a_render_error_after_pages_were_written_leaves_output_as_it_was(project
     again = IncrementalBuilder(state_dir=state, workers=workers)(project)
     assert again.ok, again.summary()
     assert _tree(out) == _full_build(project)
+
+
+def test_a_full_build_removes_strays_and_the_folders_it_empties(project, tmp_path):
+    """Folders are pruned where files were removed, and at the top of output/ (strays an
+    unchanged build would notice), without walking every folder of the site."""
+    state = tmp_path / "state"
+    assert IncrementalBuilder(state_dir=state)(project).ok
+    out = project.path("output_dir")
+    (out / "stray" / "deeper").mkdir(parents=True)
+    (out / "junk" / "sub").mkdir(parents=True)
+    (out / "junk" / "sub" / "file.txt").write_text("x", encoding="utf-8")
+    gone = sorted((project.root / "content").rglob("*.md"))[0]
+    gone.unlink()
+    before = {p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_dir()}
+    result = IncrementalBuilder(state_dir=state)(project)
+    assert result.ok and result.mode == "full", result.summary()
+    assert not (out / "stray").exists() and not (out / "junk").exists()
+    folders = {p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_dir()}
+    assert all(any(f.is_file() for f in (out / rel).rglob("*")) for rel in folders)  # none left empty
+    assert folders < before  # the removed article's folder went too
+    assert _tree(out) == _full_build(project)
+    assert IncrementalBuilder(state_dir=state)(project).mode == "unchanged"
