@@ -16,8 +16,9 @@ An edit of one article's body changes the data of its own page and of the listin
 it (home, its 版面, tags, people, timeline, neighbours, feed), so exactly those re-render.
 
 Byte-identical to a full build_site is the contract (tests compare whole trees after random
-edit sequences). Rendering happens before any write, so a template error leaves output/ as it
-was, like build_site.
+edit sequences). Pages are written as they render, but only as new files or beside their
+targets (_SyncWriter's first phase); the renames and removals wait for the last page, so a
+template error takes those writes back and leaves output/ as it was, like build_site.
 """
 from __future__ import annotations
 
