@@ -173,9 +173,9 @@ class IncrementalBuilder:
     between calls; a new Config (site.toml changed) drops them.
 
     With `state_dir` (the CLI uses `.cache/` of the project) the caches outlive the process:
-    parsed content files and page fingerprints in `build-state.pickle`, and the bytes of every
-    page by fingerprint in `pages.sqlite`, so a build after `rm -rf output` copies pages
-    instead of rendering them. With `workers` > 1, many pages to render are shared out to
+    parsed content files and page fingerprints in `build-state.pickle`, and every page by
+    fingerprint in `pages/` (hard links to the output files, see _PageStore), so a build
+    after `rm -rf output` links pages back instead of rendering them. With `workers` > 1, many pages to render are shared out to
     forked processes (never from a process running other threads, e.g. the dev server)."""
 
     def __init__(self, extras: Sequence[ExtraFiles] | None = None, state_dir: str | Path | None = None,
