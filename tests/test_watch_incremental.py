@@ -378,8 +378,6 @@ def test_search_files_come_back_from_the_page_store_after_output_is_deleted(proj
     """`rm -rf output` keeps .cache/: the search index's files are copied back from the page
     store (no shard serialised again); with a stored file missing they are computed again.
     Either way the output equals a full build."""
-    import sqlite3
-
     from site_builder import search_index
     from site_builder.build_index import BuildIndex
     from site_builder.incremental import _code_version
@@ -400,12 +398,9 @@ def test_search_files_come_back_from_the_page_store_after_output_is_deleted(proj
     assert _tree(project.path("output_dir")) == expected
     monkeypatch.setattr(search_index, "serialise_shard", real)
     shutil.rmtree(project.path("output_dir"))
-    db = sqlite3.connect(state / "pages.sqlite")  # one stored search file lost
-    index = BuildIndex.load(state / "build-index.pickle", _code_version())
-    key = index.extra_digests["search/manifest.json"]
-    with db:
-        db.execute("DELETE FROM pages WHERE fp = ?", (key,))
-    db.close()
+    index = BuildIndex.load(state / "build-index.pickle", _code_version())  # one stored search file lost
+    key = index.extra_digests["search/manifest.json"].hex()
+    (state / "pages" / key[:2] / key).unlink()
     assert IncrementalBuilder(state_dir=state)(project).ok
     assert _tree(project.path("output_dir")) == expected
 
@@ -603,3 +598,29 @@ def test_pages_restored_from_the_store_without_a_build_index_still_follow_body_e
     _edit_body(sorted((project.root / "content").rglob("*.md"))[4], "找回之后的修改。")
     assert IncrementalBuilder(state_dir=state)(project).ok
     assert _tree(project.path("output_dir")) == _full_build(project)
+
+
+def test_the_page_store_keeps_a_page_under_what_its_render_read(project, tmp_path):
+    """A listing that reads a body only for some summaries: a page rendered when it started
+    reading the body is kept under the fingerprint of what it read, so a later build that
+    expects it to read only faces never takes those bytes for a different body."""
+    macros = project.path("templates_dir") / "partials" / "macros.html"
+    text = macros.read_text(encoding="utf-8")
+    anchor = '<a class="list-title"'
+    macros.write_text(text.replace(anchor, '{% if a.summary == "展开" %}<span class="n">{{ a.body|length }}</span>'
+                                           '{% endif %}' + anchor, 1), encoding="utf-8")
+    state = tmp_path / "state"
+    file = sorted((project.root / "content").rglob("*.md"))[3]
+
+    def set_summary(value: str, extra: str = "") -> None:
+        head, sep, body = file.read_text(encoding="utf-8").partition("\n---\n")
+        head = "\n".join(l for l in head.split("\n") if not l.startswith("summary: "))
+        file.write_text(head.replace("\nid: ", f"\nsummary: {value}\nid: ", 1) + sep + body.rstrip("\n") + extra + "\n",
+                        encoding="utf-8")
+
+    assert IncrementalBuilder(state_dir=state)(project).mode == "full"
+    for step, (summary, extra) in enumerate([("展开", ""), ("收起", ""), ("展开", "\n\n正文变长了许多许多。")]):
+        set_summary(summary, extra)
+        result = IncrementalBuilder(state_dir=state)(project)
+        assert result.ok, result.summary()
+        assert _tree(project.path("output_dir")) == _full_build(project), f"step {step}"
