@@ -394,7 +394,16 @@ class IncrementalBuilder:
             index.face_keys[entry.article_id] = entry.face_key
         index.data_digests.update(data_digests)
         index.diagnostics = diagnostics
-        index.scanned_ns = min(index.scanned_ns, scan.started_ns)  # racy files stay suspect
+        # Files read again by this scan but unchanged (touched, or racy): their stat now, so
+        # the next scan trusts them once they are old enough. Every file this scan did not
+        # read is as the entry says as of its start (scan_content re-reads every racy file;
+        # a hinted scan has the watcher's word): the next scan's racy window starts there. With
+        # the older start kept, every build after a re-ingest re-read all 10,000 files.
+        for rel in scan.texts:
+            entry = index.files.get(rel)
+            if rel not in new_entries and entry is not None and entry.digest == scan.digests.get(rel):
+                index.files[rel] = replace(entry, size=scan.stats[rel][0], mtime_ns=scan.stats[rel][1])
+        index.scanned_ns = scan.started_ns
         if corpus is not None:
             self._corpus = corpus
         index.extras_stale = self.defer_extras and bool(self.extras)

@@ -624,3 +624,22 @@ def test_the_page_store_keeps_a_page_under_what_its_render_read(project, tmp_pat
         result = IncrementalBuilder(state_dir=state)(project)
         assert result.ok, result.summary()
         assert _tree(project.path("output_dir")) == _full_build(project), f"step {step}"
+
+
+def test_a_same_size_edit_within_the_racy_window_is_still_seen(project, tmp_path):
+    """A content file rewritten with the same size and mtime right after a build read it
+    (two saves in one timestamp tick) is read again by the next build, as git does."""
+    import os
+
+    state = tmp_path / "state"
+    assert IncrementalBuilder(state_dir=state)(project).mode == "full"
+    file = sorted((project.root / "content").rglob("*.md"))[5]
+    _edit_body(file, "第一版本。")
+    assert IncrementalBuilder(state_dir=state)(project).mode == "pages"
+    stat = file.stat()
+    file.write_text(file.read_text(encoding="utf-8").replace("第一版本。", "第二版本。"), encoding="utf-8")
+    os.utime(file, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    assert file.stat().st_size == stat.st_size
+    result = IncrementalBuilder(state_dir=state)(project)
+    assert result.ok and result.mode == "pages", result.summary()
+    assert _tree(project.path("output_dir")) == _full_build(project)
