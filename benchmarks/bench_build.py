@@ -15,7 +15,12 @@ fresh interpreter (benchmarks/run_pipeline.py = what `python build.py --root PRO
   seed      one seed page edited (a sentence appended to a paragraph)
   template  the article template edited (a comment inside its first block)
 
-and prints per run: wall time of the process, time of ingest and build calls, any stage timings
+Scenarios start at least 2.1 s after the previous run ended, as edits at a person's pace do:
+change detection trusts a file's stat only when it was written over 2 s (RACY_NS, git's
+racy-clean rule) before the scan that recorded it, so a build right after one that rewrote
+every file (the re-ingest) reads them all again (0.3-0.4 s more at 10,000 articles).
+
+It prints per run: wall time of the process, time of ingest and build calls, any stage timings
 the reports carry, peak RSS (main process and largest worker) and the peak PSS of the whole process tree (sampled every 0.1 s), output files / bytes / largest
 file, search index bytes (and gzipped), and how many output files were added, removed or
 rewritten. --cli runs `python build.py --root PROJECT` instead (process time only).
@@ -43,6 +48,7 @@ from make_archive import make_archive  # noqa: E402
 from run_pipeline import RESULT_PREFIX  # noqa: E402
 
 ARTICLES_PER_PAGE = 4.0
+RACY_PAUSE = 2.1  # seconds between runs: past the racy window of stat-based change detection
 SCENARIOS = ("cold", "noop", "warm", "reingest", "article", "seed", "template")
 PROJECT_COPY = ("site.toml", "templates", "static", "dictionaries")
 CACHE_PREFIXES = (".cache", ".bench-tmp")
@@ -345,9 +351,12 @@ def bench_size(args, articles: int, base: Path) -> SizeResult:
     print(f"\n== {size.articles} articles on {size.pages} pages ({size.seed_chars / 1e6:.1f} M characters, "
           f"generated in {size.generate_seconds:.1f} s) in {project}", flush=True)
     print(header(), flush=True)
+    last_end = 0.0
     for scenario in args.scenarios:
+        time.sleep(max(0.0, last_end + RACY_PAUSE - time.monotonic()))
         note = prepare(project, scenario)
         run = run_once(args.python, args.repo, project, scenario, args.cli, args.timeout)
+        last_end = time.monotonic()
         run.note = note
         size.runs.append(run)
         print(row(run), flush=True)
