@@ -37,7 +37,18 @@ INDEX_FORMAT = 2
 PLAN_NEUTRAL_FIELDS = frozenset({"body", "summary", "kicker", "subtitle", "section", "dateline",
                                  "byline", "places", "organizations", "source_lines", "generated",
                                  "path"})
-RACY_NS = 2_000_000_000  # files written this close before a scan are hashed again next time
+# Files written this close before a scan are hashed again next time (git's racy-clean rule):
+# a second write in the same timestamp tick would leave the stat as recorded. 2 s where the
+# file system keeps modification times in whole seconds or two (FAT, HFS+, some network
+# shares); 0.1 s where it keeps finer ones (the kernel's clock for them ticks every few ms).
+RACY_NS = 2_000_000_000
+FINE_RACY_NS = 100_000_000
+
+
+def racy_window(mtimes: Iterable[int]) -> int:
+    """The racy window for files with these mtimes: fine only when some mtime has a
+    sub-second part, which a coarse file system never gives."""
+    return FINE_RACY_NS if any(m % 1_000_000_000 for m in mtimes) else RACY_NS
 
 
 # What a listing shows of an article: its *face*, every field but these. A page whose render
@@ -148,7 +159,7 @@ def scan_content(root: Path, previous: BuildIndex | None) -> ContentScan:
     stats = {rel: (st.st_size, st.st_mtime_ns) for rel, st in walk_files(root, follow_symlinks=True)
              if rel.endswith(".md")}
     known = previous.files if previous is not None else {}
-    racy_from = (previous.scanned_ns if previous is not None else 0) - RACY_NS
+    racy_from = (previous.scanned_ns if previous is not None else 0) - racy_window(m for _, m in stats.values())
     digests: dict[str, str] = {}
     texts: dict[str, bytes] = {}
     unreadable: dict[str, str] = {}

@@ -631,10 +631,14 @@ def test_a_same_size_edit_within_the_racy_window_is_still_seen(project, tmp_path
     (two saves in one timestamp tick) is read again by the next build, as git does."""
     import os
 
+    import time
+
     state = tmp_path / "state"
     assert IncrementalBuilder(state_dir=state)(project).mode == "full"
     file = sorted((project.root / "content").rglob("*.md"))[5]
     _edit_body(file, "第一版本。")
+    tick = time.time_ns() + 500_000_000  # after the scan below begins: racy however fine the clock
+    os.utime(file, ns=(tick, tick))
     assert IncrementalBuilder(state_dir=state)(project).mode == "pages"
     stat = file.stat()
     file.write_text(file.read_text(encoding="utf-8").replace("第一版本。", "第二版本。"), encoding="utf-8")
@@ -643,3 +647,32 @@ def test_a_same_size_edit_within_the_racy_window_is_still_seen(project, tmp_path
     result = IncrementalBuilder(state_dir=state)(project)
     assert result.ok and result.mode == "pages", result.summary()
     assert _tree(project.path("output_dir")) == _full_build(project)
+
+
+def test_the_racy_window_follows_the_file_systems_timestamp_resolution(tmp_path):
+    """Stat-trusted only when written well before the scan that recorded it: 2 s on a file
+    system with whole-second times, 0.1 s where times have sub-second parts."""
+    import os
+
+    from site_builder.build_index import BuildIndex, FileEntry, scan_content, text_digest
+
+    root = tmp_path / "content"
+    root.mkdir()
+    scanned = 1_700_000_000 * 10**9  # a whole second
+    cases = {"whole-recent.md": scanned - 10**9, "whole-old.md": scanned - 3 * 10**9}
+    for coarse in (True, False):
+        files = {name: mtime + (0 if coarse else 123_456) for name, mtime in cases.items()}
+        files["fine-recent.md"] = scanned - 50_000_000 + (0 if coarse else 7)
+        files["fine-old.md"] = scanned - 300_000_000 + (0 if coarse else 7)
+        if coarse:  # a coarse file system has no sub-second times at all
+            files = {n: m - m % 10**9 for n, m in files.items()}
+        previous = BuildIndex(scanned_ns=scanned)
+        for name, mtime in files.items():
+            (root / name).write_text(name, encoding="utf-8")
+            os.utime(root / name, ns=(mtime, mtime))
+            previous.files[name] = FileEntry(len(name), mtime, text_digest(name.encode()))
+        reread = set(scan_content(root, previous).texts)
+        if coarse:
+            assert reread == {"whole-recent.md", "fine-recent.md", "fine-old.md"}, reread
+        else:
+            assert reread == {"fine-recent.md"}, reread
