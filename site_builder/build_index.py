@@ -24,6 +24,7 @@ import io
 import os
 import pickle
 import sqlite3
+import stat
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -168,14 +169,20 @@ def scan_content(root: Path, previous: BuildIndex | None) -> ContentScan:
         if entry is not None and entry.size == size and entry.mtime_ns == mtime and mtime < racy_from:
             digests[rel] = entry.digest
             continue
-        try:
-            data = (root / rel).read_bytes()
-        except OSError as exc:
-            unreadable[rel] = str(exc)
-            continue
-        texts[rel] = data
-        digests[rel] = text_digest(data)
+        _read_file(root, rel, texts, digests, unreadable)
     return ContentScan(started, stats, digests, texts, unreadable)
+
+
+def _read_file(root: Path, rel: str, texts: dict[str, bytes], digests: dict[str, str],
+               unreadable: dict[str, str]) -> None:
+    """Read one content file into a scan: its bytes and digest, or why it could not be read."""
+    try:
+        data = (root / rel).read_bytes()
+    except OSError as exc:
+        unreadable[rel] = str(exc)
+        return
+    texts[rel] = data
+    digests[rel] = text_digest(data)
 
 
 @dataclass(frozen=True)
@@ -201,19 +208,14 @@ def rescan_content(root: Path, previous: BuildIndex, paths: Iterable[str]) -> Co
             continue
         stats.pop(rel, None)
         digests.pop(rel, None)
-        file = root / rel
         try:
-            if not file.is_file():
-                continue  # deleted (or a folder)
-            st = file.stat()
-            stats[rel] = (st.st_size, st.st_mtime_ns)
-            data = file.read_bytes()
-        except OSError as exc:
-            if rel in stats:
-                unreadable[rel] = str(exc)
-            continue
-        texts[rel] = data
-        digests[rel] = text_digest(data)
+            st = (root / rel).stat()
+        except OSError:
+            continue  # deleted
+        if not stat.S_ISREG(st.st_mode):
+            continue  # a folder
+        stats[rel] = (st.st_size, st.st_mtime_ns)
+        _read_file(root, rel, texts, digests, unreadable)
     return ContentScan(started, stats, digests, texts, unreadable)
 
 
