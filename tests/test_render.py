@@ -89,6 +89,18 @@ def test_tag_pages_paginate_and_cover_every_tagged_article(corpus_config, articl
     assert any(p.path.endswith("/page/2/") and p.context.tag == busiest for p in pages)
 
 
+def test_pagination_shows_a_window_of_page_numbers():
+    from site_builder.plan import page_window
+
+    paths = [f"tags/x/page/{k}/" for k in range(1, 251)]
+    shown = page_window(100, paths)
+    assert [l.text for l in shown] == ["1", "…", "98", "99", "100", "101", "102", "…", "250"]
+    assert all(l.path == paths[int(l.text) - 1] for l in shown if l.text != "…")
+    assert [l.text for l in page_window(1, paths[:4])] == ["1", "2", "3", "4"]
+    assert [l.text for l in page_window(2, paths[:7])] == ["1", "2", "3", "4", "…", "7"]
+    assert [l.text for l in page_window(1, paths[:1])] == ["1"]
+
+
 def test_person_titles_follow_time(corpus_config, articles):
     person = next(p for p in plan_site(articles, corpus_config)
                   if p.template == "person.html" and len(p.context.titles) > 1)
