@@ -28,6 +28,7 @@ TEST_PAGE = """<!doctype html>
 <meta name="archive-base" content="{base}">
 <link rel="stylesheet" href="{base}static/search/search.css">
 <script src="{base}static/search/search.js" defer></script>
+<script src="{base}static/search/search-ui.js" defer></script>
 </head><body>
 <header><a href="{base}">档案</a>
 <form class="site-search" action="{base}search/" role="search">
