@@ -506,6 +506,8 @@ class ArchiveGenerator:
     def date_truth(kind: str, event: dt.date, published: dt.date | None,
                    lead_year: bool, any_year: bool) -> tuple[str, list[str]]:
         y = event.year
+        if published and kind in ("md", "yesterday"):  # an archive dates an article by its issue
+            return published.isoformat(), [event.isoformat()]
         if kind == "md":
             if published or lead_year:
                 return event.isoformat(), []

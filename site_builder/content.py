@@ -20,11 +20,11 @@ from .model import ROLE_FIELDS, Article, Diagnostic
 
 FRONT_MATTER_ORDER = (
     "id", "source", "order", "source_lines", "kicker", "title", "subtitle", "section",
-    "date", "dateline", "published", "page", "page_name", "newspaper",
+    "date", "dateline", "dateline_date", "published", "page", "page_name", "newspaper",
     *ROLE_FIELDS, "byline", "people", "roles", "places", "organizations", "tags", "summary",
 )
 LIST_FIELDS = (*ROLE_FIELDS, "people", "places", "organizations", "tags")
-TEXT_FIELDS = ("kicker", "subtitle", "section", "dateline", "byline", "published", "page",
+TEXT_FIELDS = ("kicker", "subtitle", "section", "dateline", "dateline_date", "byline", "published", "page",
                "page_name", "newspaper", "summary")
 ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
 _FENCE = re.compile(r"\A\ufeff?---[ \t]*\r?\n(.*?)\r?\n---[ \t]*(?:\r?\n|\Z)", re.S)

@@ -1,8 +1,9 @@
 """Datelines and article dates as EDTF: say exactly what the text supports, no more.
 
-Order of evidence: a date in the dateline (month and day, sometimes the year), the issue's
-publication date (sidecar or file name) for the year and for relative words (昨日, 今日),
-and years printed in the text ("2023年") for a dateline's month and day without a year.
+An archive is browsed by issue: an article's `date` is its issue's publication date whenever
+that is known (sidecar, file name, imprint); the dateline's own day is kept beside it. Without
+an issue date, the dateline's month and day give the date; a year joins them only with
+evidence about the same event (see `_lead_year`), never from years printed elsewhere.
 """
 from __future__ import annotations
 
@@ -99,33 +100,85 @@ def years_in_text(text: str) -> list[int]:
     return years
 
 
-def article_date(dateline: Dateline | None, published: str | None, text: str,
-                 page_text: str | None = None) -> EdtfDate:
-    """`page_text`, the whole printed page, lends its latest year when the article's own text
-    names an earlier one or none (a January review of last year): inferred, so marked '?'."""
+@dataclass(frozen=True)
+class ArticleDates:
+    """`date`: the issue's date when it is known (an archive is browsed by issue), else what
+    the dateline gives; `dateline_date`: the day the dateline itself names, when it differs."""
+
+    date: EdtfDate
+    dateline_date: EdtfDate | None = None
+
+
+# A dateline more than this many days before its issue is a misreading, not a dateline.
+MAX_DATELINE_LAG_DAYS = 31
+
+
+def article_dates(dateline: Dateline | None, published: str | None, lead: str, text: str = "",
+                  today: dt.date | None = None) -> ArticleDates:
+    """`lead` is the article's first paragraph: a year printed there speaks of the event the
+    dateline dates (2023年度工作会议 beside 3月7日); years elsewhere in the text (2035年目标,
+    Agenda 2063, a history) never date the article."""
+    today = today or dt.date.today()
     pub = dt.date.fromisoformat(published) if published else None
-    if dateline is not None and dateline.month is not None:
-        if dateline.year:
-            return EdtfDate(dateline.year, dateline.month, dateline.day)
-        year = _year_for(dateline.month, dateline.day, pub, text)
-        page_year = _year_for(dateline.month, dateline.day, pub, page_text) if page_text else None
-        if page_year and (year is None or page_year > year):
-            return EdtfDate(page_year, dateline.month, dateline.day, uncertain=True)
-        return EdtfDate(year, dateline.month, dateline.day)
-    if dateline is not None and dateline.relative and pub is not None:
-        return _relative_date(dateline.relative, pub)
     if pub is not None:
-        # No dateline: the article reports something before its issue; the year is likely.
-        return EdtfDate(pub.year, uncertain=True)
-    return EdtfDate(None)
+        issue = EdtfDate(pub.year, pub.month, pub.day)
+        return ArticleDates(issue, _dateline_day(dateline, pub))
+    if dateline is None or dateline.month is None:
+        return ArticleDates(EdtfDate(None))  # 昨日/近日 resolve only against a known issue
+    year = dateline.year or _lead_year(lead, text)
+    if year is not None and (year > today.year or _day_or_none(year, dateline.month, dateline.day) is None
+                             or _day_or_none(year, dateline.month, dateline.day) > today):
+        year = None  # never in the future of the build
+    return ArticleDates(EdtfDate(year, dateline.month, dateline.day))
 
 
-def _year_for(month: int, day: int | None, pub: dt.date | None, text: str) -> int | None:
-    if pub is not None:
-        # A dateline later in the year than the issue date is from the previous year.
-        return pub.year - 1 if (month, day or 1) > (pub.month, pub.day) else pub.year
-    years = years_in_text(text)
-    return max(years) if years else None
+def article_date(dateline: Dateline | None, published: str | None, lead: str, text: str = "") -> EdtfDate:
+    return article_dates(dateline, published, lead, text).date
+
+
+def _day_or_none(year: int, month: int, day: int | None) -> dt.date | None:
+    try:
+        return dt.date(year, month, day or 1)
+    except ValueError:
+        return None
+
+
+def _dateline_day(dateline: Dateline | None, pub: dt.date) -> EdtfDate | None:
+    """The dateline's own day against a known issue date: never after it, at most a month before."""
+    if dateline is None:
+        return None
+    if dateline.month is None:
+        if dateline.relative in ("昨日", "昨天", "前日", "前天"):
+            return _relative_date(dateline.relative, pub)
+        return None
+    year = pub.year - 1 if (dateline.month, dateline.day or 1) > (pub.month, pub.day) else pub.year
+    day = _day_or_none(year, dateline.month, dateline.day)
+    if day is None or (pub - day).days > MAX_DATELINE_LAG_DAYS:
+        return None
+    return EdtfDate(day.year, day.month, day.day)
+
+
+_FIRST_SENTENCE = re.compile(r"^[^。！？!?]*")
+# 召开2023年度工作会议: the year names the event being held, not a figure or a history.
+_EVENT_VERB = r"(?:召开|举行|举办|开展|启动|开幕)"
+_EVENT_YEAR = re.compile(rf"{_EVENT_VERB}了?((?:19|20)\d{{2}})年(?!\d{{1,2}}月|代)"
+                         rf"|(?<![\d.])((?:19|20)\d{{2}})年(?!\d{{1,2}}月|代)[^，。,；;、]{{0,24}}?"
+                         rf"(?:会|会议|典礼|仪式|活动|论坛|大赛)(?:在[^，。,]{{1,12}})?{_EVENT_VERB}")
+# "2021年是…开局之年": the text speaks of the year it is written in.
+_PRESENT_YEAR = re.compile(r"(?<![\d.])((?:19|20)\d{2})年(?:是|为)")
+
+
+def _lead_year(lead: str, text: str = "") -> int | None:
+    """The year the text gives for the event its dateline dates: a year the lead's first
+    sentence names as the event's own (召开2023年度…会议), else the latest year the text
+    describes as the one being lived ("2021年是…之年"). Other years (last year's figures,
+    1949年10月1日, 2035年目标, Agenda 2063) are no evidence about the event's year."""
+    sentence = _FIRST_SENTENCE.match(lead).group(0)
+    years = {int(a or b) for a, b in _EVENT_YEAR.findall(sentence)}
+    if years:
+        return years.pop() if len(years) == 1 else None
+    present = [int(m.group(1)) for m in _PRESENT_YEAR.finditer(text)]
+    return max(present) if present else None
 
 
 def _relative_date(word: str, pub: dt.date) -> EdtfDate:

@@ -16,7 +16,7 @@ from . import bylines, dates, entities
 from .edtf import format_edtf
 from .model import Article, ArticleDraft, Line, PageLayout, SeedPage
 
-INGESTER_VERSION = "1"
+INGESTER_VERSION = "2"
 SUMMARY_CHARS = 120
 _MD_START = re.compile(r"^(?=[#>*+\-=|]|\d+[.)]\s)")
 _DASH_SPLIT = re.compile(r"^(?P<title>.+?)\s*(?P<sub>——.+)$")
@@ -104,7 +104,7 @@ def extract_article(page: SeedPage, layout: PageLayout, draft: ArticleDraft, ord
     texts = [p.text for p in draft.paragraphs if not p.heading]
     dateline = dates.find_dateline(texts[0]) if texts else None
     full_text = "\n".join(texts)
-    date = dates.article_date(dateline, page.meta.published, full_text, page.text)
+    when = dates.article_dates(dateline, page.meta.published, texts[0] if texts else "", full_text)
     credits = [bylines.parse_byline(b) for b in draft.byline_texts]
     article = Article(
         id=f"{page.slug}-{order:02d}",
@@ -116,8 +116,9 @@ def extract_article(page: SeedPage, layout: PageLayout, draft: ArticleDraft, ord
         section=layout.section or page.meta.page_name,
         body=body_markdown(draft),
         source_lines=(draft.first_line, draft.last_line),
-        date=format_edtf(date),
+        date=format_edtf(when.date),
         dateline=dateline.text if dateline else None,
+        dateline_date=format_edtf(when.dateline_date) if when.dateline_date else None,
         published=page.meta.published,
         page=page.meta.page,
         page_name=page.meta.page_name,

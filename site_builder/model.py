@@ -124,6 +124,7 @@ class Article:
     section: str | None = None
     date: str = "XXXX"  # EDTF level 1
     dateline: str | None = None
+    dateline_date: str | None = None  # EDTF: the day the dateline names, when the issue date is known
     published: str | None = None
     page: str | None = None
     page_name: str | None = None

@@ -78,7 +78,7 @@ def test_sidecar_gives_publication_data(project):
                                               encoding="utf-8")
     ingest(project)
     a = read_corpus(project / "content").articles[0]
-    assert (a.published, a.page, a.page_name, a.newspaper, a.date) == ("2021-03-06", "A3", "要闻", "某某日报", "2021-03-05")
+    assert (a.published, a.page, a.page_name, a.newspaper, a.date, a.dateline_date) == ("2021-03-06", "A3", "要闻", "某某日报", "2021-03-06", "2021-03-05")
 
 
 def test_hand_edits_survive_and_untouched_files_follow_their_seed(project):

@@ -132,7 +132,7 @@ def test_imprint_and_editor_credits_are_furniture_and_fill_the_issue_data(tmp_pa
     assert (meta.published, meta.page, meta.newspaper) == ("2020-01-15", "04", "某某日报")
     arts, result = ingest_text(text, meta=meta)
     assert len(result.layout.furniture) == 2 and "某某日报" not in arts[0].body
-    assert arts[0].reporters == ["陆娅楠"] and arts[0].date == "2020-01-10"
+    assert arts[0].reporters == ["陆娅楠"] and (arts[0].date, arts[0].dateline_date) == ("2020-01-15", "2020-01-10")
     assert accounted(result) == nonspace(text)
 
 
@@ -167,7 +167,7 @@ def test_a_national_daily_page(tmp_path):
     assert arts[0].subtitle == "——访国家发展改革委主任何立峰" and arts[0].reporters == ["陆娅楠"]
     assert arts[0].people == ["何立峰"] and "## 新闻链接" in arts[0].body
     assert "效率变革" in arts[0].body and "为主线，推动经济发展" in arts[0].body  # column break
-    assert arts[1].dateline == "本报北京1月17日电" and arts[1].date == "2020-01-17"
+    assert arts[1].dateline == "本报北京1月17日电" and (arts[1].date, arts[1].dateline_date) == ("2020-01-18", "2020-01-17")
     assert arts[1].reporters == ["郁静娴"] and arts[1].photographers == ["汤德宏"]
     assert arts[2].byline == "本报评论员" and "新华社" not in arts[2].body
     assert len(arts) == 4 and arts[3].reporters == ["安蓓"] and arts[3].body.startswith("新华社北京1月17日电")
