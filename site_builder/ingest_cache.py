@@ -32,7 +32,7 @@ CACHE_FILE = ".cache/ingest.pickle"
 CORPUS_FILE = ".cache/ingest-last.pickle"  # small: read first, the big file only when needed
 FORMAT = 5
 # Modules whose code decides what ingestion produces: their source is part of the cache salt.
-INGEST_MODULES = ("segment", "extract", "entities", "bylines", "dates", "seeds", "names", "lexicon",
+INGEST_MODULES = ("segment", "headruns", "extract", "entities", "bylines", "dates", "seeds", "names", "lexicon",
                   "model", "edtf", "content", "ingest", "ingest_cache", "ingest_state")
 POOL_MIN_PAGES = 24  # fewer misses than this are cheaper in-process than starting workers
 WORKERS = min(2, os.cpu_count() or 1)

@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from . import bylines, dates, lexicon
+from . import bylines, dates, headruns, lexicon
 from .model import ArticleDraft, Diagnostic, Line, PageLayout, Paragraph, SeedPage
 
 MAX_HEADING_CHARS = 40
@@ -30,6 +30,8 @@ _LEAD_IN = ("——", "—", "：", ":")
 _QUOTE_CLOSE = "”’\"'"
 EDITORIAL_LABELS = {"核心提示", "编者按", "编者的话", "导语", "导读", "阅读提示", "开栏的话", "相关链接", "链接",
                     "背景链接", "新闻链接", "记者手记", "短评", "延伸阅读", "小贴士", "温馨提示", "专家观点"}
+# Labels printed between an article's headline and its text, never inside it.
+_OPENING_LABELS = {"核心提示", "编者按", "编者的话", "导语", "导读", "阅读提示", "开栏的话"}
 # Commentaries are signed by a role, not a name: a byline all the same.
 ROLE_SIGNATURES = {"本报评论员", "本报特约评论员", "特约评论员", "评论员", "本报编辑部", "本刊评论员"}
 SECTION_SUFFIXES = ("新闻", "要闻", "综合", "时政", "经济", "财经", "国际", "国内", "体育", "文化", "社会", "民生",
@@ -44,7 +46,19 @@ PAGE_HEADER = re.compile(r"^(?=.*(?:19|20)\d{2}年\d{1,2}月\d{1,2}日)(?=.*(?:�
 _NEWS_OPENERS = {"日前", "近日", "昨日", "昨天", "今日", "今天", "前日", "前天"}
 _YEAR_LINE = re.compile(r"^(?:19|20)\d{2}年?$")
 
-PARA, HEAD, YEAR, LABEL, BYLINE, FURNITURE = "para", "head", "year", "label", "byline", "furniture"
+PARA, HEAD, YEAR, LABEL, BYLINE, FURNITURE, CREDIT = "para", "head", "year", "label", "byline", "furniture", "credit"
+# Lines that close an article rather than open one: a bracketed dateline printed at the end
+# （本报柏林2月12日电）, an author's note （作者为…）, a compiler's credit （本报记者…整理）, a
+# source （摘自…）, an agency photo credit (新华社发, …摄（图片社）), a chart credit (…制图).
+_CLOSING_CREDIT = re.compile(
+    r"^[（(](?:本报|新华社|中新社|据)[^（）()]{0,40}(?:电|报道|消息)(?:[\s　][^（）()]{0,60})?[）)]$"
+    r"|^[（(](?:本文)?作者[^（）()]{1,80}(?:[（(][^（）()]{0,30}[）)][^（）()]{0,40})*[）)]$"
+    r"|^[（(][^（）()]{0,40}(?:整理|综合|编译|辑)[）)]$"
+    r"|^[（(](?:摘自|选自|转自|来源|原载)[^（）()]{1,80}(?:[（(][^（）()]{0,30}[）)][^（）()]{0,40})*[）)]$"
+    r"|^(?:新华社|中新社)(?:记者)?[^，。；：:（）()]{0,12}发(?:[（(][^（）()]{1,20}[）)])?$"
+    r"|^[^，。；：:]{0,20}(?:制图|供图|绘图|漫画)$")
+# A column tag in brackets closing a headline: 减负看得见（第一落点） …（人民时评）
+_COLUMN_TAG = re.compile(r"^(?P<head>[^。；;（(]{2,50})[（(](?P<tag>[^（）()。；;]{2,60})[）)]$")
 # Page credits printed on most Chinese newspaper pages: 本版责编：… 责任编辑：… 版式设计：…
 _PAGE_CREDIT = re.compile(r"^[【\[]?(?:本版|本期)?(?:责编|责任编辑|编辑|美编|版式设计|版式|校对|组版|视觉设计|设计|制图|审校|审读)"
                           r"[：:\s]")
@@ -80,10 +94,14 @@ def classify(text: str) -> str:
     if (_PAGE_CREDIT.match(stripped) and len(stripped) <= 60) or IMPRINT.match(stripped) \
             or PAGE_HEADER.match(stripped):
         return FURNITURE
+    if _CLOSING_CREDIT.match(stripped):
+        return CREDIT
     if _YEAR_LINE.match(stripped):
         return YEAR
     if bylines.is_byline_line(stripped):
         return BYLINE
+    if _is_tagged_headline(stripped) or _is_dash_headline(stripped):
+        return HEAD
     if len(stripped) > MAX_HEADING_CHARS or any(p in stripped for p in SENTENCE_PUNCT):
         return PARA
     if _agency_dateline(stripped) and len(stripped) > 6:
@@ -96,6 +114,23 @@ def classify(text: str) -> str:
     if len(stripped) >= 16 and _CLAUSE_THEN_MORE.search(unquoted):
         return PARA  # a clause and then more: prose cut by a column end, not a headline
     return HEAD
+
+
+def _is_tagged_headline(text: str) -> bool:
+    """减负看得见 一线变化多（第一落点·关注基层减负②）: a headline with its column tag."""
+    m = _COLUMN_TAG.match(text)
+    return m is not None and not m["head"].endswith(("，", ",", "、")) and len(m["head"].strip()) >= 2
+
+
+_DASH_LEAD = ("——", "─", "－－")
+
+
+def _is_dash_headline(text: str) -> bool:
+    """——访国家发展改革委主任 (a subtitle) and 全国人大代表王书茂—— (a kicker): dashes set a
+    headline line apart; a paragraph never starts with them and rarely ends with them."""
+    if any(p in text for p in "。；;") or len(text) > 90:
+        return False
+    return text.startswith(_DASH_LEAD) and len(text) > 3 or (text.endswith("——") and len(text) <= 60)
 
 
 def is_cut(text: str) -> bool:
@@ -140,7 +175,8 @@ def _last_text_paragraph(article: _Article) -> Paragraph | None:
     return None
 
 
-def _starts_new_article(article: _Article, run: list[_Item], nxt: _Item | None) -> bool:
+def _starts_new_article(article: _Article, run: list[_Item], nxt: _Item | None,
+                        items: list[_Item], end: int) -> bool:
     heads = [it for it in run if it.kind == HEAD]
     if not heads:
         return False
@@ -152,10 +188,48 @@ def _starts_new_article(article: _Article, run: list[_Item], nxt: _Item | None) 
         return True
     if dateline is not None and dateline.strong:
         return True
-    if len(heads) >= 2:
-        return True
     # 近日/日前/昨日 opening the next paragraph: how news articles start, not how sections do.
-    return dateline is not None and (bool(article.bylines) or dateline.relative in _NEWS_OPENERS)
+    relative = dateline is not None and dateline.relative in _NEWS_OPENERS
+    if relative or (dateline is not None and article.bylines):
+        return True
+    if run[-1].kind == LABEL and _NOT_LABEL.sub("", run[-1].line.text) in _OPENING_LABELS:
+        return True  # headline lines, then 核心提示/编者按: how an article opens
+    texts = [it.line.text.strip() for it in heads]
+    ctx = headruns.RunContext(
+        heads=texts, has_label=any(it.kind == LABEL for it in run),
+        prev_text=last.text if last is not None else None,
+        paragraphs=sum(1 for p in article.paragraphs if not p.heading),
+        subheadings=sum(1 for p in article.paragraphs if p.heading),
+        headline_lines=len(article.headline),
+        next_text=nxt.line.text.strip() if nxt is not None and nxt.kind == PARA else None,
+        next_relative=relative, similar_later=_similar_runs_after(items, end, texts))
+    fallback = len(heads) >= 2
+    decided = headruns.opens_article(ctx, [_is_tagged_headline(t) for t in texts],
+                                     [t.startswith(_DASH_LEAD) for t in texts])
+    if headruns.TRACE is not None:
+        headruns.TRACE.append((ctx, texts, fallback))
+    return fallback if decided is None else decided
+
+
+_LOOKAHEAD_ITEMS = 200  # how far a run looks for runs of its shape (keeps a huge page linear)
+
+
+def _similar_runs_after(items: list[_Item], end: int, texts: list[str]) -> int:
+    """Later heading runs with as many lines of about the same length: subheadings recur."""
+    count, i, stop = 0, end, min(len(items), end + _LOOKAHEAD_ITEMS)
+    longest = max(len(t) for t in texts)
+    while i < stop and count < 3:
+        if items[i].kind != HEAD:
+            i += 1
+            continue
+        j = i
+        while j < stop and items[j].kind == HEAD:
+            j += 1
+        lens = [len(items[k].line.text.strip()) for k in range(i, j)]
+        if j - i == len(texts) and abs(max(lens) - longest) <= 4:
+            count += 1
+        i = j
+    return count
 
 
 def _headline_inside_cut_sentence(article: _Article, run: list[_Item], items: list[_Item], end: int) -> bool:
@@ -228,7 +302,7 @@ def segment_page(page: SeedPage) -> PageLayout:
                 articles.append(current)
                 i = end + 1
                 continue
-            elif current is None or _starts_new_article(current, run, nxt):
+            elif current is None or _starts_new_article(current, run, nxt, items, end):
                 if current is None and not articles and section is None and len(run) >= 2 \
                         and run[0].kind == HEAD and _is_section(run[0].line, page):
                     section = run[0].line.text.strip()
@@ -242,8 +316,14 @@ def segment_page(page: SeedPage) -> PageLayout:
                     current.paragraphs.append(Paragraph(it.line.text.strip(), (it.line.number,) * 2, heading=True))
             i = end
             continue
-        if item.kind == FURNITURE:
+        if item.kind == FURNITURE or (item.kind == CREDIT and current is None):
             furniture.append(item.line)
+            i += 1
+            continue
+        if item.kind == CREDIT:
+            # The article's last line: kept in its body, and what follows is another article.
+            current.paragraphs.append(Paragraph(item.line.text.strip(), (item.line.number,) * 2))
+            current.closed = True
             i += 1
             continue
         if item.kind == BYLINE:
