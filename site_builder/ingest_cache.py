@@ -36,6 +36,7 @@ INGEST_MODULES = ("segment", "headruns", "extract", "entities", "bylines", "date
                   "model", "edtf", "content", "ingest", "ingest_cache", "ingest_state")
 POOL_MIN_PAGES = 24  # fewer misses than this are cheaper in-process than starting workers
 WORKERS = min(2, os.cpu_count() or 1)
+BIG_PAGE_CHARS = 200_000  # a page this long is sent to a worker alone
 
 
 # ---------------------------------------------------------------- keys
@@ -223,7 +224,16 @@ class Workers:
             ctx = multiprocessing.get_context(method)
             self._pool = ctx.Pool(self.workers, initializer=_init_worker,
                                   initargs=(self.userdict, self.stopwords))
-        return list(self._pool.imap(fn, items, chunksize=chunksize))
+        # Largest pages first, a huge one in a chunk of its own: one 20 MB page then keeps one
+        # worker busy while the other takes every other page, instead of holding a chunk back.
+        sizes = [len(getattr(item, "text", "")) for item in items]
+        order = sorted(range(len(items)), key=lambda i: -sizes[i])
+        if sizes[order[0]] > BIG_PAGE_CHARS:
+            chunksize = 1
+        out: list = [None] * len(items)
+        for i, result in zip(order, self._pool.imap(fn, [items[i] for i in order], chunksize=chunksize)):
+            out[i] = result
+        return out
 
     def close(self) -> None:
         if self._pool is not None:
