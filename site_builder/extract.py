@@ -16,7 +16,7 @@ from . import bylines, dates, entities
 from .edtf import format_edtf
 from .model import Article, ArticleDraft, Line, PageLayout, SeedPage
 
-INGESTER_VERSION = "3"
+INGESTER_VERSION = "4"
 SUMMARY_CHARS = 120
 _MD_START = re.compile(r"^(?=[#>*+\-=|]|\d+[.)]\s)")
 _DASH_SPLIT = re.compile(r"^(?P<title>.+?)\s*(?P<sub>——.+)$")
@@ -67,7 +67,7 @@ def body_markdown(draft: ArticleDraft) -> str:
 def derived_title(draft: ArticleDraft) -> str:
     """For an article with no recognisable headline: its first words, after the dateline."""
     for p in draft.paragraphs:
-        if not p.heading:
+        if p.is_text:
             text = p.text
             dateline = dates.find_dateline(text)
             if dateline and dateline.strong and text.startswith(dateline.text):
@@ -101,7 +101,7 @@ def extract_article(page: SeedPage, layout: PageLayout, draft: ArticleDraft, ord
     kicker, title, subtitle = assign_headline(draft.headline)
     if not title:
         title = derived_title(draft)
-    texts = [p.text for p in draft.paragraphs if not p.heading]
+    texts = [p.text for p in draft.paragraphs if p.is_text]
     dateline = dates.find_dateline(texts[0]) if texts else None
     full_text = "\n".join(texts)
     when = dates.article_dates(dateline, page.meta.published, texts[0] if texts else "", full_text)

@@ -74,6 +74,11 @@ class Paragraph:
     text: str
     lines: tuple[int, int]
     heading: bool = False
+    label: bool = False  # an opening label (核心阅读) printed as a line of the body, not a heading
+
+    @property
+    def is_text(self) -> bool:
+        return not (self.heading or self.label)
 
 
 @dataclass

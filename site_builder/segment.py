@@ -28,10 +28,10 @@ SENTENCE_PUNCT = "。！？!?；;"
 _CLOSING = "。！？!?…；;）)」』】》"
 _LEAD_IN = ("——", "—", "：", ":")
 _QUOTE_CLOSE = "”’\"'"
-EDITORIAL_LABELS = {"核心提示", "编者按", "编者的话", "导语", "导读", "阅读提示", "开栏的话", "相关链接", "链接",
+EDITORIAL_LABELS = {"核心提示", "核心阅读", "编者按", "编者的话", "导语", "导读", "阅读提示", "开栏的话", "相关链接", "链接",
                     "背景链接", "新闻链接", "记者手记", "短评", "延伸阅读", "小贴士", "温馨提示", "专家观点"}
 # Labels printed between an article's headline and its text, never inside it.
-_OPENING_LABELS = {"核心提示", "编者按", "编者的话", "导语", "导读", "阅读提示", "开栏的话"}
+_OPENING_LABELS = {"核心提示", "核心阅读", "编者按", "编者的话", "导语", "导读", "阅读提示", "开栏的话"}
 # Commentaries are signed by a role, not a name: a byline all the same.
 ROLE_SIGNATURES = {"本报评论员", "本报特约评论员", "特约评论员", "评论员", "本报编辑部", "本刊评论员"}
 SECTION_SUFFIXES = ("新闻", "要闻", "综合", "时政", "经济", "财经", "国际", "国内", "体育", "文化", "社会", "民生",
@@ -170,7 +170,7 @@ def _heading_run(items: list[_Item], start: int) -> int:
 
 def _last_text_paragraph(article: _Article) -> Paragraph | None:
     for p in reversed(article.paragraphs):
-        if not p.heading:
+        if p.is_text:
             return p
     return None
 
@@ -198,7 +198,7 @@ def _starts_new_article(article: _Article, run: list[_Item], nxt: _Item | None,
     ctx = headruns.RunContext(
         heads=texts, has_label=any(it.kind == LABEL for it in run),
         prev_text=last.text if last is not None else None,
-        paragraphs=sum(1 for p in article.paragraphs if not p.heading),
+        paragraphs=sum(1 for p in article.paragraphs if p.is_text),
         subheadings=sum(1 for p in article.paragraphs if p.heading),
         headline_lines=len(article.headline),
         next_text=nxt.line.text.strip() if nxt is not None and nxt.kind == PARA else None,
@@ -262,7 +262,7 @@ def _is_section(line: Line, page: SeedPage) -> bool:
 
 def _add_paragraph(article: _Article, line: Line) -> None:
     text = line.text.strip()
-    if not any(not p.heading for p in article.paragraphs):
+    if not any(p.is_text for p in article.paragraphs):
         text, found = bylines.split_dateline_byline(text)
         if found:
             article.bylines.append(found)
@@ -377,8 +377,11 @@ def _open_article(run: list[_Item]) -> _Article:
         else:
             rest.append(it)
     article = _Article(headline=headline)
-    for it in rest:
-        article.paragraphs.append(Paragraph(it.line.text.strip(), (it.line.number,) * 2, heading=True))
+    for k, it in enumerate(rest):
+        text = it.line.text.strip()
+        # 核心阅读 right under the headline opens the body: a line of it, not a section heading.
+        opening = k == 0 and headline and it.kind == LABEL and _NOT_LABEL.sub("", text) in _OPENING_LABELS
+        article.paragraphs.append(Paragraph(text, (it.line.number,) * 2, heading=not opening, label=bool(opening)))
     return article
 
 

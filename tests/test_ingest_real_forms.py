@@ -69,3 +69,12 @@ def test_headline_then_editorial_label_opens_an_article():
                                "湿地公园迎客来", "核心提示",
                                "一座新公园开放了，它让城市多了一片绿。", STORY_B2))
     assert [a.title for a in arts] == ["城市植树添新绿", "湿地公园迎客来"]
+
+
+def test_opening_label_starts_the_body_and_is_not_a_headline_line():
+    arts, _ = ingest_text(page("城市植树添新绿", STORY_A, STORY_A2,
+                               "湿地公园迎客来", "核心阅读",
+                               "一座新公园开放了，它让城市多了一片绿。", STORY_B2))
+    assert arts[1].title == "湿地公园迎客来" and arts[1].subtitle is None and arts[1].kicker is None
+    assert arts[1].body.startswith("核心阅读\n\n一座新公园开放了")
+    assert arts[1].summary.startswith("一座新公园开放了")
