@@ -262,8 +262,8 @@ def choose_tags(terms: ArticleTerms, doc_freq: Counter, n_docs: int, exclude: se
             continue
         df = doc_freq.get(word, 1)
         idf = idf_of.get(word, median)
-        shared = 1.6 if df >= 2 else 1.0  # a tag page is worth more when it gathers articles
-        common = 0.2 if n_docs >= 20 and df / n_docs > 0.4 else 1.0  # …but not most of the archive
+        shared = 1.6 if shared_word(df) else 1.0  # a tag page is worth more when it gathers articles
+        common = 0.2 if common_word(df, n_docs) else 1.0  # …but not most of the archive
         length = 1.0 + 0.15 * min(len(word) - 2, 3)
         scored.append((tf * idf * shared * common * length, word))
     scored.sort(key=lambda x: (-x[0], x[1]))
@@ -281,6 +281,16 @@ def choose_tags(terms: ArticleTerms, doc_freq: Counter, n_docs: int, exclude: se
             if len(chosen) >= low:
                 break
     return chosen
+
+
+def shared_word(df: int) -> bool:
+    """choose_tags' rule for a word other articles have too."""
+    return df >= 2
+
+
+def common_word(df: int, n_docs: int) -> bool:
+    """choose_tags' rule for a word most of the archive uses."""
+    return n_docs >= 20 and df / n_docs > 0.4
 
 
 def only_inside(word: str, text: str, names: list[str]) -> bool:
