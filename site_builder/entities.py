@@ -16,7 +16,8 @@ from functools import lru_cache
 from pathlib import Path
 
 from . import lexicon
-from .names import AMBIGUOUS_SURNAMES, COMPOUND_SURNAMES, plausible_name
+from .names import (AMBIGUOUS_SURNAMES, COMPOUND_SURNAMES, FOREIGN_NAME, FREQUENT_SURNAMES, NOT_NAME_START,
+                    plausible_name)
 
 HAN = "\u4e00-\u9fff"
 TITLE_WORDS = (
@@ -37,8 +38,15 @@ SPEECH_VERBS = ("表示", "强调", "指出", "说", "要求", "提出", "主持
                 "等", "及", "和", "与", "在", "为", "向", "代表", "受", "同", "告诉", "说")
 _TITLE_AT = re.compile(rf"(?:{_TITLE_RE})(?=[{HAN}])")
 _BOUNDARY = re.compile(rf"[，,。、；;：:（(）)\s\d“”]|{'|'.join(sorted(SPEECH_VERBS, key=len, reverse=True))}|$")
-_NOT_NAME_END = set("等和及与的在为是对了")
-_CLAUSE_NAME = re.compile(rf"(?:^|[，,。；;：:“])([{HAN}]{{2,3}}?)(?=表示|强调|指出|说[,，：:]|要求|提出|认为|希望|主持|介绍|告诉)")
+# the last character of a clause word glued to a name (丁剑说, 干部要, 戴着, 党员们, 毕业后)
+_NOT_NAME_END = set("等和及与的在为是对了说称讲们后要着每都也就还把被需给已曾将向从让")
+# characters that glue a clause to the end of a transliterated name (…·弗林托普带着他的)
+_GLUE = set("的了着在是和与及将把被对向给从带也就都还又已曾正说称等")
+# what follows a surname to address or stand for a person, not a given name (王小姐, 赵某某, 韦家)
+_NOT_GIVEN_NAME = ("某", "小姐", "先生", "女士", "老师", "师傅", "大爷", "大妈", "阿姨", "大姐", "大哥", "同志",
+                   "夫妇", "一家", "家")
+_SPEECH_AFTER = re.compile(r"表示|强调|指出|说[,，：:]|要求|提出|认为|希望|主持|介绍|告诉")
+_CLAUSE_NAME = re.compile(rf"(?:^|[，,。；;：:“])([{HAN}]{{2,3}}?)(?={_SPEECH_AFTER.pattern})")
 _ROLE_START = re.compile(r".*(?:听取了|听取|传达|学习|会议由|由|在|和|与|及|以及|对|为|向|是|邀请|陪同|会上|其中)")
 _TERM_CHARS = re.compile(rf"[{HAN}A-Za-z0-9]+")
 _DIGIT = re.compile(r"\d")
@@ -63,11 +71,17 @@ def load_word_list(path: str) -> frozenset[str]:
 
 
 def name_at(text: str, start: int) -> str | None:
-    """The name printed at `start`: three characters or two, whichever leaves a word or a
-    boundary (punctuation, 说, 等, a digit) right after it."""
+    """The name printed at `start`: a whole transliterated name (约翰·史密斯), or three
+    characters or two, whichever leaves a word or a boundary (punctuation, 说, 等, a digit)
+    right after it."""
+    foreign = foreign_name_at(text, start)
+    if foreign:
+        return foreign
     first_word = lexicon.words(text[start: start + 8])[0] if start < len(text) else ""
     candidates = [text[start: start + n] for n in (3, 2)]
     candidates = [c for c in candidates if _could_be_name(c) and len(first_word) <= len(c)]  # 郑东 of 郑东新区 is no name
+    if len(candidates) == 2 and _clause_goes_on(text, start + 2):
+        candidates = candidates[1:]  # 丁剑说, 周密认为: the third character belongs to what follows
     for name in candidates:  # a clear boundary after the name wins …
         if _BOUNDARY.match(text, start + len(name)):
             return name
@@ -78,12 +92,85 @@ def name_at(text: str, start: int) -> str | None:
     return None
 
 
+def _clause_goes_on(text: str, at: int) -> bool:
+    """True when a boundary or an everyday verb, adverb or other function word of two or more
+    characters starts at `at` (认为, 陪同, 正在): a two-character name ends right before it. A
+    noun there proves nothing (池天水手上 is 池天水 + 手上, not 池天 + 水手)."""
+    if _BOUNDARY.match(text, at) and at < len(text):
+        return True
+    word = lexicon.words(text[at: at + 6])[0] if at < len(text) else ""
+    return len(word) >= 2 and lexicon.is_common_word(word) and _function_flag(word)
+
+
+def _function_flag(word: str) -> bool:
+    """A verb, adverb, numeral, preposition, conjunction, pronoun, particle or time word."""
+    return (lexicon.word_flag(word) or "x")[0] in "vdmpcrutf"
+
+
+def foreign_name_at(text: str, start: int) -> str | None:
+    """The transliterated name (parts joined by ·) printed at `start`, without the words
+    glued to either end (部长…, …表示, …赞扬中国)."""
+    m = FOREIGN_NAME.match(text, start)
+    if not m:
+        return None
+    parts = re.split("([·•])", m.group(0))
+    titles = list(_TITLE_AT.finditer(parts[0]))  # 工业部长哈吉·…: the name starts after the title
+    if titles:
+        parts[0] = parts[0][titles[-1].end():]
+    parts[0] = parts[0][_words_before_name(parts[0]):]
+    parts[-1] = parts[-1][:_name_part_end(parts[-1])]
+    name = "".join(parts)
+    if not plausible_name(name) or any(len(p) > 8 for p in parts):
+        return None
+    # a heading's 面对面·特别: everyday words joined by a dot, not a transliteration
+    return None if any(lexicon.is_common_word(p) for p in parts[::2]) else name
+
+
+def _name_part_end(last: str) -> int:
+    """Where the last part of a transliterated name ends: before a verb, a boundary or an
+    everyday word of two or more characters printed after it (…·卡斯特罗表示)."""
+    at = 0
+    for word in lexicon.words(last):
+        if at and (_BOUNDARY.match(word) or (len(word) >= 2 and lexicon.is_frequent_word(word))
+                   or word[0] in NOT_NAME_START or word[0] in _GLUE):
+            return at
+        at += len(word)
+    return at
+
+
+def _words_before_name(first_part: str) -> int:
+    """How many characters of a transliterated name's first part are words printed before
+    it (美国总统 in 美国总统唐纳德·…, 团长 in 团长克里斯蒂安·…): dictionary words of two or
+    more characters that are no names, and function characters, from the left (a single
+    character is more likely a syllable of the name)."""
+    cut = 0
+    at = 0
+    for word in lexicon.words(first_part):
+        at += len(word)
+        if at < len(first_part) and ((len(word) >= 2 and lexicon.is_plain_word(word))
+                                     or word in NOT_NAME_START or word in "的了"):
+            cut = at
+    return cut
+
+
 def _could_be_name(name: str) -> bool:
-    if not plausible_name(name) or name[-1] in _NOT_NAME_END:
+    if "·" in name or "•" in name:
+        return plausible_name(name)
+    if not plausible_name(name) or name[-1] in _NOT_NAME_END or name[0] in NOT_NAME_START:
         return False
     rest = name[2:] if name[:2] in COMPOUND_SURNAMES else name[1:]
     if any(name[i:] in _TITLE_SET for i in range(len(name))):
         return False  # 任组长 (the rest is a title, or the name ends with one)
+    if "某" in rest or rest.endswith(_NOT_GIVEN_NAME):
+        return False
+    if len(name) == 2 and (lexicon.is_plain_word(name) or lexicon.is_frequent_word(name) or name[0] == name[1]):
+        return False  # 初心, 查房, 涂抹, 张张: a word of the dictionary, not a name
+    if len(name) == 3 and (name[1] in "了的着" or name[0] == name[2]):
+        return False  # 成了中, 边试边
+    if len(name) == 3 and name[0] not in FREQUENT_SURNAMES and lexicon.is_common_word(name[:2]):
+        return False  # 干部要, 毕业后, 游客张: an everyday word, then one more character
+    if len(name) == 3 and lexicon.is_common_word(rest) and _function_flag(rest) and lexicon.word_flag(rest)[0] != "v":
+        return False  # 曾多次: a surname, then an adverb or numeral
     # 和市级, 高水平: a surname that is also a common word, before a common word
     return not (name[0] in AMBIGUOUS_SURNAMES and lexicon.is_common_word(rest))
 
@@ -100,6 +187,12 @@ def confirmed_people(text: str, known: frozenset[str] = frozenset()) -> set[str]
         name = m.group(1)
         if name[0] not in AMBIGUOUS_SURNAMES:
             _keep(found, name)
+    if "·" in text or "•" in text:
+        for m in FOREIGN_NAME.finditer(text):
+            start = m.start() + _words_before_name(re.split("[·•]", m.group(0))[0])
+            name = foreign_name_at(text, start)
+            if name and _SPEECH_AFTER.match(text, start + len(name)):
+                _keep(found, name)
     _expand_lists(text, found, known)
     return found
 
@@ -162,15 +255,22 @@ def _keep(found: set[str], name: str) -> None:
 
 
 def people_in(text: str, known: set[str]) -> list[str]:
-    """Known names in print order."""
+    """Known names in print order, where printed as a name: not inside a word (阳土 of
+    酉阳土家族)."""
     positions = {}
     for name in known:
-        i = text.find(name)
-        if i >= 0:
-            positions[name] = i
+        for i in occurrences(name, text):
+            if name_starts_word(text, i):
+                positions[name] = i
+                break
     # A two-character name inside a longer known name is the same person printed in full.
     names = [n for n in positions if not any(n != o and n in o and positions[o] <= positions[n] for o in positions)]
     return sorted(names, key=lambda n: positions[n])
+
+
+def name_starts_word(text: str, i: int) -> bool:
+    """False when the character before `i` and the one at it make a word (酉阳 in 酉阳土家族)."""
+    return i == 0 or not lexicon.is_word(text[i - 1: i + 1])
 
 
 def roles_in(text: str, people: list[str]) -> dict[str, str]:
