@@ -54,10 +54,8 @@ _TITLE_END = re.compile(rf"(?:{_TITLE_RE})$")
 _CLAUSE_SPLIT = re.compile(r"[，,。；;：:（(“”\"\n]")
 PLACE_FLAGS = {"ns"}
 ORG_FLAGS = {"nt"}
-TAG_FLAGS = {"n", "nz", "ns", "nt", "nw", "vn", "j", "nrt"}
+TAG_FLAGS = {"n", "nz", "ns", "nt", "nw", "vn", "j"}  # no nrt: a transliterated name is a person, no tag
 _ABSTRACT_ENDINGS = set("化度性感率力")
-ORG_SUFFIXES = ("党", "委", "部", "厅", "处", "所", "站", "院", "校", "馆", "社", "团", "会", "局", "委员会", "办事处", "公司", "集团", "法院", "检察院", "大学", "学院", "医院", "银行", "协会",
-                "研究院", "管委会", "党工委", "常委会", "政府", "政协", "人大", "工委", "支队", "派出所", "中心")
 
 
 @lru_cache(maxsize=8)
@@ -308,6 +306,7 @@ class ArticleTerms:
     places: list[str] = field(default_factory=list)
     organizations: list[str] = field(default_factory=list)
     counts: Counter = field(default_factory=Counter)  # candidate tag -> weighted frequency
+    fallback: Counter = field(default_factory=Counter)  # general words, for an article short of tags
 
 
 def article_terms(title: str, body: str, stopwords: frozenset[str]) -> ArticleTerms:
@@ -323,13 +322,15 @@ def article_terms(title: str, body: str, stopwords: frozenset[str]) -> ArticleTe
                     kinds.clear()
                 kind = kinds[(word, flag)] = _term_kind(word, flag, stopwords)
             if kind:
-                place, org, tag = kind
+                place, org, tag, fallback = kind
                 if place:
                     seen_places.setdefault(word)
                 if org:
                     seen_orgs.setdefault(word)
                 if tag:
-                    terms.counts[word] += weight
+                    terms.counts[tag] += weight
+                elif fallback:
+                    terms.fallback[fallback] += weight
     terms.places = list(seen_places)
     terms.organizations = list(seen_orgs)
     return terms
@@ -341,15 +342,128 @@ def _term_kinds(stopwords: frozenset[str]) -> dict:
     return {}
 
 
-def _term_kind(word: str, flag: str, stopwords: frozenset[str]) -> tuple[bool, bool, bool] | tuple[()]:
-    """Whether a tagged word is a place, an organisation, a candidate tag (() when none)."""
+def _term_kind(word: str, flag: str, stopwords: frozenset[str]) -> tuple[bool, bool, str | None, str | None] | tuple[()]:
+    """Whether a tagged word is a place, an organisation, the candidate tag it counts for and
+    the general word it offers when an article has too few candidates (None: neither); ()
+    when none of them."""
     if not _TERM_CHARS.fullmatch(word) or word in stopwords:
         return ()
     abstract = word[-1] in _ABSTRACT_ENDINGS  # 法治化, 满意度: jieba's dictionary tags some as places
-    place = flag in PLACE_FLAGS and not abstract
-    org = (flag in ORG_FLAGS or flag in ("n", "nz")) and word.endswith(ORG_SUFFIXES) and len(word) >= 3
-    tag = flag in TAG_FLAGS and not abstract and not _DIGIT.search(word)
-    return (place, org, tag) if place or org or tag else ()
+    place = (flag in PLACE_FLAGS and not abstract and is_place(word)) or word in load_word_list(str(PLACES_FILE))
+    org = is_organization(word, flag)
+    tag = fallback = None
+    if flag in TAG_FLAGS and not abstract and not _DIGIT.search(word) and not _FURNITURE_TAG.search(word):
+        if is_telling_word(word, flag):
+            tag = tag_form(word)
+            tag = tag if tag not in stopwords else None
+        else:
+            fallback = word
+    return (place, org, tag, fallback) if place or org or tag or fallback else ()
+
+
+# Words of the page's furniture and bylines are never tags (本报记者, 图片, 第四版).
+_FURNITURE_TAG = re.compile(r"本报|记者|通讯员|图片|照片|摄影|摄像|版面|编辑|制图|责编|第.版|来源|新华社|电讯")
+GENERIC_IDF = 6.0  # below this background idf a noun says little about the article (目的, 标准)
+GENERIC_PROCESS_IDF = 7.0  # … and a verbal noun (启动, 设置, 分析)
+SPECIFIC_IDF = 7.5  # a part of a compound at least this rare carries its meaning (班子 of 班子成员)
+
+
+def is_telling_word(word: str, flag: str) -> bool:
+    """A word a reader would click to see related articles: not too general."""
+    idf_of, median = lexicon.idf_table()
+    floor = GENERIC_PROCESS_IDF if flag == "vn" else GENERIC_IDF
+    return idf_of.get(word, median) >= floor
+
+
+def tag_form(word: str) -> str:
+    """The form a tag is filed under, so near-duplicates make one tag page: a telling word
+    followed by a common one folds into the telling word (班子成员 -> 班子, 医务人员 -> 医务);
+    two telling words stay whole (脱贫攻坚), and so does a common word before a telling one,
+    which names a kind of it (国务院办公厅, not 办公厅)."""
+    idf_of, median = lexicon.idf_table()
+    for k in range(2, len(word) - 1):
+        left, right = word[:k], word[k:]
+        if (lexicon.is_word(left) and lexicon.is_word(right)
+                and idf_of.get(left, median) >= SPECIFIC_IDF > idf_of.get(right, median)):
+            return left
+    return word
+
+
+# jieba tags many everyday words as places (美丽, 上门, 太阳): a place must say so by its suffix,
+# by a suffixed form the dictionary knows well (河南 of 河南省), or be in dictionaries/places.txt.
+ADMIN_SUFFIXES = ("特别行政区", "自治区", "自治州", "自治县", "自治旗", "地区", "街道", "新区", "省", "市", "县",
+                  "区", "州", "旗", "盟", "镇", "乡", "村")
+FEATURE_SUFFIXES = ("高原", "草原", "盆地", "平原", "沙漠", "半岛", "群岛", "运河", "水库", "山脉", "海峡", "山", "河",
+                    "江", "湖", "海", "岛", "湾", "峡", "港", "岭", "峰", "泉", "川", "洲")
+_NOT_A_PLACE_START = tuple("各全本该周其此这那偏远贫困")  # 各乡镇, 全市, 偏远地区: which place is not said
+_ONLY_PEOPLE_AUTONOMY = re.compile(rf"^[{HAN}]{{0,3}}族?自治[区州县旗]$")  # 瑶族自治县 names no place
+PLACES_FILE = Path(__file__).resolve().parent.parent / "dictionaries" / "places.txt"
+
+
+def is_place(word: str) -> bool:
+    """A word jieba tags as a place that names one (see ADMIN_SUFFIXES above)."""
+    if word in load_word_list(str(PLACES_FILE)):
+        return True
+    if word.startswith(_NOT_A_PLACE_START) or _ONLY_PEOPLE_AUTONOMY.match(word):
+        return False
+    if len(word) >= 3 and word.endswith(ADMIN_SUFFIXES + FEATURE_SUFFIXES):
+        if word.endswith("地区"):
+            return is_place(word[:-2])  # 偏远地区 names no place
+        return not _everyday_word_before_suffix(word)
+    if len(word) == 2 and word.endswith(("省", "县")):  # 滑县
+        return True
+    # the suffixed form must be a name the dictionary has seen often (新建县, 4 times: no)
+    return any(lexicon.word_flag(word + s) == "ns" and lexicon.seen_at_least(word + s, 10)
+               for s in ("省", "市", "县", "区", "州"))
+
+
+def _everyday_word_before_suffix(word: str) -> bool:
+    """文明城市, 三座大山: the suffix ends an everyday word; 中心区, 五环旗: an everyday word,
+    not a name, comes before a one-character suffix."""
+    last = lexicon.words(word)[-1]
+    if len(last) >= 2 and last != word and lexicon.is_common_word(last):
+        return True
+    tail = word[-2:]  # 文明城市, a word of its own: two everyday words
+    if (len(word) >= 4 and tail not in ADMIN_SUFFIXES + FEATURE_SUFFIXES and lexicon.is_common_word(tail)
+            and lexicon.is_frequent_word(word[:-2])):
+        return True
+    head = word[:-1]
+    return (lexicon.is_common_word(head) and (lexicon.word_flag(head) or "x")[:2] not in ("ns", "nz", "nt")
+            and head not in load_word_list(str(PLACES_FILE)))
+
+
+# Organisation names end with what the body is. 会 alone also ends meetings and shows (现场会,
+# 拍卖会): only these 会 are bodies. Tails that end everyday words (布局, 干部) are excluded.
+_ORG_MEETING_SUFFIXES = ("委员会", "协会", "学会", "联合会", "商会", "议会", "理事会", "基金会", "研究会", "促进会",
+                         "总会", "工会", "委会", "国会")
+ORG_SUFFIXES = _ORG_MEETING_SUFFIXES + (
+    "办事处", "公司", "集团", "法院", "检察院", "大学", "学院", "医院", "银行", "研究院", "研究所", "管委会", "党工委",
+    "常委会", "政府", "政协", "人大", "工委", "支队", "派出所", "中心", "出版社", "报社", "电视台", "通讯社", "联盟",
+    "组织", "党", "委", "部", "厅", "处", "所", "站", "院", "校", "馆", "社", "团", "局")
+_NOT_ORG_TAILS = ("格局", "布局", "结局", "大局", "全局", "开局", "外部", "内部", "全部", "局部", "干部", "高校",
+                  "场所", "住所", "大会", "晚会", "全党", "入党", "政党", "本部", "总部", "社团", "党组织", "团组织",
+                  "东部", "西部", "南部", "北部", "中部", "网站", "院所", "汇处", "委政府")
+_NATIONAL = ("中国", "中华", "中共", "中央", "国家", "全国", "国际", "世界", "联合国", "国务院")
+
+
+def is_organization(word: str, flag: str) -> bool:
+    """A named body: jieba's organisation tag, or a generic body (法院, 大学, 公司) named by a
+    place or a proper name before it (北京联合大学); never an event (现场会) or an everyday
+    word that ends like a body (新格局, 老干部)."""
+    if len(word) < 3 or not word.endswith(ORG_SUFFIXES) or word.endswith(_NOT_ORG_TAILS) or word[0] == "非":
+        return False
+    if word.endswith("会") and not word.endswith(_ORG_MEETING_SUFFIXES):
+        return False  # 会 alone ends meetings and shows: 现场会, 拍卖会
+    head = lexicon.words(word[:-1])[0]
+    if len(head) >= 2 and lexicon.is_common_word(head) and (lexicon.word_flag(head) or "x")[0] in "vadsfmb":
+        return False  # 上市公司, 加油站, 网上银行: what a body does or where, not which one
+    if flag == "nt":
+        return True
+    if flag not in ("n", "nz"):
+        return False
+    head = lexicon.words(word)[0]
+    return len(head) < len(word) and (head.startswith(_NATIONAL) or is_place(head)
+                                      or (lexicon.word_flag(head) or "x") in ("ns", "nr", "nrt", "nz", "nt", "j"))
 
 
 def choose_tags(terms: ArticleTerms, doc_freq: Counter, n_docs: int, exclude: set[str],
@@ -377,6 +491,13 @@ def choose_tags(terms: ArticleTerms, doc_freq: Counter, n_docs: int, exclude: se
     if len(chosen) < low:
         for _, word in scored:
             if word not in chosen:
+                chosen.append(word)
+            if len(chosen) >= low:
+                break
+    if len(chosen) < low:  # a short article: its most telling general words
+        general = sorted(terms.fallback.items(), key=lambda x: (-x[1] * idf_of.get(x[0], median), x[0]))
+        for word, _ in general:
+            if word not in exclude and not any(word in c or c in word for c in chosen):
                 chosen.append(word)
             if len(chosen) >= low:
                 break

@@ -13,7 +13,7 @@ from . import bylines, dates, entities
 from .edtf import format_edtf
 from .model import Article, ArticleDraft, Line, PageLayout, SeedPage
 
-INGESTER_VERSION = "1"
+INGESTER_VERSION = "2"
 SUMMARY_CHARS = 120
 _MD_START = re.compile(r"^(?=[#>*+\-=|]|\d+[.)]\s)")
 _DASH_SPLIT = re.compile(r"^(?P<title>.+?)\s*(?P<sub>——.+)$")

@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from . import corpus, extract, lexicon
+from . import corpus, entities, extract, lexicon
 from .model import SeedPage
 
 CACHE_FILE = ".cache/ingest.pickle"
@@ -53,6 +53,7 @@ def salt(userdict: Path | None, stopwords: frozenset[str]) -> str:
     h.update(f"format {FORMAT}; ingester {extract.INGESTER_VERSION};".encode())
     h.update(b"userdict " + file_digest(userdict).encode())
     h.update(b"stopwords " + "\n".join(sorted(stopwords)).encode("utf-8"))
+    h.update(b"places " + file_digest(entities.PLACES_FILE).encode())
     here = Path(__file__).resolve().parent
     for name in INGEST_MODULES:
         h.update(name.encode() + file_digest(here / f"{name}.py").encode())

@@ -366,6 +366,13 @@ def is_plain_word(word: str) -> bool:
     return lp is not None and lp >= tables.rare and word_flag(word) not in ("nr", "nrfg", "nrt")
 
 
+def seen_at_least(word: str, times: int) -> bool:
+    """The dictionary gives `word` a frequency of at least `times`."""
+    tables = _tables()
+    lp = tables.logp.get(word)
+    return lp is not None and lp >= log(times) + tables.unknown  # unknown = log(1) - log(total)
+
+
 def is_frequent_word(word: str) -> bool:
     """A dictionary word of frequency 50 or more, whatever its tag (jieba tags some everyday
     words as names: 盛赞, 晋升)."""

@@ -75,3 +75,35 @@ def test_foreign_name_stops_before_the_words_after_it():
 def test_everyday_words_joined_by_a_dot_are_no_name():
     assert entities.foreign_name_at("面对面·特别节目", 0) is None
     assert "约翰·" not in people("专家约翰·。")
+
+
+def kinds(text: str) -> entities.ArticleTerms:
+    return entities.article_terms("", text, frozenset())
+
+
+def test_everyday_words_are_no_places_or_organisations():
+    for word in ("宜居", "新建", "太阳", "大国", "美丽", "文明城市", "偏远地区"):
+        assert not entities.is_place(word), word
+    for word in ("河南", "西安", "瑞士", "海淀区", "黄土高原"):
+        assert entities.is_place(word), word
+    for word, flag in (("接合部", "n"), ("合理布局", "n"), ("现场会", "n"), ("老干部", "n"), ("加油站", "nt"), ("网上银行", "nt")):
+        assert not entities.is_organization(word, flag), word
+    for word, flag in (("北京联合大学", "nt"), ("中国外交部", "nt")):
+        assert entities.is_organization(word, flag), word
+
+
+def test_furniture_and_byline_words_are_never_tags():
+    text = ("本报记者在村里看到，图片上的苹果园连成一片。摄影爱好者拍下果农采摘苹果的场景。"
+            "第四版刊登了果园的故事。苹果产业带动果农增收，苹果合作社统一收购。")
+    terms = kinds(text)
+    tags = entities.choose_tags(terms, terms.counts, 1, set())
+    assert 3 <= len(tags) <= 12
+    assert not [t for t in tags if any(w in t for w in ("本报", "记者", "图片", "摄影", "第四版"))]
+    assert "苹果" in tags
+
+
+def test_near_duplicate_tags_are_filed_under_one_form():
+    assert entities.tag_form("班子成员") == "班子"
+    assert entities.tag_form("脱贫攻坚") == "脱贫攻坚"  # two telling words stay whole
+    terms = kinds("领导班子成员到村里调研。班子成员分头走访农户，班子建设是关键。")
+    assert "班子成员" not in terms.counts and terms.counts["班子"] >= 2
