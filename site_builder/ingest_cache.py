@@ -21,6 +21,7 @@ import hashlib
 import multiprocessing
 import os
 import pickle
+import sys
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -135,12 +136,21 @@ def load_recorded(file: Path, cls: type, format: int | None = None):
         with open(file, "rb") as fh:
             obj = pickle.load(fh)
             recorded = os.fstat(fh.fileno()).st_mtime_ns
-    except Exception:
+    except FileNotFoundError:
+        return None
+    except Exception as exc:  # damaged: the run goes on without it and writes it anew
+        cache_discarded(file, exc)
         return None
     if not isinstance(obj, cls) or (format is not None and getattr(obj, "format", None) != format):
         return None
     obj.recorded_ns = recorded
     return obj
+
+
+def cache_discarded(file: Path, exc: BaseException) -> None:
+    """Say that a cache file could not be read and is being rebuilt (caches are disposable)."""
+    print(f"warning: {file}: cache unreadable ({type(exc).__name__}: {exc}); discarded, rebuilding it",
+          file=sys.stderr)
 
 
 def _dump(obj, file: Path) -> None:
@@ -166,8 +176,10 @@ class IngestCache:
             if isinstance(cache, cls) and cache.salt == salt_now:
                 cache.dirty = False
                 return cache
-        except Exception:  # missing, truncated, or from another version: start afresh
+        except FileNotFoundError:
             pass
+        except Exception as exc:  # truncated or damaged: start afresh
+            cache_discarded(file, exc)
         return cls(salt=salt_now, dirty=True)
 
     def save(self, root: Path) -> None:

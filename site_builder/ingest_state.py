@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Callable
 
 from . import corpus, entities, extract
-from .ingest_cache import _dump, load_recorded, stat_trusted
+from .ingest_cache import _dump, cache_discarded, load_recorded, stat_trusted
 from .model import Diagnostic
 
 STATE_FILE = ".cache/ingest-state.pickle"
@@ -44,7 +44,23 @@ class PageStore:
     def __init__(self, root: Path, salt: str):
         file = root / PAGES_FILE
         file.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            self._open(file, salt)
+        except sqlite3.DatabaseError as exc:  # a cache is disposable: never let it stop ingest
+            cache_discarded(file, exc)
+            for leftover in (file, file.with_name(file.name + "-journal"), file.with_name(file.name + "-wal")):
+                leftover.unlink(missing_ok=True)
+            self._open(file, salt)
+
+    def _open(self, file: Path, salt: str) -> None:
         self.db = sqlite3.connect(str(file))
+        try:
+            self._prepare(salt)
+        except sqlite3.DatabaseError:
+            self.db.close()
+            raise
+
+    def _prepare(self, salt: str) -> None:
         self.db.execute("CREATE TABLE IF NOT EXISTS meta (salt TEXT)")
         self.db.execute("CREATE TABLE IF NOT EXISTS pages (key TEXT PRIMARY KEY, blob BLOB)")
         self.db.execute("CREATE TABLE IF NOT EXISTS files (article TEXT PRIMARY KEY, text TEXT)")
