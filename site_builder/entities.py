@@ -44,7 +44,7 @@ _NOT_NAME_END = set("等和及与的在为是对了说称讲们后要着每都�
 _GLUE = set("的了着在是和与及将把被对向给从带也就都还又已曾正说称等")
 # what follows a surname to address or stand for a person, not a given name (王小姐, 赵某某, 韦家)
 _NOT_GIVEN_NAME = ("某", "小姐", "先生", "女士", "老师", "师傅", "大爷", "大妈", "阿姨", "大姐", "大哥", "同志",
-                   "夫妇", "一家", "家")
+                   "夫妇", "奶奶", "爷爷", "大娘")
 _SPEECH_AFTER = re.compile(r"表示|强调|指出|说[,，：:]|要求|提出|认为|希望|主持|介绍|告诉")
 _CLAUSE_NAME = re.compile(rf"(?:^|[，,。；;：:“])([{HAN}]{{2,3}}?)(?={_SPEECH_AFTER.pattern})")
 _ROLE_START = re.compile(r".*(?:听取了|听取|传达|学习|会议由|由|在|和|与|及|以及|对|为|向|是|邀请|陪同|会上|其中)")
@@ -161,11 +161,13 @@ def _could_be_name(name: str) -> bool:
         return False  # 任组长 (the rest is a title, or the name ends with one)
     if "某" in rest or rest.endswith(_NOT_GIVEN_NAME):
         return False
-    if len(name) == 2 and (lexicon.is_plain_word(name) or lexicon.is_frequent_word(name) or name[0] == name[1]):
-        return False  # 初心, 查房, 涂抹, 张张: a word of the dictionary, not a name
+    if len(name) == 2 and lexicon.word_flag(name) != "ns" and (
+            lexicon.is_plain_word(name) or lexicon.is_frequent_word(name) or name[0] == name[1]):
+        return False  # 初心, 查房, 涂抹, 张张: a word of the dictionary (a place name may be a name too)
     if len(name) == 3 and (name[1] in "了的着" or name[0] == name[2]):
         return False  # 成了中, 边试边
-    if len(name) == 3 and name[0] not in FREQUENT_SURNAMES and lexicon.is_common_word(name[:2]):
+    if (len(name) == 3 and name[0] not in FREQUENT_SURNAMES and name[:2] not in COMPOUND_SURNAMES
+            and lexicon.is_common_word(name[:2])):
         return False  # 干部要, 毕业后, 游客张: an everyday word, then one more character
     if len(name) == 3 and lexicon.is_common_word(rest) and _function_flag(rest) and lexicon.word_flag(rest)[0] != "v":
         return False  # 曾多次: a surname, then an adverb or numeral
@@ -267,8 +269,19 @@ def people_in(text: str, known: set[str]) -> list[str]:
 
 
 def name_starts_word(text: str, i: int) -> bool:
-    """False when the character before `i` and the one at it make a word (酉阳 in 酉阳土家族)."""
-    return i == 0 or not lexicon.is_word(text[i - 1: i + 1])
+    """False when the words of the text around `i` run across it (酉阳 in 来自酉阳土家族);
+    a title or verb before a name ends where the name starts (负责人丁宇, 主任何刚)."""
+    if i == 0 or not lexicon.is_word(text[i - 1: i + 1]) or _TITLE_END.search(text, max(0, i - 8), i):
+        return True
+    start = max(0, i - 6)
+    at = start
+    for word in lexicon.words(text[start: i + 4]):
+        if at == i:
+            return True
+        if at > i:
+            return False
+        at += len(word)
+    return at == i
 
 
 def roles_in(text: str, people: list[str]) -> dict[str, str]:

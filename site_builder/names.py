@@ -25,8 +25,8 @@ FREQUENT_SURNAMES = set(
     "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟"
     "谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤常温康施文牛樊葛邢安"
 )
-# Characters that start a clause far more often than a name (和, 但, 向 are surnames too).
-NOT_NAME_START = set("和与及但在对由据是让被把给从为请陪跟将当而或并同向也都就还又只即则来去")
+# Characters that start a clause far more often than a name (和, 但 are surnames too; 向 is too common a surname to be here).
+NOT_NAME_START = set("和与及但在对由据是让被把给从为请陪跟将当而或并同也都就还又只即则来去")
 # A transliterated foreign name: parts of Han characters joined by a middle dot (约翰·史密斯).
 FOREIGN_NAME = re.compile(r"[\u4e00-\u9fff]{1,10}(?:[·•][\u4e00-\u9fff]{1,10})+")
 # Surnames that are also everyday words at the start of a phrase; a name needs more evidence.
