@@ -75,10 +75,10 @@ def name_at(text: str, start: int) -> str | None:
     foreign = foreign_name_at(text, start)
     if foreign:
         return foreign
-    first_word = lexicon.words(text[start: start + 8])[0] if start < len(text) else ""
+    segs = lexicon.words(text[start: start + 8]) if start < len(text) else ("",)
     candidates = [text[start: start + n] for n in (3, 2)]
-    candidates = [c for c in candidates if _could_be_name(c) and len(first_word) <= len(c)]  # 郑东 of 郑东新区 is no name
-    if len(candidates) == 2 and _clause_goes_on(text, start + 2):
+    candidates = [c for c in candidates if _could_be_name(c) and len(segs[0]) <= len(c)]  # 郑东 of 郑东新区 is no name
+    if len(candidates) == 2 and _clause_goes_on(text, start + 2, _word_at(segs, 2)):
         candidates = candidates[1:]  # 丁剑说, 周密认为: the third character belongs to what follows
     for name in candidates:  # a clear boundary after the name wins …
         if _BOUNDARY.match(text, start + len(name)):
@@ -90,13 +90,24 @@ def name_at(text: str, start: int) -> str | None:
     return None
 
 
-def _clause_goes_on(text: str, at: int) -> bool:
-    """True when a boundary or an everyday verb, adverb or other function word of two or more
-    characters starts at `at` (认为, 陪同, 正在): a two-character name ends right before it. A
-    noun there proves nothing (池天水手上 is 池天水 + 手上, not 池天 + 水手)."""
+def _word_at(segs: tuple[str, ...], offset: int) -> str:
+    """The word of a segmentation that starts `offset` characters in ("" when one runs across)."""
+    at = 0
+    for word in segs:
+        if at == offset:
+            return word
+        if at > offset:
+            break
+        at += len(word)
+    return ""
+
+
+def _clause_goes_on(text: str, at: int, word: str) -> bool:
+    """True when a boundary, or an everyday verb, adverb or other function word of two or more
+    characters (`word`, the word printed at `at`), follows: 认为, 陪同, 正在; a two-character
+    name ends right before it. A noun there proves nothing (池天水手上 is 池天水 + 手上)."""
     if _BOUNDARY.match(text, at) and at < len(text):
         return True
-    word = lexicon.words(text[at: at + 6])[0] if at < len(text) else ""
     return len(word) >= 2 and lexicon.is_common_word(word) and _function_flag(word)
 
 
