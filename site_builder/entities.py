@@ -16,7 +16,8 @@ from functools import lru_cache
 from pathlib import Path
 
 from . import lexicon
-from .names import AMBIGUOUS_SURNAMES, COMPOUND_SURNAMES, plausible_name
+from .names import (AMBIGUOUS_SURNAMES, COMPOUND_SURNAMES, FOREIGN_NAME, FREQUENT_SURNAMES, NOT_NAME_START,
+                    plausible_name)
 
 HAN = "\u4e00-\u9fff"
 TITLE_WORDS = (
@@ -37,8 +38,15 @@ SPEECH_VERBS = ("表示", "强调", "指出", "说", "要求", "提出", "主持
                 "等", "及", "和", "与", "在", "为", "向", "代表", "受", "同", "告诉", "说")
 _TITLE_AT = re.compile(rf"(?:{_TITLE_RE})(?=[{HAN}])")
 _BOUNDARY = re.compile(rf"[，,。、；;：:（(）)\s\d“”]|{'|'.join(sorted(SPEECH_VERBS, key=len, reverse=True))}|$")
-_NOT_NAME_END = set("等和及与的在为是对了")
-_CLAUSE_NAME = re.compile(rf"(?:^|[，,。；;：:“])([{HAN}]{{2,3}}?)(?=表示|强调|指出|说[,，：:]|要求|提出|认为|希望|主持|介绍|告诉)")
+# the last character of a clause word glued to a name (丁剑说, 干部要, 戴着, 党员们, 毕业后)
+_NOT_NAME_END = set("等和及与的在为是对了说称讲们后要着每都也就还把被需给已曾将向从让")
+# characters that glue a clause to the end of a transliterated name (…·弗林托普带着他的)
+_GLUE = set("的了着在是和与及将把被对向给从带也就都还又已曾正说称等")
+# what follows a surname to address or stand for a person, not a given name (王小姐, 赵某某, 韦家)
+_NOT_GIVEN_NAME = ("某", "小姐", "先生", "女士", "老师", "师傅", "大爷", "大妈", "阿姨", "大姐", "大哥", "同志",
+                   "夫妇", "奶奶", "爷爷", "大娘")
+_SPEECH_AFTER = re.compile(r"表示|强调|指出|说[,，：:]|要求|提出|认为|希望|主持|介绍|告诉")
+_CLAUSE_NAME = re.compile(rf"(?:^|[，,。；;：:“])([{HAN}]{{2,3}}?)(?={_SPEECH_AFTER.pattern})")
 _ROLE_START = re.compile(r".*(?:听取了|听取|传达|学习|会议由|由|在|和|与|及|以及|对|为|向|是|邀请|陪同|会上|其中)")
 _TERM_CHARS = re.compile(rf"[{HAN}A-Za-z0-9]+")
 _DIGIT = re.compile(r"\d")
@@ -46,10 +54,8 @@ _TITLE_END = re.compile(rf"(?:{_TITLE_RE})$")
 _CLAUSE_SPLIT = re.compile(r"[，,。；;：:（(“”\"\n]")
 PLACE_FLAGS = {"ns"}
 ORG_FLAGS = {"nt"}
-TAG_FLAGS = {"n", "nz", "ns", "nt", "nw", "vn", "j", "nrt"}
+TAG_FLAGS = {"n", "nz", "ns", "nt", "nw", "vn", "j"}  # no nrt: a transliterated name is a person, no tag
 _ABSTRACT_ENDINGS = set("化度性感率力")
-ORG_SUFFIXES = ("党", "委", "部", "厅", "处", "所", "站", "院", "校", "馆", "社", "团", "会", "局", "委员会", "办事处", "公司", "集团", "法院", "检察院", "大学", "学院", "医院", "银行", "协会",
-                "研究院", "管委会", "党工委", "常委会", "政府", "政协", "人大", "工委", "支队", "派出所", "中心")
 
 
 @lru_cache(maxsize=8)
@@ -63,11 +69,17 @@ def load_word_list(path: str) -> frozenset[str]:
 
 
 def name_at(text: str, start: int) -> str | None:
-    """The name printed at `start`: three characters or two, whichever leaves a word or a
-    boundary (punctuation, 说, 等, a digit) right after it."""
-    first_word = lexicon.words(text[start: start + 8])[0] if start < len(text) else ""
+    """The name printed at `start`: a whole transliterated name (约翰·史密斯), or three
+    characters or two, whichever leaves a word or a boundary (punctuation, 说, 等, a digit)
+    right after it."""
+    foreign = foreign_name_at(text, start)
+    if foreign:
+        return foreign
+    segs = lexicon.words(text[start: start + 8]) if start < len(text) else ("",)
     candidates = [text[start: start + n] for n in (3, 2)]
-    candidates = [c for c in candidates if _could_be_name(c) and len(first_word) <= len(c)]  # 郑东 of 郑东新区 is no name
+    candidates = [c for c in candidates if _could_be_name(c) and len(segs[0]) <= len(c)]  # 郑东 of 郑东新区 is no name
+    if len(candidates) == 2 and _clause_goes_on(text, start + 2, _word_at(segs, 2)):
+        candidates = candidates[1:]  # 丁剑说, 周密认为: the third character belongs to what follows
     for name in candidates:  # a clear boundary after the name wins …
         if _BOUNDARY.match(text, start + len(name)):
             return name
@@ -78,12 +90,98 @@ def name_at(text: str, start: int) -> str | None:
     return None
 
 
+def _word_at(segs: tuple[str, ...], offset: int) -> str:
+    """The word of a segmentation that starts `offset` characters in ("" when one runs across)."""
+    at = 0
+    for word in segs:
+        if at == offset:
+            return word
+        if at > offset:
+            break
+        at += len(word)
+    return ""
+
+
+def _clause_goes_on(text: str, at: int, word: str) -> bool:
+    """True when a boundary, or an everyday verb, adverb or other function word of two or more
+    characters (`word`, the word printed at `at`), follows: 认为, 陪同, 正在; a two-character
+    name ends right before it. A noun there proves nothing (池天水手上 is 池天水 + 手上)."""
+    if _BOUNDARY.match(text, at) and at < len(text):
+        return True
+    return len(word) >= 2 and lexicon.is_common_word(word) and _function_flag(word)
+
+
+def _function_flag(word: str) -> bool:
+    """A verb, adverb, numeral, preposition, conjunction, pronoun, particle or time word."""
+    return (lexicon.word_flag(word) or "x")[0] in "vdmpcrutf"
+
+
+def foreign_name_at(text: str, start: int) -> str | None:
+    """The transliterated name (parts joined by ·) printed at `start`, without the words
+    glued to either end (部长…, …表示, …赞扬中国)."""
+    m = FOREIGN_NAME.match(text, start)
+    if not m:
+        return None
+    parts = re.split("([·•])", m.group(0))
+    titles = list(_TITLE_AT.finditer(parts[0]))  # 工业部长哈吉·…: the name starts after the title
+    if titles:
+        parts[0] = parts[0][titles[-1].end():]
+    parts[0] = parts[0][_words_before_name(parts[0]):]
+    parts[-1] = parts[-1][:_name_part_end(parts[-1])]
+    name = "".join(parts)
+    if not plausible_name(name) or any(len(p) > 8 for p in parts):
+        return None
+    # a heading's 面对面·特别: everyday words joined by a dot, not a transliteration
+    return None if any(lexicon.is_common_word(p) for p in parts[::2]) else name
+
+
+def _name_part_end(last: str) -> int:
+    """Where the last part of a transliterated name ends: before a verb, a boundary or an
+    everyday word of two or more characters printed after it (…·卡斯特罗表示)."""
+    at = 0
+    for word in lexicon.words(last):
+        if at and (_BOUNDARY.match(word) or (len(word) >= 2 and lexicon.is_frequent_word(word))
+                   or word[0] in NOT_NAME_START or word[0] in _GLUE):
+            return at
+        at += len(word)
+    return at
+
+
+def _words_before_name(first_part: str) -> int:
+    """How many characters of a transliterated name's first part are words printed before
+    it (美国总统 in 美国总统唐纳德·…, 团长 in 团长克里斯蒂安·…): dictionary words of two or
+    more characters that are no names, and function characters, from the left (a single
+    character is more likely a syllable of the name)."""
+    cut = 0
+    at = 0
+    for word in lexicon.words(first_part):
+        at += len(word)
+        if at < len(first_part) and ((len(word) >= 2 and lexicon.is_plain_word(word))
+                                     or word in NOT_NAME_START or word in "的了"):
+            cut = at
+    return cut
+
+
 def _could_be_name(name: str) -> bool:
-    if not plausible_name(name) or name[-1] in _NOT_NAME_END:
+    if "·" in name or "•" in name:
+        return plausible_name(name)
+    if not plausible_name(name) or name[-1] in _NOT_NAME_END or name[0] in NOT_NAME_START:
         return False
     rest = name[2:] if name[:2] in COMPOUND_SURNAMES else name[1:]
     if any(name[i:] in _TITLE_SET for i in range(len(name))):
         return False  # 任组长 (the rest is a title, or the name ends with one)
+    if "某" in rest or rest.endswith(_NOT_GIVEN_NAME):
+        return False
+    if len(name) == 2 and lexicon.word_flag(name) != "ns" and (
+            lexicon.is_plain_word(name) or lexicon.is_frequent_word(name) or name[0] == name[1]):
+        return False  # 初心, 查房, 涂抹, 张张: a word of the dictionary (a place name may be a name too)
+    if len(name) == 3 and (name[1] in "了的着" or name[0] == name[2]):
+        return False  # 成了中, 边试边
+    if (len(name) == 3 and name[0] not in FREQUENT_SURNAMES and name[:2] not in COMPOUND_SURNAMES
+            and lexicon.is_common_word(name[:2])):
+        return False  # 干部要, 毕业后, 游客张: an everyday word, then one more character
+    if len(name) == 3 and lexicon.is_common_word(rest) and _function_flag(rest) and lexicon.word_flag(rest)[0] != "v":
+        return False  # 曾多次: a surname, then an adverb or numeral
     # 和市级, 高水平: a surname that is also a common word, before a common word
     return not (name[0] in AMBIGUOUS_SURNAMES and lexicon.is_common_word(rest))
 
@@ -100,6 +198,12 @@ def confirmed_people(text: str, known: frozenset[str] = frozenset()) -> set[str]
         name = m.group(1)
         if name[0] not in AMBIGUOUS_SURNAMES:
             _keep(found, name)
+    if "·" in text or "•" in text:
+        for m in FOREIGN_NAME.finditer(text):
+            start = m.start() + _words_before_name(re.split("[·•]", m.group(0))[0])
+            name = foreign_name_at(text, start)
+            if name and _SPEECH_AFTER.match(text, start + len(name)):
+                _keep(found, name)
     _expand_lists(text, found, known)
     return found
 
@@ -162,15 +266,33 @@ def _keep(found: set[str], name: str) -> None:
 
 
 def people_in(text: str, known: set[str]) -> list[str]:
-    """Known names in print order."""
+    """Known names in print order, where printed as a name: not inside a word (阳土 of
+    酉阳土家族)."""
     positions = {}
     for name in known:
-        i = text.find(name)
-        if i >= 0:
-            positions[name] = i
+        for i in occurrences(name, text):
+            if name_starts_word(text, i):
+                positions[name] = i
+                break
     # A two-character name inside a longer known name is the same person printed in full.
     names = [n for n in positions if not any(n != o and n in o and positions[o] <= positions[n] for o in positions)]
     return sorted(names, key=lambda n: positions[n])
+
+
+def name_starts_word(text: str, i: int) -> bool:
+    """False when the words of the text around `i` run across it (酉阳 in 来自酉阳土家族);
+    a title or verb before a name ends where the name starts (负责人丁宇, 主任何刚)."""
+    if i == 0 or not lexicon.is_word(text[i - 1: i + 1]) or _TITLE_END.search(text, max(0, i - 8), i):
+        return True
+    start = max(0, i - 6)
+    at = start
+    for word in lexicon.words(text[start: i + 4]):
+        if at == i:
+            return True
+        if at > i:
+            return False
+        at += len(word)
+    return at == i
 
 
 def roles_in(text: str, people: list[str]) -> dict[str, str]:
@@ -208,6 +330,7 @@ class ArticleTerms:
     places: list[str] = field(default_factory=list)
     organizations: list[str] = field(default_factory=list)
     counts: Counter = field(default_factory=Counter)  # candidate tag -> weighted frequency
+    fallback: Counter = field(default_factory=Counter)  # general words, for an article short of tags
 
 
 def article_terms(title: str, body: str, stopwords: frozenset[str]) -> ArticleTerms:
@@ -223,13 +346,15 @@ def article_terms(title: str, body: str, stopwords: frozenset[str]) -> ArticleTe
                     kinds.clear()
                 kind = kinds[(word, flag)] = _term_kind(word, flag, stopwords)
             if kind:
-                place, org, tag = kind
+                place, org, tag, fallback = kind
                 if place:
                     seen_places.setdefault(word)
                 if org:
                     seen_orgs.setdefault(word)
                 if tag:
-                    terms.counts[word] += weight
+                    terms.counts[tag] += weight
+                elif fallback:
+                    terms.fallback[fallback] += weight
     terms.places = list(seen_places)
     terms.organizations = list(seen_orgs)
     return terms
@@ -241,15 +366,128 @@ def _term_kinds(stopwords: frozenset[str]) -> dict:
     return {}
 
 
-def _term_kind(word: str, flag: str, stopwords: frozenset[str]) -> tuple[bool, bool, bool] | tuple[()]:
-    """Whether a tagged word is a place, an organisation, a candidate tag (() when none)."""
+def _term_kind(word: str, flag: str, stopwords: frozenset[str]) -> tuple[bool, bool, str | None, str | None] | tuple[()]:
+    """Whether a tagged word is a place, an organisation, the candidate tag it counts for and
+    the general word it offers when an article has too few candidates (None: neither); ()
+    when none of them."""
     if not _TERM_CHARS.fullmatch(word) or word in stopwords:
         return ()
     abstract = word[-1] in _ABSTRACT_ENDINGS  # 法治化, 满意度: jieba's dictionary tags some as places
-    place = flag in PLACE_FLAGS and not abstract
-    org = (flag in ORG_FLAGS or flag in ("n", "nz")) and word.endswith(ORG_SUFFIXES) and len(word) >= 3
-    tag = flag in TAG_FLAGS and not abstract and not _DIGIT.search(word)
-    return (place, org, tag) if place or org or tag else ()
+    place = (flag in PLACE_FLAGS and not abstract and is_place(word)) or word in load_word_list(str(PLACES_FILE))
+    org = is_organization(word, flag)
+    tag = fallback = None
+    if flag in TAG_FLAGS and not abstract and not _DIGIT.search(word) and not _FURNITURE_TAG.search(word):
+        if is_telling_word(word, flag):
+            tag = tag_form(word)
+            tag = tag if tag not in stopwords else None
+        else:
+            fallback = word
+    return (place, org, tag, fallback) if place or org or tag or fallback else ()
+
+
+# Words of the page's furniture and bylines are never tags (本报记者, 图片, 第四版).
+_FURNITURE_TAG = re.compile(r"本报|记者|通讯员|图片|照片|摄影|摄像|版面|编辑|制图|责编|第.版|来源|新华社|电讯")
+GENERIC_IDF = 6.0  # below this background idf a noun says little about the article (目的, 标准)
+GENERIC_PROCESS_IDF = 7.0  # … and a verbal noun (启动, 设置, 分析)
+SPECIFIC_IDF = 7.5  # a part of a compound at least this rare carries its meaning (班子 of 班子成员)
+
+
+def is_telling_word(word: str, flag: str) -> bool:
+    """A word a reader would click to see related articles: not too general."""
+    idf_of, median = lexicon.idf_table()
+    floor = GENERIC_PROCESS_IDF if flag == "vn" else GENERIC_IDF
+    return idf_of.get(word, median) >= floor
+
+
+def tag_form(word: str) -> str:
+    """The form a tag is filed under, so near-duplicates make one tag page: a telling word
+    followed by a common one folds into the telling word (班子成员 -> 班子, 医务人员 -> 医务);
+    two telling words stay whole (脱贫攻坚), and so does a common word before a telling one,
+    which names a kind of it (国务院办公厅, not 办公厅)."""
+    idf_of, median = lexicon.idf_table()
+    for k in range(2, len(word) - 1):
+        left, right = word[:k], word[k:]
+        if (lexicon.is_word(left) and lexicon.is_word(right)
+                and idf_of.get(left, median) >= SPECIFIC_IDF > idf_of.get(right, median)):
+            return left
+    return word
+
+
+# jieba tags many everyday words as places (美丽, 上门, 太阳): a place must say so by its suffix,
+# by a suffixed form the dictionary knows well (河南 of 河南省), or be in dictionaries/places.txt.
+ADMIN_SUFFIXES = ("特别行政区", "自治区", "自治州", "自治县", "自治旗", "地区", "街道", "新区", "省", "市", "县",
+                  "区", "州", "旗", "盟", "镇", "乡", "村")
+FEATURE_SUFFIXES = ("高原", "草原", "盆地", "平原", "沙漠", "半岛", "群岛", "运河", "水库", "山脉", "海峡", "山", "河",
+                    "江", "湖", "海", "岛", "湾", "峡", "港", "岭", "峰", "泉", "川", "洲")
+_NOT_A_PLACE_START = tuple("各全本该周其此这那偏远贫困")  # 各乡镇, 全市, 偏远地区: which place is not said
+_ONLY_PEOPLE_AUTONOMY = re.compile(rf"^[{HAN}]{{0,3}}族?自治[区州县旗]$")  # 瑶族自治县 names no place
+PLACES_FILE = Path(__file__).resolve().parent.parent / "dictionaries" / "places.txt"
+
+
+def is_place(word: str) -> bool:
+    """A word jieba tags as a place that names one (see ADMIN_SUFFIXES above)."""
+    if word in load_word_list(str(PLACES_FILE)):
+        return True
+    if word.startswith(_NOT_A_PLACE_START) or _ONLY_PEOPLE_AUTONOMY.match(word):
+        return False
+    if len(word) >= 3 and word.endswith(ADMIN_SUFFIXES + FEATURE_SUFFIXES):
+        if word.endswith("地区"):
+            return is_place(word[:-2])  # 偏远地区 names no place
+        return not _everyday_word_before_suffix(word)
+    if len(word) == 2 and word.endswith(("省", "县")):  # 滑县
+        return True
+    # the suffixed form must be a name the dictionary has seen often (新建县, 4 times: no)
+    return any(lexicon.word_flag(word + s) == "ns" and lexicon.seen_at_least(word + s, 10)
+               for s in ("省", "市", "县", "区", "州"))
+
+
+def _everyday_word_before_suffix(word: str) -> bool:
+    """文明城市, 三座大山: the suffix ends an everyday word; 中心区, 五环旗: an everyday word,
+    not a name, comes before a one-character suffix."""
+    last = lexicon.words(word)[-1]
+    if len(last) >= 2 and last != word and lexicon.is_common_word(last):
+        return True
+    tail = word[-2:]  # 文明城市, a word of its own: two everyday words
+    if (len(word) >= 4 and tail not in ADMIN_SUFFIXES + FEATURE_SUFFIXES and lexicon.is_common_word(tail)
+            and lexicon.is_frequent_word(word[:-2])):
+        return True
+    head = word[:-1]
+    return (lexicon.is_common_word(head) and (lexicon.word_flag(head) or "x")[:2] not in ("ns", "nz", "nt")
+            and head not in load_word_list(str(PLACES_FILE)))
+
+
+# Organisation names end with what the body is. 会 alone also ends meetings and shows (现场会,
+# 拍卖会): only these 会 are bodies. Tails that end everyday words (布局, 干部) are excluded.
+_ORG_MEETING_SUFFIXES = ("委员会", "协会", "学会", "联合会", "商会", "议会", "理事会", "基金会", "研究会", "促进会",
+                         "总会", "工会", "委会", "国会")
+ORG_SUFFIXES = _ORG_MEETING_SUFFIXES + (
+    "办事处", "公司", "集团", "法院", "检察院", "大学", "学院", "医院", "银行", "研究院", "研究所", "管委会", "党工委",
+    "常委会", "政府", "政协", "人大", "工委", "支队", "派出所", "中心", "出版社", "报社", "电视台", "通讯社", "联盟",
+    "组织", "党", "委", "部", "厅", "处", "所", "站", "院", "校", "馆", "社", "团", "局")
+_NOT_ORG_TAILS = ("格局", "布局", "结局", "大局", "全局", "开局", "外部", "内部", "全部", "局部", "干部", "高校",
+                  "场所", "住所", "大会", "晚会", "全党", "入党", "政党", "本部", "总部", "社团", "党组织", "团组织",
+                  "东部", "西部", "南部", "北部", "中部", "网站", "院所", "汇处", "委政府")
+_NATIONAL = ("中国", "中华", "中共", "中央", "国家", "全国", "国际", "世界", "联合国", "国务院")
+
+
+def is_organization(word: str, flag: str) -> bool:
+    """A named body: jieba's organisation tag, or a generic body (法院, 大学, 公司) named by a
+    place or a proper name before it (北京联合大学); never an event (现场会) or an everyday
+    word that ends like a body (新格局, 老干部)."""
+    if len(word) < 3 or not word.endswith(ORG_SUFFIXES) or word.endswith(_NOT_ORG_TAILS) or word[0] == "非":
+        return False
+    if word.endswith("会") and not word.endswith(_ORG_MEETING_SUFFIXES):
+        return False  # 会 alone ends meetings and shows: 现场会, 拍卖会
+    head = lexicon.words(word[:-1])[0]
+    if len(head) >= 2 and lexicon.is_common_word(head) and (lexicon.word_flag(head) or "x")[0] in "vadsfmb":
+        return False  # 上市公司, 加油站, 网上银行: what a body does or where, not which one
+    if flag == "nt":
+        return True
+    if flag not in ("n", "nz"):
+        return False
+    head = lexicon.words(word)[0]
+    return len(head) < len(word) and (head.startswith(_NATIONAL) or is_place(head)
+                                      or (lexicon.word_flag(head) or "x") in ("ns", "nr", "nrt", "nz", "nt", "j"))
 
 
 def choose_tags(terms: ArticleTerms, doc_freq: Counter, n_docs: int, exclude: set[str],
@@ -262,8 +500,8 @@ def choose_tags(terms: ArticleTerms, doc_freq: Counter, n_docs: int, exclude: se
             continue
         df = doc_freq.get(word, 1)
         idf = idf_of.get(word, median)
-        shared = 1.6 if df >= 2 else 1.0  # a tag page is worth more when it gathers articles
-        common = 0.2 if n_docs >= 20 and df / n_docs > 0.4 else 1.0  # …but not most of the archive
+        shared = 1.6 if shared_word(df) else 1.0  # a tag page is worth more when it gathers articles
+        common = 0.2 if common_word(df, n_docs) else 1.0  # …but not most of the archive
         length = 1.0 + 0.15 * min(len(word) - 2, 3)
         scored.append((tf * idf * shared * common * length, word))
     scored.sort(key=lambda x: (-x[0], x[1]))
@@ -280,7 +518,24 @@ def choose_tags(terms: ArticleTerms, doc_freq: Counter, n_docs: int, exclude: se
                 chosen.append(word)
             if len(chosen) >= low:
                 break
+    if len(chosen) < low:  # a short article: its most telling general words
+        general = sorted(terms.fallback.items(), key=lambda x: (-x[1] * idf_of.get(x[0], median), x[0]))
+        for word, _ in general:
+            if word not in exclude and not any(word in c or c in word for c in chosen):
+                chosen.append(word)
+            if len(chosen) >= low:
+                break
     return chosen
+
+
+def shared_word(df: int) -> bool:
+    """choose_tags' rule for a word other articles have too."""
+    return df >= 2
+
+
+def common_word(df: int, n_docs: int) -> bool:
+    """choose_tags' rule for a word most of the archive uses."""
+    return n_docs >= 20 and df / n_docs > 0.4
 
 
 def only_inside(word: str, text: str, names: list[str]) -> bool:

@@ -21,7 +21,8 @@ from . import lexicon
 from .config import Config
 from .content import article_to_text, is_hand_edited, parse_article
 from .entities import load_word_list
-from .extract import Extracted, extract_article, finish_corpus
+from .corpus import finish_corpus
+from .extract import Extracted, extract_article
 from .model import Diagnostic, PageLayout, Reported, SeedPage, StageClock
 from .seeds import find_seed_files, read_seed
 from .segment import segment_page
@@ -60,7 +61,7 @@ class PageResult:
 
 
 def ingest_pages(pages: list[SeedPage], stopwords: frozenset[str], report: IngestReport) -> list[PageResult]:
-    """The reference ingestion: serial, uncached, extract.finish_corpus as written. run_ingest
+    """The reference ingestion: serial, uncached, corpus.finish_corpus as written. run_ingest
     gives the same articles faster (tests compare the two byte for byte)."""
     results = []
     for page in pages:
@@ -286,7 +287,9 @@ def run_ingest(config: Config, workers: int | None = None, use_cache: bool = Tru
             return report
     if use_cache and seeds_dir.is_dir():
         trial = IngestReport()
-        state = ist.run_incremental(config, salt, stopwords, userdict, listing, trial, workers)
+        steps = ist.IngestSteps(IngestReport, ingest_page, record_outcome, content_rel, _write_unless_edited,
+                                _remove_stale)
+        state = ist.run_incremental(config, salt, stopwords, userdict, listing, trial, workers, steps)
         if state is not None:
             _memo_from_state(state, salt, listing).save(config.root)
             trial.timings, trial.seconds = report.timings, time.perf_counter() - started
@@ -310,7 +313,7 @@ def run_ingest(config: Config, workers: int | None = None, use_cache: bool = Tru
     lexicon.prepare()
     clock.lap("jieba")
     pool = ic.Workers(str(userdict) if userdict else None, stopwords,
-                      ic.WORKERS if workers is None else workers)
+                      ic.WORKERS if workers is None else workers, ingest_page)
     try:
         blobs = store.get_many(keys) if store is not None else {}
         todo = [(k, p) for k, p in zip(keys, pages) if k not in blobs]
@@ -419,7 +422,7 @@ def _state_of_run(config: Config, salt: str, listing: dict, read_results: dict, 
 
 
 def extract_credits(e) -> list[str]:
-    from .extract import credited_names
+    from .corpus import credited_names
 
     return credited_names(e)
 

@@ -8,7 +8,7 @@
 - Pages not in the cache are processed by a pool of worker processes (jieba loaded once per
   worker: forked after the parent loaded it, so the dictionary is shared copy-on-write). Results
   come back in page order, so the output does not depend on the number of workers.
-- The corpus-wide step (`extract.finish_corpus`) runs over all articles, with each article's
+- The corpus-wide step (`corpus.finish_corpus`) runs over all articles, with each article's
   own names from the page cache, its second pass memoised in the cache file, and the
   per-article steps (and YAML) on workers forked once the corpus-wide sets are known; tests
   compare the result with plain serial, uncached ingestion byte for byte. ingest_state.py
@@ -21,18 +21,20 @@ import hashlib
 import multiprocessing
 import os
 import pickle
+import sys
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable
 
-from . import entities, extract, lexicon
+from . import corpus, entities, extract, lexicon
 from .model import SeedPage
 
 CACHE_FILE = ".cache/ingest.pickle"
 CORPUS_FILE = ".cache/ingest-last.pickle"  # small: read first, the big file only when needed
 FORMAT = 5
 # Modules whose code decides what ingestion produces: their source is part of the cache salt.
-INGEST_MODULES = ("segment", "headruns", "extract", "entities", "bylines", "dates", "seeds", "names", "lexicon",
+INGEST_MODULES = ("segment", "headruns", "extract", "corpus", "entities", "bylines", "dates", "seeds", "names", "lexicon",
                   "model", "edtf", "content", "ingest", "ingest_cache", "ingest_state")
 POOL_MIN_PAGES = 24  # fewer misses than this are cheaper in-process than starting workers
 WORKERS = min(2, os.cpu_count() or 1)
@@ -53,6 +55,7 @@ def salt(userdict: Path | None, stopwords: frozenset[str]) -> str:
     h.update(f"format {FORMAT}; ingester {extract.INGESTER_VERSION};".encode())
     h.update(b"userdict " + file_digest(userdict).encode())
     h.update(b"stopwords " + "\n".join(sorted(stopwords)).encode("utf-8"))
+    h.update(b"places " + file_digest(entities.PLACES_FILE).encode())
     here = Path(__file__).resolve().parent
     for name in INGEST_MODULES:
         h.update(name.encode() + file_digest(here / f"{name}.py").encode())
@@ -66,7 +69,7 @@ def page_key(page: SeedPage) -> str:
     return h.hexdigest()
 
 
-text_key = extract.text_key
+text_key = corpus.text_key
 
 
 # ---------------------------------------------------------------- the cache file
@@ -134,12 +137,21 @@ def load_recorded(file: Path, cls: type, format: int | None = None):
         with open(file, "rb") as fh:
             obj = pickle.load(fh)
             recorded = os.fstat(fh.fileno()).st_mtime_ns
-    except Exception:
+    except FileNotFoundError:
+        return None
+    except Exception as exc:  # damaged: the run goes on without it and writes it anew
+        cache_discarded(file, exc)
         return None
     if not isinstance(obj, cls) or (format is not None and getattr(obj, "format", None) != format):
         return None
     obj.recorded_ns = recorded
     return obj
+
+
+def cache_discarded(file: Path, exc: BaseException) -> None:
+    """Say that a cache file could not be read and is being rebuilt (caches are disposable)."""
+    print(f"warning: {file}: cache unreadable ({type(exc).__name__}: {exc}); discarded, rebuilding it",
+          file=sys.stderr)
 
 
 def _dump(obj, file: Path) -> None:
@@ -165,8 +177,10 @@ class IngestCache:
             if isinstance(cache, cls) and cache.salt == salt_now:
                 cache.dirty = False
                 return cache
-        except Exception:  # missing, truncated, or from another version: start afresh
+        except FileNotFoundError:
             pass
+        except Exception as exc:  # truncated or damaged: start afresh
+            cache_discarded(file, exc)
         return cls(salt=salt_now, dirty=True)
 
     def save(self, root: Path) -> None:
@@ -178,39 +192,35 @@ class IngestCache:
 
 # ---------------------------------------------------------------- workers
 
+# what process_page runs: ingest.ingest_page, handed in by the caller (Workers) so that this
+# module does not import ingest.py, which imports it
 _worker_stopwords: frozenset[str] = frozenset()
+_worker_ingest_page: Callable | None = None
 
 
-def _init_worker(userdict: str | None, stopwords: frozenset[str]) -> None:
-    global _worker_stopwords
-    _worker_stopwords = stopwords
+def _init_worker(userdict: str | None, stopwords: frozenset[str], ingest_page: Callable) -> None:
+    global _worker_stopwords, _worker_ingest_page
+    _worker_stopwords, _worker_ingest_page = stopwords, ingest_page
     lexicon.configure(userdict)  # no-op when forked from a parent that already loaded it
 
 
 def process_page(page: SeedPage) -> bytes:
     """Segment + extract one page and find the people its articles vouch for on their own;
     pickled, which is both what the cache stores and what a worker sends back."""
-    from .ingest import ingest_page
-
-    outcome = ingest_page(page, _worker_stopwords)
-    alone = [frozenset(entities.confirmed_people(e.body_text, frozenset())) for e in outcome.extracted]
+    outcome = _worker_ingest_page(page, _worker_stopwords)
+    alone = [corpus.confirmed_alone(e.body_text) for e in outcome.extracted]
     return pickle.dumps((outcome, alone), protocol=pickle.HIGHEST_PROTOCOL)
 
 
-
-def _text_of(article) -> str:
-    from .content import article_to_text
-
-    return article_to_text(article)
-
-
 class Workers:
-    """A lazily started process pool (or none, for small jobs and inside threaded servers)."""
+    """A lazily started process pool (or none, for small jobs and inside threaded servers)
+    that runs `ingest_page` (ingest.ingest_page) through process_page."""
 
-    def __init__(self, userdict: str | None, stopwords: frozenset[str], workers: int = WORKERS):
-        global _worker_stopwords
-        _worker_stopwords = stopwords  # for work done in this process
+    def __init__(self, userdict: str | None, stopwords: frozenset[str], workers: int, ingest_page: Callable):
+        global _worker_stopwords, _worker_ingest_page
+        _worker_stopwords, _worker_ingest_page = stopwords, ingest_page  # for work done in this process
         self.userdict, self.stopwords, self.workers = userdict, stopwords, workers
+        self.ingest_page = ingest_page
         self._pool = None
 
     def map(self, fn, items: list, chunksize: int = 8) -> list:
@@ -223,7 +233,7 @@ class Workers:
                 else "spawn"
             ctx = multiprocessing.get_context(method)
             self._pool = ctx.Pool(self.workers, initializer=_init_worker,
-                                  initargs=(self.userdict, self.stopwords))
+                                  initargs=(self.userdict, self.stopwords, self.ingest_page))
         # Largest pages first, a huge one in a chunk of its own: one 20 MB page then keeps one
         # worker busy while the other takes every other page, instead of holding a chunk back.
         sizes = [len(getattr(item, "text", "")) for item in items]
@@ -278,60 +288,27 @@ def forked_map_items(fn, items: list, workers: int) -> list:
     global _FORK_INPUT
     _FORK_INPUT = (fn, items)
     try:
-        return forked_map(_apply_to_item, len(items), workers, chunk=64)
+        return forked_map(_apply_to_item, len(items), workers, chunk=128)
     finally:
         _FORK_INPUT = ()
 
 
-def _here_names(i: int) -> frozenset[str]:
-    extracted, index = _FORK_INPUT[:2]
-    return index.found_in(extracted[i].body_text)
-
-
-def _finished(i: int) -> tuple:
-    """One article's corpus-wide fields and its file text."""
+def finish_corpus_fast(extracted: list[extract.Extracted], alone: list[frozenset[str]],
+                       cache: IngestCache, n: int) -> tuple[corpus.CorpusTrace, list[str]]:
+    """corpus.finish_corpus with each article's own names from the page cache, the second
+    pass of name confirmation memoised in the cache, the per-article steps on `n` forked
+    workers; also each article's file text. No other pool may be running
+    (forking needs a process without threads).
+    tests/test_scale.py compares the files with those of the plain serial ingestion."""
     from .content import article_to_text
 
-    extracted, here1, extra, known, credited, doc_freq = _FORK_INPUT
-    e = extracted[i]
-    names = here1[i] | extra.found_in(e.body_text)
-    extract.finish_article(e, names, known, credited, doc_freq, len(extracted))
-    a = e.article
-    return names, (a.people, a.roles, a.places, a.organizations, a.tags), article_to_text(a)
-
-
-def finish_corpus_fast(extracted: list[extract.Extracted], alone: list[frozenset[str]],
-                       cache: IngestCache, n: int) -> tuple[extract.CorpusTrace, list[str]]:
-    """extract.finish_corpus (the same steps, in the same order) with each article's own names
-    from the page cache, the second pass of name confirmation memoised in the cache, and the
-    per-article steps on `n` forked workers; also each article's file text. No other pool
-    may be running (forking needs a process without threads).
-    tests/test_scale.py compares the files with those of the plain serial ingestion."""
-    global _FORK_INPUT
-    from collections import Counter
-
-    known1 = frozenset().union(*alone) if alone else frozenset()
-    _FORK_INPUT = (extracted, entities.NameIndex(known1))
-    here1 = forked_map(_here_names, len(extracted), n)
     size = len(cache.people)
-    confirmed = extract.confirm_again(extracted, alone, here1, cache.people,
-                                      lambda fn, items: forked_map_items(fn, list(items), n))
-    known = set(known1).union(*confirmed)
-    extra = entities.NameIndex(known - known1)
-    credited = {name for e in extracted for name in extract.credited_names(e)}
-    doc_freq: Counter = Counter()
-    for e in extracted:
-        doc_freq.update(set(e.terms.counts))
-    _FORK_INPUT = (extracted, here1, extra, known, credited, doc_freq)
-    done = forked_map(_finished, len(extracted), n)
-    _FORK_INPUT = ()
-    for e, (_, fields, _) in zip(extracted, done):
-        a = e.article
-        a.people, a.roles, a.places, a.organizations, a.tags = fields
+    trace = corpus.finish_corpus(extracted, alone, cache.people,
+                                 lambda fn, items: forked_map_items(fn, list(items), n), article_to_text)
     texts = {text_key(e.body_text) for e in extracted}
     stale = [k for k in cache.people if k[0] not in texts]  # texts no longer in the corpus
     for k in stale:
         del cache.people[k]
     if stale or len(cache.people) != size:
         cache.dirty = True
-    return extract.CorpusTrace(here1, confirmed, [names for names, _, _ in done]), [t for _, _, t in done]
+    return trace, trace.texts

@@ -1,7 +1,7 @@
 """Incremental ingestion: when a few seed pages changed, only their articles, and the articles
 whose corpus-wide choices they change, are recomputed and rewritten.
 
-The corpus-wide step (`extract.finish_corpus`) decides each article's people and tags from
+The corpus-wide step (corpus.py) decides each article's people and tags from
 sets and counts over the whole corpus. What it decides for one article depends on the corpus
 only through:
 - `known_here`: the names confirmed anywhere that its text prints;
@@ -24,9 +24,10 @@ from array import array
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable
 
-from . import entities, extract
-from .ingest_cache import _dump, load_recorded, stat_trusted
+from . import corpus, entities, extract
+from .ingest_cache import _dump, cache_discarded, load_recorded, stat_trusted
 from .model import Diagnostic
 
 STATE_FILE = ".cache/ingest-state.pickle"
@@ -43,7 +44,23 @@ class PageStore:
     def __init__(self, root: Path, salt: str):
         file = root / PAGES_FILE
         file.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            self._open(file, salt)
+        except sqlite3.DatabaseError as exc:  # a cache is disposable: never let it stop ingest
+            cache_discarded(file, exc)
+            for leftover in (file, file.with_name(file.name + "-journal"), file.with_name(file.name + "-wal")):
+                leftover.unlink(missing_ok=True)
+            self._open(file, salt)
+
+    def _open(self, file: Path, salt: str) -> None:
         self.db = sqlite3.connect(str(file))
+        try:
+            self._prepare(salt)
+        except sqlite3.DatabaseError:
+            self.db.close()
+            raise
+
+    def _prepare(self, salt: str) -> None:
         self.db.execute("CREATE TABLE IF NOT EXISTS meta (salt TEXT)")
         self.db.execute("CREATE TABLE IF NOT EXISTS pages (key TEXT PRIMARY KEY, blob BLOB)")
         self.db.execute("CREATE TABLE IF NOT EXISTS files (article TEXT PRIMARY KEY, text TEXT)")
@@ -196,13 +213,8 @@ def _count(counter: Counter, names, step: int) -> None:
             del counter[n]
 
 
-def common_flag(df: int, n_docs: int) -> bool:
-    """choose_tags' rule for a word most of the archive uses."""
-    return n_docs >= 20 and df / n_docs > 0.4
-
-
 def cand_of(e: extract.Extracted) -> frozenset[str]:
-    return frozenset(e.terms.counts)
+    return corpus.candidate_words(e)
 
 
 def apply_change(state: IngestState, removed: list[tuple[str, frozenset]],
@@ -237,10 +249,10 @@ def apply_change(state: IngestState, removed: list[tuple[str, frozenset]],
     n_now = len(state.articles)
     for w in words:
         old, new = df_before[w], state.doc_freq.get(w, 0)
-        if (old >= 2) != (new >= 2) or common_flag(old, n_before) != common_flag(new, n_now):
+        if corpus.tag_answers_changed(old, new, n_before, n_now):
             changed.add(w)
     if n_now != n_before:
-        changed.update(w for w, df in state.doc_freq.items() if common_flag(df, n_before) != common_flag(df, n_now))
+        changed.update(w for w, df in state.doc_freq.items() if corpus.tag_answers_changed(df, df, n_before, n_now))
     slots = [slot for w in changed for slot in state.postings.get(w, ())]
     if slots:
         by_slot = {rec.slot: key for key, rec in state.articles.items()}
@@ -287,18 +299,11 @@ def _update_names(state: IngestState, texts: _Texts, new_keys: set[str], before:
 
 
 def _reconfirm(state: IngestState, rec: ArticleRec, text: str) -> None:
-    confirmed = confirm(text, rec.alone, rec.here1)
+    confirmed = corpus.confirm(text, rec.alone, rec.here1)
     if confirmed != rec.confirmed:
         _count(state.known, rec.confirmed, -1)
         _count(state.known, confirmed, 1)
         rec.confirmed = confirmed
-
-
-def confirm(text: str, alone: frozenset[str], here1: frozenset[str]) -> frozenset[str]:
-    """extract.confirm_again for one article, without the memo."""
-    if not entities.lists_reach(text, here1 - alone):
-        return alone
-    return frozenset(entities.confirmed_people(text, here1)) | alone
 
 
 # ---------------------------------------------------------------- the incremental run
@@ -320,12 +325,25 @@ def _sidecar(rel: str) -> str:
     return str(Path(rel).with_suffix(".yaml").as_posix())
 
 
+@dataclass(frozen=True)
+class IngestSteps:
+    """ingest.py's page and content-file steps that the incremental run shares with the full
+    one; ingest.run_ingest hands them in, so this module does not import ingest.py."""
+
+    new_report: Callable  # IngestReport
+    ingest_page: Callable
+    record_outcome: Callable
+    content_rel: Callable
+    write_unless_edited: Callable
+    remove_stale: Callable
+
+
 def run_incremental(config, salt: str, stopwords: frozenset[str], userdict, listing: dict, report,
-                    workers: int | None = None, max_share: float = INCREMENTAL_MAX_SHARE) -> "IngestState | None":
+                    workers: int | None, steps: IngestSteps,
+                    max_share: float = INCREMENTAL_MAX_SHARE) -> "IngestState | None":
     """Ingest by updating the last run's state, when it exists and few seed files changed; the
     state as saved. None (nothing written) when a full run is needed."""
     from . import ingest_cache as ic
-    from .ingest import IngestReport, _remove_stale, _write_unless_edited, content_rel, record_outcome
     from .content import article_to_text, is_hand_edited
     from .seeds import read_seed
 
@@ -345,7 +363,7 @@ def run_incremental(config, salt: str, stopwords: frozenset[str], userdict, list
         return None  # perhaps a renamed seed: the full run carries its hand edits over
 
     # read what may have changed; a page whose key is the same only had its stat touched
-    sub = IngestReport()
+    sub = steps.new_report()
     read: dict[str, tuple] = {}  # rel -> (page or None, read diagnostics, key)
     for rel in dirty:
         result = read_seed(seeds_dir / rel, root)
@@ -367,7 +385,7 @@ def run_incremental(config, salt: str, stopwords: frozenset[str], userdict, list
             lexicon.configure(userdict)
             lexicon.prepare()
             pool = ic.Workers(str(userdict) if userdict else None, stopwords,
-                              ic.WORKERS if workers is None else workers)
+                              ic.WORKERS if workers is None else workers, steps.ingest_page)
             try:
                 fresh = pool.map(ic.process_page, [p for _, p in todo], chunksize=4)
             finally:
@@ -405,15 +423,15 @@ def run_incremental(config, salt: str, stopwords: frozenset[str], userdict, list
             if page is None:
                 continue
             outcome, alone = pickle.loads(blobs[key])
-            if record_outcome(page, outcome, sub):
+            if steps.record_outcome(page, outcome, sub):
                 page_rec.furniture = sub.furniture[page.path]
             page_rec.diagnostics = sub.diagnostics[before:]
             for i, e in enumerate(outcome.extracted):
                 akey = f"{key}:{i}"
                 page_rec.articles.append(akey)
                 extracted[akey] = e
-                rec = ArticleRec(-1, key, i, content_rel(page, e.article).as_posix(), frozenset(alone[i]),
-                                 frozenset(), frozenset(), frozenset(), frozenset(extract.credited_names(e)), "")
+                rec = ArticleRec(-1, key, i, steps.content_rel(page, e.article).as_posix(), frozenset(alone[i]),
+                                 frozenset(), frozenset(), frozenset(), frozenset(corpus.credited_names(e)), "")
                 added.append((akey, rec, cand_of(e), e.body_text))
         for r in dirty:  # stat touched only: the new signature, the same page
             if r not in changed:
@@ -454,11 +472,11 @@ def run_incremental(config, salt: str, stopwords: frozenset[str], userdict, list
             outcome, _ = pickle.loads(blob)
             for i, e in enumerate(outcome.extracted):
                 extracted.setdefault(f"{key}:{i}", e)
-        n_docs = len(state.articles)
+        view = corpus.CorpusView(state.known, state.credited, state.doc_freq, len(state.articles))
         texts: dict[str, str] = {}
         for akey in redo:
             rec, e = state.articles[akey], extracted[akey]
-            extract.finish_article(e, rec.known_here, state.known, state.credited, state.doc_freq, n_docs)
+            corpus.finish_article(e, rec.known_here, view)
             texts[akey] = article_to_text(e.article)
             rec.digest = ic.text_key(texts[akey])
         stored = store.get_many(restore, "files")
@@ -467,10 +485,10 @@ def run_incremental(config, salt: str, stopwords: frozenset[str], userdict, list
         store.put_texts(texts)
         store.drop_texts(k for k, _ in removed if k not in state.articles)
         texts.update(stored)
-        out = IngestReport()
+        out = steps.new_report()
         for akey in sorted(texts, key=lambda k: state.articles[k].rel):
             rec = state.articles[akey]
-            rec.sig = _write_unless_edited(content_dir / rec.rel, texts[akey], out)
+            rec.sig = steps.write_unless_edited(content_dir / rec.rel, texts[akey], out)
         store.keep_only({p.key for p in state.pages.values() if p.key})
     finally:
         store.close()
@@ -496,6 +514,6 @@ def run_incremental(config, salt: str, stopwords: frozenset[str], userdict, list
     report.unchanged = report.articles - len(report.written) - len(report.kept_edits)
     # files no article writes any more: only those of the articles that went can be such
     now_rels = {rec.rel for rec in state.articles.values()}
-    _remove_stale(content_dir, now_rels, {r for r in gone_rels if r not in now_rels}, report)
+    steps.remove_stale(content_dir, now_rels, {r for r in gone_rels if r not in now_rels}, report)
     state.save(root)
     return state

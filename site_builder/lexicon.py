@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 
 _lock = threading.Lock()
 _state: dict[str, object] = {"userdict": None, "tokenizer": None, "pos": None, "tables": None, "idf": None}
-TABLES_FORMAT = 4
+TABLES_FORMAT = 5
 
 
 def configure(userdict: str | Path | None) -> None:
@@ -100,6 +100,7 @@ class _Tables:
     logp: dict[str, float | None]
     unknown: float  # the log probability jieba gives a character it does not know
     common: float  # the log probability of a word of frequency 50 (is_common_word)
+    rare: float  # the log probability of a word of frequency 3 (is_plain_word)
     tags: dict[str, str]
     # one character -> its log probability, _PREFIX when only longer words start with it
     # (absent: no word does); looked up for a whole block at once by map()
@@ -148,7 +149,7 @@ def _build_tables() -> tuple:
     # once and loading makes one object per word (about a fifth less load time)
     same = {w: w for w in logp}
     tags = {same.get(w, w): t for w, t in pos.word_tag_tab.items()}
-    return logp, log(1) - logtotal, log(50) - logtotal, tags, singles
+    return logp, log(1) - logtotal, log(50) - logtotal, log(3) - logtotal, tags, singles
 
 
 def _tables() -> _Tables:
@@ -356,6 +357,27 @@ def is_common_word(word: str) -> bool:
     tables = _tables()
     lp = tables.logp.get(word)  # log probability is monotone in frequency: freq >= 50 exactly
     return lp is not None and lp >= tables.common and word_flag(word) not in ("nr", "nrfg", "nrt")
+
+
+def is_plain_word(word: str) -> bool:
+    """A dictionary word seen at least three times that jieba does not tag as a name."""
+    tables = _tables()
+    lp = tables.logp.get(word)
+    return lp is not None and lp >= tables.rare and word_flag(word) not in ("nr", "nrfg", "nrt")
+
+
+def seen_at_least(word: str, times: int) -> bool:
+    """The dictionary gives `word` a frequency of at least `times`."""
+    tables = _tables()
+    lp = tables.logp.get(word)
+    return lp is not None and lp >= log(times) + tables.unknown  # unknown = log(1) - log(total)
+
+
+def is_frequent_word(word: str) -> bool:
+    """A dictionary word of frequency 50 or more, whatever its tag (jieba tags some everyday
+    words as names: 盛赞, 晋升)."""
+    lp = _tables().logp.get(word)
+    return lp is not None and lp >= _tables().common
 
 
 def _idf_table() -> tuple[dict[str, float], float]:

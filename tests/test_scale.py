@@ -46,7 +46,7 @@ def archive(tmp_path_factory) -> Config:
 
 @pytest.fixture(scope="module")
 def reference_content(archive) -> Path:
-    """content/ as the plain ingestion writes it: serial, no cache, extract.finish_corpus."""
+    """content/ as the plain ingestion writes it: serial, no cache, corpus.finish_corpus."""
     config = replace(archive, content_dir="content-reference")
     report = IngestReport()
     lexicon.configure(config.path("userdict"))
