@@ -33,7 +33,7 @@ CORPUS_FILE = ".cache/ingest-last.pickle"  # small: read first, the big file onl
 FORMAT = 5
 # Modules whose code decides what ingestion produces: their source is part of the cache salt.
 INGEST_MODULES = ("segment", "extract", "entities", "bylines", "dates", "seeds", "names", "lexicon",
-                  "model", "edtf", "content", "ingest", "ingest_cache", "ingest_state")
+                  "model", "edtf", "content", "ingest", "ingest_cache", "ingest_state", "markup")
 POOL_MIN_PAGES = 24  # fewer misses than this are cheaper in-process than starting workers
 WORKERS = min(2, os.cpu_count() or 1)
 
