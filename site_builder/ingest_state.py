@@ -348,7 +348,7 @@ def run_incremental(config, salt: str, stopwords: frozenset[str], userdict, list
     sub = IngestReport()
     read: dict[str, tuple] = {}  # rel -> (page or None, read diagnostics, key)
     for rel in dirty:
-        result = read_seed(seeds_dir / rel, root)
+        result = read_seed(seeds_dir / rel, root, seeds_dir)
         key = ic.page_key(result.page) if result.page is not None else None
         read[rel] = (result.page, result.diagnostics, key)
     changed = [r for r in dirty if r not in state.pages or state.pages[r].key != read[r][2]

@@ -43,6 +43,23 @@ def unescape_printed(markdown: str) -> str:
     return _UNESCAPE.sub(r"\1", markdown).replace("&amp;", "&")
 
 
+# ---------------------------------------------------------------- control characters
+
+# C0 controls but tab and line feed, DEL, C1 controls, and the two non-characters: none prints,
+# and XML 1.0 (the feed, the sitemap) forbids most of them outright.
+_CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
+
+
+def strip_controls(text: str) -> tuple[str, list[int]]:
+    """The text without control characters (form feed and vertical tab become a space), and
+    the 1-based numbers of the lines that had any (LF line ends expected)."""
+    if not _CONTROLS.search(text):
+        return text, []
+    lines = [i for i, line in enumerate(text.split("\n"), 1) if _CONTROLS.search(line)]
+    text = _CONTROLS.sub(lambda m: " " if m.group() in "\x0b\x0c" else "", text)
+    return text, lines
+
+
 # ---------------------------------------------------------------- URLs
 
 SAFE_SCHEMES = frozenset({"http", "https", "mailto", ""})
