@@ -415,7 +415,9 @@ def read_corpus(content_dir: str | Path) -> Corpus:
         seen[parsed.article.id] = shown
         articles.append(parsed.article)
     articles.sort(key=lambda a: (a.source, a.order, a.id))
-    return Corpus(articles, diagnostics)
+    from .plan import slug_clashes  # names whose URL had to differ from the name
+
+    return Corpus(articles, diagnostics + slug_clashes(articles, str(content_dir)))
 
 
 def _id_line(text: str) -> int:
