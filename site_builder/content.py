@@ -249,6 +249,11 @@ def _with_hash(text: str) -> str:
     return text.replace("\n---\n", f"\ngenerated: {digest}\n---\n", 1)
 
 
+def regenerate(text: str) -> str:
+    """A generated text that ingestion itself changed (another id): its hash made again."""
+    return _with_hash(_GENERATED_LINE.sub("", text, count=1))
+
+
 def is_hand_edited(text: str) -> bool:
     """True when a file no longer matches the hash ingestion stored in it (or has none)."""
     m = re.search(r"(?m)^generated: ([0-9a-f]+)$", text)

@@ -325,7 +325,8 @@ def run_incremental(config, salt: str, stopwords: frozenset[str], userdict, list
     """Ingest by updating the last run's state, when it exists and few seed files changed; the
     state as saved. None (nothing written) when a full run is needed."""
     from . import ingest_cache as ic
-    from .ingest import IngestReport, _remove_stale, _write_unless_edited, content_rel, record_outcome
+    from . import identity
+    from .ingest import IngestReport, _remove_stale, _write_unless_edited, record_outcome
     from .content import article_to_text, is_hand_edited
     from .seeds import read_seed
 
@@ -382,11 +383,14 @@ def run_incremental(config, salt: str, stopwords: frozenset[str], userdict, list
         # articles out
         removed: list[tuple[str, frozenset]] = []
         gone_rels: list[str] = []
+        old_places: dict[str, tuple[list[str], list[str]]] = {}  # rel -> its articles' bodies and files
         for r in changed:
             rec = state.pages.get(r)
             if rec is None or rec.key is None:
                 continue
             outcome, _ = pickle.loads(blobs[rec.key])
+            old_places[r] = ([outcome.extracted[state.articles[a].index].article.body for a in rec.articles],
+                             [state.articles[a].rel for a in rec.articles])
             for akey in rec.articles:
                 removed.append((akey, cand_of(outcome.extracted[state.articles[akey].index])))
                 gone_rels.append(state.articles[akey].rel)
@@ -408,11 +412,15 @@ def run_incremental(config, salt: str, stopwords: frozenset[str], userdict, list
             if record_outcome(page, outcome, sub):
                 page_rec.furniture = sub.furniture[page.path]
             page_rec.diagnostics = sub.diagnostics[before:]
+            rels = identity.incremental_rels(page.stem, [e.article.body for e in outcome.extracted],
+                                             old_places.get(r), content_dir, {p.stem for p in state.pages.values()})
+            if rels is None:
+                return None  # articles came, went or moved on the page: the full run matches them by text
             for i, e in enumerate(outcome.extracted):
                 akey = f"{key}:{i}"
                 page_rec.articles.append(akey)
                 extracted[akey] = e
-                rec = ArticleRec(-1, key, i, content_rel(page, e.article).as_posix(), frozenset(alone[i]),
+                rec = ArticleRec(-1, key, i, rels[i], frozenset(alone[i]),
                                  frozenset(), frozenset(), frozenset(), frozenset(extract.credited_names(e)), "")
                 added.append((akey, rec, cand_of(e), e.body_text))
         for r in dirty:  # stat touched only: the new signature, the same page
@@ -459,6 +467,7 @@ def run_incremental(config, salt: str, stopwords: frozenset[str], userdict, list
         for akey in redo:
             rec, e = state.articles[akey], extracted[akey]
             extract.finish_article(e, rec.known_here, state.known, state.credited, state.doc_freq, n_docs)
+            e.article.id = identity.id_for(e.article.id, rec.rel)
             texts[akey] = article_to_text(e.article)
             rec.digest = ic.text_key(texts[akey])
         stored = store.get_many(restore, "files")
