@@ -93,7 +93,7 @@ OPS = st.lists(st.tuples(st.sampled_from(["insert", "delete", "edit", "rename", 
                          st.integers(0, 5), st.integers(0, 9)), min_size=1, max_size=7)
 
 
-@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow,
+@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.too_slow,
                                                                HealthCheck.function_scoped_fixture])
 @given(OPS)
 def test_random_insert_delete_rename_sequences_never_lose_or_duplicate_an_article(tmp_path_factory, ops):
