@@ -212,9 +212,17 @@ def incremental_rels(stem: str, bodies: list[str], old: tuple[list[str], list[st
     page's last (bodies, files); None when only place_pages can tell (a full run)."""
     if old is not None:
         return list(old[1]) if same_articles(old[0], bodies) else None
-    if (content_dir / stem).exists() or _has_orphans(content_dir, stems):
-        return None  # earlier files of this name, or perhaps this seed under another name
+    if _folder_taken(content_dir, stem) or _has_orphans(content_dir, stems):
+        return None  # earlier files of this name (in any case), or perhaps this seed under another name
     return [f"{stem}/{i:02d}.md" for i in range(1, len(bodies) + 1)]
+
+
+def _folder_taken(content_dir: Path, stem: str) -> bool:
+    folder = content_dir / stem
+    try:
+        return stem.rsplit("/", 1)[-1].casefold() in {n.casefold() for n in os.listdir(folder.parent)}
+    except OSError:
+        return False
 
 
 def _has_orphans(content_dir: Path, stems: set[str]) -> bool:

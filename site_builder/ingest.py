@@ -22,7 +22,7 @@ from .content import article_to_text, is_hand_edited, parse_article
 from .entities import load_word_list
 from .extract import Extracted, extract_article, finish_corpus
 from .model import Diagnostic, PageLayout, Reported, SeedPage, StageClock
-from .seeds import find_seed_files, misplaced_seed_folders, read_seed
+from .seeds import find_seed_files, misplaced_seed_folders, read_seed, refuse_case_clashes
 from .segment import segment_page
 
 STOPWORDS_FILE = "dictionaries/stopwords.txt"
@@ -112,8 +112,7 @@ def read_pages(seeds_dir: Path, root: Path, report: IngestReport) -> list[SeedPa
         return []
     pages = []
     report.diagnostics.extend(misplaced_seed_folders(seeds_dir, root))
-    for path in find_seed_files(seeds_dir):
-        result = read_seed(path, root, seeds_dir)
+    for result in refuse_case_clashes([read_seed(path, root, seeds_dir) for path in find_seed_files(seeds_dir)]):
         report.diagnostics.extend(result.diagnostics)
         if result.page is not None:
             pages.append(result.page)
@@ -357,8 +356,8 @@ def _read_pages_by_file(seeds_dir: Path, root: Path, report: IngestReport):
         return [], {}
     pages, results = [], {}
     report.diagnostics.extend(misplaced_seed_folders(seeds_dir, root))
-    for path in find_seed_files(seeds_dir):
-        result = read_seed(path, root, seeds_dir)
+    paths = find_seed_files(seeds_dir)
+    for path, result in zip(paths, refuse_case_clashes([read_seed(path, root, seeds_dir) for path in paths])):
         results[path.relative_to(seeds_dir).as_posix()] = result
         report.diagnostics.extend(result.diagnostics)
         if result.page is not None:

@@ -265,6 +265,23 @@ def read_seed(path: Path, root: Path, seeds_dir: Path | None = None) -> SeedResu
     return SeedResult(page, problems)
 
 
+def refuse_case_clashes(results: list[SeedResult]) -> list[SeedResult]:
+    """Seeds whose paths differ only in case would share a content folder on Windows and
+    macOS (and the archive would not survive a clone there): the first by path is kept, the
+    others are refused with an error. The same list, changed in place."""
+    seen: dict[str, str] = {}
+    for result in sorted((r for r in results if r.page is not None), key=lambda r: r.page.path):
+        key = result.page.stem.casefold()
+        if key not in seen:
+            seen[key] = result.page.path
+            continue
+        result.diagnostics.append(Diagnostic(result.page.path, f"differs from {seen[key]} only in upper/lower "
+                                             "case: both would write one content folder on Windows and macOS; "
+                                             "not ingested. Rename one of them"))
+        result.page = None
+    return results
+
+
 def _sidecar_values(sidecar: Path, root: Path, seeds_dir: Path) -> tuple[dict, list[Diagnostic]]:
     shown = display_path(sidecar, root)
     if outside_link(sidecar, seeds_dir) is not None:

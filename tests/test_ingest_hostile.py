@@ -149,3 +149,21 @@ def test_broken_yaml_is_reported_at_its_own_line(project, broken):
     (project / "seeds" / "p.yaml").write_text(f"page: A3\n{broken}\nnewspaper: 某报\n", encoding="utf-8")
     report = ingest(project)
     assert any("p.yaml:2:" in m for m in messages_for(report, "p.yaml")), report.summary()
+
+
+def test_seeds_differing_only_in_case_are_reported_and_nothing_is_overwritten(project):
+    (project / "seeds" / "Page.txt").write_text(GOOD, encoding="utf-8")
+    (project / "seeds" / "page.txt").write_text(GOOD.replace("植树造林", "森林防火"), encoding="utf-8")
+    report = ingest(project)
+    assert any("only in upper/lower case" in m and ": error:" in m for m in messages_for(report, "page.txt"))
+    [article] = read_corpus(project / "content").articles
+    assert article.source == "seeds/Page.txt" and article.title == "全市部署春季植树造林"
+
+
+def test_a_seed_added_later_that_differs_only_in_case_is_refused_too(project):
+    (project / "seeds" / "Page.txt").write_text(GOOD, encoding="utf-8")
+    ingest(project)
+    (project / "seeds" / "page.txt").write_text(GOOD.replace("植树造林", "森林防火"), encoding="utf-8")
+    report = ingest(project)  # one new seed: the incremental path gives way to the full run
+    assert any("only in upper/lower case" in m for m in messages_for(report, "page.txt")), report.summary()
+    assert [a.source for a in read_corpus(project / "content").articles] == ["seeds/Page.txt"]
