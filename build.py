@@ -51,6 +51,7 @@ def main(argv: list[str] | None = None) -> int:
         print("site.toml has errors:", *exc.problems, sep="\n  ", file=sys.stderr)
         return 2
     command = args.command or "all"
+    ingest_failed = False  # --strict: errors in seeds count as much as errors in content
     if command in ("ingest", "all"):
         from site_builder.ingest import run_ingest
 
@@ -58,8 +59,9 @@ def main(argv: list[str] | None = None) -> int:
                                        content_dir=getattr(args, "content", None))
         report = run_ingest(config)
         print(report.summary(), file=sys.stderr)
+        ingest_failed = bool(report.errors)
         if command == "ingest":
-            return 1 if args.strict and report.errors else 0
+            return 1 if args.strict and ingest_failed else 0
         from site_builder.ingest import release_memory
 
         release_memory()
@@ -72,7 +74,7 @@ def main(argv: list[str] | None = None) -> int:
                                        site_url=getattr(args, "site_url", None))
         result = build_site(config)
         print(result.summary(), file=sys.stderr)
-        return 1 if (not result.ok or (args.strict and result.errors)) else 0
+        return 1 if (not result.ok or (args.strict and (result.errors or ingest_failed))) else 0
     if command in ("serve", "watch"):
         from site_builder.serve import run_dev
 

@@ -16,6 +16,7 @@ from pathlib import Path
 import yaml
 
 from .edtf import parse_edtf
+from .markup import strip_controls
 from .model import ROLE_FIELDS, Article, Diagnostic
 
 FRONT_MATTER_ORDER = (
@@ -248,6 +249,11 @@ def _with_hash(text: str) -> str:
     return text.replace("\n---\n", f"\ngenerated: {digest}\n---\n", 1)
 
 
+def regenerate(text: str) -> str:
+    """A generated text that ingestion itself changed (another id): its hash made again."""
+    return _with_hash(_GENERATED_LINE.sub("", text, count=1))
+
+
 def is_hand_edited(text: str) -> bool:
     """True when a file no longer matches the hash ingestion stored in it (or has none)."""
     m = re.search(r"(?m)^generated: ([0-9a-f]+)$", text)
@@ -268,6 +274,7 @@ def parse_article(text: str, path: str) -> ParsedFile:
     if text.startswith("\ufeff"):
         text = text[1:]
     text = text.replace("\r\n", "\n")
+    text, controls = strip_controls(text)
     m = _FENCE.match(text)
     if not m:
         return ParsedFile(None, [Diagnostic(path, "no YAML front matter: the file must start "
@@ -275,8 +282,8 @@ def parse_article(text: str, path: str) -> ParsedFile:
     try:
         meta = _load_front_matter(m.group(1))
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 2 if mark is not None else 1  # +1 for 1-based, +1 for the fence
+        offset = yaml_error_line(exc)
+        line = offset + 2 if offset is not None else 1  # +1 for 1-based, +1 for the fence
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
         return ParsedFile(None, [Diagnostic(path, f"front matter is not valid YAML: {problem}; "
                                             "fix the line or delete the file to regenerate it", line)])
@@ -284,10 +291,25 @@ def parse_article(text: str, path: str) -> ParsedFile:
         return ParsedFile(None, [Diagnostic(path, "front matter must be a mapping of fields", 2)])
     body = text[m.end():]
     problems = _validate(meta, m.group(1), path)
+    if controls:
+        problems.append(Diagnostic(path, "control characters ignored: they print nothing and are not "
+                                   "allowed in XML; remove them", controls[0], "warning"))
     if any(p.severity == "error" for p in problems):
         return ParsedFile(None, problems)
     article = _article_from(meta, body.strip("\n"), path)
     return ParsedFile(article, problems, hand_edited=is_hand_edited(text))
+
+
+def yaml_error_line(exc: yaml.YAMLError) -> int | None:
+    """The 0-based line a person must fix. An unfinished key, quoted string or flow collection
+    is only noticed on a later line (PyYAML's problem mark); where it began is the line to fix."""
+    context = getattr(exc, "context", None) or ""
+    mark = getattr(exc, "context_mark", None)
+    if mark is not None and context.startswith(("while scanning a simple key", "while scanning a quoted",
+                                                 "while parsing a flow")):
+        return mark.line
+    mark = getattr(exc, "problem_mark", None)
+    return mark.line if mark is not None else None
 
 
 # libyaml's scanner and parser are about ten times faster than PyYAML's pure-Python ones and
@@ -398,7 +420,9 @@ def read_corpus(content_dir: str | Path) -> Corpus:
         seen[parsed.article.id] = shown
         articles.append(parsed.article)
     articles.sort(key=lambda a: (a.source, a.order, a.id))
-    return Corpus(articles, diagnostics)
+    from .plan import slug_clashes  # names whose URL had to differ from the name
+
+    return Corpus(articles, diagnostics + slug_clashes(articles, str(content_dir)))
 
 
 def _id_line(text: str) -> int:

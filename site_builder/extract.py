@@ -11,11 +11,11 @@ from dataclasses import dataclass
 
 from . import bylines, dates, entities
 from .edtf import format_edtf
+from .markup import escape_printed
 from .model import Article, ArticleDraft, Line, PageLayout, SeedPage
 
 INGESTER_VERSION = "6"
 SUMMARY_CHARS = 120
-_MD_START = re.compile(r"^(?=[#>*+\-=|]|\d+[.)]\s)")
 _DASH_SPLIT = re.compile(r"^(?P<title>.+?)\s*(?P<sub>——.+)$")
 
 
@@ -55,9 +55,9 @@ def body_markdown(draft: ArticleDraft) -> str:
     blocks = []
     for p in draft.paragraphs:
         if p.heading:
-            blocks.append(f"## {p.text}")
+            blocks.append(f"## {escape_printed(p.text)}")
         else:
-            blocks.append(_MD_START.sub("\\\\", p.text))
+            blocks.append(escape_printed(p.text))
     return "\n\n".join(blocks)
 
 

@@ -47,6 +47,7 @@ from .content import Corpus, ParsedFile, parse_article
 from .build_index import (BuildIndex, ContentHint, ContentScan, FileEntry, LazyArticle, PlanStore, face_key,
                           pickle_page, plan_key, rescan_content, resolve_all, scan_content)
 from .model import Article, Diagnostic, Reported, StageClock
+from .plan import slug_clashes
 
 ExtraFiles = Callable[[list[Article], Config], Iterable[tuple[str, bytes]]]
 STATE_FORMAT = 3
@@ -989,7 +990,7 @@ class IncrementalBuilder:
             articles.append(article)
         self._parsed = parsed_now
         articles.sort(key=lambda a: (a.source, a.order, a.id))
-        return Corpus(articles, diagnostics), entries
+        return Corpus(articles, diagnostics + slug_clashes(articles, str(content_dir))), entries
 
 
 class _Background:

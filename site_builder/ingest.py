@@ -11,7 +11,6 @@ from __future__ import annotations
 import hashlib
 import os
 import pickle
-import re
 import time
 import traceback
 from dataclasses import dataclass, field
@@ -24,7 +23,7 @@ from .entities import load_word_list
 from .corpus import finish_corpus
 from .extract import Extracted, extract_article
 from .model import Diagnostic, PageLayout, Reported, SeedPage, StageClock
-from .seeds import find_seed_files, read_seed
+from .seeds import find_seed_files, misplaced_seed_folders, read_seed, refuse_case_clashes
 from .segment import segment_page
 
 STOPWORDS_FILE = "dictionaries/stopwords.txt"
@@ -113,8 +112,8 @@ def read_pages(seeds_dir: Path, root: Path, report: IngestReport) -> list[SeedPa
         report.diagnostics.append(Diagnostic(str(seeds_dir), "seeds folder not found"))
         return []
     pages = []
-    for path in find_seed_files(seeds_dir):
-        result = read_seed(path, root)
+    report.diagnostics.extend(misplaced_seed_folders(seeds_dir, root))
+    for result in refuse_case_clashes([read_seed(path, root, seeds_dir) for path in find_seed_files(seeds_dir)]):
         report.diagnostics.extend(result.diagnostics)
         if result.page is not None:
             pages.append(result.page)
@@ -122,12 +121,36 @@ def read_pages(seeds_dir: Path, root: Path, report: IngestReport) -> list[SeedPa
 
 
 def write_content(results: list[PageResult], content_dir: Path, report: IngestReport) -> None:
-    files = [(content_rel(r.page, e.article), article_to_text(e.article)) for r in results for e in r.extracted]
-    write_texts(files, content_dir, {r.page.stem for r in results}, report)
+    texts = [(r.page, [article_to_text(e.article) for e in r.extracted]) for r in results]
+    write_texts(place_files(texts, content_dir, report), content_dir, {r.page.stem for r in results}, report)
 
 
 def content_rel(page: SeedPage, article) -> Path:
+    """The positional name: what a page's articles are called when its folder is new."""
     return Path(page.stem) / f"{article.order:02d}.md"
+
+
+def place_files(pages: list[tuple[SeedPage, list[str]]], content_dir: Path,
+                report: IngestReport) -> list[tuple[Path, str]]:
+    """Each article's content file and text by its identity (identity.place_pages), in the
+    pages' order; a renamed seed's edited files move to its new folder first."""
+    from . import identity
+
+    plans = identity.place_pages([(p.stem, p.slug, texts) for p, texts in pages], content_dir, is_hand_edited)
+    files: list[tuple[Path, str]] = []
+    for page, _ in pages:
+        plan = plans[page.stem]
+        fresh = {rel.as_posix(): text for rel, text in plan.files}
+        for old, rel in plan.carried:
+            target = content_dir / rel
+            if target.exists():
+                continue  # a file of that name is there already: the old one stays, reported as kept
+            identity.carry_edited(old, fresh[rel], target)
+            _remove_file(content_dir / old.rel, content_dir)
+            report.diagnostics.append(Diagnostic(str(target), f"seed renamed: your edited {old.rel} moved here",
+                                                 severity="info"))
+        files += plan.files
+    return files
 
 
 def write_texts(files: list[tuple[Path, str]], content_dir: Path, stems: set[str], report: IngestReport,
@@ -142,55 +165,6 @@ def write_texts(files: list[tuple[Path, str]], content_dir: Path, stems: set[str
         if stats is not None and sig is not None:
             stats[Path(rel).as_posix()] = sig
     _remove_stale(content_dir, produced, None, report)
-
-
-def _printed_text(text: str) -> str:
-    """The body, what the page printed: the same whatever the seed file is called (a new name
-    may bring a publication date, which changes the front matter)."""
-    parts = text.split("\n---\n", 1)
-    return parts[1] if len(parts) == 2 else text
-
-
-def carry_renamed_seeds(files: list[tuple[Path, str]], content_dir: Path, report: IngestReport) -> None:
-    """A renamed seed moves its articles: a content folder no seed writes any more, whose
-    untouched files print the same bodies as what a new seed now yields, is that seed's
-    old folder. Its hand-edited files move to the new folder with the new id and source (the
-    untouched ones are regenerated there and removed here as usual). Recognised by the bodies."""
-    if not content_dir.is_dir():
-        return
-    produced: dict[str, dict[str, str]] = {}
-    for rel, text in files:
-        produced.setdefault(rel.parent.as_posix(), {})[rel.name] = text
-    new = {stem: texts for stem, texts in produced.items() if not (content_dir / stem).exists()}
-    if not new:
-        return
-    for folder in sorted(p for p in content_dir.iterdir() if p.is_dir() and p.name not in produced):
-        old = {f.name: f.read_text(encoding="utf-8", errors="replace") for f in folder.glob("*.md")}
-        untouched = {name: text for name, text in old.items() if not is_hand_edited(text)}
-        edited = {name: text for name, text in old.items() if name not in untouched}
-        if not untouched or not edited:
-            continue  # nothing to recognise it by, or nothing to carry
-        for stem, texts in new.items():
-            if all(name in texts and _printed_text(texts[name]) == _printed_text(text)
-                   for name, text in untouched.items()):
-                _move_edited(folder, content_dir / stem, edited, texts, report)
-                del new[stem]
-                break
-
-
-def _move_edited(old: Path, new: Path, edited: dict[str, str], texts: dict[str, str], report: IngestReport) -> None:
-    new.mkdir(parents=True, exist_ok=True)
-    for name, text in sorted(edited.items()):
-        fresh = texts.get(name)
-        if fresh is not None:
-            for key in ("id", "source"):
-                value = re.search(rf"(?m)^{key}: .*$", fresh)
-                if value:
-                    text = re.sub(rf"(?m)^{key}: .*$", lambda _: value.group(0), text, count=1)
-        (new / name).write_text(text, encoding="utf-8")
-        (old / name).unlink()
-        report.diagnostics.append(Diagnostic(str(new / name), f"seed renamed: your edited {old.name}/{name} "
-                                             "moved here", severity="info"))
 
 
 def _write_unless_edited(target: Path, text: str, report: IngestReport, made: set | None = None) -> tuple | None:
@@ -251,10 +225,17 @@ def _remove_stale(content_dir: Path, produced, candidates, report: IngestReport)
             report.diagnostics.append(Diagnostic(str(file), f"{source} no longer yields this article, but the "
                                                  "file was edited by hand, so it is kept", severity="warning"))
             continue
-        file.unlink()
+        _remove_file(file, content_dir)
         report.removed.append(str(file))
-        if file.parent != content_dir and not any(file.parent.iterdir()):
-            file.parent.rmdir()
+
+
+def _remove_file(file: Path, content_dir: Path) -> None:
+    """Remove a content file, and its folders up to content_dir once they are empty."""
+    file.unlink()
+    folder = file.parent
+    while folder != content_dir and content_dir in folder.parents and not any(folder.iterdir()):
+        folder.rmdir()
+        folder = folder.parent
 
 
 def run_ingest(config: Config, workers: int | None = None, use_cache: bool = True) -> IngestReport:
@@ -339,18 +320,17 @@ def run_ingest(config: Config, workers: int | None = None, use_cache: bool = Tru
         extracted = [e for r in results for e in r.extracted]
         trace, texts = ic.finish_corpus_fast(extracted, alone, cache, pool.workers)
         report.articles = len(extracted)
-        files = [(content_rel(r.page, e.article), text)
-                 for (r, e), text in zip(((r, e) for r in results for e in r.extracted), texts)]
         clock.lap("corpus")
     finally:
         pool.close()
     state = pickle.dumps((report.diagnostics[:read_diagnostics], report.diagnostics[read_diagnostics:],
                           report.furniture, report.articles, report.pages))
+    texts_of = iter(texts)
+    files = place_files([(r.page, [next(texts_of) for _ in r.extracted]) for r in results], content_dir, report)
     files_by_page: dict[str, list] = {}
     pairs = iter(files)
     for r in results:
         files_by_page[r.page.path] = [next(pairs) for _ in r.extracted]
-    carry_renamed_seeds(files, content_dir, report)
     file_stats: dict[str, tuple] = {}
     write_texts(files, content_dir, {r.page.stem for r in results}, report, file_stats)
     if use_cache:
@@ -378,8 +358,9 @@ def _read_pages_by_file(seeds_dir: Path, root: Path, report: IngestReport):
         report.diagnostics.append(Diagnostic(str(seeds_dir), "seeds folder not found"))
         return [], {}
     pages, results = [], {}
-    for path in find_seed_files(seeds_dir):
-        result = read_seed(path, root)
+    report.diagnostics.extend(misplaced_seed_folders(seeds_dir, root))
+    paths = find_seed_files(seeds_dir)
+    for path, result in zip(paths, refuse_case_clashes([read_seed(path, root, seeds_dir) for path in paths])):
         results[path.relative_to(seeds_dir).as_posix()] = result
         report.diagnostics.extend(result.diagnostics)
         if result.page is not None:

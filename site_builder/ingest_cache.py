@@ -35,7 +35,7 @@ CORPUS_FILE = ".cache/ingest-last.pickle"  # small: read first, the big file onl
 FORMAT = 5
 # Modules whose code decides what ingestion produces: their source is part of the cache salt.
 INGEST_MODULES = ("segment", "headruns", "extract", "corpus", "entities", "bylines", "dates", "seeds", "names", "lexicon",
-                  "model", "edtf", "content", "ingest", "ingest_cache", "ingest_state")
+                  "model", "edtf", "content", "ingest", "ingest_cache", "ingest_state", "markup", "identity")
 POOL_MIN_PAGES = 24  # fewer misses than this are cheaper in-process than starting workers
 WORKERS = min(2, os.cpu_count() or 1)
 BIG_PAGE_CHARS = 200_000  # a page this long is sent to a worker alone

@@ -344,6 +344,7 @@ def run_incremental(config, salt: str, stopwords: frozenset[str], userdict, list
     """Ingest by updating the last run's state, when it exists and few seed files changed; the
     state as saved. None (nothing written) when a full run is needed."""
     from . import ingest_cache as ic
+    from . import identity
     from .content import article_to_text, is_hand_edited
     from .seeds import read_seed
 
@@ -366,7 +367,7 @@ def run_incremental(config, salt: str, stopwords: frozenset[str], userdict, list
     sub = steps.new_report()
     read: dict[str, tuple] = {}  # rel -> (page or None, read diagnostics, key)
     for rel in dirty:
-        result = read_seed(seeds_dir / rel, root)
+        result = read_seed(seeds_dir / rel, root, seeds_dir)
         key = ic.page_key(result.page) if result.page is not None else None
         read[rel] = (result.page, result.diagnostics, key)
     changed = [r for r in dirty if r not in state.pages or state.pages[r].key != read[r][2]
@@ -400,11 +401,14 @@ def run_incremental(config, salt: str, stopwords: frozenset[str], userdict, list
         # articles out
         removed: list[tuple[str, frozenset]] = []
         gone_rels: list[str] = []
+        old_places: dict[str, tuple[list[str], list[str]]] = {}  # rel -> its articles' bodies and files
         for r in changed:
             rec = state.pages.get(r)
             if rec is None or rec.key is None:
                 continue
             outcome, _ = pickle.loads(blobs[rec.key])
+            old_places[r] = ([outcome.extracted[state.articles[a].index].article.body for a in rec.articles],
+                             [state.articles[a].rel for a in rec.articles])
             for akey in rec.articles:
                 removed.append((akey, cand_of(outcome.extracted[state.articles[akey].index])))
                 gone_rels.append(state.articles[akey].rel)
@@ -426,11 +430,15 @@ def run_incremental(config, salt: str, stopwords: frozenset[str], userdict, list
             if steps.record_outcome(page, outcome, sub):
                 page_rec.furniture = sub.furniture[page.path]
             page_rec.diagnostics = sub.diagnostics[before:]
+            rels = identity.incremental_rels(page.stem, [e.article.body for e in outcome.extracted],
+                                             old_places.get(r), content_dir, {p.stem for p in state.pages.values()})
+            if rels is None:
+                return None  # articles came, went or moved on the page: the full run matches them by text
             for i, e in enumerate(outcome.extracted):
                 akey = f"{key}:{i}"
                 page_rec.articles.append(akey)
                 extracted[akey] = e
-                rec = ArticleRec(-1, key, i, steps.content_rel(page, e.article).as_posix(), frozenset(alone[i]),
+                rec = ArticleRec(-1, key, i, rels[i], frozenset(alone[i]),
                                  frozenset(), frozenset(), frozenset(), frozenset(corpus.credited_names(e)), "")
                 added.append((akey, rec, cand_of(e), e.body_text))
         for r in dirty:  # stat touched only: the new signature, the same page
@@ -477,6 +485,7 @@ def run_incremental(config, salt: str, stopwords: frozenset[str], userdict, list
         for akey in redo:
             rec, e = state.articles[akey], extracted[akey]
             corpus.finish_article(e, rec.known_here, view)
+            e.article.id = identity.id_for(e.article.id, rec.rel)
             texts[akey] = article_to_text(e.article)
             rec.digest = ic.text_key(texts[akey])
         stored = store.get_many(restore, "files")

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import calendar
 import hashlib
+import os
 import re
 import unicodedata
 from collections import defaultdict
@@ -23,7 +24,7 @@ from urllib.parse import quote
 
 from .config import Config
 from .edtf import EdtfDate, format_zh, parse_edtf
-from .model import Article
+from .model import Article, Diagnostic
 
 ROLE_LABELS = (("reporters", "记者"), ("correspondents", "通讯员"),
                ("writers", "文"), ("photographers", "图"))
@@ -50,17 +51,70 @@ def _short_hash(text: str) -> str:
     return hashlib.sha1(text.encode("utf-8")).hexdigest()[:8]
 
 
+# Names a folder of named pages holds besides them (its own index page).
+RESERVED_SLUGS = frozenset({"index.html"})
+
+
 def unique_slugs(names: Iterable[str]) -> dict[str, str]:
-    """Map each name to a slug unique in its folder, also on case-insensitive file systems."""
-    taken: set[str] = set()
+    """Map each name to a slug unique in its folder, also on case-insensitive file systems,
+    never a name the folder holds itself (index.html). Unique by construction: a name that
+    is its own safe slug keeps it (so adding another name never moves it); the others get a
+    hash of the name, lengthened until free."""
+    names = sorted(set(names))
+    taken = set(RESERVED_SLUGS)
     out: dict[str, str] = {}
-    for name in sorted(set(names)):
-        slug = safe_slug(name)
-        if slug.casefold() in taken:
-            slug = f"{slug}-{_short_hash(name)}"
-        taken.add(slug.casefold())
-        out[name] = slug
+    plain = [n for n in names if safe_slug(n) == n]
+    for name in plain + [n for n in names if safe_slug(n) != n]:
+        out[name] = _free_slug(safe_slug(name), name, taken)
     return out
+
+
+def _free_slug(slug: str, name: str, taken: set[str]) -> str:
+    """`slug`, else `slug-<hash of name>` with as many hash digits as it takes (then a count)."""
+    digest = hashlib.sha1(name.encode("utf-8")).hexdigest()
+    candidates = [slug] + [f"{slug}-{digest[:n]}" for n in (8, 12, 16, 40)]
+    candidates += (f"{slug}-{digest}-{i}" for i in range(2, len(taken) + 3))
+    for candidate in candidates:
+        if candidate.casefold() not in taken:
+            taken.add(candidate.casefold())
+            return candidate
+    raise AssertionError("unreachable: more candidates than taken slugs")
+
+
+def slug_clashes(articles: list[Article], content_dir: str) -> list[Diagnostic]:
+    """A warning at the content file and line of every name (tag, person, reporter, id) that
+    does not get its own safe name as its URL because another name (or the site) has it."""
+    out: list[Diagnostic] = []
+    folders = [("tags", ("tags",)), ("people", ("people",)), ("reporters", tuple(r for r, _ in ROLE_LABELS)),
+               ("a", ("id",))]
+    for folder, fields_ in folders:
+        holders: dict[str, tuple[str, str]] = {}  # name -> (content file, field) where first seen
+        for a in sorted(articles, key=lambda a: a.path or ""):
+            for f in fields_:
+                for name in ([a.id] if f == "id" else getattr(a, f)):
+                    holders.setdefault(name, (a.path or "", f))
+        slugs = unique_slugs(holders) if folder != "a" else {i: p[2:-1] for i, p in _article_paths(articles).items()}
+        for name, slug in sorted(slugs.items()):
+            natural = safe_slug(name)
+            if slug == natural or natural != name and slug == f"n-{_short_hash(name)}":
+                continue
+            rel, f = holders[name]
+            file = os.path.join(content_dir, rel)
+            out.append(Diagnostic(file, f"`{f}` {name!r}: the folder name {natural!r} is taken (by another name, one "
+                                  f"differing only in case, or the site's own index.html); published at {folder}/{slug}/",
+                                  _field_line(file, f), "warning"))
+    return out
+
+
+def _field_line(file: str, field_name: str) -> int | None:
+    try:
+        with open(file, encoding="utf-8", errors="replace") as fh:
+            for number, line in enumerate(fh, 1):
+                if line.startswith(f"{field_name}:"):
+                    return number
+    except OSError:
+        pass
+    return None
 
 
 @lru_cache(maxsize=None)
@@ -525,27 +579,30 @@ def _first(values: Iterable):
 def _page_slugs(by_source: dict[str, list[Article]]) -> dict[str, str]:
     """The article-id prefix shared by a page's articles (ids are `<seed slug>-<NN>`)."""
     slugs: dict[str, str] = {}
-    taken: set[str] = set()
+    taken: set[str] = set(RESERVED_SLUGS)
     for source in sorted(by_source):
         prefixes = {re.sub(r"[-_.]?\d+$", "", a.id) or a.id for a in by_source[source]}
         slug = prefixes.pop() if len(prefixes) == 1 else ""
-        slug = safe_slug(slug or by_source[source][0].seed_stem)
-        if slug.casefold() in taken:
-            slug = f"{slug}-{_short_hash(source)}"
-        taken.add(slug.casefold())
-        slugs[source] = slug
+        slugs[source] = _free_slug(safe_slug(slug or by_source[source][0].seed_stem), source, taken)
     return slugs
 
 
 def _links(articles: list[Article], pages: dict[str, PageRef]) -> Links:
     return Links(
-        articles={a.id: url_path("a", a.id) for a in articles},
+        articles=_article_paths(articles),
         pages={s: p.path for s, p in pages.items()},
         tags=unique_slugs(t for a in articles for t in a.tags),
         people=unique_slugs(p for a in articles for p in a.people),
         reporters=unique_slugs(n for a in articles for role, _ in ROLE_LABELS
                                for n in getattr(a, role)),
     )
+
+
+def _article_paths(articles: list[Article]) -> dict[str, str]:
+    """a/<id>/, where ids that differ only in case (one folder on Windows and macOS) are told
+    apart by a hash; ids are ASCII letters, digits, '-' and '_', so the path is the id."""
+    taken = set(RESERVED_SLUGS)
+    return {i: url_path("a", _free_slug(i, i, taken)) for i in sorted({a.id for a in articles})}
 
 
 def _issues(pages: dict[str, PageRef], links: Links) -> list[Issue]:
@@ -600,7 +657,7 @@ def _article_pages(articles, chronological, pages, links, config) -> list[Planne
             next_in_time=dated[j + 1] if j is not None and j + 1 < len(dated) else None,
             citation=_citation(a, page),
             permalink=config.site_url + links.article(a))
-        out.append(PlannedPage(links.article(a), file_for("a", a.id), "article.html",
+        out.append(PlannedPage(links.article(a), file_for("a", links.article(a)[2:-1]), "article.html",
                                a.title, ctx, links, description=_description(a),
                                og_type="article"))
     return out

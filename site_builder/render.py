@@ -11,17 +11,18 @@ import traceback
 from functools import lru_cache
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import jinja2
 import markdown
 from markdown.extensions import Extension
 from markdown.extensions.toc import slugify_unicode
 from markdown.treeprocessors import Treeprocessor
+from markdown.util import AMP_SUBSTITUTE
 from markupsafe import Markup
 
 from .config import Config
 from .edtf import format_zh
+from .markup import is_safe_url
 from .build_index import FACE_FIELDS, LazyArticle
 from .model import Article, Diagnostic
 from .plan import PlannedPage
@@ -50,11 +51,9 @@ class SiteInfo:
 
 # ---------------------------------------------------------------- Markdown
 
-_SAFE_SCHEMES = ("http", "https", "mailto", "")
-
-
 class _SafeBody(Treeprocessor):
-    """Drop javascript:/data: links a hand-edited body might contain; shift headings to h2+."""
+    """Drop every link and image URL a browser would not read as http(s), mailto or
+    site-relative (javascript: hidden behind entities too); shift headings to h2+."""
 
     def run(self, root):
         headings = [el for el in root.iter() if el.tag in ("h1", "h2", "h3", "h4", "h5", "h6")]
@@ -65,7 +64,8 @@ class _SafeBody(Treeprocessor):
         for el in root.iter():
             for attr in ("href", "src"):
                 value = el.get(attr)
-                if value is not None and urlsplit(value.strip()).scheme.lower() not in _SAFE_SCHEMES:
+                # Markdown's own entities (an e-mail link's) are still placeholders here
+                if value is not None and not is_safe_url(value.replace(AMP_SUBSTITUTE, "&")):
                     del el.attrib[attr]
 
 

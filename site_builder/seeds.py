@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import os
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -13,6 +14,8 @@ from pathlib import Path
 
 import yaml
 
+from .content import yaml_error_line
+from .markup import strip_controls
 from .model import Diagnostic, PageMeta, SeedPage
 
 SEED_SUFFIXES = (".txt",)
@@ -30,8 +33,38 @@ class SeedResult:
 
 
 def find_seed_files(seeds_dir: Path) -> list[Path]:
-    return sorted(p for p in seeds_dir.rglob("*") if p.is_file() and p.suffix.lower() in SEED_SUFFIXES
-                  and not p.name.startswith("."))
+    """Seed files below seeds_dir, through linked folders too (each folder once), so that a
+    link leading out of it is reported file by file by read_seed rather than skipped unseen."""
+    found, seen = [], set()
+    for folder, dirs, files in os.walk(seeds_dir, followlinks=True):
+        real = os.path.realpath(folder)
+        if real in seen:
+            dirs[:] = []
+            continue
+        seen.add(real)
+        found += [Path(folder, f) for f in files if _is_seed_name(f) and os.path.isfile(os.path.join(folder, f))]
+    return sorted(found)
+
+
+def _is_seed_name(name: str) -> bool:
+    return Path(name).suffix.lower() in SEED_SUFFIXES and not name.startswith(".")
+
+
+def misplaced_seed_folders(seeds_dir: Path, root: Path) -> list[Diagnostic]:
+    """Folders named like a seed page (`x.txt/`): a person meant a page there, say so."""
+    return [Diagnostic(display_path(p, root), "a folder, not a text file: its name ends in "
+                       f"{p.suffix}; rename it, or put the page's text in a file of that name", severity="warning")
+            for p in sorted(seeds_dir.rglob("*")) if _is_seed_name(p.name) and p.is_dir()]
+
+
+def outside_link(path: Path, seeds_dir: Path) -> str | None:
+    """Where `path` really lives when a symbolic link (of the file or of a folder above it)
+    takes it out of the seeds folder; None when it stays inside. Such a file is not read:
+    a link must not publish files from elsewhere on the machine."""
+    real, home = os.path.realpath(path), os.path.realpath(seeds_dir)
+    if real == home or real.startswith(home.rstrip(os.sep) + os.sep):
+        return None
+    return real
 
 
 def seed_slug(stem: str) -> str:
@@ -44,9 +77,12 @@ def seed_slug(stem: str) -> str:
 
 
 def decode_seed(data: bytes, shown: str) -> tuple[str | None, list[Diagnostic]]:
-    """Bytes -> text: UTF-8 (BOM allowed), else GB18030 with a warning; binary is refused."""
+    """Bytes -> text: UTF-8 (BOM allowed), else UTF-16 or GB18030 with a warning; binary is refused."""
     if not data.strip():
         return None, [Diagnostic(shown, "empty file: no text to ingest", severity="warning")]
+    utf16 = _utf16_encoding(data)
+    if utf16 is not None:
+        return _decode_utf16(data, utf16, shown)
     if _looks_binary(data):
         return None, [Diagnostic(shown, "binary file, not a text page: remove it or export the page as UTF-8 text")]
     if data.startswith(b"\xef\xbb\xbf"):
@@ -61,6 +97,40 @@ def decode_seed(data: bytes, shown: str) -> tuple[str | None, list[Diagnostic]]:
             return None, [Diagnostic(shown, "neither UTF-8 nor GB18030 text: save it as UTF-8", line)]
         return text, [Diagnostic(shown, "not UTF-8 (first bad byte here); decoded as GB18030. "
                                  "Save it as UTF-8 to silence this", line, "warning")]
+
+
+def _utf16_encoding(data: bytes) -> str | None:
+    """"utf-16" for text with a UTF-16 byte order mark; "utf-16-le"/"-be" for text without one
+    whose zero bytes (the high bytes of ASCII characters) nearly all fall on one side; else None."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "utf-16"
+    sample = data[:8192]
+    if len(data) % 2 or b"\x00" not in sample:
+        return None
+    even, odd = sample[0::2].count(0), sample[1::2].count(0)
+    if min(even, odd) * 4 > max(even, odd):  # a CJK character may have a zero byte too (U+5F00)
+        return None
+    return "utf-16-le" if odd > even else "utf-16-be"
+
+
+def _decode_utf16(data: bytes, encoding: str, shown: str) -> tuple[str | None, list[Diagnostic]]:
+    try:
+        text = data.decode(encoding)
+    except UnicodeDecodeError:
+        return None, [Diagnostic(shown, f"looks like {encoding.upper()} text but cannot be decoded as such: "
+                                 "save it as UTF-8")]
+    if encoding != "utf-16" and not _mostly_chinese_text(text[:4096]):
+        return None, [Diagnostic(shown, "binary file, not a text page: remove it or export the page as UTF-8 text")]
+    return text.lstrip("\ufeff"), [Diagnostic(shown, f"not UTF-8; decoded as {encoding.upper()}. "
+                                              "Save it as UTF-8 to silence this", 1, "warning")]
+
+
+def _mostly_chinese_text(text: str) -> bool:
+    """Without a byte order mark, zero bytes on one side may be chance: accept the UTF-16
+    reading only when nearly all of it is ASCII text, CJK or full-width forms."""
+    plain = sum(1 for c in text if c in "\t\n\r" or " " <= c <= "~" or "\u2000" <= c <= "\u206f"
+                or "\u3000" <= c <= "\u9fff" or "\uff00" <= c <= "\uffef")
+    return plain >= 0.95 * len(text)
 
 
 def _looks_binary(data: bytes) -> bool:
@@ -123,9 +193,9 @@ def read_sidecar(path: Path, shown: str) -> tuple[dict, list[Diagnostic]]:
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8-sig"))
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
+        line = yaml_error_line(exc)
         return {}, [Diagnostic(shown, f"sidecar is not valid YAML ({getattr(exc, 'problem', exc)}); ignored",
-                               mark.line + 1 if mark else None, "warning")]
+                               line + 1 if line is not None else None, "warning")]
     except (OSError, UnicodeDecodeError) as exc:
         return {}, [Diagnostic(shown, f"cannot read sidecar ({exc}); ignored", severity="warning")]
     if data is None:
@@ -157,8 +227,16 @@ def _iso_date(value) -> str | None:
         return None
 
 
-def read_seed(path: Path, root: Path) -> SeedResult:
-    shown = _display_path(path, root)
+def read_seed(path: Path, root: Path, seeds_dir: Path | None = None) -> SeedResult:
+    """One seed file below seeds_dir (default: its own folder) as a SeedPage; its stem is its
+    path below seeds_dir without the suffix (`sub/x` for seeds/sub/x.txt), so two seeds never
+    share a content folder."""
+    seeds_dir = path.parent if seeds_dir is None else seeds_dir
+    shown = display_path(path, root)
+    real = outside_link(path, seeds_dir)
+    if real is not None:
+        return SeedResult(None, [Diagnostic(shown, "symbolic link to a file outside the seeds folder: not "
+                                             "read. Copy the page into the seeds folder instead")])
     try:
         data = path.read_bytes()
     except OSError as exc:
@@ -166,27 +244,60 @@ def read_seed(path: Path, root: Path) -> SeedResult:
     text, problems = decode_seed(data, shown)
     if text is None:
         return SeedResult(None, problems)
+    text, controls = strip_controls(normalize_text(text))
+    if controls:
+        problems.append(_controls_removed(shown, controls))
     if len(data) > LARGE_PAGE_BYTES:
         problems.append(Diagnostic(shown, f"very large page ({len(data) // 1_000_000} MB): is it several "
                                    "pages in one file? Ingested anyway", severity="warning"))
-    stem = path.stem
+    stem = Path(os.path.relpath(path, seeds_dir)).with_suffix("").as_posix()
     slug = seed_slug(stem)
     if slug != stem:
-        problems.append(Diagnostic(shown, f"file name is not plain ASCII; its articles get the ids "
-                                   f"{slug}-01, {slug}-02, ...", severity="info"))
-    meta = page_meta_from_name(stem)
+        problems.append(Diagnostic(shown, f"name below the seeds folder is not plain ASCII letters, digits, "
+                                   f"'-' and '_'; its articles get the ids {slug}-01, {slug}-02, ...", severity="info"))
+    meta = page_meta_from_name(path.stem)
     sidecar = path.with_suffix(".yaml")
     if sidecar.exists():
-        values, more = read_sidecar(sidecar, _display_path(sidecar, root))
+        values, more = _sidecar_values(sidecar, root, seeds_dir)
         problems.extend(more)
         meta = PageMeta(**{**meta.__dict__, **values})
-    text = normalize_text(text)
     page = SeedPage(path=shown, stem=stem, slug=slug, text=text, meta=meta_from_imprint(text, meta))
     return SeedResult(page, problems)
 
 
-def _display_path(path: Path, root: Path) -> str:
-    try:
-        return path.resolve().relative_to(root.resolve()).as_posix()
-    except ValueError:
-        return path.as_posix()
+def refuse_case_clashes(results: list[SeedResult]) -> list[SeedResult]:
+    """Seeds whose paths differ only in case would share a content folder on Windows and
+    macOS (and the archive would not survive a clone there): the first by path is kept, the
+    others are refused with an error. The same list, changed in place."""
+    seen: dict[str, str] = {}
+    for result in sorted((r for r in results if r.page is not None), key=lambda r: r.page.path):
+        key = result.page.stem.casefold()
+        if key not in seen:
+            seen[key] = result.page.path
+            continue
+        result.diagnostics.append(Diagnostic(result.page.path, f"differs from {seen[key]} only in upper/lower "
+                                             "case: both would write one content folder on Windows and macOS; "
+                                             "not ingested. Rename one of them"))
+        result.page = None
+    return results
+
+
+def _sidecar_values(sidecar: Path, root: Path, seeds_dir: Path) -> tuple[dict, list[Diagnostic]]:
+    shown = display_path(sidecar, root)
+    if outside_link(sidecar, seeds_dir) is not None:
+        return {}, [Diagnostic(shown, "symbolic link to a file outside the seeds folder: not read; "
+                               "copy the sidecar into the seeds folder instead", severity="warning")]
+    return read_sidecar(sidecar, shown)
+
+
+def _controls_removed(shown: str, lines: list[int]) -> Diagnostic:
+    more = f" (also on lines {', '.join(map(str, lines[1:11]))}{' ...' if len(lines) > 11 else ''})" \
+        if len(lines) > 1 else ""
+    return Diagnostic(shown, f"control characters removed{more}: they print nothing and are not "
+                      "allowed in XML", lines[0], "warning")
+
+
+def display_path(path: Path, root: Path) -> str:
+    """The path relative to the project, links not resolved (a link inside seeds/ is its own
+    page); `../` leads out of the project when seeds live elsewhere. Never absolute."""
+    return Path(os.path.relpath(os.path.abspath(path), os.path.abspath(root))).as_posix()

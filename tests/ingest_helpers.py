@@ -8,6 +8,7 @@ from pathlib import Path
 from site_builder import lexicon
 from site_builder.entities import load_word_list
 from site_builder.ingest import IngestReport, PageResult, ingest_pages
+from site_builder.markup import unescape_printed
 from site_builder.model import Article, PageMeta, SeedPage
 from site_builder.seeds import normalize_text, seed_slug
 
@@ -31,8 +32,7 @@ def ingest_text(text: str, stem: str = "page", meta: PageMeta | None = None) -> 
 def body_plain(markdown: str) -> str:
     """The body's printed characters: heading marks and Markdown escapes removed."""
     lines = [re.sub(r"^#{1,6}\s+", "", line) for line in markdown.split("\n")]
-    # Ingestion escapes Markdown syntax only at a paragraph's start (extract._MD_START).
-    return re.sub(r"(?m)^\\(?=[#>*+\-=|]|\d+[.)]\s)", "", "\n".join(lines))
+    return unescape_printed("\n".join(lines))
 
 
 def nonspace(text: str) -> Counter:

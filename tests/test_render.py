@@ -12,6 +12,7 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 from conftest import sample_articles, site_config, write_corpus
+from site_builder.content import article_to_text
 from site_builder.model import Article
 from site_builder.output import StagedOutput, UnsafePathError, check_relative
 from site_builder.plan import (ArticleContext, MonthContext, TagContext, UndatedContext,
@@ -122,6 +123,46 @@ def test_any_name_becomes_a_safe_folder(name):
 def test_unique_slugs_separate_names_that_clash():
     slugs = unique_slugs(["AI", "ai", "a/b", "ab", "..", "."])
     assert len({s.casefold() for s in slugs.values()}) == 6
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.text(st.sampled_from("aA.-_ /#0123456789bcdef代"), max_size=14)
+                | st.sampled_from(["index.html", "INDEX.HTML", "a-86f7e437", "a-246791dc"]), max_size=12))
+def test_unique_slugs_are_unique_by_construction(names):
+    slugs = unique_slugs(names + [n + "." for n in names])
+    folded = [s.casefold() for s in slugs.values()]
+    assert len(set(folded)) == len(folded) and "index.html" not in folded
+    for name, slug in slugs.items():
+        if safe_slug(name) == name and name.casefold() != "index.html":
+            assert slug.casefold() == name.casefold() or any(
+                other.casefold() == name.casefold() and other < name for other in slugs), (name, slug)
+
+
+def test_names_that_clash_build_and_are_reported_at_their_line(tmp_path):
+    names = ["a", "a.", "a-246791dc", "index.html", "A"]
+    arts = [Article(id="x-01", source="seeds/x.txt", order=1, title="一", tags=names, people=["index.html"],
+                    reporters=["王五"], writers=["王五."], body="正文。"),
+            Article(id="X-01", source="seeds/X.txt", order=1, title="二", tags=["a."], body="正文。")]
+    content = tmp_path / "content"
+    for a in arts:
+        (content / a.id).mkdir(parents=True)
+        (content / a.id / "01.md").write_text(article_to_text(a), encoding="utf-8")
+    result = build_site(site_config(tmp_path))
+    assert result.ok, result.summary()
+    out = tmp_path / "output"
+    pages = plan_site(_read(site_config(tmp_path)), site_config(tmp_path))
+    for name in names:
+        [page] = [p for p in pages if p.template == "tag.html" and p.context.tag == name]
+        assert "<h1" in (out / page.file).read_text(encoding="utf-8")
+    assert (out / "tags/index.html").read_text(encoding="utf-8").count('href=') >= len(names)
+    articles = [p for p in pages if p.template == "article.html"]
+    assert len(articles) == 2 and all((out / p.file).is_file() for p in articles)
+    text = (content / "x-01/01.md").read_text(encoding="utf-8").split("\n")
+    tags_line = next(i for i, l in enumerate(text, 1) if l.startswith("tags:"))
+    warned = {(Path(d.path).parent.name, d.line, d.message.split("'")[1]) for d in result.diagnostics
+              if "is taken" in d.message}
+    assert ("x-01", tags_line, "a") in warned and ("x-01", tags_line, "index.html") in warned, result.summary()
+    assert any(folder == "x-01" and what == "x-01" for folder, _, what in warned)  # id differing in case
 
 
 @pytest.mark.parametrize("rel", ["../x", "/etc/passwd", "a/../../b", "", "a//b", "a\\..\\b", "./a"])
