@@ -86,11 +86,12 @@ from pathlib import Path
 from typing import Callable, Collection, Iterable
 
 from .edtf import format_zh, parse_edtf
-from .model import Article, Diagnostic
+from .model import ROLE_FIELDS, Article, Diagnostic
+from .search.compact import serialise_compact
 from .search_tokens import TOKENIZER_VERSION, TRIMMER_LABEL, text_terms, utf16_key
 
 LUNR_VERSION = "2.3.9"
-FORMAT = 3
+FORMAT = 4
 FIELDS = ("t", "b")  # title (kicker, title, subtitle) and body
 TITLE_BOOST = 5
 BOOSTS = {"t": TITLE_BOOST, "b": 1}
@@ -99,12 +100,12 @@ B = 0.0  # no length normalisation: see the module doc
 REF_BASE = 36
 # Aim for shards of about this many serialised bytes (~1/3 of it gzipped); a small archive
 # gets one shard.
-TARGET_SHARD_BYTES = 48_000
+TARGET_SHARD_BYTES = 32_000
 # Below this estimated total a single shard is cheaper than several requests (the sample
 # archive is one small part).
-SINGLE_SHARD_BYTES = 400_000
-BYTES_PER_TERM = 40  # measured averages of the serialised form
-BYTES_PER_POSTING = 22
+SINGLE_SHARD_BYTES = 200_000
+BYTES_PER_TERM = 9  # measured averages of the serialised form (search/compact.py)
+BYTES_PER_POSTING = 2
 # Shard counts lie on a geometric grid (4 steps per doubling), so that the few terms and
 # postings an edit adds or removes almost never change the count (which rebuilds everything).
 SHARD_GRID_STEPS = 4
@@ -200,9 +201,26 @@ def full_url(url: str, base_url: str) -> str:
     return url
 
 
+def byline_names(article: Article) -> list[str]:
+    """The people of the byline (reporters, correspondents, writers, photographers), or the
+    byline as printed when no names were read from it: indexed with the body, so a search
+    for a reporter finds what she wrote."""
+    names = [n for role in ROLE_FIELDS for n in getattr(article, role) or ()]
+    if not names and article.byline:
+        names = [article.byline]
+    return list(dict.fromkeys(names))
+
+
+def body_text(article: Article) -> str:
+    """The indexed body: plain text, then the byline's names on their own line."""
+    text = plain_text(article.body or "")
+    names = byline_names(article)
+    return text + "\n" + " ".join(names) if names else text
+
+
 def make_document(number: int, article: Article, url: str, year: int | None) -> SearchDocument:
     return SearchDocument(number, to_base36(number), article, url, year, title_text(article),
-                          plain_text(article.body or ""))
+                          body_text(article))
 
 
 def prepare_documents(articles: Iterable[Article], base_url: str,
@@ -219,7 +237,9 @@ def record_inputs(article: Article, url: str) -> bytes:
     digest is unchanged needs neither recomputed (the module's code is in the state's key)."""
     fields = (url, article.id, article.title, article.kicker, article.subtitle, article.date,
               article.published, article.page, article.page_name, article.newspaper,
-              tuple(article.tags), article.body)
+              tuple(article.tags), article.body, article.byline, article.section,
+              tuple(article.people),
+              tuple(tuple(getattr(article, role) or ()) for role in ROLE_FIELDS))
     return hashlib.blake2b(marshal.dumps(fields), digest_size=16).digest()
 
 
@@ -338,9 +358,15 @@ def local_order(postings: Postings, df: dict[str, int] | None = None) -> list[st
     return sorted(postings, key=lambda t: (-df[t], t))
 
 
-def serialise_shard(postings: Postings, refs: list[str], weights: WeightTable,
-                    all_vectors: bool = False, order: list[str] | None = None) -> bytes:
-    """One shard as lunr 2.3.9 serialised JSON. Written by hand (terms are letters and digits
+def serialise_shard(postings: Postings) -> bytes:
+    """One shard as shipped: the compact format (search/compact.py), terms in local order."""
+    return serialise_compact(postings, local_order(postings))
+
+
+def serialise_lunr(postings: Postings, refs: list[str], weights: WeightTable,
+                   all_vectors: bool = False, order: list[str] | None = None) -> bytes:
+    """Raw postings as lunr 2.3.9 serialised JSON (the unsplit reference index of the tests:
+    search.js rebuilds the same from compact shards). Written by hand (terms are letters and digits
     and refs base-36 digits, so nothing needs escaping). `all_vectors`: also the empty field
     vectors of articles without terms here (lunr keeps them in an unsplit index). `order`:
     the terms by index (default: local_order). Most terms have a handful of postings, so
@@ -507,7 +533,7 @@ def _serialise_part(shards: dict[int, Postings], numbers: Iterable[int], refs: l
     out = []
     for n in numbers:
         postings = shards.pop(n, {})
-        data = serialise_shard(postings, refs, weights, all_vectors=count == 1)
+        data = serialise_shard(postings)
         out.append((n, data, digest(data), blob(postings) if with_blobs else None))
     return out
 
@@ -607,7 +633,7 @@ def unsplit_index(shards: dict[int, Postings], refs: list[str], weights: WeightT
     for n in sorted(shards):
         merged.update(shards[n])
         order += local_order(shards[n])
-    return serialise_shard(merged, refs, weights, all_vectors=True, order=order)
+    return serialise_lunr(merged, refs, weights, all_vectors=True, order=order)
 
 
 def blob(postings: Postings) -> bytes:
@@ -624,19 +650,33 @@ def document_record(doc: SearchDocument) -> dict:
         "id": a.id, "url": doc.url, "title": a.title, "kicker": a.kicker,
         "subtitle": a.subtitle, "date": format_zh(a.date), "year": doc.year,
         "page": a.page, "pageName": a.page_name, "newspaper": a.newspaper,
-        "tags": list(a.tags), "text": doc.body_text,
+        "tags": list(a.tags),
     }
 
 
 def tag_refs(tagged: Iterable[tuple[int, list[str]]]) -> list[tuple[str, list[int]]]:
-    """Each tag (most used first) with the numbers of its articles, ascending, from (number,
-    tags) in rising number."""
+    """Each value (most used first) with the numbers of its articles, ascending, from (number,
+    values) in rising number."""
     refs: dict[str, list[int]] = {}
     for number, tags in tagged:
-        for tag in dict.fromkeys(t.strip() for t in tags):
+        for tag in dict.fromkeys(t.strip() for t in tags if t):
             if tag:
                 refs.setdefault(tag, []).append(number)
     return sorted(refs.items(), key=lambda x: (-len(x[1]), x[0]))
+
+
+# The search page's filters besides the year: facet -> (list of [value, count], numbers of
+# the articles with the i-th value).
+FACETS = {"tag": ("tags.json", "tags/{n}.json"), "page": ("pages.json", "pages/{n}.json"),
+          "person": ("people.json", "people/{n}.json")}
+
+
+def facet_values(article: Article) -> dict[str, list[str]]:
+    """What the filters know of an article: its tags, its 版面 (the page's name, else its
+    section) and its people (named in it or in its byline)."""
+    page = article.page_name or article.section
+    return {"tag": list(article.tags), "page": [page] if page else [],
+            "person": list(dict.fromkeys([*article.people, *byline_names(article)]))}
 
 
 def year_ranges(docs: list[SearchDocument]) -> list[list[int]]:
@@ -655,9 +695,10 @@ def year_ranges(docs: list[SearchDocument]) -> list[list[int]]:
 def _manifest(version: str, shards: int, documents: int, years: list[list[int]]) -> dict:
     return {"format": FORMAT, "lunr": LUNR_VERSION, "version": version,
             "pipeline": [TRIMMER_LABEL], "fields": list(FIELDS), "refBase": REF_BASE,
-            "shards": shards, "documents": documents,
+            "shards": shards, "documents": documents, "boosts": BOOSTS,
             "shardPath": "index/{n}.json", "docPath": "docs/{ref}.json",
-            "years": years, "tagsPath": "tags.json", "tagPath": "tags/{n}.json"}
+            "years": years, "tagsPath": "tags.json", "tagPath": "tags/{n}.json",
+            "facets": {name: list(paths) for name, paths in FACETS.items()}}
 
 
 def digest(data: bytes) -> bytes:
@@ -670,13 +711,21 @@ def version_of(shard_digests: list[bytes], record_digests: list[bytes]) -> str:
     return hashlib.sha256(b"".join(shard_digests) + b"".join(record_digests)).hexdigest()[:16]
 
 
-def tag_files(tagged: Iterable[tuple[int, list[str]]]) -> dict[str, bytes]:
-    """tags.json and tags/<i>.json."""
-    tags = tag_refs(tagged)
-    files = {"tags.json": to_json([[t, len(r)] for t, r in tags])}
-    for n, (_, numbers) in enumerate(tags):
-        files[f"tags/{n}.json"] = to_json(numbers)
+def facet_files(numbered: Iterable[tuple[int, Article]]) -> dict[str, bytes]:
+    """Every facet's list and per-value files (FACETS), from (number, article) in rising
+    number."""
+    values = [(number, facet_values(a)) for number, a in numbered]
+    files = {}
+    for facet, (list_path, each_path) in FACETS.items():
+        refs = tag_refs((number, v[facet]) for number, v in values)
+        files[list_path] = to_json([[t, len(r)] for t, r in refs])
+        for n, (_, numbers) in enumerate(refs):
+            files[each_path.format(n=n)] = to_json(numbers)
     return files
+
+
+def is_facet_file(rel: str) -> bool:
+    return any(rel == a or rel.startswith(b.split("{")[0]) for a, b in FACETS.values())
 
 
 _code_version: str | None = None
@@ -747,7 +796,9 @@ _SCHEMA = ("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT)",
 
 
 def _tags_text(article: Article) -> str:
-    return json.dumps(list(article.tags), ensure_ascii=False)
+    """An article's facet values as the state keeps them (an edit of them rewrites the facet
+    files)."""
+    return json.dumps(facet_values(article), ensure_ascii=False, sort_keys=True)
 
 
 def _state_meta(base_url: str, documents: int) -> dict[str, str]:
@@ -794,7 +845,7 @@ def full_index(docs: list[SearchDocument], records: list[bytes], report: SearchI
     """Every file, computed from the articles; with `state_path`, the state for updates in
     place is written beside it (committed by the returned change)."""
     if not docs:
-        files = {"manifest.json": to_json(_manifest("empty", 0, 0, [])), "tags.json": b"[]"}
+        files = {"manifest.json": to_json(_manifest("empty", 0, 0, [])), **facet_files([])}
         report.files = len(files)
         return IndexUpdate(dict(files), report, None)
     with _gc_paused():
@@ -853,7 +904,7 @@ def _full_index(docs, records, report, shard_count, write_unsplit, state_path, b
     version = version_of(shard_digests, record_digests)
     years = year_ranges(docs)
     files["manifest.json"] = to_json(_manifest(version, count, len(docs), years))
-    files.update(tag_files((d.number, d.article.tags) for d in docs))
+    files.update(facet_files((d.number, d.article) for d in docs))
     for doc, data in zip(docs, records):
         files[f"docs/{doc.ref}.json"] = data
     report.documents = len(docs)
@@ -1001,7 +1052,7 @@ def _local_update(db, articles, base_url, article_url, state_path, on_disk, unch
     weights = WeightTable(len(articles))
     computed: dict[str, bytes] = {}
     for n, shard in new_shards.items():
-        computed[f"index/{n}.json"] = serialise_shard(shard, refs, weights, all_vectors=count == 1)
+        computed[f"index/{n}.json"] = serialise_shard(shard)
     for e in edited:
         computed[f"docs/{e.doc.ref}.json"] = e.record
     new_digests = {rel: digest(data) for rel, data in computed.items()}
@@ -1016,9 +1067,9 @@ def _local_update(db, articles, base_url, article_url, state_path, on_disk, unch
                          [known_digest(f"docs/{ref}.json") for ref in refs])
     computed["manifest.json"] = to_json(_manifest(version, count, len(articles),
                                                   json.loads(meta["years"])))
-    tagged = lambda: ((n, a.tags) for n, a in enumerate(by_number))  # noqa: E731
+    tagged = lambda: enumerate(by_number)  # noqa: E731
     if any(e.tags_changed for e in edited):
-        computed.update(tag_files(tagged()))
+        computed.update(facet_files(tagged()))
     change = StateChange(str(state_path), meta={"terms": str(terms), "postings": str(postings)},
                          docs=[(e.doc.number, e.doc.article.id, record_inputs(e.doc.article, e.doc.url),
                                 date_inputs(e.doc.article), _tags_text(e.doc.article)) for e in edited],
@@ -1031,26 +1082,26 @@ def _local_update(db, articles, base_url, article_url, state_path, on_disk, unch
         if known_files.get(rel) != (d, len(data)):
             change.files[rel] = (d, len(data))
         files[rel] = None if known_files.get(rel) == (d, len(data)) and on_disk.get(rel) == len(data) else data
-    retagged = any(rel.startswith("tags") for rel in computed)
+    retagged = any(is_facet_file(rel) for rel in computed)
     unchanged_tags: dict[str, bytes] | None = None
     for rel, (d, size) in known_files.items():
         if rel in computed:
             continue
-        if retagged and rel.startswith("tags/"):
-            change.gone.append(rel)  # fewer tags than before
+        if retagged and is_facet_file(rel):
+            change.gone.append(rel)  # fewer values than before
         elif on_disk.get(rel) == size:
             files[rel] = None
         elif rel.startswith("index/"):  # missing on disk: its bytes again, from the state
             row = db.execute("SELECT postings FROM shards WHERE n = ?", (int(rel[6:-5]),)).fetchone()
-            files[rel] = serialise_shard(marshal.loads(row[0]), refs, weights, all_vectors=count == 1)
+            files[rel] = serialise_shard(marshal.loads(row[0]))
         elif rel.startswith("docs/"):
             number = int(rel[5:-5], REF_BASE)
             a = by_number[number]
             doc = make_document(number, a, full_url(article_url(a), base_url), article_year(a))
             files[rel] = to_json(document_record(doc))
-        else:  # tags.json, tags/<i>.json
+        else:  # facet files
             if unchanged_tags is None:
-                unchanged_tags = tag_files(tagged())
+                unchanged_tags = facet_files(tagged())
             files[rel] = unchanged_tags[rel]
     sizes = [(change.files.get(f"index/{n}.json") or known_files[f"index/{n}.json"])[1]
              for n in range(count)]
