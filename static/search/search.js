@@ -683,7 +683,7 @@
    * characters, as typed) come first, each group keeping lunr's order. (Matching requires
    * every character pair; this puts 科技创新 above 科技 … 创新.) Texts are read in lunr's
    * order, ten at a time, only until `want` holders are known: the first `want` rows are
-   * exactly those of the full definition (site_builder/search_rank.py).
+   * exactly those of the full definition (site_builder/search/rank.py).
    */
   Searcher.prototype.phraseOrder = function (rows, phrases, want) {
     if (!phrases.length || !this.fetchText) return Promise.resolve(rows);
@@ -704,7 +704,7 @@
 
   // ---- Phrases -------------------------------------------------------------------------
 
-  var PHRASE_WINDOW = 30;
+  var PHRASE_WINDOW = 40;
   var FACETS = ['tag', 'page', 'person'];
 
   /** The query's Han runs of three or more characters (normalised): its phrases. */
