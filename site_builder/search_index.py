@@ -937,7 +937,12 @@ def _full_index(docs, records, report, shard_count, write_unsplit, state_path, b
 
 
 class _NotLocal(Exception):
-    """The index cannot be updated in place (a full build follows)."""
+    """The index cannot be updated in place (a full build follows); `corrupt`: because the
+    state file is damaged (it is replaced by the full build's)."""
+
+    def __init__(self, reason: str, corrupt: bool = False):
+        super().__init__(reason)
+        self.corrupt = corrupt
 
 
 def local_update(articles: list[Article], base_url: str, article_url: Callable[[Article], str],
@@ -952,8 +957,10 @@ def local_update(articles: list[Article], base_url: str, article_url: Callable[[
     db = sqlite3.connect(f"file:{state_path}?mode=ro", uri=True)
     try:
         return _local_update(db, articles, base_url, article_url, state_path, on_disk, unchanged)
-    except sqlite3.Error as exc:
+    except sqlite3.OperationalError as exc:  # e.g. another schema: an older state
         raise _NotLocal(str(exc))
+    except sqlite3.DatabaseError as exc:  # not a database, or a malformed one
+        raise _NotLocal(str(exc), corrupt=True)
     finally:
         db.close()
 
@@ -1185,15 +1192,18 @@ def index_update(articles: list[Article], base_url: str, article_url: Callable[[
     known on disk, every file comes back with its bytes."""
     started = time.perf_counter()
     update = None
+    report = SearchIndexReport()
     if state_path is not None and articles:
         try:
             update = local_update(articles, base_url, article_url, state_path, on_disk or {}, unchanged)
-        except _NotLocal:
-            update = None
+        except _NotLocal as exc:
+            if exc.corrupt:
+                report.diagnostics.append(Diagnostic(
+                    str(state_path), f"search index state is damaged ({exc}): discarded; the index "
+                    "is rebuilt in full and the state written again (nothing to do)", severity="warning"))
     if update is None:
         docs, records = prepare(articles, base_url, article_url)
-        update = full_index(docs, records, SearchIndexReport(), shard_count, write_unsplit,
-                            state_path, base_url)
+        update = full_index(docs, records, report, shard_count, write_unsplit, state_path, base_url)
     update.report.seconds = time.perf_counter() - started
     return update
 

@@ -327,3 +327,42 @@ def test_full_build_in_two_processes_equals_one(corpus, tmp_path, monkeypatch, s
     forked.clear()
     failed, _ = si.search_index_files(articles, "/", url, cache_dir=tmp_path / "failed")
     assert forked == [None] and failed == again
+
+
+def test_a_damaged_state_is_discarded_with_a_warning_and_rebuilt(corpus, tmp_path):
+    """Random bytes in .cache/search.sqlite: a warning naming the file, a full build with the
+    bytes of a build without state, and a sound state again (the next update is in place)."""
+    import os
+
+    from site_builder.search_index import STATE_FILE, search_index_files
+
+    articles = list(corpus[:40])
+    state = tmp_path / "cache"
+    search_index_files(articles, "/", url, cache_dir=state)
+    (state / STATE_FILE).write_bytes(os.urandom(8192))
+    files, report = search_index_files(articles, "/", url, cache_dir=state)
+    assert not report.cached
+    warnings = [d for d in report.diagnostics if d.severity == "warning"]
+    assert len(warnings) == 1 and STATE_FILE in warnings[0].path and "damaged" in warnings[0].message
+    assert files == search_index_files(articles, "/", url)[0]
+    _, again = search_index_files(articles, "/", url, cache_dir=state)
+    assert again.cached and not again.diagnostics
+
+
+def test_bylines_are_searchable(tmp_path):
+    """A reporter's, correspondent's, writer's or photographer's name finds what they wrote,
+    though the body never prints it; a byline with no names read from it counts as printed."""
+    arts = [Article(id="r1", source="x", order=1, title="春耕时节", body="田野里一派忙碌景象。",
+                    reporters=["马燕"], date="2021-03-01"),
+            Article(id="r2", source="x", order=2, title="新桥通车", body="大桥今天通车。",
+                    photographers=["欧阳明远"], date="2021-03-02"),
+            Article(id="r3", source="x", order=3, title="夜市开张", body="夜市人气很旺。",
+                    byline="通讯员 黄小芳", date="2021-03-03"),
+            Article(id="r4", source="x", order=4, title="马路修好了", body="燕子飞回来了。",
+                    date="2021-03-04")]
+    write_search_index(arts, tmp_path, "/", url, shard_count=1, write_unsplit=True)
+    results = compare(tmp_path / "search", ["马燕", "欧阳明远", "黄小芳"])
+    by_query = {r["q"]: [ref for ref, _ in r["split"]] for r in results}
+    assert by_query == {"马燕": ["0"], "欧阳明远": ["1"], "黄小芳": ["2"]}
+    people = json.loads((tmp_path / "search" / "people.json").read_text(encoding="utf-8"))
+    assert {"马燕", "欧阳明远"} <= {name for name, _ in people}
