@@ -665,8 +665,11 @@ def tag_refs(tagged: Iterable[tuple[int, list[str]]]) -> list[tuple[str, list[in
     return sorted(refs.items(), key=lambda x: (-len(x[1]), x[0]))
 
 
-# The search page's filters besides the year: facet -> (list of [value, count], numbers of
-# the articles with the i-th value).
+# The search page's filters besides the year: facet -> (list of [value, article count, file],
+# files of the article numbers of consecutive values: one list per value). Values are packed
+# into files of about FACET_FILE_NUMBERS numbers, so thousands of people with a few articles
+# each make a few files, not thousands.
+FACET_FILE_NUMBERS = 2000
 FACETS = {"tag": ("tags.json", "tags/{n}.json"), "page": ("pages.json", "pages/{n}.json"),
           "person": ("people.json", "people/{n}.json")}
 
@@ -717,10 +720,15 @@ def facet_files(numbered: Iterable[tuple[int, Article]]) -> dict[str, bytes]:
     values = [(number, facet_values(a)) for number, a in numbered]
     files = {}
     for facet, (list_path, each_path) in FACETS.items():
-        refs = tag_refs((number, v[facet]) for number, v in values)
-        files[list_path] = to_json([[t, len(r)] for t, r in refs])
-        for n, (_, numbers) in enumerate(refs):
-            files[each_path.format(n=n)] = to_json(numbers)
+        listing, packs = [], [[]]
+        for value, numbers in tag_refs((number, v[facet]) for number, v in values):
+            if packs[-1] and sum(map(len, packs[-1])) + len(numbers) > FACET_FILE_NUMBERS:
+                packs.append([])
+            packs[-1].append(numbers)
+            listing.append([value, len(numbers), len(packs) - 1])
+        files[list_path] = to_json(listing)
+        for n, pack in enumerate(packs if listing else []):
+            files[each_path.format(n=n)] = to_json(pack)
     return files
 
 

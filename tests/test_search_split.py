@@ -365,4 +365,4 @@ def test_bylines_are_searchable(tmp_path):
     by_query = {r["q"]: [ref for ref, _ in r["split"]] for r in results}
     assert by_query == {"马燕": ["0"], "欧阳明远": ["1"], "黄小芳": ["2"]}
     people = json.loads((tmp_path / "search" / "people.json").read_text(encoding="utf-8"))
-    assert {"马燕", "欧阳明远"} <= {name for name, _ in people}
+    assert {"马燕", "欧阳明远"} <= {name for name, _, _ in people}

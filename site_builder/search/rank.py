@@ -1,11 +1,13 @@
 """The search ranking, as search.js computes it (`Searcher.phraseOrder`), for tests and the
-benchmark: lunr's order, except that among its first PHRASE_WINDOW matches those whose text
-holds every phrase of the query (its Han runs of three or more characters, normalised) come
-first, each group keeping lunr's order.
+benchmark: lunr's order, except that of its first PHRASE_WINDOW matches only those whose
+text holds every phrase of the query (its Han runs of three or more characters,
+normalised) are kept; matches beyond the window follow, unread.
 
-Matching requires every character pair of the query, so 科技 … 创新 matches 科技创新; this
-puts the articles that print 科技创新 first. Reading the texts of a window of results (from
-their article pages, which the result list needs for snippets anyway) costs no index bytes.
+Matching requires every character pair of the query, so 科技 … 创新 matches 科技创新; the
+articles that print 科技创新 come first and those that only hold its pairs apart are left
+out where their text was read. Reading the texts of a window of results (from their article
+pages, which the result list needs for snippets anyway) costs no index bytes; the window
+bounds what a query reads (PHRASE_WINDOW pages at most).
 """
 from __future__ import annotations
 
@@ -32,7 +34,5 @@ def phrase_order(query: str, lunr_order: Sequence[Ref], text_of: Callable[[Ref],
     wanted = phrases(query)
     if not wanted:
         return list(lunr_order)
-    window = list(lunr_order[:PHRASE_WINDOW])
-    held = [ref for ref in window if holds_phrases(text_of(ref), wanted)]
-    rest = [ref for ref in window if ref not in set(held)]
-    return held + rest + list(lunr_order[PHRASE_WINDOW:])
+    held = [ref for ref in lunr_order[:PHRASE_WINDOW] if holds_phrases(text_of(ref), wanted)]
+    return held + list(lunr_order[PHRASE_WINDOW:])

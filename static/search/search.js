@@ -206,6 +206,13 @@
     }
   };
 
+  /** Skips one field's postings of a term; returns their count. */
+  function skipField(reader) {
+    var count = reader.next();
+    for (var i = 0; i < count; i++) if (reader.next() % 2) reader.next();
+    return count;
+  }
+
   /** One field's postings of a term: {docs: rising article numbers, tfs}. */
   function readField(reader) {
     var count = reader.next(), docs = new Int32Array(count), tfs = new Int32Array(count), prev = -1;
@@ -254,19 +261,27 @@
     this.weights = weights;
     this.terms = json.terms ? json.terms.split(' ') : [];
     this.termIndex = new Map();
-    this.title = [];
-    this.body = [];
-    var reader = new NumberReader(json.postings || '');
+    // where each term's postings start, and its document frequency: a query reads one or
+    // two terms of a shard's thousands, so the postings are decoded on first use
+    this.data = json.postings || '';
+    this.starts = new Int32Array(this.terms.length);
+    this.dfs = new Int32Array(this.terms.length);
+    var reader = new NumberReader(this.data);
     for (var i = 0; i < this.terms.length; i++) {
       this.termIndex.set(this.terms[i], i);
-      this.title.push(readField(reader));
-      this.body.push(readField(reader));
+      this.starts[i] = reader.at;
+      this.dfs[i] = skipField(reader) + skipField(reader);
     }
     this.postings = new Map();  // term index -> its postings, made on first use
   }
 
-  ShardPostings.prototype.df = function (i) {
-    return this.title[i].docs.length + this.body[i].docs.length;
+  ShardPostings.prototype.df = function (i) { return this.dfs[i]; };
+
+  /** A term's [title, body] postings ({docs, tfs} each). */
+  ShardPostings.prototype.termFields = function (i) {
+    var reader = new NumberReader(this.data);
+    reader.at = this.starts[i];
+    return [readField(reader), readField(reader)];
   };
 
   /** A term's documents (rising article number) with a weight and a presence bit per field. */
@@ -280,7 +295,7 @@
   };
 
   ShardPostings.prototype.mergeFields = function (i) {
-    var t = this.title[i], b = this.body[i], df = this.df(i), w = this.weights;
+    var both = this.termFields(i), t = both[0], b = both[1], df = this.df(i), w = this.weights;
     var size = t.docs.length + b.docs.length;
     var docs = new Int32Array(size), weights = new Float64Array(2 * size), present = new Uint8Array(size);
     var x = 0, y = 0, rows = 0;
@@ -299,9 +314,9 @@
   ShardPostings.prototype.lunrJson = function () {
     var vectors = new Map(), inverted = [], fields = this.fields;
     for (var i = 0; i < this.terms.length; i++) {
-      var entry = { _index: i }, df = this.df(i);
+      var entry = { _index: i }, df = this.df(i), both = this.termFields(i);
       for (var f = 0; f < fields.length; f++) {
-        var name = fields[f], list = f ? this.body[i] : this.title[i], refs = {};
+        var name = fields[f], list = both[f], refs = {};
         for (var j = 0; j < list.docs.length; j++) {
           var ref = list.docs[j].toString(36), key = name + '/' + ref;
           refs[ref] = {};
@@ -532,7 +547,7 @@
     return this.texts.get(ref);
   };
 
-  /** A facet's values (tag, page = 版面, person) as [[value, article count], ...]. */
+  /** A facet's values (tag, page = 版面, person) as [[value, article count, file], ...]. */
   Searcher.prototype.facetValues = function (facet) {
     var paths = (this.manifest.facets || {})[facet];
     if (!paths) return Promise.resolve([]);
@@ -549,8 +564,11 @@
       this.facetRefs.set(key, this.facetValues(facet).then(function (values) {
         for (var i = 0; i < values.length; i++) {
           if (values[i][0] === value) {
-            return self.fetchJson(self.url(self.manifest.facets[facet][1], 'n', i)).then(function (numbers) {
-              return new Set(numbers);
+            // values[i] = [value, count, file]: the file holds the lists of consecutive values
+            var file = values[i][2], first = i;
+            while (first > 0 && values[first - 1][2] === file) first--;
+            return self.fetchJson(self.url(self.manifest.facets[facet][1], 'n', file)).then(function (lists) {
+              return new Set(lists[i - first]);
             });
           }
         }
@@ -649,10 +667,10 @@
     var want = offset + limit, phrases = phraseRuns(planQuery(query)), byDate = options.sort === 'date';
     var top = byDate ? null : (phrases.length ? Math.max(want, PHRASE_WINDOW) : want);
     return this.rank(query, options, top).then(function (ranked) {
-      var ordered = byDate ? Promise.resolve(self.newestFirst(ranked.rows))
+      var ordered = byDate ? Promise.resolve({ rows: self.newestFirst(ranked.rows), dropped: 0 })
         : self.phraseOrder(ranked.rows, phrases, want);
-      return ordered.then(function (rows) {
-        var page = rows.slice(offset, offset + limit);
+      return ordered.then(function (kept) {
+        var page = kept.rows.slice(offset, offset + limit);
         return Promise.all(page.map(function (m) {
           return Promise.all([self.loadDoc(m.ref), options.texts ? self.loadText(m.ref) : null]);
         })).then(function (loaded) {
@@ -661,7 +679,7 @@
             return { id: d.id, url: d.url, title: d.title, score: m.score, ref: m.ref, doc: d,
                      text: text ? text.body : '' };
           });
-          out.total = ranked.total;
+          out.total = ranked.total - kept.dropped;
           return out;
         });
       });
@@ -678,24 +696,28 @@
   };
 
   /**
-   * The ranking function: lunr's order, except that among its first PHRASE_WINDOW matches
+   * The ranking function: lunr's order, except that of its first PHRASE_WINDOW matches only
    * those whose text holds every phrase of the query (its Han runs of three or more
-   * characters, as typed) come first, each group keeping lunr's order. (Matching requires
-   * every character pair; this puts 科技创新 above 科技 … 创新.) Texts are read in lunr's
-   * order, ten at a time, only until `want` holders are known: the first `want` rows are
-   * exactly those of the full definition (site_builder/search/rank.py).
+   * characters, as typed) are kept. (Matching requires every character pair: 科技 … 创新
+   * matches 科技创新 but does not contain it.) Matches beyond the window follow unread.
+   * Texts are read in lunr's order, ten at a time, only until `want` holders are known:
+   * the first `want` rows are exactly those of the full definition
+   * (site_builder/search/rank.py). Returns {rows, dropped: how many were read and dropped}.
    */
   Searcher.prototype.phraseOrder = function (rows, phrases, want) {
-    if (!phrases.length || !this.fetchText) return Promise.resolve(rows);
-    var self = this, window = rows.slice(0, PHRASE_WINDOW), holders = [], others = [], at = 0;
+    if (!phrases.length || !this.fetchText) return Promise.resolve({ rows: rows, dropped: 0 });
+    var self = this, window = rows.slice(0, PHRASE_WINDOW), holders = [], dropped = 0, at = 0;
     function step() {
       if (holders.length >= want || at >= window.length) {
-        return holders.concat(others, window.slice(at), rows.slice(PHRASE_WINDOW));
+        return { rows: holders.concat(window.slice(at), rows.slice(PHRASE_WINDOW)), dropped: dropped };
       }
       var batch = window.slice(at, at + 10);
       at += batch.length;
       return Promise.all(batch.map(function (m) { return self.loadText(m.ref); })).then(function (texts) {
-        batch.forEach(function (m, i) { (holdsPhrases(texts[i], phrases) ? holders : others).push(m); });
+        batch.forEach(function (m, i) {
+          if (holdsPhrases(texts[i], phrases)) holders.push(m);
+          else dropped++;
+        });
         return step();
       });
     }
