@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 
 from site_builder.model import Article
-from site_builder.search_index import body_text, plain_text, title_text, write_search_index
-from site_builder.search_synthetic import generate_articles, sample_queries
+from site_builder.search import body_text, plain_text, title_text, write_search_index
+from search_synthetic import generate_articles, sample_queries
 from site_builder.search_tokens import normalize
 
 pytestmark = pytest.mark.browser

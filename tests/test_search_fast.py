@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from site_builder.model import Article
-from site_builder.search_index import write_search_index
-from site_builder.search_synthetic import generate_articles, sample_queries
+from site_builder.search import write_search_index
+from search_synthetic import generate_articles, sample_queries
 from search_node import run_node, url
 
 

@@ -10,8 +10,8 @@ from lunr.query import QueryPresence
 
 from site_builder.model import Article
 from site_builder.search.rank import PHRASE_WINDOW, phrase_order
-from site_builder.search_index import TITLE_BOOST, prepare_documents, write_search_index
-from site_builder.search_synthetic import generate_articles, sample_queries
+from site_builder.search import TITLE_BOOST, prepare_documents, write_search_index
+from search_synthetic import generate_articles, sample_queries
 from site_builder.search_tokens import normalize, text_terms
 from search_node import run_node, url
 

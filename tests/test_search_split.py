@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from site_builder.model import Article
-from site_builder.search_index import write_search_index
-from site_builder.search_synthetic import generate_articles, sample_queries
+from site_builder.search import write_search_index
+from search_synthetic import generate_articles, sample_queries
 from search_node import run_node, url
 
 
@@ -142,13 +142,13 @@ def test_weights_and_postings_equal_lunr_py_builder(corpus, tmp_path):
     vector weight and every posting must equal what the Builder makes of the same terms."""
     from lunr.builder import Builder
 
-    from site_builder.search_index import TITLE_BOOST, prepare_documents
+    from site_builder.search import TITLE_BOOST, prepare_documents
     from site_builder.search_tokens import text_terms
 
     write_search_index(corpus, tmp_path, "/", url, write_unsplit=True)
     ours = json.loads((tmp_path / "search" / "unsplit.json").read_text(encoding="utf-8"))
     builder = Builder()
-    builder.b(0)  # no length normalisation (search_index.B): weights stay local to a term
+    builder.b(0)  # no length normalisation (search/lunr_json.py B): weights stay local to a term
     builder.ref("ref")
     builder.field("t", boost=TITLE_BOOST)
     builder.field("b")
@@ -187,7 +187,7 @@ def test_updates_in_place_equal_full_builds_over_random_edits(corpus, tmp_path):
     """The state in .cache/ updates the index in place (only the shards whose postings
     changed are serialised); after every edit of a random sequence its files equal a full
     build's, and text edits stay local."""
-    from site_builder.search_index import search_index_files
+    from site_builder.search import search_index_files
 
     rng = random.Random(5)
     articles = list(corpus[:120])
@@ -233,7 +233,7 @@ def test_update_reports_files_already_on_disk_as_unchanged(corpus, tmp_path):
     the bytes of those missing there."""
     from types import SimpleNamespace
 
-    from site_builder.search_index import SearchExtra
+    from site_builder.search import SearchExtra
 
     config = SimpleNamespace(base_url="/", root=tmp_path, path=lambda key: tmp_path / "output")
     extra = SearchExtra()
@@ -276,7 +276,7 @@ def test_full_build_removes_states_left_by_dead_processes(corpus, tmp_path):
     import subprocess
     import sys
 
-    from site_builder.search_index import STATE_FILE, search_index_files
+    from site_builder.search import STATE_FILE, search_index_files
 
     state = tmp_path / "cache"
     state.mkdir()
@@ -297,7 +297,9 @@ def test_full_build_in_two_processes_equals_one(corpus, tmp_path, monkeypatch, s
     and state as in one process, and the same again when the child fails."""
     import os
 
-    from site_builder import search_index as si
+    from site_builder import search as si
+    from site_builder.search import build as sb
+    from site_builder.search import parallel
 
     articles = list(corpus[:size])
 
@@ -305,12 +307,12 @@ def test_full_build_in_two_processes_equals_one(corpus, tmp_path, monkeypatch, s
         files, report = si.search_index_files(articles, "/", url, cache_dir=tmp_path / name)
         return files, report
 
-    monkeypatch.setattr(si, "_can_fork", lambda documents: False)
+    monkeypatch.setattr(sb, "_can_fork", lambda documents: False)
     alone, alone_report = build("alone")
-    monkeypatch.setattr(si, "_can_fork", lambda documents: True)
+    monkeypatch.setattr(sb, "_can_fork", lambda documents: True)
     forked = []
-    real = si._parallel_shards
-    monkeypatch.setattr(si, "_parallel_shards", lambda *a: forked.append(real(*a)) or forked[-1])
+    real = sb._parallel_shards
+    monkeypatch.setattr(sb, "_parallel_shards", lambda *a: forked.append(real(*a)) or forked[-1])
     shared, shared_report = build("shared")
     assert forked[0] is not None and shared == alone
     assert (shared_report.terms, shared_report.postings, shared_report.shards) == \
@@ -321,8 +323,8 @@ def test_full_build_in_two_processes_equals_one(corpus, tmp_path, monkeypatch, s
     assert report.cached and again == si.search_index_files(articles, "/", url)[0]
     # a child that fails: the parent computes everything itself
     parent = os.getpid()
-    collect = si._collect
-    monkeypatch.setattr(si, "_collect", lambda docs: collect(docs) if os.getpid() == parent
+    collect = parallel._collect
+    monkeypatch.setattr(parallel, "_collect", lambda docs: collect(docs) if os.getpid() == parent
                         else os._exit(3))
     forked.clear()
     failed, _ = si.search_index_files(articles, "/", url, cache_dir=tmp_path / "failed")
@@ -334,7 +336,7 @@ def test_a_damaged_state_is_discarded_with_a_warning_and_rebuilt(corpus, tmp_pat
     bytes of a build without state, and a sound state again (the next update is in place)."""
     import os
 
-    from site_builder.search_index import STATE_FILE, search_index_files
+    from site_builder.search import STATE_FILE, search_index_files
 
     articles = list(corpus[:40])
     state = tmp_path / "cache"
