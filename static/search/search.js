@@ -3,13 +3,16 @@
  *
  * The page needs <meta name="archive-base" content="/base/">. This script loads lunr.js
  * (next to it) only when a search starts. It offers:
- *   window.archiveSearch(query, {limit, year, tag}) -> Promise<[{id, url, title, score}]>
- *   window.archiveSearch.matches(query, {year, tag}) -> Promise<[{ref, score}]> (all matches)
- * Scores and order are those of lunr's query on one unsplit index: a fast scorer computes
- * exactly that query from the shards' postings ({engine: 'lunr'} runs lunr's own query on
- * the shards joined into one lunr.Index instead; tests/test_search_fast.py compares them).
+ *   window.archiveSearch(query, {limit, year, page, person, tag, sort}) -> Promise<[{id, url, title, score}]>
+ *     in the ranking readers see (Searcher.phraseOrder; sort: 'date' for newest first)
+ *   window.archiveSearch.matches(query, {year, tag}) -> Promise<[{ref, score}]> (all matches,
+ *     lunr's order)
+ * Shards come in a compact format (site_builder/search/compact.py); scores and order are those
+ * of lunr's query on one unsplit index: a fast scorer computes exactly that query from the
+ * shards' postings ({engine: 'lunr'} runs lunr's own query on the shards rebuilt as lunr
+ * indexes and joined into one lunr.Index instead; tests/test_search_fast.py compares them).
  * search-ui.js binds the search page (#search-form, #search-results, optional #search-filters) and
- * every header search form (form.site-search). See site_builder/search_index.py for the
+ * every header search form (form.site-search). See site_builder/search/ (package doc) for the
  * files and site_builder/search_tokens.py for the terms: both sides must agree.
  */
 (function (root) {
