@@ -260,3 +260,40 @@ def test_short_queries_ask_for_two_characters(page):
     page.fill("#search-form input[name=q]", "王")
     page.wait_for_selector("#search-results .search-status")
     assert "两个字" in page.inner_text("#search-results")
+
+
+def test_page_and_person_filters_and_sorting_by_date(page, site):
+    """Filters by 版面 and person restrict the results; sorting by date lists them newest
+    first; every choice is mirrored in the URL."""
+    page.fill("#search-form input[name=q]", "发展")
+    page.wait_for_selector("#search-results .search-result")
+    page.wait_for_function("document.querySelectorAll('#search-filters select[name=page] option').length > 2")
+    name = page.eval_on_selector("#search-filters select[name=page]", "s => s.options[1].value")
+    page.select_option("#search-filters select[name=page]", name)
+    page.wait_for_function("(v) => decodeURIComponent(location.search).includes('page=' + v)", arg=name)
+    page.select_option("#search-filters select[name=sort]", "date")
+    page.wait_for_function("() => location.search.includes('sort=date')")
+    page.wait_for_timeout(300)
+    page.wait_for_selector("#search-results:not([aria-busy])")
+    ids = page.eval_on_selector_all("#search-results .search-result", "els => els.map(e => e.dataset.id)")
+    assert ids and all(site.articles[i].page_name == name for i in ids)
+    dated = [site.articles[i].date for i in ids]
+    assert dated == sorted(dated, key=lambda d: d[:4], reverse=True)  # newest year first
+    page.wait_for_function("document.querySelectorAll('#search-filters select[name=person] option').length > 2")
+    listed = page.eval_on_selector("#search-filters select[name=person]",
+                                   "s => [...s.options].slice(1).map(o => o.value)")
+
+    def expected_for(person):
+        return [a for a in site.articles.values() if person in a.people and a.page_name == name
+                and "发展" in a.title + a.body]
+
+    person = next(p for p in listed if expected_for(p))
+    page.select_option("#search-filters select[name=person]", person)
+    page.wait_for_timeout(300)
+    page.wait_for_selector("#search-results:not([aria-busy])")
+    ids = page.eval_on_selector_all("#search-results .search-result", "els => els.map(e => e.dataset.id)")
+    page.wait_for_function("(p) => decodeURIComponent(location.search).includes('person=' + p)", arg=person)
+    page.wait_for_selector("#search-results .search-result")
+    ids = page.eval_on_selector_all("#search-results .search-result", "els => els.map(e => e.dataset.id)")
+    assert len(ids) == min(20, len(expected_for(person)))
+    assert all(person in site.articles[i].people and site.articles[i].page_name == name for i in ids)
