@@ -28,11 +28,12 @@ from urllib.parse import unquote, urlparse
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "tests"))  # the generator of test archives
 
 from dataclasses import replace  # noqa: E402
 
-from site_builder.search_index import STATE_FILE, index_update, write_search_index  # noqa: E402
-from site_builder.search_synthetic import generate_articles, sample_queries  # noqa: E402
+from site_builder.search import STATE_FILE, index_update, write_search_index  # noqa: E402
+from search_synthetic import generate_articles, sample_queries  # noqa: E402
 
 BASE = "/archive/"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",

@@ -89,6 +89,7 @@ class ExtraOutput:
 
     files: dict[str, bytes | None] = field(default_factory=dict)
     changes: list = field(default_factory=list)
+    diagnostics: list[Diagnostic] = field(default_factory=list)  # e.g. a corrupt state discarded
 
     def commit(self) -> None:
         for change in self.changes:
@@ -118,6 +119,7 @@ def compute_extra_files(extras: Sequence[ExtraFiles], corpus: list[Article], con
             else:
                 result = update(corpus, config)
             out.files.update(result.files)
+            out.diagnostics.extend(getattr(getattr(result, "report", None), "diagnostics", ()))
             if result.change is not None:
                 out.changes.append(result.change)
         else:
@@ -452,7 +454,7 @@ class IncrementalBuilder:
         """Write the extras computed for `generation`; a newer build makes them stale (not ok,
         mode "superseded": that build's own extras follow)."""
         started = time.perf_counter()
-        result = IncrementalResult(ok=True, mode="extras")
+        result = IncrementalResult(ok=True, mode="extras", diagnostics=list(extras.diagnostics))
         index = self._index
         if index is None or not self.extras:
             return _done(result, started)
@@ -734,6 +736,7 @@ class IncrementalBuilder:
                         extra_files[f"static/{rel.as_posix()}"] = file.read_bytes()
         if extras is not None:
             extra_files.update(extras.files)
+            result.diagnostics.extend(extras.diagnostics)
         extra_sizes = _extra_sizes(extra_files, on_disk)
         extra_keys = _extra_keys(extra_files)
         # Everything is written as it comes, in phase one of _SyncWriter until every page has

@@ -47,7 +47,7 @@ def default_extras() -> tuple[ExtraFiles, ...]:
     """What every site build writes besides the pages: the search index (an object: called,
     it yields every file; the incremental builder calls its `update`, which updates the index
     in place and reports unchanged files, see incremental.compute_extra_files)."""
-    from .search_index import search_extra
+    from .search import search_extra
 
     return (search_extra,)
 

@@ -3,6 +3,7 @@ generated articles, served under a base URL like a GitHub project page."""
 from __future__ import annotations
 
 import functools
+import html
 import http.server
 import json
 import shutil
@@ -12,8 +13,8 @@ from pathlib import Path
 import pytest
 
 from site_builder.model import Article
-from site_builder.search_index import write_search_index
-from site_builder.search_synthetic import generate_articles, sample_queries
+from site_builder.search import body_text, plain_text, title_text, write_search_index
+from search_synthetic import generate_articles, sample_queries
 from site_builder.search_tokens import normalize
 
 pytestmark = pytest.mark.browser
@@ -58,8 +59,8 @@ class Site:
 
     @functools.lru_cache(maxsize=None)
     def text_of(self, ref: str) -> str:
-        d = self.docs[ref]
-        return normalize("\n".join(x for x in (d["kicker"], d["title"], d["subtitle"], d["text"]) if x))
+        a = self.articles[self.docs[ref]["id"]]
+        return normalize(title_text(a) + "\n" + body_text(a))
 
     def start(self) -> str:
         handler = functools.partial(_QuietHandler, directory=str(self.root))
@@ -73,9 +74,28 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
         pass
 
 
+# An article page as the search reads it: head and body (the site's article template has
+# more around them).
+ARTICLE_PAGE = """<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>{title}</title></head>
+<body><main><article class="article"><header class="article-head"><h1 class="headline">{title}</h1>
+<dl class="article-meta"><div><dt>日期</dt><dd>{date}</dd></div></dl></header>
+<div class="article-body">{body}</div></article></main></body></html>
+"""
+
+
+def write_article_pages(site_dir: Path, articles: list[Article]) -> None:
+    for a in articles:
+        page = site_dir / article_url(a) / "index.html"
+        page.parent.mkdir(parents=True, exist_ok=True)
+        body = "".join(f"<p>{html.escape(p)}</p>\n" for p in plain_text(a.body).split("\n"))
+        page.write_text(ARTICLE_PAGE.format(title=html.escape(title_text(a)), date=a.date, body=body),
+                        encoding="utf-8")
+
+
 def make_site(root: Path, articles: list[Article]) -> Site:
     site_dir = root / BASE.strip("/")
     write_search_index(articles, site_dir, BASE, article_url)
+    write_article_pages(site_dir, articles)
     shutil.copytree(ROOT / "static" / "search", site_dir / "static" / "search")
     page = site_dir / "search" / "index.html"
     page.write_text(TEST_PAGE.format(base=BASE), encoding="utf-8")
@@ -106,22 +126,28 @@ def page(browser, site):
     assert not errors, errors
 
 
-def run_matches(page, queries: list[str]) -> list[list[str]]:
+def run_matches(page, queries: list[str]) -> list[list[list[str]]]:
+    """Per query: every match (lunr's order) and the first ten as readers see them."""
     return page.evaluate("""async (queries) => {
         const out = [];
-        for (const q of queries) out.push((await window.archiveSearch.matches(q)).map(m => m.ref));
+        const s = window.archiveSearch.searcher();
+        for (const q of queries) {
+          const all = (await window.archiveSearch.matches(q)).map(m => m.ref);
+          const top = (await s.search(q, {limit: 10})).map(r => r.ref);
+          out.push([all, top]);
+        }
         return out;
     }""", queries)
 
 
-def measure(site: Site, queries: list[str], results: list[list[str]]):
+def measure(site: Site, queries: list[str], results: list[list[list[str]]]):
+    """Recall over every match, precision over the first ten shown."""
     relevant_total = found_total = top_total = top_ok = 0
     misses = []
-    for q, refs in zip(queries, results):
+    for q, (refs, top) in zip(queries, results):
         needle = normalize(q)
         relevant = {ref for ref in site.docs if needle in site.text_of(ref)}
         found = relevant & set(refs)
-        top = refs[:10]
         relevant_total += len(relevant)
         found_total += len(found)
         top_total += len(top)
@@ -137,8 +163,8 @@ def test_recall_and_top10_precision_over_queries_drawn_from_the_archive(page, si
     results = run_matches(page, queries)
     recall, precision, misses = measure(site, queries, results)
     print(f"recall {recall:.4f}, top-10 precision {precision:.4f}, misses {misses[:10]}")
-    assert recall >= 0.98, misses[:20]
-    assert precision >= 0.95
+    assert recall >= 0.99, misses[:20]
+    assert precision >= 0.97
 
 
 def test_archive_search_returns_ids_urls_titles_in_rank_order(page, site):
@@ -146,8 +172,8 @@ def test_archive_search_returns_ids_urls_titles_in_rank_order(page, site):
     results = page.evaluate("(q) => window.archiveSearch(q, {limit: 5})", person)
     assert 0 < len(results) <= 5
     scores = [r["score"] for r in results]
-    assert scores == sorted(scores, reverse=True)
-    refs = run_matches(page, [person])[0][:5]
+    assert scores == sorted(scores, reverse=True)  # a name printed in every match: lunr's order
+    refs = run_matches(page, [person])[0][1][:5]
     for r, ref in zip(results, refs):
         assert r["id"] == site.docs[ref]["id"] and r["id"] in site.articles
         assert r["url"] == BASE + f"articles/{r['id']}/"
@@ -234,3 +260,40 @@ def test_short_queries_ask_for_two_characters(page):
     page.fill("#search-form input[name=q]", "王")
     page.wait_for_selector("#search-results .search-status")
     assert "两个字" in page.inner_text("#search-results")
+
+
+def test_page_and_person_filters_and_sorting_by_date(page, site):
+    """Filters by 版面 and person restrict the results; sorting by date lists them newest
+    first; every choice is mirrored in the URL."""
+    page.fill("#search-form input[name=q]", "发展")
+    page.wait_for_selector("#search-results .search-result")
+    page.wait_for_function("document.querySelectorAll('#search-filters select[name=page] option').length > 2")
+    name = page.eval_on_selector("#search-filters select[name=page]", "s => s.options[1].value")
+    page.select_option("#search-filters select[name=page]", name)
+    page.wait_for_function("(v) => decodeURIComponent(location.search).includes('page=' + v)", arg=name)
+    page.select_option("#search-filters select[name=sort]", "date")
+    page.wait_for_function("() => location.search.includes('sort=date')")
+    page.wait_for_timeout(300)
+    page.wait_for_selector("#search-results:not([aria-busy])")
+    ids = page.eval_on_selector_all("#search-results .search-result", "els => els.map(e => e.dataset.id)")
+    assert ids and all(site.articles[i].page_name == name for i in ids)
+    dated = [site.articles[i].date for i in ids]
+    assert dated == sorted(dated, key=lambda d: d[:4], reverse=True)  # newest year first
+    page.wait_for_function("document.querySelectorAll('#search-filters select[name=person] option').length > 2")
+    listed = page.eval_on_selector("#search-filters select[name=person]",
+                                   "s => [...s.options].slice(1).map(o => o.value)")
+
+    def expected_for(person):
+        return [a for a in site.articles.values() if person in a.people and a.page_name == name
+                and "发展" in a.title + a.body]
+
+    person = next(p for p in listed if expected_for(p))
+    page.select_option("#search-filters select[name=person]", person)
+    page.wait_for_timeout(300)
+    page.wait_for_selector("#search-results:not([aria-busy])")
+    ids = page.eval_on_selector_all("#search-results .search-result", "els => els.map(e => e.dataset.id)")
+    page.wait_for_function("(p) => decodeURIComponent(location.search).includes('person=' + p)", arg=person)
+    page.wait_for_selector("#search-results .search-result")
+    ids = page.eval_on_selector_all("#search-results .search-result", "els => els.map(e => e.dataset.id)")
+    assert len(ids) == min(20, len(expected_for(person)))
+    assert all(person in site.articles[i].people and site.articles[i].page_name == name for i in ids)

@@ -12,7 +12,7 @@ from test_search_browser import BASE, Site, measure, run_matches
 from site_builder.config import load_config
 from site_builder.content import article_to_text, read_corpus
 from site_builder.model import Article
-from site_builder.search_synthetic import sample_queries
+from search_synthetic import sample_queries
 from site_builder.site import build_site
 
 pytestmark = pytest.mark.browser

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from site_builder.model import Article
-from site_builder.search_index import write_search_index
-from site_builder.search_synthetic import generate_articles, sample_queries
+from site_builder.search import write_search_index
+from search_synthetic import generate_articles, sample_queries
 from search_node import run_node, url
 
 
@@ -42,7 +42,11 @@ const searcher = new core.Searcher('', (u) => {
               split: split.map((m) => [m.ref, m.score]), newShards: loaded.length - before});
   }
   const manifest = read('manifest.json');
-  for (let n = 0; n < manifest.shards; n++) lunr.Index.load(read(`index/${n}.json`));
+  // every compact shard rebuilds into a valid lunr index
+  const weights = new core.Weights(manifest.documents, manifest.boosts);
+  for (let n = 0; n < manifest.shards; n++) {
+    lunr.Index.load(new core.ShardPostings(read(`index/${n}.json`), n, weights).lunrJson());
+  }
   process.stdout.write(JSON.stringify(out));
 })().catch((e) => { console.error(e.stack || e); process.exit(1); });
 """
@@ -120,7 +124,8 @@ def test_small_archive_is_one_shard_and_documents_are_separate(corpus, tmp_path)
     manifest = json.loads((root / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["shards"] == 1 and manifest["documents"] == 6
     doc = json.loads((root / "docs" / "0.json").read_text(encoding="utf-8"))
-    assert doc["url"].startswith("/archive/articles/") and doc["text"]
+    assert doc["url"].startswith("/archive/articles/") and doc["title"]
+    assert "text" not in doc  # snippets come from the article page: the body is not shipped twice
     # years are ranges of refs in date order
     years = manifest["years"]
     assert sum(y[2] for y in years) == 6 and [y[0] for y in years] == sorted(y[0] for y in years)
@@ -137,13 +142,13 @@ def test_weights_and_postings_equal_lunr_py_builder(corpus, tmp_path):
     vector weight and every posting must equal what the Builder makes of the same terms."""
     from lunr.builder import Builder
 
-    from site_builder.search_index import TITLE_BOOST, prepare_documents
+    from site_builder.search import TITLE_BOOST, prepare_documents
     from site_builder.search_tokens import text_terms
 
     write_search_index(corpus, tmp_path, "/", url, write_unsplit=True)
     ours = json.loads((tmp_path / "search" / "unsplit.json").read_text(encoding="utf-8"))
     builder = Builder()
-    builder.b(0)  # no length normalisation (search_index.B): weights stay local to a term
+    builder.b(0)  # no length normalisation (search/lunr_json.py B): weights stay local to a term
     builder.ref("ref")
     builder.field("t", boost=TITLE_BOOST)
     builder.field("b")
@@ -175,14 +180,14 @@ def test_shards_are_chosen_like_search_tokens_shard_of(corpus, tmp_path):
     report = write_search_index(corpus[:80], tmp_path, "/", url, shard_count=13)
     for n in range(report.shards):
         shard = json.loads((tmp_path / "search" / "index" / f"{n}.json").read_text(encoding="utf-8"))
-        assert all(shard_of(term, 13) == n for term, _ in shard["invertedIndex"])
+        assert all(shard_of(term, 13) == n for term in shard["terms"].split())
 
 
 def test_updates_in_place_equal_full_builds_over_random_edits(corpus, tmp_path):
     """The state in .cache/ updates the index in place (only the shards whose postings
     changed are serialised); after every edit of a random sequence its files equal a full
     build's, and text edits stay local."""
-    from site_builder.search_index import search_index_files
+    from site_builder.search import search_index_files
 
     rng = random.Random(5)
     articles = list(corpus[:120])
@@ -198,7 +203,7 @@ def test_updates_in_place_equal_full_builds_over_random_edits(corpus, tmp_path):
         i = rng.randrange(len(articles))
         a = articles[i]
         if kind == "body":
-            articles[i] = replace(a, body=a.body + "\n\n" + rng.choice(corpus[120:]).body[:40])
+            articles[i] = replace(a, body=a.body + "\n\n" + rng.choice(corpus[120:]).body[:6])
         elif kind == "sentence":  # a word replaced inside the text
             cut = rng.randrange(1, max(2, len(a.body) - 5))
             articles[i] = replace(a, body=a.body[:cut] + "防汛会商" + a.body[cut + 3:])
@@ -228,7 +233,7 @@ def test_update_reports_files_already_on_disk_as_unchanged(corpus, tmp_path):
     the bytes of those missing there."""
     from types import SimpleNamespace
 
-    from site_builder.search_index import SearchExtra
+    from site_builder.search import SearchExtra
 
     config = SimpleNamespace(base_url="/", root=tmp_path, path=lambda key: tmp_path / "output")
     extra = SearchExtra()
@@ -249,7 +254,8 @@ def test_update_reports_files_already_on_disk_as_unchanged(corpus, tmp_path):
     second = extra.update(articles, config)
     written = {rel for rel, data in second.files.items() if data is not None}
     assert "search/manifest.json" in written
-    assert sum(rel.startswith("search/docs/") for rel in written) == 1  # the edited record
+    # records hold no body text: a body edit rewrites shards, not the record
+    assert sum(rel.startswith("search/docs/") for rel in written) == 0
     assert 1 <= sum(rel.startswith("search/index/") for rel in written) < 20
     expected = dict(extra(articles, config))
     assert set(second.files) == set(expected)
@@ -270,7 +276,7 @@ def test_full_build_removes_states_left_by_dead_processes(corpus, tmp_path):
     import subprocess
     import sys
 
-    from site_builder.search_index import STATE_FILE, search_index_files
+    from site_builder.search import STATE_FILE, search_index_files
 
     state = tmp_path / "cache"
     state.mkdir()
@@ -291,7 +297,9 @@ def test_full_build_in_two_processes_equals_one(corpus, tmp_path, monkeypatch, s
     and state as in one process, and the same again when the child fails."""
     import os
 
-    from site_builder import search_index as si
+    from site_builder import search as si
+    from site_builder.search import build as sb
+    from site_builder.search import parallel
 
     articles = list(corpus[:size])
 
@@ -299,12 +307,12 @@ def test_full_build_in_two_processes_equals_one(corpus, tmp_path, monkeypatch, s
         files, report = si.search_index_files(articles, "/", url, cache_dir=tmp_path / name)
         return files, report
 
-    monkeypatch.setattr(si, "_can_fork", lambda documents: False)
+    monkeypatch.setattr(sb, "_can_fork", lambda documents: False)
     alone, alone_report = build("alone")
-    monkeypatch.setattr(si, "_can_fork", lambda documents: True)
+    monkeypatch.setattr(sb, "_can_fork", lambda documents: True)
     forked = []
-    real = si._parallel_shards
-    monkeypatch.setattr(si, "_parallel_shards", lambda *a: forked.append(real(*a)) or forked[-1])
+    real = sb._parallel_shards
+    monkeypatch.setattr(sb, "_parallel_shards", lambda *a: forked.append(real(*a)) or forked[-1])
     shared, shared_report = build("shared")
     assert forked[0] is not None and shared == alone
     assert (shared_report.terms, shared_report.postings, shared_report.shards) == \
@@ -315,9 +323,48 @@ def test_full_build_in_two_processes_equals_one(corpus, tmp_path, monkeypatch, s
     assert report.cached and again == si.search_index_files(articles, "/", url)[0]
     # a child that fails: the parent computes everything itself
     parent = os.getpid()
-    collect = si._collect
-    monkeypatch.setattr(si, "_collect", lambda docs: collect(docs) if os.getpid() == parent
+    collect = parallel._collect
+    monkeypatch.setattr(parallel, "_collect", lambda docs: collect(docs) if os.getpid() == parent
                         else os._exit(3))
     forked.clear()
     failed, _ = si.search_index_files(articles, "/", url, cache_dir=tmp_path / "failed")
     assert forked == [None] and failed == again
+
+
+def test_a_damaged_state_is_discarded_with_a_warning_and_rebuilt(corpus, tmp_path):
+    """Random bytes in .cache/search.sqlite: a warning naming the file, a full build with the
+    bytes of a build without state, and a sound state again (the next update is in place)."""
+    import os
+
+    from site_builder.search import STATE_FILE, search_index_files
+
+    articles = list(corpus[:40])
+    state = tmp_path / "cache"
+    search_index_files(articles, "/", url, cache_dir=state)
+    (state / STATE_FILE).write_bytes(os.urandom(8192))
+    files, report = search_index_files(articles, "/", url, cache_dir=state)
+    assert not report.cached
+    warnings = [d for d in report.diagnostics if d.severity == "warning"]
+    assert len(warnings) == 1 and STATE_FILE in warnings[0].path and "damaged" in warnings[0].message
+    assert files == search_index_files(articles, "/", url)[0]
+    _, again = search_index_files(articles, "/", url, cache_dir=state)
+    assert again.cached and not again.diagnostics
+
+
+def test_bylines_are_searchable(tmp_path):
+    """A reporter's, correspondent's, writer's or photographer's name finds what they wrote,
+    though the body never prints it; a byline with no names read from it counts as printed."""
+    arts = [Article(id="r1", source="x", order=1, title="春耕时节", body="田野里一派忙碌景象。",
+                    reporters=["马燕"], date="2021-03-01"),
+            Article(id="r2", source="x", order=2, title="新桥通车", body="大桥今天通车。",
+                    photographers=["欧阳明远"], date="2021-03-02"),
+            Article(id="r3", source="x", order=3, title="夜市开张", body="夜市人气很旺。",
+                    byline="通讯员 黄小芳", date="2021-03-03"),
+            Article(id="r4", source="x", order=4, title="马路修好了", body="燕子飞回来了。",
+                    date="2021-03-04")]
+    write_search_index(arts, tmp_path, "/", url, shard_count=1, write_unsplit=True)
+    results = compare(tmp_path / "search", ["马燕", "欧阳明远", "黄小芳"])
+    by_query = {r["q"]: [ref for ref, _ in r["split"]] for r in results}
+    assert by_query == {"马燕": ["0"], "欧阳明远": ["1"], "黄小芳": ["2"]}
+    people = json.loads((tmp_path / "search" / "people.json").read_text(encoding="utf-8"))
+    assert {"马燕", "欧阳明远"} <= {name for name, _, _ in people}

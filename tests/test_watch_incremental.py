@@ -378,25 +378,25 @@ def test_search_files_come_back_from_the_page_store_after_output_is_deleted(proj
     """`rm -rf output` keeps .cache/: the search index's files are copied back from the page
     store (no shard serialised again); with a stored file missing they are computed again.
     Either way the output equals a full build."""
-    from site_builder import search_index
     from site_builder.build_index import BuildIndex
+    from site_builder.search import postings
     from site_builder.incremental import _code_version
 
     state = tmp_path / "state"
     assert IncrementalBuilder(state_dir=state)(project).ok
     expected = _full_build(project)
     shutil.rmtree(project.path("output_dir"))
-    real = search_index.serialise_shard
+    real = postings.serialise_shard
 
     def refuse(*args, **kwargs):
         raise AssertionError("a shard was serialised again")
 
-    monkeypatch.setattr(search_index, "serialise_shard", refuse)
+    monkeypatch.setattr(postings, "serialise_shard", refuse)
     result = IncrementalBuilder(state_dir=state)(project)
     assert result.ok, result.summary()
     assert any(rel.startswith("search/") for rel in result.changed_files)
     assert _tree(project.path("output_dir")) == expected
-    monkeypatch.setattr(search_index, "serialise_shard", real)
+    monkeypatch.setattr(postings, "serialise_shard", real)
     shutil.rmtree(project.path("output_dir"))
     index = BuildIndex.load(state / "build-index.pickle", _code_version())  # one stored search file lost
     key = index.extra_digests["search/manifest.json"].hex()
@@ -433,13 +433,13 @@ def test_a_one_article_build_unpickles_only_the_stored_articles_its_pages_show(p
 
 def test_the_search_index_hashes_only_the_edited_article_while_its_state_is_the_builders(
         project, tmp_path, monkeypatch):
-    from site_builder import search_index
+    from site_builder.search import documents
 
     state = tmp_path / "state"
     assert IncrementalBuilder(state_dir=state)(project).mode == "full"
     hashed: list[str] = []
-    real = search_index.record_inputs
-    monkeypatch.setattr(search_index, "record_inputs", lambda a, url: hashed.append(a.id) or real(a, url))
+    real = documents.record_inputs
+    monkeypatch.setattr(documents, "record_inputs", lambda a, url: hashed.append(a.id) or real(a, url))
     file = sorted((project.root / "content").rglob("*.md"))[3]
     _edit_body(file, "第一次修改。")
     result = IncrementalBuilder(state_dir=state)(project)

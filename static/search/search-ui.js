@@ -26,7 +26,7 @@
     return '<li class="search-result" data-id="' + escapeHtml(d.id) + '">' +
       '<a class="search-result-title" href="' + escapeHtml(d.url) + '">' + highlight(d.title, plan) + '</a>' +
       '<div class="search-result-meta">' + escapeHtml(pageLabel(d)) + '</div>' +
-      (withSnippet ? '<p class="search-result-snippet">' + snippet(d.text, plan) + '</p>' : '') +
+      (withSnippet && r.text ? '<p class="search-result-snippet">' + snippet(r.text, plan) + '</p>' : '') +
       '</li>';
   }
 
@@ -39,52 +39,84 @@
     };
   }
 
-  /** The search page: #search-form (input q), #search-results, filters, ?q= in the URL. */
+  // The search page's filters: URL parameter, label of "any", aria label, facet (null: years
+  // from the manifest), most values listed.
+  var FILTERS = [
+    { name: 'year', any: '全部年份', label: '按年份筛选', facet: null },
+    { name: 'page', any: '全部版面', label: '按版面筛选', facet: 'page', most: 200 },
+    { name: 'person', any: '全部人物', label: '按人物筛选', facet: 'person', most: 300 },
+    { name: 'tag', any: '全部标签', label: '按标签筛选', facet: 'tag', most: 500 }
+  ];
+  var SORTS = [['', '按相关度'], ['date', '按日期（新的在前）']];
+
+  function makeSelect(name, label, options) {
+    var select = doc.createElement('select');
+    select.name = name;
+    select.setAttribute('aria-label', label);
+    options.forEach(function (o) { select.add(new Option(o[1], o[0])); });
+    return select;
+  }
+
+  /** Fill a filter's select from the manifest (years) or its facet list; keep `wanted`. */
+  function fillFilter(searcher, filter, select, wanted) {
+    var values = filter.facet ? searcher.facetValues(filter.facet) : Promise.resolve(
+      searcher.manifest.years.slice().reverse().map(function (y) { return [String(y[0]), y[2], y[0] + '年']; }));
+    return values.then(function (list) {
+      list.slice(0, filter.most || list.length).forEach(function (v) {
+        select.add(new Option((v[2] || v[0]) + '（' + v[1] + '）', v[0]));
+      });
+      if (wanted && !Array.prototype.some.call(select.options, function (o) { return o.value === wanted; })) {
+        select.add(new Option(wanted, wanted));  // a value beyond the listed ones, from the URL
+      }
+      select.value = wanted;
+    });
+  }
+
+  /**
+   * The search page: #search-form (input q), #search-results, filters by year, 版面, person
+   * and tag, sorting by relevance or date, all mirrored in the URL (?q=&year=&page=&person=&tag=&sort=).
+   */
   function bindSearchPage(form, output) {
     var input = form.querySelector('input[name="q"]');
     var params = new URLSearchParams(root.location.search);
     var filters = doc.getElementById('search-filters') || form;
-    var yearSelect = doc.createElement('select');
-    yearSelect.name = 'year';
-    yearSelect.setAttribute('aria-label', '按年份筛选');
-    yearSelect.innerHTML = '<option value="">全部年份</option>';
-    var tagSelect = doc.createElement('select');
-    tagSelect.name = 'tag';
-    tagSelect.setAttribute('aria-label', '按标签筛选');
-    tagSelect.innerHTML = '<option value="">全部标签</option>';
-    filters.appendChild(yearSelect);
-    filters.appendChild(tagSelect);
+    var selects = {}, wanted = {};
+    FILTERS.forEach(function (f) {
+      selects[f.name] = makeSelect(f.name, f.label, [['', f.any]]);
+      wanted[f.name] = params.get(f.name) || '';
+      filters.appendChild(selects[f.name]);
+    });
+    var sortSelect = makeSelect('sort', '排序', SORTS);
+    sortSelect.value = params.get('sort') === 'date' ? 'date' : '';
+    filters.appendChild(sortSelect);
     var shown = 20, generation = 0;
 
     input.value = params.get('q') || input.value || '';
-    var wantYear = params.get('year') || '', wantTag = params.get('tag') || '';
 
     function fillFilters() {
       var s = getSearcher();
       return s.ready().then(function () {
-        s.manifest.years.slice().reverse().forEach(function (y) {
-          yearSelect.add(new Option(y[0] + '年（' + y[2] + '）', String(y[0])));
-        });
-        yearSelect.value = wantYear;
-        return s.manifest.shards ? s.loadTags() : [];
-      }).then(function (tags) {
-        tags.forEach(function (t) { tagSelect.add(new Option(t[0] + '（' + t[1] + '）', t[0])); });
-        tagSelect.value = wantTag;
+        FILTERS.forEach(function (f) { selects[f.name].value = wanted[f.name]; });
+        if (!s.manifest.shards) return null;
+        return Promise.all(FILTERS.map(function (f) { return fillFilter(s, f, selects[f.name], wanted[f.name]); }));
       });
     }
+
+    function chosen(name) { return selects[name].value || wanted[name]; }
 
     function updateUrl() {
       var p = new URLSearchParams();
       if (input.value.trim()) p.set('q', input.value.trim());
-      if (yearSelect.value) p.set('year', yearSelect.value);
-      if (tagSelect.value) p.set('tag', tagSelect.value);
+      FILTERS.forEach(function (f) { if (chosen(f.name)) p.set(f.name, chosen(f.name)); });
+      if (sortSelect.value) p.set('sort', sortSelect.value);
       var qs = p.toString();
       root.history.replaceState(null, '', root.location.pathname + (qs ? '?' + qs : ''));
     }
 
     function run() {
       var mine = ++generation, query = input.value.trim();
-      var options = { limit: shown, year: yearSelect.value || wantYear, tag: tagSelect.value || wantTag };
+      var options = { limit: shown, sort: sortSelect.value, texts: true };
+      FILTERS.forEach(function (f) { options[f.name] = chosen(f.name); });
       updateUrl();
       if (!query) { output.innerHTML = ''; output.removeAttribute('aria-busy'); return; }
       var plan = planQuery(query);
@@ -112,8 +144,12 @@
     var runSoon = debounce(function () { shown = 20; run(); }, 120);
     input.addEventListener('input', runSoon);
     form.addEventListener('submit', function (e) { e.preventDefault(); shown = 20; run(); });
-    [yearSelect, tagSelect].forEach(function (sel) {
-      sel.addEventListener('change', function () { wantYear = ''; wantTag = ''; shown = 20; run(); });
+    FILTERS.map(function (f) { return selects[f.name]; }).concat([sortSelect]).forEach(function (sel) {
+      sel.addEventListener('change', function () {
+        FILTERS.forEach(function (f) { wanted[f.name] = ''; });
+        shown = 20;
+        run();
+      });
     });
     fillFilters().catch(function () {});
     if (input.value) run();

@@ -3,13 +3,16 @@
  *
  * The page needs <meta name="archive-base" content="/base/">. This script loads lunr.js
  * (next to it) only when a search starts. It offers:
- *   window.archiveSearch(query, {limit, year, tag}) -> Promise<[{id, url, title, score}]>
- *   window.archiveSearch.matches(query, {year, tag}) -> Promise<[{ref, score}]> (all matches)
- * Scores and order are those of lunr's query on one unsplit index: a fast scorer computes
- * exactly that query from the shards' postings ({engine: 'lunr'} runs lunr's own query on
- * the shards joined into one lunr.Index instead; tests/test_search_fast.py compares them).
+ *   window.archiveSearch(query, {limit, year, page, person, tag, sort}) -> Promise<[{id, url, title, score}]>
+ *     in the ranking readers see (Searcher.phraseOrder; sort: 'date' for newest first)
+ *   window.archiveSearch.matches(query, {year, tag}) -> Promise<[{ref, score}]> (all matches,
+ *     lunr's order)
+ * Shards come in a compact format (site_builder/search/compact.py); scores and order are those
+ * of lunr's query on one unsplit index: a fast scorer computes exactly that query from the
+ * shards' postings ({engine: 'lunr'} runs lunr's own query on the shards rebuilt as lunr
+ * indexes and joined into one lunr.Index instead; tests/test_search_fast.py compares them).
  * search-ui.js binds the search page (#search-form, #search-results, optional #search-filters) and
- * every header search form (form.site-search). See site_builder/search_index.py for the
+ * every header search form (form.site-search). See site_builder/search/ (package doc) for the
  * files and site_builder/search_tokens.py for the terms: both sides must agree.
  */
 (function (root) {
@@ -180,106 +183,158 @@
   // numbers with the same floating-point operations in the same order, walking only the
   // postings of the query's terms; tests/test_search_fast.py compares it with lunr.
 
+  // ---- Compact shards (mirror of site_builder/search/compact.py) ----------------------
+  //
+  // A shard ships its terms (local order) and, per term, its title then body postings as
+  // self-delimiting numbers: a count, then per article (gap << 1 | tf > 1) and tf - 2 when
+  // tf > 1. Weights are computed here with lunr.py's formula (b = 0): they depend only on
+  // the term's document frequency, the article count and tf.
+
+  var DIGITS = new Int8Array(128).fill(-1);
+  (function () {
+    var d = 0;
+    for (var c = 0x21; c < 0x7f; c++) if (c !== 0x22 && c !== 0x5c && d < 92) DIGITS[c] = d++;
+  })();
+  var K1 = 1.2, LUNR_VERSION = '2.3.9', DEFAULT_BOOSTS = { t: 5, b: 1 };
+
+  /** Reads the numbers of a digit string in order: values below 64 are one last digit. */
+  function NumberReader(text) { this.text = text; this.at = 0; }
+  NumberReader.prototype.next = function () {
+    var text = this.text, acc = 0;
+    for (;;) {
+      var d = DIGITS[text.charCodeAt(this.at++)];
+      if (d < 0) throw new Error('bad shard data at ' + (this.at - 1));
+      if (d < 64) return acc * 64 + d;
+      acc = acc * 28 + (d - 64);
+    }
+  };
+
+  /** Skips one field's postings of a term; returns their count. */
+  function skipField(reader) {
+    var count = reader.next();
+    for (var i = 0; i < count; i++) if (reader.next() % 2) reader.next();
+    return count;
+  }
+
+  /** One field's postings of a term: {docs: rising article numbers, tfs}. */
+  function readField(reader) {
+    var count = reader.next(), docs = new Int32Array(count), tfs = new Int32Array(count), prev = -1;
+    for (var i = 0; i < count; i++) {
+      var v = reader.next(), tf = 1;
+      if (v % 2) tf = reader.next() + 2;
+      prev += Math.floor(v / 2) + 1;
+      docs[i] = prev;
+      tfs[i] = tf;
+    }
+    return { docs: docs, tfs: tfs };
+  }
+
   /**
-   * What a shard holds for fast scoring: term -> term index, and for each term asked for,
-   * the postings of each field as article numbers with their weights, read from the field
-   * vectors (lunr keeps the weights there, not in the postings) when the term is first
-   * queried: a query needs one or two of a shard's few hundred terms, so loading stays
-   * little more than parsing the JSON.
+   * lunr.py's field vector weight (Builder with b = 0): idf from the document frequency
+   * (article-field postings) and the article count, BM25's tf part, the field boost, rounded
+   * to 3 decimals (toFixed rounds the exact value as Python's round does, but for ties).
    */
-  function ShardPostings(json, number) {
+  function Weights(documents, boosts) {
+    this.documents = documents;
+    this.boosts = boosts || DEFAULT_BOOSTS;
+    this.memo = new Map();
+  }
+  Weights.prototype.weight = function (df, tf, field) {
+    var key = (df * 64 + Math.min(tf, 63)) * 2 + (field === 't' ? 0 : 1);
+    var w = tf < 63 ? this.memo.get(key) : undefined;
+    if (w === undefined) {
+      var n = this.documents;
+      var idf = Math.log(1 + Math.abs((n - df + 0.5) / (df + 0.5)));
+      var score = idf * ((K1 + 1) * tf) / (K1 + tf);
+      score *= this.boosts[field];
+      w = +score.toFixed(3);
+      if (tf < 63) this.memo.set(key, w);
+    }
+    return w;
+  };
+
+  /**
+   * A compact shard decoded: its terms (term -> index) and each term's title and body
+   * postings; posting(i) gives the fast scorer a term's articles with their weights, and
+   * lunrJson() the serialised lunr index lunr.Index.load takes.
+   */
+  function ShardPostings(json, number, weights) {
     this.number = number || 0;  // the shard's number: terms are ordered by (shard, index)
-    this.fields = json.fields;
+    this.fields = ['t', 'b'];
+    this.weights = weights;
+    this.terms = json.terms ? json.terms.split(' ') : [];
     this.termIndex = new Map();
-    var inverted = json.invertedIndex;
-    for (var i = 0; i < inverted.length; i++) this.termIndex.set(inverted[i][0], inverted[i][1]._index);
-    this.vectors = json.fieldVectors;
+    // where each term's postings start, and its document frequency: a query reads one or
+    // two terms of a shard's thousands, so the postings are decoded on first use
+    this.data = json.postings || '';
+    this.starts = new Int32Array(this.terms.length);
+    this.dfs = new Int32Array(this.terms.length);
+    var reader = new NumberReader(this.data);
+    for (var i = 0; i < this.terms.length; i++) {
+      this.termIndex.set(this.terms[i], i);
+      this.starts[i] = reader.at;
+      this.dfs[i] = skipField(reader) + skipField(reader);
+    }
     this.postings = new Map();  // term index -> its postings, made on first use
   }
 
+  ShardPostings.prototype.df = function (i) { return this.dfs[i]; };
+
+  /** A term's [title, body] postings ({docs, tfs} each). */
+  ShardPostings.prototype.termFields = function (i) {
+    var reader = new NumberReader(this.data);
+    reader.at = this.starts[i];
+    return [readField(reader), readField(reader)];
+  };
+
   /** A term's documents (rising article number) with a weight and a presence bit per field. */
-  ShardPostings.prototype.posting = function (termIndex) {
-    var p = this.postings.get(termIndex);
+  ShardPostings.prototype.posting = function (i) {
+    var p = this.postings.get(i);
     if (p === undefined) {
-      p = this.readPosting(termIndex) || termPostings(this.entries(termIndex), this.fields.length);
-      this.postings.set(termIndex, p);
+      p = this.mergeFields(i);
+      this.postings.set(i, p);
     }
     return p;
   };
 
-  /**
-   * The same as termPostings(this.entries(termIndex)) in one pass into typed arrays, for
-   * field vectors in article order (as search_index.py writes them); null otherwise.
-   */
-  ShardPostings.prototype.readPosting = function (termIndex) {
-    var vectors = this.vectors, fields = this.fields, fieldCount = fields.length;
-    var capacity = 64, rows = 0;
-    var docs = new Int32Array(capacity), weights = new Float64Array(capacity * fieldCount);
-    var present = new Uint8Array(capacity);
-    for (var v = 0; v < vectors.length; v++) {
-      var elements = vectors[v][1], e = 0;
-      while (e < elements.length && elements[e] < termIndex) e += 2;  // sorted by term index
-      if (e === elements.length || elements[e] !== termIndex) continue;
-      var fieldRef = vectors[v][0], slash = fieldRef.indexOf('/');
-      var doc = parseInt(fieldRef.slice(slash + 1), 36), field = fields.indexOf(fieldRef.slice(0, slash));
-      if (rows === 0 || docs[rows - 1] !== doc) {
-        if (rows && doc < docs[rows - 1]) return null;
-        if (rows === capacity) {
-          capacity *= 2;
-          docs = grow(docs, capacity);
-          weights = grow(weights, capacity * fieldCount);
-          present = grow(present, capacity);
+  ShardPostings.prototype.mergeFields = function (i) {
+    var both = this.termFields(i), t = both[0], b = both[1], df = this.df(i), w = this.weights;
+    var size = t.docs.length + b.docs.length;
+    var docs = new Int32Array(size), weights = new Float64Array(2 * size), present = new Uint8Array(size);
+    var x = 0, y = 0, rows = 0;
+    while (x < t.docs.length || y < b.docs.length) {
+      var dt = x < t.docs.length ? t.docs[x] : Infinity, db = y < b.docs.length ? b.docs[y] : Infinity;
+      var doc = Math.min(dt, db);
+      docs[rows] = doc;
+      if (dt === doc) { weights[2 * rows] = w.weight(df, t.tfs[x++], 't'); present[rows] |= 1; }
+      if (db === doc) { weights[2 * rows + 1] = w.weight(df, b.tfs[y++], 'b'); present[rows] |= 2; }
+      rows++;
+    }
+    return { docs: docs.subarray(0, rows), weights: weights.subarray(0, 2 * rows), present: present.subarray(0, rows) };
+  };
+
+  /** The shard as lunr 2.3.9's serialised index (what lunr.py would write for these terms). */
+  ShardPostings.prototype.lunrJson = function () {
+    var vectors = new Map(), inverted = [], fields = this.fields;
+    for (var i = 0; i < this.terms.length; i++) {
+      var entry = { _index: i }, df = this.df(i), both = this.termFields(i);
+      for (var f = 0; f < fields.length; f++) {
+        var name = fields[f], list = both[f], refs = {};
+        for (var j = 0; j < list.docs.length; j++) {
+          var ref = list.docs[j].toString(36), key = name + '/' + ref;
+          refs[ref] = {};
+          var v = vectors.get(key);
+          if (!v) vectors.set(key, v = []);
+          v.push(i, this.weights.weight(df, list.tfs[j], name));
         }
-        docs[rows++] = doc;
+        entry[name] = refs;
       }
-      weights[(rows - 1) * fieldCount + field] = elements[e + 1];
-      present[rows - 1] |= 1 << field;
+      inverted.push([this.terms[i], entry]);
     }
-    return { docs: docs.subarray(0, rows), weights: weights.subarray(0, rows * fieldCount),
-             present: present.subarray(0, rows) };
+    inverted.sort(function (a, b) { return a[0] < b[0] ? -1 : (a[0] > b[0] ? 1 : 0); });
+    return { version: LUNR_VERSION, fields: fields.slice(), fieldVectors: Array.from(vectors),
+             invertedIndex: inverted, pipeline: [TRIMMER_LABEL] };
   };
-
-  function grow(array, length) {
-    var bigger = new array.constructor(length);
-    bigger.set(array);
-    return bigger;
-  }
-
-  /** A term's field vector entries as a flat [doc, field number, weight, ...]. */
-  ShardPostings.prototype.entries = function (termIndex) {
-    var flat = [], vectors = this.vectors, fields = this.fields;
-    for (var v = 0; v < vectors.length; v++) {
-      var elements = vectors[v][1], e = 0;
-      while (e < elements.length && elements[e] < termIndex) e += 2;  // sorted by term index
-      if (e === elements.length || elements[e] !== termIndex) continue;
-      var fieldRef = vectors[v][0], slash = fieldRef.indexOf('/');
-      flat.push(parseInt(fieldRef.slice(slash + 1), 36), fields.indexOf(fieldRef.slice(0, slash)),
-                elements[e + 1]);
-    }
-    return flat;
-  };
-
-  function termPostings(flat, fieldCount) {
-    var n = flat.length / 3, order = new Array(n), sorted = true;
-    for (var i = 0; i < n; i++) {
-      order[i] = i;
-      if (i && flat[3 * i] < flat[3 * i - 3]) sorted = false;
-    }
-    if (!sorted) order.sort(function (a, b) { return flat[3 * a] - flat[3 * b] || a - b; });
-    var docs = [], weights = [], present = [];
-    for (var j = 0; j < n; j++) {
-      var at = 3 * order[j], doc = flat[at], field = flat[at + 1];
-      if (!docs.length || docs[docs.length - 1] !== doc) {
-        docs.push(doc);
-        for (var f = 0; f < fieldCount; f++) weights.push(0);
-        present.push(0);
-      }
-      var row = docs.length - 1;
-      weights[row * fieldCount + field] = flat[at + 2];
-      present[row] |= 1 << field;
-    }
-    return { docs: Int32Array.from(docs), weights: Float64Array.from(weights), present: Uint8Array.from(present) };
-  }
 
   /** Whether lunr's Object.keys puts a ref first: an array index ("0", "17", not "a1"). */
   function isIntegerLikeRef(number) {
@@ -400,14 +455,17 @@
    * A search over the files under `root` (a URL ending in search/). `fetchJson(url)` returns a
    * Promise of parsed JSON; `getLunr()` a Promise of lunr.
    */
-  function Searcher(rootUrl, fetchJson, getLunr) {
+  function Searcher(rootUrl, fetchJson, getLunr, fetchText) {
     this.root = rootUrl;
     this.fetchJson = fetchJson;
     this.getLunr = getLunr;
+    this.fetchText = fetchText || null;  // (record) -> Promise<{head, body}>: the article's text
     this.shards = Object.create(null);
     this.loading = Object.create(null);
     this.docs = new Map();
-    this.tagRefs = new Map();
+    this.texts = new Map();
+    this.facetRefs = new Map();
+    this.facetLists = new Map();
     this.manifest = null;
   }
 
@@ -435,6 +493,11 @@
     return this._ready;
   };
 
+  Searcher.prototype.weights = function () {
+    if (!this._weights) this._weights = new Weights(this.manifest.documents, this.manifest.boosts);
+    return this._weights;
+  };
+
   Searcher.prototype.url = function (pattern, key, value) {
     return this.root + pattern.replace('{' + key + '}', value) + '?v=' + this.manifest.version;
   };
@@ -454,13 +517,13 @@
   /** A shard's JSON, its postings for fast scoring, and its lunr.Index when asked for. */
   function LoadedShard(searcher, json, number) {
     this.searcher = searcher;
-    this.json = json;
-    this.postings = new ShardPostings(json, number);
+    this.postings = new ShardPostings(json, number, searcher.weights());
     this._index = null;
   }
 
+  /** The shard as a real lunr.Index, rebuilt from its postings when first asked for. */
   LoadedShard.prototype.index = function () {
-    if (!this._index) this._index = this.searcher.lunr.Index.load(this.json);
+    if (!this._index) this._index = this.searcher.lunr.Index.load(this.postings.lunrJson());
     return this._index;
   };
 
@@ -476,28 +539,49 @@
     return this.docs.get(ref);
   };
 
-  Searcher.prototype.loadTags = function () {
-    if (!this._tags) this._tags = this.fetchJson(this.url(this.manifest.tagsPath, 'x', ''));
-    return this._tags;
+  /** The article's text {head, body} (for phrase ordering and snippets), loaded once. */
+  Searcher.prototype.loadText = function (ref) {
+    var self = this;
+    if (!this.fetchText) return Promise.resolve(null);
+    if (!this.texts.has(ref)) {
+      this.texts.set(ref, this.loadDoc(ref).then(function (doc) { return self.fetchText(doc); })
+        .catch(function () { self.texts.delete(ref); return null; }));
+    }
+    return this.texts.get(ref);
   };
 
-  /** Numbers of the articles carrying a tag, as a Set (empty for an unknown tag). */
-  Searcher.prototype.refsWithTag = function (tag) {
-    var self = this;
-    if (!this.tagRefs.has(tag)) {
-      this.tagRefs.set(tag, this.loadTags().then(function (tags) {
-        for (var i = 0; i < tags.length; i++) {
-          if (tags[i][0] === tag) {
-            return self.fetchJson(self.url(self.manifest.tagPath, 'n', i)).then(function (numbers) {
-              return new Set(numbers);
+  /** A facet's values (tag, page = 版面, person) as [[value, article count, file], ...]. */
+  Searcher.prototype.facetValues = function (facet) {
+    var paths = (this.manifest.facets || {})[facet];
+    if (!paths) return Promise.resolve([]);
+    if (!this.facetLists.has(facet)) this.facetLists.set(facet, this.fetchJson(this.url(paths[0], 'x', '')));
+    return this.facetLists.get(facet);
+  };
+
+  Searcher.prototype.loadTags = function () { return this.facetValues('tag'); };
+
+  /** Numbers of the articles with a facet's value, as a Set (empty for an unknown value). */
+  Searcher.prototype.refsWith = function (facet, value) {
+    var self = this, key = facet + '\u0000' + value;
+    if (!this.facetRefs.has(key)) {
+      this.facetRefs.set(key, this.facetValues(facet).then(function (values) {
+        for (var i = 0; i < values.length; i++) {
+          if (values[i][0] === value) {
+            // values[i] = [value, count, file]: the file holds the lists of consecutive values
+            var file = values[i][2], first = i;
+            while (first > 0 && values[first - 1][2] === file) first--;
+            return self.fetchJson(self.url(self.manifest.facets[facet][1], 'n', file)).then(function (lists) {
+              return new Set(lists[i - first]);
             });
           }
         }
         return new Set();
       }));
     }
-    return this.tagRefs.get(tag);
+    return this.facetRefs.get(key);
   };
+
+  Searcher.prototype.refsWithTag = function (tag) { return this.refsWith('tag', tag); };
 
   Searcher.prototype.yearRange = function (year) {
     var y = (this.manifest.years || []).find(function (r) { return String(r[0]) === String(year); });
@@ -518,13 +602,16 @@
       var count = self.manifest.shards;
       if (!count) return lunrReady.then(function () { return none; });
       var wanted = shardsFor(plan, count);
-      var tagged = options.tag ? self.refsWithTag(options.tag) : Promise.resolve(null);
-      return Promise.all([Promise.all(wanted.map(function (n) { return self.loadShard(n); })), tagged,
-                          lunrReady])
+      var sets = FACETS.filter(function (f) { return options[f]; })
+        .map(function (f) { return self.refsWith(f, options[f]); });
+      return Promise.all([Promise.all(wanted.map(function (n) { return self.loadShard(n); })),
+                          Promise.all(sets), lunrReady])
         .then(function (r) {
-          var range = options.year ? self.yearRange(options.year) : null, tagged = r[1];
-          var keep = range || tagged ? function (n) {
-            return (!range || (n >= range[0] && n < range[1])) && (!tagged || tagged.has(n));
+          var range = options.year ? self.yearRange(options.year) : null, chosen = r[1];
+          var keep = range || chosen.length ? function (n) {
+            if (range && (n < range[0] || n >= range[1])) return false;
+            for (var i = 0; i < chosen.length; i++) if (!chosen[i].has(n)) return false;
+            return true;
           } : null;
           var fast = options.engine === 'lunr' ? null : self.fastRank(plan, keep, top);
           return fast || self.lunrRank(plan, keep, top);
@@ -567,26 +654,96 @@
     return { rows: top == null ? rows : rows.slice(0, top), total: rows.length };
   };
 
-  /** All matches in rank order: [{ref, score}], after year/tag filters. */
+  /** All matches in lunr's order: [{ref, score}], after year/facet filters. */
   Searcher.prototype.matches = function (query, options) {
     return this.rank(query, options, null).then(function (r) { return r.rows; });
   };
 
-  /** The first `limit` matches (default 20, from `offset`) with their document records. */
+  /**
+   * The ranking readers see (see phraseOrder): the first `limit` results (default 20, from
+   * `offset`) with their records, and with `texts` their article texts; `sort: 'date'` lists
+   * every match newest first instead (undated last).
+   */
   Searcher.prototype.search = function (query, options) {
     options = options || {};
     var self = this, limit = options.limit == null ? 20 : options.limit, offset = options.offset || 0;
-    return this.rank(query, options, offset + limit).then(function (ranked) {
-      var page = ranked.rows.slice(offset, offset + limit);
-      return Promise.all(page.map(function (m) { return self.loadDoc(m.ref); })).then(function (docs) {
-        var out = page.map(function (m, i) {
-          return { id: docs[i].id, url: docs[i].url, title: docs[i].title, score: m.score, ref: m.ref, doc: docs[i] };
+    var want = offset + limit, phrases = phraseRuns(planQuery(query)), byDate = options.sort === 'date';
+    var top = byDate ? null : (phrases.length ? Math.max(want, PHRASE_WINDOW) : want);
+    return this.rank(query, options, top).then(function (ranked) {
+      var ordered = byDate ? Promise.resolve({ rows: self.newestFirst(ranked.rows), dropped: 0 })
+        : self.phraseOrder(ranked.rows, phrases, want);
+      return ordered.then(function (kept) {
+        var page = kept.rows.slice(offset, offset + limit);
+        return Promise.all(page.map(function (m) {
+          return Promise.all([self.loadDoc(m.ref), options.texts ? self.loadText(m.ref) : null]);
+        })).then(function (loaded) {
+          var out = page.map(function (m, i) {
+            var d = loaded[i][0], text = loaded[i][1];
+            return { id: d.id, url: d.url, title: d.title, score: m.score, ref: m.ref, doc: d,
+                     text: text ? text.body : '' };
+          });
+          out.total = ranked.total - kept.dropped;
+          return out;
         });
-        out.total = ranked.total;
-        return out;
       });
     });
   };
+
+  /** Rows by date, newest first: article numbers follow the date order, undated last. */
+  Searcher.prototype.newestFirst = function (rows) {
+    var dated = (this.manifest.years || []).reduce(function (s, y) { return s + y[2]; }, 0);
+    function key(m) { var n = parseInt(m.ref, 36); return n < dated ? -n : n; }
+    return rows.map(function (m) { return [key(m), m]; })
+      .sort(function (a, b) { return (a[0] >= 0) - (b[0] >= 0) || a[0] - b[0]; })
+      .map(function (x) { return x[1]; });
+  };
+
+  /**
+   * The ranking function: lunr's order, except that of its first PHRASE_WINDOW matches only
+   * those whose text holds every phrase of the query (its Han runs of three or more
+   * characters, as typed) are kept. (Matching requires every character pair: 科技 … 创新
+   * matches 科技创新 but does not contain it.) Matches beyond the window follow unread.
+   * Texts are read in lunr's order, ten at a time, only until `want` holders are known:
+   * the first `want` rows are exactly those of the full definition
+   * (site_builder/search/rank.py). Returns {rows, dropped: how many were read and dropped}.
+   */
+  Searcher.prototype.phraseOrder = function (rows, phrases, want) {
+    if (!phrases.length || !this.fetchText) return Promise.resolve({ rows: rows, dropped: 0 });
+    var self = this, window = rows.slice(0, PHRASE_WINDOW), holders = [], dropped = 0, at = 0;
+    function step() {
+      if (holders.length >= want || at >= window.length) {
+        return { rows: holders.concat(window.slice(at), rows.slice(PHRASE_WINDOW)), dropped: dropped };
+      }
+      var batch = window.slice(at, at + 10);
+      at += batch.length;
+      return Promise.all(batch.map(function (m) { return self.loadText(m.ref); })).then(function (texts) {
+        batch.forEach(function (m, i) {
+          if (holdsPhrases(texts[i], phrases)) holders.push(m);
+          else dropped++;
+        });
+        return step();
+      });
+    }
+    return step();
+  };
+
+  // ---- Phrases -------------------------------------------------------------------------
+
+  var PHRASE_WINDOW = 40;
+  var FACETS = ['tag', 'page', 'person'];
+
+  /** The query's Han runs of three or more characters (normalised): its phrases. */
+  function phraseRuns(plan) {
+    return plan.runs.filter(function (r) { return r.kind === 'han' && r.chars.length >= 3; })
+      .map(function (r) { return r.text; });
+  }
+
+  /** Does an article's text ({head, body}) hold every phrase? */
+  function holdsPhrases(text, phrases) {
+    if (!text) return false;
+    var t = normalize(text.head + '\n' + text.body);
+    return phrases.every(function (p) { return t.indexOf(p) >= 0; });
+  }
 
   // ---- Snippets ------------------------------------------------------------------------
 
@@ -671,8 +828,10 @@
     normalize: normalize, splitRuns: splitRuns, shardOf: shardOf, planQuery: planQuery,
     queryBuilder: queryBuilder, shardsFor: shardsFor, mergedIndex: mergedIndex,
     registerTrimmer: registerTrimmer, Searcher: Searcher, ShardPostings: ShardPostings,
+    Weights: Weights, NumberReader: NumberReader,
     scoreTerms: scoreTerms, rankRows: rankRows, highlight: highlight,
-    snippet: snippet, matchRanges: matchRanges, TRIMMER_LABEL: TRIMMER_LABEL
+    snippet: snippet, matchRanges: matchRanges, TRIMMER_LABEL: TRIMMER_LABEL,
+    phraseRuns: phraseRuns, holdsPhrases: holdsPhrases, PHRASE_WINDOW: PHRASE_WINDOW
   };
 
   if (typeof module === 'object' && module.exports) {
@@ -712,9 +871,29 @@
     return lunrPromise;
   }
 
+  /** Text of the children of an element, one per line (paragraphs stay apart). */
+  function blockText(el) {
+    if (!el) return '';
+    var kids = el.children.length ? Array.prototype.slice.call(el.children) : [el];
+    return kids.map(function (k) { return k.textContent.trim(); }).filter(Boolean).join('\n');
+  }
+
+  /** An article's head (kicker, title, subtitle, bylines) and body text, from its page. */
+  function fetchArticleText(record) {
+    return fetch(record.url).then(function (r) {
+      if (!r.ok) throw new Error(record.url + ': HTTP ' + r.status);
+      return r.text();
+    }).then(function (html) {
+      var page = new DOMParser().parseFromString(html, 'text/html');
+      var body = page.querySelector('.article-body');
+      return { head: blockText(page.querySelector('.article-head')),
+               body: body ? blockText(body) : blockText(page.querySelector('main') || page.body) };
+    });
+  }
+
   var searcher = null;
   function getSearcher() {
-    if (!searcher) searcher = new Searcher(baseUrl() + 'search/', fetchJson, getLunr);
+    if (!searcher) searcher = new Searcher(baseUrl() + 'search/', fetchJson, getLunr, fetchArticleText);
     return searcher;
   }
 
