@@ -351,3 +351,46 @@ def test_ctrl_c_stops_build_py_serve_cleanly(tmp_path, sig):
             proc.kill()
             proc.wait()
         proc.stderr.close()
+
+
+def test_two_hundred_simultaneous_connections_are_all_answered(site):
+    """The listen backlog holds 200 connections made before the server accepts any (a page
+    with many assets in a few tabs); with socketserver's default of 5 the rest time out."""
+    srv = DevHTTPServer(("127.0.0.1", 0), site, "/", ReloadHub())
+    socks = []
+    try:
+        for _ in range(200):
+            sock = socket.create_connection(("127.0.0.1", port_of(srv)), timeout=2)
+            sock.sendall(b"GET /a/ HTTP/1.0\r\nHost: x\r\n\r\n")
+            socks.append(sock)
+        thread = threading.Thread(target=srv.serve_forever, args=(0.05,), daemon=True)
+        thread.start()
+        for sock in socks:
+            sock.settimeout(10)
+            assert sock.makefile("rb").readline().startswith(b"HTTP/1.0 200")
+        srv.shutdown()
+        thread.join(5)
+    finally:
+        for sock in socks:
+            sock.close()
+        srv.hub.close()
+        srv.server_close()
+
+
+def test_sigterm_is_handled_before_the_server_says_it_serves(tmp_path, monkeypatch):
+    """A supervisor sends SIGTERM as soon as it reads "serving": the handler must be in
+    place by then, or the process dies without stopping its workers."""
+    from site_builder import serve as serve_module
+
+    config = make_project(tmp_path / "site")
+    seen = []
+
+    def start(self, initial_build=True):
+        seen.append(signal.getsignal(signal.SIGTERM))
+        raise OSError("stop here")
+
+    monkeypatch.setattr(serve_module.DevSession, "start", start)
+    before = signal.getsignal(signal.SIGTERM)
+    assert serve_module.run_dev(config, serve=True, poll=False, host=None, port=0) == 1
+    assert seen and seen[0] not in (signal.SIG_DFL, signal.SIG_IGN, None, before)
+    assert signal.getsignal(signal.SIGTERM) == before  # put back
