@@ -92,6 +92,7 @@ class ReloadHub:
         self._token = secrets.token_hex(4)  # differs per process: a restarted server reloads
         self._count = 0
         self.errors: list[str] = []
+        self.failed = False  # the latest rebuild failed: browsers show the last good site
         self.closed = False
 
     @property
@@ -105,7 +106,8 @@ class ReloadHub:
                 q.put(None)
             else:
                 self._clients.add(q)
-            q.put(("hello", {"generation": self.generation, "errors": list(self.errors)}))
+            q.put(("hello", {"generation": self.generation, "errors": list(self.errors),
+                             "failed": self.failed}))
         return q
 
     def unsubscribe(self, q: queue.Queue) -> None:
@@ -127,6 +129,7 @@ class ReloadHub:
         the errors it still reported (a skipped file), which the page shows after it."""
         had_errors = bool(self.errors)
         self.errors = [str(d) for d in (result.errors or (() if result.ok else result.diagnostics))]
+        self.failed = not result.ok
         if result.ok and not result.changed_files and not had_errors and not self.errors:
             return  # a save that changed no output byte: nothing to show
         if not result.ok:

@@ -676,3 +676,27 @@ def test_the_racy_window_follows_the_file_systems_timestamp_resolution(tmp_path)
             assert reread == {"whole-recent.md", "fine-recent.md", "fine-old.md"}, reread
         else:
             assert reread == {"fine-recent.md"}, reread
+
+
+def test_the_dev_loop_skips_a_file_with_broken_yaml_and_keeps_building_the_rest(project, tmp_path):
+    """Issue 12: one content file with broken YAML stopped every later rebuild of serve/watch.
+    Now it is reported at file:line and skipped (as by a one-off build), and an edit to
+    another article still appears."""
+    from site_builder.watch import Change, ChangeSet, Rebuilder
+
+    rebuilder = Rebuilder(project, ingest=lambda config: None,
+                          build=IncrementalBuilder((), state_dir=tmp_path / "state"))
+    rebuilder.prime()
+    assert rebuilder.rebuild(ChangeSet.everything()).ok
+    files = sorted((project.root / "content").rglob("*.md"))
+    broken, other = files[0], files[1]
+    broken.write_text(broken.read_text(encoding="utf-8").replace("title: ", "title: [", 1), encoding="utf-8")
+    rel = broken.relative_to(project.root).as_posix()
+    result = rebuilder.rebuild(ChangeSet((Change("modified", rel, "content"),)))
+    assert result.ok and [e.path for e in result.errors] == [rel] and result.errors[0].line
+    _edit_body(other, "编辑另一篇文章")
+    other_rel = other.relative_to(project.root).as_posix()
+    result = rebuilder.rebuild(ChangeSet((Change("modified", other_rel, "content"),)))
+    assert result.ok and [e.path for e in result.errors] == [rel]
+    out = project.path("output_dir")
+    assert any("编辑另一篇文章" in p.read_text(encoding="utf-8") for p in out.rglob("index.html"))
