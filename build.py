@@ -16,29 +16,63 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent
 
 
+HELP_EPILOG = """\
+With no command, `build.py` ingests seeds/ and then builds the site (ingest + build).
+Folders and URLs default to the [paths] and [site] settings of site.toml in --root.
+Run `build.py COMMAND --help` for a command's options."""
+
+
 def _parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="build.py", description=__doc__.split("\n")[0])
-    p.add_argument("--root", default=str(ROOT), help="project folder holding site.toml")
-    p.add_argument("--strict", action="store_true", help="exit 1 when any file had an error")
-    sub = p.add_subparsers(dest="command")
-    ing = sub.add_parser("ingest", help="turn seed pages into Markdown articles in content/")
-    ing.add_argument("--seeds")
-    ing.add_argument("--content")
-    ing.add_argument("--strict", action="store_true", default=argparse.SUPPRESS)
-    bld = sub.add_parser("build", help="render content/ into the site")
-    bld.add_argument("--content")
-    bld.add_argument("--out")
-    bld.add_argument("--base-url")
-    bld.add_argument("--site-url", help="absolute address of the published site (feed, sitemap)")
-    bld.add_argument("--strict", action="store_true", default=argparse.SUPPRESS)
+    p = argparse.ArgumentParser(prog="build.py", description=__doc__.split("\n")[0],
+                                epilog=HELP_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--root", default=str(ROOT), metavar="DIR",
+                   help="project folder holding site.toml (default: the folder of build.py)")
+    p.add_argument("--strict", action="store_true",
+                   help="exit 1 when any file had an error (default: errors are reported, the exit code stays 0)")
+    sub = p.add_subparsers(dest="command", title="commands (default: ingest, then build)")
+    ing = sub.add_parser("ingest", help="turn seed pages into Markdown articles in content/",
+                         description="Turn seed pages into Markdown articles in content/.")
+    _folder_option(ing, "--seeds", "seed pages (*.txt) to read", "seeds")
+    _folder_option(ing, "--content", "where the Markdown articles are written", "content")
+    _strict_option(ing)
+    bld = sub.add_parser("build", help="render content/ into the site in output/",
+                         description="Render content/ into the static site.")
+    _folder_option(bld, "--content", "Markdown articles to read", "content")
+    _folder_option(bld, "--out", "where the site is written", "output")
+    _base_url_option(bld)
+    bld.add_argument("--site-url", metavar="URL",
+                     help="absolute address of the published site, for the feed and sitemap "
+                          "(default: [site] site_url of site.toml)")
+    _strict_option(bld)
     for name in ("serve", "watch"):
-        s = sub.add_parser(name, help="rebuild on every change" + (" and serve output/" if name == "serve" else ""))
-        s.add_argument("--poll", action="store_true", help="poll the disk (network drives, Docker, WSL)")
-        s.add_argument("--base-url")
+        what = "rebuild on every change" + (", serve output/ and reload open tabs" if name == "serve" else "")
+        s = sub.add_parser(name, help=what, description=what[0].upper() + what[1:] + " until Ctrl-C.")
+        s.add_argument("--poll", action="store_true",
+                       help="poll the disk instead of file system events, for network drives, "
+                            "Docker and WSL (default: events)")
+        _base_url_option(s)
         if name == "serve":
-            s.add_argument("--port", type=int, default=8000)
-            s.add_argument("--host", default="127.0.0.1")
+            s.add_argument("--port", type=int, default=8000, help="port to serve on (default: %(default)s; 0: any free port)")
+            s.add_argument("--host", default="127.0.0.1",
+                           help="address to serve on (default: %(default)s, this machine only)")
     return p
+
+
+def _folder_option(parser: argparse.ArgumentParser, flag: str, what: str, setting: str) -> None:
+    parser.add_argument(flag, metavar="DIR",
+                        help=f"{what} (default: [paths] {setting} of site.toml, \"{setting}\")")
+
+
+def _base_url_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--base-url", metavar="/NAME/",
+                        help="path the site is served under, e.g. /archive/ for a GitHub project "
+                             "page (default: [site] base_url of site.toml, \"/\")")
+
+
+def _strict_option(parser: argparse.ArgumentParser) -> None:
+    # SUPPRESS: given before or after the command, one --strict
+    parser.add_argument("--strict", action="store_true", default=argparse.SUPPRESS,
+                        help="exit 1 when any file had an error (default: exit 0)")
 
 
 def main(argv: list[str] | None = None) -> int:
