@@ -142,7 +142,9 @@ class PathClassifier:
         if _is_within(p, self.output):
             return None
         for cat, folder in self.dirs.items():
-            if _is_within(p, folder) and p != folder:
+            # The folder itself too: deleted or brought back whole (`rm -rf content`, a
+            # checkout), its files may never report themselves (a polling watch just ends).
+            if _is_within(p, folder):
                 inner = p.relative_to(folder).parts
                 if any(part in IGNORED_DIR_NAMES for part in inner):
                     return None

@@ -92,7 +92,7 @@ def test_paths_are_classified_by_folder(project):
     assert c.category(root / "content" / "__pycache__" / "x.pyc") is None
     assert c.category(root / "content" / "a1" / "01.md.swp") is None
     assert c.category(root / "README.md") is None
-    assert c.category(root / "content") is None  # the folder itself is not a source
+    assert c.category(root / "content") == "content"  # deleted or restored whole: rescan
 
 
 def test_change_set_merge_keeps_the_latest_state_per_path():
@@ -437,3 +437,21 @@ def test_the_build_is_told_which_content_files_changed_only_when_that_is_all_tha
     assert told[-1] is None  # not from a watcher
     rebuilder.rebuild(ChangeSet((Change("created", "content/a9", "content", is_dir=True),), watching_since_ns=5))
     assert told[-1] is None  # a folder: its files are not named
+
+
+@pytest.mark.parametrize("folder", ["seeds", "templates", "static"])
+def test_a_source_folder_that_vanishes_and_comes_back_is_reported(watching, tmp_path, folder):
+    """A folder moved back in reports no file events of its own: the folder itself is the
+    change (the build then reads it all), and it is watched again."""
+    config, batches = watching
+    source = config.root / folder
+    (source / "x.txt").write_text("一", encoding="utf-8")
+    assert wait_until(lambda: batches.all_changes())
+    aside = tmp_path / "aside"
+    source.rename(aside)
+    assert wait_until(lambda: any(c.path == folder and c.kind == "deleted" for c in batches.all_changes()))
+    aside.rename(source)
+    assert wait_until(lambda: any(c.path == folder and c.kind != "deleted" for c in batches.all_changes()))
+    time.sleep(0.3)  # the folder gets its watch back
+    (source / "x.txt").write_text("二", encoding="utf-8")
+    assert wait_until(lambda: sum(c.path == f"{folder}/x.txt" for c in batches.all_changes()) >= 2)
