@@ -47,6 +47,7 @@ from .content import Corpus, ParsedFile, parse_article
 from .build_index import (BuildIndex, ContentHint, ContentScan, FileEntry, LazyArticle, PlanStore, face_key,
                           pickle_page, plan_key, rescan_content, resolve_all, scan_content)
 from .model import Article, Diagnostic, Reported, StageClock
+from .output import PublishedTree
 
 ExtraFiles = Callable[[list[Article], Config], Iterable[tuple[str, bytes]]]
 STATE_FORMAT = 3
@@ -464,10 +465,12 @@ class IncrementalBuilder:
         on_disk = _sizes(out_dir)
         old_dynamic = {rel for rel in (index.extra_sizes or {}) if not _is_static_output(rel)}
         keys = _extra_keys(extra_files)
+        tree = PublishedTree(out_dir)
         try:
-            result.changed_files = _sync_some(out_dir, {k: v for k, v in extra_files.items() if v is not None},
+            result.changed_files = _sync_some(tree.prepare(), {k: v for k, v in extra_files.items() if v is not None},
                                               (old_dynamic - set(extra_files)) & set(on_disk), on_disk,
                                               self._page_store(), {k: v for k, v in keys.items() if v is not None})
+            tree.publish(result.changed_files) if result.changed_files else tree.settle()
         except (OSError, ValueError) as exc:
             extras.discard()
             result.ok = False
@@ -717,10 +720,18 @@ class IncrementalBuilder:
         # The extras (the search index, a plain function of the corpus) run before the pages
         # render, not after: their working memory is freed before rendering, and the search
         # index's forked child starts from a smaller process.
+        # Everything is written into a tree beside output/ that holds the same files, then
+        # swapped in as output/ in one step (see output.PublishedTree): a build killed at any
+        # point leaves output/ whole, old or new, never mixed, and a reader never sees a page
+        # half-written.
+        tree = PublishedTree(out_dir)
+        write_dir = tree.prepare()
         extras, restored = None, []
         if corpus is not None:
-            restored = self._restore_extras(out_dir, store, on_disk)
-            extras = compute_extra_files(self.extras, corpus, config, unchanged)
+            restored = self._restore_extras(write_dir, store, on_disk)
+            # the extras look at their files as they are about to be published (restored)
+            extras = compute_extra_files(self.extras, corpus, replace(config, output_dir=str(write_dir)),
+                                         unchanged)
         clock.lap("extras")
         extra_files: dict[str, bytes | None] = {}
         if full:
@@ -739,7 +750,7 @@ class IncrementalBuilder:
         # rendered (a template error still leaves output/ as it was): the extras' files and
         # the pages from the store now, on threads; each page where it renders. Nothing holds
         # the site's bytes (6.3 GB at 50,000 articles when rendered pages waited for the end).
-        writer = _SyncWriter(out_dir, on_disk, store, WRITE_THREADS)
+        writer = _SyncWriter(write_dir, on_disk, store, WRITE_THREADS)
         try:
             for rel, data in extra_files.items():
                 if data is not None:
@@ -768,6 +779,7 @@ class IncrementalBuilder:
             sizes = _render_all(env, config, rendered_pages, self.workers, self._bytecode_dir(config), sink)
         except RenderError as exc:
             writer.undo()
+            tree.settle(restored)  # the tree is output/ again, but for restored files
             if extras is not None:
                 extras.discard()
             result.diagnostics.append(exc.diagnostic)
@@ -810,6 +822,10 @@ class IncrementalBuilder:
         self._background.submit(store.record, writer.stored)
         if restored:
             result.changed_files = sorted({*result.changed_files, *restored})
+        try:
+            tree.publish(result.changed_files) if result.changed_files else tree.settle()
+        except OSError as exc:
+            return self._write_failed(writer, extras, out_dir, result, exc)
         result.files_written = sum(1 for rel in result.changed_files if rel in files)
         if extras is not None:
             extras.commit()  # the extras' files are on disk: their state may say so
