@@ -47,7 +47,7 @@ from .content import Corpus, ParsedFile, parse_article
 from .build_index import (BuildIndex, ContentHint, ContentScan, FileEntry, LazyArticle, PlanStore, face_key,
                           pickle_page, plan_key, rescan_content, resolve_all, scan_content)
 from .model import Article, Diagnostic, Reported, StageClock
-from .output import PublishedTree
+from .output import PublishedTree, remove_empty_parents
 
 ExtraFiles = Callable[[list[Article], Config], Iterable[tuple[str, bytes]]]
 STATE_FORMAT = 3
@@ -1419,12 +1419,12 @@ class _SyncWriter:
         for kind, path, _, _ in outcomes:
             if kind != SAME:
                 _unlink(path)
-                _remove_empty_parents(os.path.dirname(path), self.base)
+                remove_empty_parents(os.path.dirname(path), self.base)
         for tmp, _, _ in self.staged:
             _unlink(tmp)
         for target, _ in self.created:
             _unlink(target)
-            _remove_empty_parents(os.path.dirname(target), self.base)
+            remove_empty_parents(os.path.dirname(target), self.base)
         self.staged, self.created = [], []
 
     # -- phase two
@@ -1454,7 +1454,7 @@ class _SyncWriter:
         changed += removed
         if prune:
             for rel in removed:
-                _remove_empty_parents(os.path.dirname(os.path.join(self.base, rel)), self.base)
+                remove_empty_parents(os.path.dirname(os.path.join(self.base, rel)), self.base)
             if site is not None:
                 _remove_stray_folders(self.out_dir, {rel.split("/", 1)[0] for rel in site})
         return sorted(changed)
@@ -1544,15 +1544,6 @@ def _write_all(fd: int, data: bytes) -> None:
     view = memoryview(data)
     while view:
         view = view[os.write(fd, view):]
-
-
-def _remove_empty_parents(folder: str, base: str) -> None:
-    while len(folder) > len(base) and folder.startswith(base):
-        try:
-            os.rmdir(folder)
-        except OSError:
-            return
-        folder = os.path.dirname(folder)
 
 
 def _sync_some(out_dir: Path, files: dict[str, bytes], remove: set[str], on_disk: dict[str, int],
@@ -1849,7 +1840,7 @@ class _PageSink:
         for (kind, path, _, _), _ in answers:
             if kind != SAME:
                 _unlink(path)
-                _remove_empty_parents(os.path.dirname(path), self.writer.base)
+                remove_empty_parents(os.path.dirname(path), self.writer.base)
 
 
 _worker_env: tuple | None = None  # (config, bytecode_dir, environment) of this worker process

@@ -241,7 +241,7 @@ class PublishedTree:
                 st = os.lstat(source)
             except FileNotFoundError:
                 _unlink_quietly(target)
-                _remove_empty_parents(target.parent, self.tree)
+                remove_empty_parents(str(target.parent), str(self.tree))
                 continue
             if not stat.S_ISREG(st.st_mode):
                 return False
@@ -305,10 +305,11 @@ def _unlink_quietly(path: Path) -> None:
         pass
 
 
-def _remove_empty_parents(folder: Path, base: Path) -> None:
-    while folder != base and base in folder.parents:
+def remove_empty_parents(folder: str, base: str) -> None:
+    """Remove `folder` and its parents up to (not including) `base` while they are empty."""
+    while len(folder) > len(base) and folder.startswith(base):
         try:
-            folder.rmdir()
+            os.rmdir(folder)
         except OSError:
             return
-        folder = folder.parent
+        folder = os.path.dirname(folder)
