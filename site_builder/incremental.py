@@ -202,6 +202,7 @@ class IncrementalBuilder:
         self._links_digest: bytes | None = None  # of the last build's link table
         self._template_refs: dict[str, tuple[str, set[str] | None]] = {}  # name -> (source, refs)
         self._background = _Background()
+        self._warnings: list[Diagnostic] = []  # caches discarded, reported with the next result
         # When the last full content scan of a successful build (and every build since) began:
         # a watcher running since before then has seen every change after it.
         self._scanned_since: int | None = None
@@ -233,12 +234,23 @@ class IncrementalBuilder:
         again, and output/ is taken to be as this process's last build left it (the watcher
         ignores output/; a deletion there is repaired by the next build without a hint)."""
         try:
-            result = self._build(config, hint)
+            try:
+                result = self._build(config, hint)
+            except sqlite3.DatabaseError as exc:
+                # the store went bad under us (corrupted after it opened): without it, again
+                self._background.finish()
+                if self.state_dir is None:
+                    raise
+                self._discard_db(f"{type(exc).__name__}: {exc}")
+                self._scanned_since = None
+                result = self._build(config, None)
         except BaseException:
             self._scanned_since = None
             raise
         finally:
             self._background.finish()
+        result.diagnostics[:0] = self._warnings
+        self._warnings = []
         if not result.ok:
             self._scanned_since = None
         return result
@@ -249,6 +261,8 @@ class IncrementalBuilder:
         result = IncrementalResult(ok=False)
         clock = StageClock(result.timings)
         self._load_state()
+        if self.state_dir is not None:
+            self._open_db()  # a store that must be discarded takes the index along, now
         config = replace(config, site_url=config.site_url.rstrip("/") + "/")  # as build_site
         index = self._index
         content_dir = Path(config.path("content_dir"))
@@ -870,6 +884,7 @@ class IncrementalBuilder:
     # -- state kept between processes
 
     _STATE_FILE = "build-state.pickle"  # the parse cache (read by full builds only)
+    _DB_FILE = "pages.sqlite"  # the page store's table and the plan store
     _INDEX_FILE = "build-index.pickle"
 
     def _load_state(self) -> None:
@@ -877,7 +892,10 @@ class IncrementalBuilder:
             return
         self._loaded = True
         if self.state_dir is not None:
-            self._index = BuildIndex.load(self.state_dir / self._INDEX_FILE, _code_version())
+            file = self.state_dir / self._INDEX_FILE
+            self._index, problem = BuildIndex.load_checked(file, _code_version())
+            if problem:
+                self._cache_warning(file, problem)
 
     def _load_parsed(self) -> None:
         if self._parsed_loaded or self.state_dir is None:
@@ -888,8 +906,10 @@ class IncrementalBuilder:
                 state = pickle.load(fh)
             if state["format"] == STATE_FORMAT and state["code"] == _code_version():
                 self._parsed = state["parsed"]
-        except Exception:  # missing or unreadable: parse again
+        except FileNotFoundError:
             pass
+        except Exception as exc:  # unreadable: parse again
+            self._cache_warning(self.state_dir / self._STATE_FILE, f"{type(exc).__name__}: {exc}")
 
     def _save_index(self) -> None:
         if self.state_dir is not None and self._index is not None:
@@ -912,20 +932,54 @@ class IncrementalBuilder:
 
     def _open_db(self) -> sqlite3.Connection | None:
         """The page store, kept open for the builder's life (in memory without a state dir,
-        so a long-lived builder still has one)."""
+        so a long-lived builder still has one). A store that cannot be opened (a corrupted
+        file) is deleted with a warning and made again, empty."""
         if self._db is None:
             try:
+                self._db = self._connect()
+            except sqlite3.DatabaseError as exc:
                 if self.state_dir is None:
-                    self._db = sqlite3.connect(":memory:", check_same_thread=False)
-                else:
-                    self.state_dir.mkdir(parents=True, exist_ok=True)
-                    self._db = sqlite3.connect(self.state_dir / "pages.sqlite", check_same_thread=False)
-                    self._db.execute("PRAGMA journal_mode=WAL")
-                self._db.execute("PRAGMA synchronous=OFF")  # a lost write is a page rendered again
-                _PageStore.create_tables(self._db)
+                    return None
+                self._discard_db(f"{type(exc).__name__}: {exc}")
+                try:
+                    self._db = self._connect()
+                except sqlite3.Error:
+                    self._db = None
             except sqlite3.Error:
                 self._db = None
         return self._db
+
+    def _connect(self) -> sqlite3.Connection:
+        if self.state_dir is None:
+            db = sqlite3.connect(":memory:", check_same_thread=False)
+        else:
+            self.state_dir.mkdir(parents=True, exist_ok=True)
+            db = sqlite3.connect(self.state_dir / self._DB_FILE, check_same_thread=False)
+        try:
+            if self.state_dir is not None:
+                db.execute("PRAGMA journal_mode=WAL")
+            db.execute("PRAGMA synchronous=OFF")  # a lost write is a page rendered again
+            _PageStore.create_tables(db)
+        except BaseException:
+            db.close()
+            raise
+        return db
+
+    def _discard_db(self, problem: str) -> None:
+        """Delete the page and plan store (and the index that names what it holds)."""
+        if self._db is not None:
+            self._db.close()
+            self._db = None
+        file = self.state_dir / self._DB_FILE
+        self._cache_warning(file, problem)
+        for suffix in ("", "-wal", "-shm"):
+            file.with_name(file.name + suffix).unlink(missing_ok=True)
+        self._index = None
+        self._forget_state()
+
+    def _cache_warning(self, file: Path, problem: str) -> None:
+        self._warnings.append(Diagnostic(str(file), f"cache could not be read ({problem}); "
+                                         "discarded, it is rebuilt", None, "warning"))
 
     def _page_store(self) -> "_PageStore":
         return _PageStore(self._open_db(), self.state_dir / "pages" if self.state_dir is not None else None)
