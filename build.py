@@ -10,7 +10,11 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
+import threading
+import time
+from contextlib import contextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent
@@ -75,6 +79,41 @@ def _strict_option(parser: argparse.ArgumentParser) -> None:
                         help="exit 1 when any file had an error (default: exit 0)")
 
 
+@contextmanager
+def stage_progress(name: str, stream=None):
+    """Report a long stage. On a terminal a status line shows the stage and its elapsed time
+    while it runs; piped or in CI nothing until it ends. Either way one line at the end:
+    the counts, the rate and the time of each sub-stage (`report` set by the caller)."""
+    stream = stream or sys.stderr
+    live = stream.isatty() and not os.environ.get("CI")
+    started, done = time.perf_counter(), threading.Event()
+    box: dict = {}
+
+    def tick() -> None:
+        while not done.wait(0.5):
+            print(f"\r{name} … {time.perf_counter() - started:.0f} s", end="", file=stream, flush=True)
+
+    ticker = threading.Thread(target=tick, daemon=True) if live else None
+    if ticker:
+        ticker.start()
+    try:
+        yield box
+    finally:
+        done.set()
+        if ticker:
+            ticker.join()
+            print("\r\x1b[K", end="", file=stream)
+        if "count" in box:
+            print(_stage_line(name, box, time.perf_counter() - started), file=stream, flush=True)
+
+
+def _stage_line(name: str, box: dict, seconds: float) -> str:
+    count, unit = box["count"], box["unit"]
+    rate = f", {count / seconds:.0f} {unit}/s" if seconds > 0 else ""
+    parts = ", ".join(f"{k.split('.', 1)[-1]} {v:.1f} s" for k, v in (box.get("timings") or {}).items())
+    return f"{name}: {count} {unit} in {seconds:.1f} s{rate}" + (f" ({parts})" if parts else "")
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     from site_builder.config import ConfigError, load_config
@@ -90,7 +129,9 @@ def main(argv: list[str] | None = None) -> int:
 
         config = config.with_overrides(seeds_dir=getattr(args, "seeds", None),
                                        content_dir=getattr(args, "content", None))
-        report = run_ingest(config)
+        with stage_progress("ingest") as box:
+            report = run_ingest(config)
+            box.update(count=report.pages, unit="pages", timings=report.timings)
         print(report.summary(), file=sys.stderr)
         if command == "ingest":
             return 1 if args.strict and report.errors else 0
@@ -104,7 +145,9 @@ def main(argv: list[str] | None = None) -> int:
                                        output_dir=getattr(args, "out", None),
                                        base_url=getattr(args, "base_url", None),
                                        site_url=getattr(args, "site_url", None))
-        result = build_site(config)
+        with stage_progress("build") as box:
+            result = build_site(config)
+            box.update(count=result.pages_written, unit="pages", timings=result.timings)
         print(result.summary(), file=sys.stderr)
         return 1 if (not result.ok or (args.strict and result.errors)) else 0
     if command in ("serve", "watch"):
