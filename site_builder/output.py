@@ -206,7 +206,12 @@ class PublishedTree:
             os.rename(self.output, old)
             os.rename(self.tree, self.output)
             os.rename(old, self.tree)
-        self._write_state(changed)
+        # The old site, now the tree, catches up at once: the next build (a one-article edit,
+        # say) then finds it ready instead of paying for this build's changes. A kill before
+        # the state is written leaves no state: the next build mirrors in full.
+        if not self._catch_up(sorted(set(changed))):
+            mirror_tree(self.output, self.tree)
+        self._write_state(())
 
     def settle(self, changed: Iterable[str] = ()) -> None:
         """After a build that wrote nothing to output/ (or took its writes back): the tree
@@ -234,19 +239,30 @@ class PublishedTree:
 
     def _catch_up(self, behind: list[str]) -> bool:
         """Link the files the last build changed from output/ into the tree; False when one
-        is not a plain file (then mirror in full)."""
+        is not a plain file (then mirror in full). Strings, not Paths, and one link for a
+        file the tree lacks: after a cold build this links every file of the site."""
+        out, tree = str(self.output) + os.sep, str(self.tree)
+        folders = {tree}
         for rel in behind:
-            source, target = self.output / rel, self.tree / rel
+            source, target = out + rel, os.path.join(tree, rel)
             try:
                 st = os.lstat(source)
             except FileNotFoundError:
-                _unlink_quietly(target)
-                remove_empty_parents(str(target.parent), str(self.tree))
+                _unlink_quietly(Path(target))
+                remove_empty_parents(os.path.dirname(target), tree)
                 continue
             if not stat.S_ISREG(st.st_mode):
                 return False
-            target.parent.mkdir(parents=True, exist_ok=True)
-            _link_into(source, target)
+            folder = os.path.dirname(target)
+            if folder not in folders:
+                os.makedirs(folder, exist_ok=True)
+                folders.add(folder)
+            try:
+                os.link(source, target)
+            except FileExistsError:
+                _link_into(Path(source), Path(target))
+            except OSError:
+                shutil.copy2(source, target)
         return True
 
 
