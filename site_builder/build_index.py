@@ -120,14 +120,23 @@ class BuildIndex:
 
     @classmethod
     def load(cls, file: Path, code: str) -> "BuildIndex | None":
+        return cls.load_checked(file, code)[0]
+
+    @classmethod
+    def load_checked(cls, file: Path, code: str) -> "tuple[BuildIndex | None, str | None]":
+        """The index, or None and why when the file exists but cannot be read (corrupted:
+        then it is deleted; a full build makes a new one). Missing or stale: None, None."""
         try:
             with open(file, "rb") as fh:
                 data = pickle.load(fh)
             if data.get("format") == INDEX_FORMAT and data.get("code") == code:
-                return data["index"]
-        except Exception:  # missing or unreadable: a full build makes a new one
-            pass
-        return None
+                return data["index"], None
+            return None, None
+        except FileNotFoundError:
+            return None, None
+        except Exception as exc:
+            file.unlink(missing_ok=True)
+            return None, f"{type(exc).__name__}: {exc}"
 
     def save(self, file: Path) -> None:
         file.parent.mkdir(parents=True, exist_ok=True)

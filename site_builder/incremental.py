@@ -48,6 +48,7 @@ from .build_index import (BuildIndex, ContentHint, ContentScan, FileEntry, LazyA
                           pickle_page, plan_key, rescan_content, resolve_all, scan_content)
 from .model import Article, Diagnostic, Reported, StageClock
 from .plan import slug_clashes
+from .output import PublishedTree, remove_empty_parents
 
 ExtraFiles = Callable[[list[Article], Config], Iterable[tuple[str, bytes]]]
 STATE_FORMAT = 3
@@ -204,6 +205,7 @@ class IncrementalBuilder:
         self._links_digest: bytes | None = None  # of the last build's link table
         self._template_refs: dict[str, tuple[str, set[str] | None]] = {}  # name -> (source, refs)
         self._background = _Background()
+        self._warnings: list[Diagnostic] = []  # caches discarded, reported with the next result
         # When the last full content scan of a successful build (and every build since) began:
         # a watcher running since before then has seen every change after it.
         self._scanned_since: int | None = None
@@ -235,12 +237,23 @@ class IncrementalBuilder:
         again, and output/ is taken to be as this process's last build left it (the watcher
         ignores output/; a deletion there is repaired by the next build without a hint)."""
         try:
-            result = self._build(config, hint)
+            try:
+                result = self._build(config, hint)
+            except sqlite3.DatabaseError as exc:
+                # the store went bad under us (corrupted after it opened): without it, again
+                self._background.finish()
+                if self.state_dir is None:
+                    raise
+                self._discard_db(f"{type(exc).__name__}: {exc}")
+                self._scanned_since = None
+                result = self._build(config, None)
         except BaseException:
             self._scanned_since = None
             raise
         finally:
             self._background.finish()
+        result.diagnostics[:0] = self._warnings
+        self._warnings = []
         if not result.ok:
             self._scanned_since = None
         return result
@@ -251,6 +264,8 @@ class IncrementalBuilder:
         result = IncrementalResult(ok=False)
         clock = StageClock(result.timings)
         self._load_state()
+        if self.state_dir is not None:
+            self._open_db()  # a store that must be discarded takes the index along, now
         config = replace(config, site_url=config.site_url.rstrip("/") + "/")  # as build_site
         index = self._index
         content_dir = Path(config.path("content_dir"))
@@ -467,10 +482,12 @@ class IncrementalBuilder:
         on_disk = _sizes(out_dir)
         old_dynamic = {rel for rel in (index.extra_sizes or {}) if not _is_static_output(rel)}
         keys = _extra_keys(extra_files)
+        tree = PublishedTree(out_dir)
         try:
-            result.changed_files = _sync_some(out_dir, {k: v for k, v in extra_files.items() if v is not None},
+            result.changed_files = _sync_some(tree.prepare(), {k: v for k, v in extra_files.items() if v is not None},
                                               (old_dynamic - set(extra_files)) & set(on_disk), on_disk,
                                               self._page_store(), {k: v for k, v in keys.items() if v is not None})
+            tree.publish(result.changed_files) if result.changed_files else tree.settle()
         except (OSError, ValueError) as exc:
             extras.discard()
             result.ok = False
@@ -720,10 +737,18 @@ class IncrementalBuilder:
         # The extras (the search index, a plain function of the corpus) run before the pages
         # render, not after: their working memory is freed before rendering, and the search
         # index's forked child starts from a smaller process.
+        # Everything is written into a tree beside output/ that holds the same files, then
+        # swapped in as output/ in one step (see output.PublishedTree): a build killed at any
+        # point leaves output/ whole, old or new, never mixed, and a reader never sees a page
+        # half-written.
+        tree = PublishedTree(out_dir)
+        write_dir = tree.prepare()
         extras, restored = None, []
         if corpus is not None:
-            restored = self._restore_extras(out_dir, store, on_disk)
-            extras = compute_extra_files(self.extras, corpus, config, unchanged)
+            restored = self._restore_extras(write_dir, store, on_disk)
+            # the extras look at their files as they are about to be published (restored)
+            extras = compute_extra_files(self.extras, corpus, replace(config, output_dir=str(write_dir)),
+                                         unchanged)
         clock.lap("extras")
         extra_files: dict[str, bytes | None] = {}
         if full:
@@ -743,7 +768,7 @@ class IncrementalBuilder:
         # rendered (a template error still leaves output/ as it was): the extras' files and
         # the pages from the store now, on threads; each page where it renders. Nothing holds
         # the site's bytes (6.3 GB at 50,000 articles when rendered pages waited for the end).
-        writer = _SyncWriter(out_dir, on_disk, store, WRITE_THREADS)
+        writer = _SyncWriter(write_dir, on_disk, store, WRITE_THREADS)
         try:
             for rel, data in extra_files.items():
                 if data is not None:
@@ -772,6 +797,7 @@ class IncrementalBuilder:
             sizes = _render_all(env, config, rendered_pages, self.workers, self._bytecode_dir(config), sink)
         except RenderError as exc:
             writer.undo()
+            tree.settle(restored)  # the tree is output/ again, but for restored files
             if extras is not None:
                 extras.discard()
             result.diagnostics.append(exc.diagnostic)
@@ -814,6 +840,10 @@ class IncrementalBuilder:
         self._background.submit(store.record, writer.stored)
         if restored:
             result.changed_files = sorted({*result.changed_files, *restored})
+        try:
+            tree.publish(result.changed_files) if result.changed_files else tree.settle()
+        except OSError as exc:
+            return self._write_failed(writer, extras, out_dir, result, exc)
         result.files_written = sum(1 for rel in result.changed_files if rel in files)
         if extras is not None:
             extras.commit()  # the extras' files are on disk: their state may say so
@@ -858,6 +888,7 @@ class IncrementalBuilder:
     # -- state kept between processes
 
     _STATE_FILE = "build-state.pickle"  # the parse cache (read by full builds only)
+    _DB_FILE = "pages.sqlite"  # the page store's table and the plan store
     _INDEX_FILE = "build-index.pickle"
 
     def _load_state(self) -> None:
@@ -865,7 +896,10 @@ class IncrementalBuilder:
             return
         self._loaded = True
         if self.state_dir is not None:
-            self._index = BuildIndex.load(self.state_dir / self._INDEX_FILE, _code_version())
+            file = self.state_dir / self._INDEX_FILE
+            self._index, problem = BuildIndex.load_checked(file, _code_version())
+            if problem:
+                self._cache_warning(file, problem)
 
     def _load_parsed(self) -> None:
         if self._parsed_loaded or self.state_dir is None:
@@ -876,8 +910,10 @@ class IncrementalBuilder:
                 state = pickle.load(fh)
             if state["format"] == STATE_FORMAT and state["code"] == _code_version():
                 self._parsed = state["parsed"]
-        except Exception:  # missing or unreadable: parse again
+        except FileNotFoundError:
             pass
+        except Exception as exc:  # unreadable: parse again
+            self._cache_warning(self.state_dir / self._STATE_FILE, f"{type(exc).__name__}: {exc}")
 
     def _save_index(self) -> None:
         if self.state_dir is not None and self._index is not None:
@@ -900,20 +936,54 @@ class IncrementalBuilder:
 
     def _open_db(self) -> sqlite3.Connection | None:
         """The page store, kept open for the builder's life (in memory without a state dir,
-        so a long-lived builder still has one)."""
+        so a long-lived builder still has one). A store that cannot be opened (a corrupted
+        file) is deleted with a warning and made again, empty."""
         if self._db is None:
             try:
+                self._db = self._connect()
+            except sqlite3.DatabaseError as exc:
                 if self.state_dir is None:
-                    self._db = sqlite3.connect(":memory:", check_same_thread=False)
-                else:
-                    self.state_dir.mkdir(parents=True, exist_ok=True)
-                    self._db = sqlite3.connect(self.state_dir / "pages.sqlite", check_same_thread=False)
-                    self._db.execute("PRAGMA journal_mode=WAL")
-                self._db.execute("PRAGMA synchronous=OFF")  # a lost write is a page rendered again
-                _PageStore.create_tables(self._db)
+                    return None
+                self._discard_db(f"{type(exc).__name__}: {exc}")
+                try:
+                    self._db = self._connect()
+                except sqlite3.Error:
+                    self._db = None
             except sqlite3.Error:
                 self._db = None
         return self._db
+
+    def _connect(self) -> sqlite3.Connection:
+        if self.state_dir is None:
+            db = sqlite3.connect(":memory:", check_same_thread=False)
+        else:
+            self.state_dir.mkdir(parents=True, exist_ok=True)
+            db = sqlite3.connect(self.state_dir / self._DB_FILE, check_same_thread=False)
+        try:
+            if self.state_dir is not None:
+                db.execute("PRAGMA journal_mode=WAL")
+            db.execute("PRAGMA synchronous=OFF")  # a lost write is a page rendered again
+            _PageStore.create_tables(db)
+        except BaseException:
+            db.close()
+            raise
+        return db
+
+    def _discard_db(self, problem: str) -> None:
+        """Delete the page and plan store (and the index that names what it holds)."""
+        if self._db is not None:
+            self._db.close()
+            self._db = None
+        file = self.state_dir / self._DB_FILE
+        self._cache_warning(file, problem)
+        for suffix in ("", "-wal", "-shm"):
+            file.with_name(file.name + suffix).unlink(missing_ok=True)
+        self._index = None
+        self._forget_state()
+
+    def _cache_warning(self, file: Path, problem: str) -> None:
+        self._warnings.append(Diagnostic(str(file), f"cache could not be read ({problem}); "
+                                         "discarded, it is rebuilt", None, "warning"))
 
     def _page_store(self) -> "_PageStore":
         return _PageStore(self._open_db(), self.state_dir / "pages" if self.state_dir is not None else None)
@@ -1407,12 +1477,12 @@ class _SyncWriter:
         for kind, path, _, _ in outcomes:
             if kind != SAME:
                 _unlink(path)
-                _remove_empty_parents(os.path.dirname(path), self.base)
+                remove_empty_parents(os.path.dirname(path), self.base)
         for tmp, _, _ in self.staged:
             _unlink(tmp)
         for target, _ in self.created:
             _unlink(target)
-            _remove_empty_parents(os.path.dirname(target), self.base)
+            remove_empty_parents(os.path.dirname(target), self.base)
         self.staged, self.created = [], []
 
     # -- phase two
@@ -1442,7 +1512,7 @@ class _SyncWriter:
         changed += removed
         if prune:
             for rel in removed:
-                _remove_empty_parents(os.path.dirname(os.path.join(self.base, rel)), self.base)
+                remove_empty_parents(os.path.dirname(os.path.join(self.base, rel)), self.base)
             if site is not None:
                 _remove_stray_folders(self.out_dir, {rel.split("/", 1)[0] for rel in site})
         return sorted(changed)
@@ -1532,15 +1602,6 @@ def _write_all(fd: int, data: bytes) -> None:
     view = memoryview(data)
     while view:
         view = view[os.write(fd, view):]
-
-
-def _remove_empty_parents(folder: str, base: str) -> None:
-    while len(folder) > len(base) and folder.startswith(base):
-        try:
-            os.rmdir(folder)
-        except OSError:
-            return
-        folder = os.path.dirname(folder)
 
 
 def _sync_some(out_dir: Path, files: dict[str, bytes], remove: set[str], on_disk: dict[str, int],
@@ -1837,7 +1898,7 @@ class _PageSink:
         for (kind, path, _, _), _ in answers:
             if kind != SAME:
                 _unlink(path)
-                _remove_empty_parents(os.path.dirname(path), self.writer.base)
+                remove_empty_parents(os.path.dirname(path), self.writer.base)
 
 
 _worker_env: tuple | None = None  # (config, bytecode_dir, environment) of this worker process

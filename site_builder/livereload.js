@@ -6,6 +6,7 @@
 //   css    {generation, errors}  only stylesheets changed: swap them without a reload
 //   error  {errors: [...]}       a failed rebuild: show the messages over the page
 // A good rebuild may still carry errors (a file it skipped): shown over the fresh page.
+// hello says `failed` when the latest rebuild failed (the page is the last good one).
 (function () {
   "use strict";
   if (!window.EventSource || window.__livereload) return;
@@ -22,7 +23,10 @@
     if (old) old.remove();
   }
 
-  function showOverlay(errors) {
+  var FAILED = "构建失败：仍显示上一次成功构建的页面，修正后保存即可自动恢复";
+  var SKIPPED = "以下文件有错误，已跳过，其余页面已更新；修正后保存即可自动恢复";
+
+  function showOverlay(errors, heading) {
     hideOverlay();
     var box = document.createElement("div");
     box.id = OVERLAY_ID;
@@ -30,7 +34,7 @@
     box.style.cssText = "position:fixed;inset:0;z-index:2147483647;overflow:auto;" +
       "background:rgba(20,20,20,.92);color:#fff;font:14px/1.5 monospace;padding:2em;";
     var title = document.createElement("h2");
-    title.textContent = "构建失败：修正后保存即可自动恢复";
+    title.textContent = heading || SKIPPED;
     title.style.cssText = "color:#ff8a80;font:bold 18px sans-serif;margin:0 0 1em;";
     var list = document.createElement("pre");
     list.style.cssText = "white-space:pre-wrap;margin:0;";
@@ -67,7 +71,7 @@
     }
     generation = d.generation;
     document.documentElement.setAttribute("data-livereload", "connected");  // for tests
-    if (d.errors && d.errors.length) showOverlay(d.errors); else hideOverlay();
+    if (d.errors && d.errors.length) showOverlay(d.errors, d.failed ? FAILED : SKIPPED); else hideOverlay();
   });
   source.addEventListener("reload", function () { location.reload(); });
   // The search index is refreshed after the pages: only a page that searches needs it.
@@ -83,6 +87,6 @@
   source.addEventListener("error", function (event) {
     // EventSource fires its own "error" (no data) when the connection drops; it reconnects.
     if (typeof event.data !== "string") return;
-    showOverlay(data(event).errors || []);
+    showOverlay(data(event).errors || [], FAILED);
   });
 })();

@@ -7,6 +7,8 @@ as text. Markdown bodies are converted with raw HTML switched off for the same r
 from __future__ import annotations
 
 import hashlib
+import os
+import sys
 import traceback
 from functools import lru_cache
 from dataclasses import dataclass
@@ -118,11 +120,29 @@ def _note_printed_article(env: TrackingEnvironment, value):
     return value
 
 
+class DisposableBytecodeCache(jinja2.FileSystemBytecodeCache):
+    """A compiled template that cannot be read (a corrupted cache file) is deleted and the
+    template compiled again: a cache is disposable, never the reason a build fails."""
+
+    def load_bytecode(self, bucket) -> None:
+        try:
+            super().load_bytecode(bucket)
+        except Exception as exc:
+            bucket.reset()
+            path = self._get_cache_filename(bucket)
+            print(f"warning: {path}: unreadable compiled template ({type(exc).__name__}); "
+                  "discarded, compiled again", file=sys.stderr)
+            try:
+                os.unlink(path)
+            except OSError:
+                pass
+
+
 def make_environment(config: Config, bytecode_dir: str | Path | None = None) -> jinja2.Environment:
     """Jinja2 over templates_dir: autoescape on, undefined names are errors, stable output.
     With `bytecode_dir`, compiled templates are kept there (keyed by name and a checksum of
     the source): parsing and compiling the templates cost 0.3 s of every one-article build."""
-    cache = jinja2.FileSystemBytecodeCache(str(bytecode_dir)) if bytecode_dir is not None else None
+    cache = DisposableBytecodeCache(str(bytecode_dir)) if bytecode_dir is not None else None
     if bytecode_dir is not None:
         Path(bytecode_dir).mkdir(parents=True, exist_ok=True)
     env = TrackingEnvironment(

@@ -92,6 +92,7 @@ class ReloadHub:
         self._token = secrets.token_hex(4)  # differs per process: a restarted server reloads
         self._count = 0
         self.errors: list[str] = []
+        self.failed = False  # the latest rebuild failed: browsers show the last good site
         self.closed = False
 
     @property
@@ -105,7 +106,8 @@ class ReloadHub:
                 q.put(None)
             else:
                 self._clients.add(q)
-            q.put(("hello", {"generation": self.generation, "errors": list(self.errors)}))
+            q.put(("hello", {"generation": self.generation, "errors": list(self.errors),
+                             "failed": self.failed}))
         return q
 
     def unsubscribe(self, q: queue.Queue) -> None:
@@ -127,6 +129,7 @@ class ReloadHub:
         the errors it still reported (a skipped file), which the page shows after it."""
         had_errors = bool(self.errors)
         self.errors = [str(d) for d in (result.errors or (() if result.ok else result.diagnostics))]
+        self.failed = not result.ok
         if result.ok and not result.changed_files and not had_errors and not self.errors:
             return  # a save that changed no output byte: nothing to show
         if not result.ok:
@@ -159,6 +162,9 @@ def format_event(event: str, payload: dict) -> bytes:
 class DevHTTPServer(ThreadingHTTPServer):
     daemon_threads = True  # an open event stream must not keep the process alive
     allow_reuse_address = True
+    # listen() backlog. socketserver's default of 5 drops the SYNs of a page with many assets
+    # opened in a few tabs at once, and the dropped clients wait seconds to retry.
+    request_queue_size = 1024
 
     def __init__(self, address: tuple[str, int], output_dir: Path, base_url: str,
                  hub: ReloadHub, inject: bool = True):
@@ -457,7 +463,8 @@ class DevSession:
         self.watcher.stop()
         self.hub.close()
         if self.server is not None:
-            self.server.shutdown()
+            if self._server_thread is not None:  # shutdown() waits for serve_forever to end
+                self.server.shutdown()
             self.server.server_close()
         if self._server_thread is not None:
             self._server_thread.join(timeout=5)
@@ -478,21 +485,26 @@ def run_dev(config: Config, serve: bool, poll: bool, host: str | None, port: int
     """Build, then rebuild on every change (and serve with live reload) until Ctrl-C."""
     session = DevSession(config, serve=serve, poll=poll, host=host, port=port,
                          rebuilder=Rebuilder(config, build=default_site_builder(config)))
+    # `kill` (SIGTERM) stops like Ctrl-C, so the search index worker goes too. Installed
+    # before start() says "serving": a supervisor may send it as soon as it reads that line,
+    # and a signal during the first build stops it as well.
+    previous = signal.signal(signal.SIGTERM, _interrupt)
     try:
-        session.start()
-    except OSError as exc:
-        print(f"cannot serve on {host or '127.0.0.1'}:{port}: {exc.strerror or exc}",
-              file=sys.stderr)
-        session.stop()
-        return 1
-    stop = threading.Event()
-    # `kill` (SIGTERM) stops like Ctrl-C, so the search index worker goes too.
-    signal.signal(signal.SIGTERM, lambda *_: stop.set())
-    try:
-        while not stop.wait(3600):
-            pass
+        try:
+            session.start()
+        except OSError as exc:
+            print(f"cannot serve on {host or '127.0.0.1'}:{port}: {exc.strerror or exc}",
+                  file=sys.stderr)
+            return 1
+        while True:
+            threading.Event().wait(3600)
     except KeyboardInterrupt:
         print("\nstopping", file=sys.stderr)
     finally:
         session.stop()
+        signal.signal(signal.SIGTERM, previous)
     return 0
+
+
+def _interrupt(signum, frame) -> None:
+    raise KeyboardInterrupt

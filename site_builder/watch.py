@@ -23,7 +23,6 @@ from pathlib import Path
 from typing import Any, Callable, Iterable
 
 from .config import Config, ConfigError, load_config
-from .content import parse_article
 from .build_index import walk_files
 from .model import Diagnostic
 
@@ -143,7 +142,9 @@ class PathClassifier:
         if _is_within(p, self.output):
             return None
         for cat, folder in self.dirs.items():
-            if _is_within(p, folder) and p != folder:
+            # The folder itself too: deleted or brought back whole (`rm -rf content`, a
+            # checkout), its files may never report themselves (a polling watch just ends).
+            if _is_within(p, folder):
                 inner = p.relative_to(folder).parts
                 if any(part in IGNORED_DIR_NAMES for part in inner):
                     return None
@@ -412,8 +413,10 @@ BuildFn = Callable[[Config], Any]
 
 
 class Rebuilder:
-    """One rebuild per ChangeSet: (reload site.toml) -> check hand-edited content -> ingest
-    (when seeds, the dictionary or site.toml changed) -> build -> what changed in output/.
+    """One rebuild per ChangeSet: (reload site.toml) -> ingest (when seeds, the dictionary
+    or site.toml changed) -> build -> what changed in output/. A content file the build cannot
+    read (broken YAML) is skipped and reported by the build, as in a one-off build; it does
+    not stop the rebuild, so edits to every other file keep appearing.
 
     `ingest` and `build` take a Config and return a report with `.ok` (optional) and
     `.errors` / `.diagnostics` (Diagnostic or text); they default to the project's
@@ -475,32 +478,12 @@ class Rebuilder:
                 self.config = self._reload_config()
             except ConfigError as exc:
                 raise BuildFailed([Diagnostic("site.toml", p.split(": ", 1)[-1]) for p in exc.problems])
-        diagnostics = self.check_content(changes)
-        if any(d.severity == "error" for d in diagnostics):
-            # Keep the last good site rather than build one that lacks the article.
-            raise BuildFailed(diagnostics)
+        diagnostics: list[Diagnostic] = []
         if changes.needs_ingest:
             # A bad seed is reported, and the build still runs with what ingestion wrote.
             diagnostics += self.ingest_step(changes)
         diagnostics += self.build_step(changes)
         return diagnostics
-
-    def check_content(self, changes: ChangeSet) -> list[Diagnostic]:
-        """Parse every changed content file first: a broken hand edit stops the rebuild
-        before it replaces a good page with a site that lacks the article."""
-        out: list[Diagnostic] = []
-        root = Path(self.config.root)
-        for rel in changes.paths("content", kinds=("created", "modified")):
-            file = root / rel
-            if file.suffix != ".md" or not file.is_file():
-                continue
-            try:
-                text = file.read_text(encoding="utf-8")
-            except (UnicodeDecodeError, OSError) as exc:
-                out.append(Diagnostic(rel, f"cannot read as UTF-8 ({exc})"))
-                continue
-            out += [d for d in parse_article(text, rel).diagnostics if d.severity == "error"]
-        return out
 
     def ingest_step(self, changes: ChangeSet) -> list[Diagnostic]:
         ingest = self._ingest or _project_function("site_builder.ingest", "run_ingest")

@@ -126,9 +126,10 @@ def server(built_site):
     httpd.server_close()
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def browser():
-    """Debian's Chromium through Playwright, one per test module (never a downloaded browser)."""
+    """Debian's Chromium through Playwright, one for the whole session (never a downloaded
+    browser): starting it took about a second per browser test module."""
     from browser import chromium
 
     with chromium() as b:

@@ -142,3 +142,36 @@ def test_a_full_build_removes_strays_and_the_folders_it_empties(project, tmp_pat
     assert folders < before  # the removed article's folder went too
     assert _tree(out) == _full_build(project)
     assert IncrementalBuilder(state_dir=state)(project).mode == "unchanged"
+
+
+def _corrupt(file: Path) -> None:
+    file.write_bytes(os.urandom(max(file.stat().st_size, 4096)))
+
+
+@pytest.mark.parametrize("cache", ["build-index.pickle", "build-state.pickle", "pages.sqlite", "jinja"])
+def test_a_corrupted_build_cache_is_discarded_with_a_warning_and_rebuilt(project, tmp_path, cache, capsys):
+    """Issue 13: a cache is disposable. Random bytes in any of the build's caches give a
+    warning naming it, a correct site, and a cache that works again (the next one-article
+    edit takes the one-article path)."""
+    from jinja2.bccache import bc_magic
+
+    state = tmp_path / "state"
+    assert IncrementalBuilder(state_dir=state)(project).ok
+    if cache == "jinja":
+        for file in (state / "jinja").rglob("*.cache"):  # past the magic check: unpickling fails
+            file.write_bytes(bc_magic + os.urandom(200))
+        (project.root / "templates" / "base.html").touch()
+    else:
+        _corrupt(state / cache)
+        for suffix in ("-wal", "-shm"):  # the whole database, not just what its log covers
+            (state / (cache + suffix)).unlink(missing_ok=True)
+    (project.root / "content" / "p000" / "01.md").unlink()  # a full build: reads every cache
+    result = IncrementalBuilder(state_dir=state)(project)
+    assert result.ok, result.summary()
+    warned = [str(d) for d in result.diagnostics if d.severity == "warning"] + capsys.readouterr().err.splitlines()
+    assert any(cache in w and "discarded" in w for w in warned), warned
+    assert _tree(project.path("output_dir")) == _full_build(project)
+    edited = sorted((project.root / "content").rglob("*.md"))[0]
+    edited.write_text(edited.read_text(encoding="utf-8") + "\n缓存重建以后的编辑。\n", encoding="utf-8")
+    again = IncrementalBuilder(state_dir=state)(project)
+    assert again.ok and again.mode == "pages" and not [d for d in again.diagnostics if d.severity == "warning"]

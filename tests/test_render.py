@@ -280,7 +280,9 @@ def test_failed_build_keeps_previous_site_and_names_template_line(tmp_path, brok
     assert error.path.endswith("article.html") and error.line == line, str(error)
     assert f"article.html:{line}" in result.summary()
     assert snapshot(tmp_path / "output") == before
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["content", "output", "templates"]
+    # beside output/ only the tree the next build writes into, holding the same site
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".output.publish", "content", "output", "templates"]
+    assert snapshot(tmp_path / ".output.publish" / "tree") == before
 
 
 def test_bad_content_file_is_reported_and_skipped(corpus_config):

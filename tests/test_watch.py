@@ -92,7 +92,7 @@ def test_paths_are_classified_by_folder(project):
     assert c.category(root / "content" / "__pycache__" / "x.pyc") is None
     assert c.category(root / "content" / "a1" / "01.md.swp") is None
     assert c.category(root / "README.md") is None
-    assert c.category(root / "content") is None  # the folder itself is not a source
+    assert c.category(root / "content") == "content"  # deleted or restored whole: rescan
 
 
 def test_change_set_merge_keeps_the_latest_state_per_path():
@@ -240,27 +240,29 @@ def test_title_edit_changes_the_page_and_the_listing(project):
     assert result.changed_files == ("a2/index.html", "index.html")
 
 
-def test_broken_front_matter_stops_before_the_build_and_recovers(project):
-    calls = Calls()
-    rebuilder = _rebuilder(project, calls)
+def test_broken_front_matter_is_skipped_and_the_rest_keeps_building(project):
+    """A content file with broken YAML is reported at file:line and left out, as a one-off
+    build does; edits to other files keep appearing while it stays broken."""
+    rebuilder = _rebuilder(project)
     rebuilder.rebuild(ChangeSet.everything())
-    page = project.root / "output" / "a1" / "index.html"
-    good_page = page.read_bytes()
+    out = project.root / "output"
     source = project.root / "content" / "a1" / "01.md"
     good_text = source.read_text(encoding="utf-8")
     source.write_text(good_text.replace("title: ", "title: [unclosed ", 1), encoding="utf-8")
-    change = ChangeSet((Change("modified", "content/a1/01.md", "content"),))
-    builds = calls.build
-    failed = rebuilder.rebuild(change)
-    assert not failed.ok
-    assert calls.build == builds  # the build did not run
-    assert page.read_bytes() == good_page  # the last good site is still there
-    error = failed.errors[0]
+    broken = rebuilder.rebuild(ChangeSet((Change("modified", "content/a1/01.md", "content"),)))
+    assert broken.ok
+    error = broken.errors[0]
     assert error.path == "content/a1/01.md" and error.line and error.line > 1
-    assert f"content/a1/01.md:{error.line}" in failed.summary()
+    assert f"content/a1/01.md:{error.line}" in broken.summary()
+    assert not (out / "a1" / "index.html").exists()  # skipped, as by `build.py build`
+    _edit(project.root / "content" / "a2" / "01.md", "正文2。", "另一篇的新正文。")
+    other = rebuilder.rebuild(ChangeSet((Change("modified", "content/a2/01.md", "content"),)))
+    assert other.ok and "另一篇的新正文" in (out / "a2" / "index.html").read_text(encoding="utf-8")
+    assert [e.path for e in other.errors] == ["content/a1/01.md"]  # still reported
     source.write_text(good_text.replace("正文1。", "修好了。"), encoding="utf-8")
-    fixed = rebuilder.rebuild(change)
-    assert fixed.ok and "修好了" in page.read_text(encoding="utf-8")
+    fixed = rebuilder.rebuild(ChangeSet((Change("modified", "content/a1/01.md", "content"),)))
+    assert fixed.ok and not fixed.errors
+    assert "修好了" in (out / "a1" / "index.html").read_text(encoding="utf-8")
 
 
 def test_template_error_is_reported_with_file_and_line_and_recovers(project):
@@ -299,12 +301,14 @@ def test_failed_changes_are_carried_into_the_next_rebuild(project):
 
     rebuilder = Recording(project, ingest=fake_ingest(), build=fake_build())
     rebuilder.rebuild(ChangeSet.everything())
-    bad = project.root / "content" / "a1" / "01.md"
-    bad.write_text("no front matter", encoding="utf-8")
-    rebuilder.rebuild(ChangeSet((Change("modified", "content/a1/01.md", "content"),)))
-    write_article(project.root, "a1", "修好", "正文。")
+    template = project.root / "templates" / "article.html"
+    good = template.read_text(encoding="utf-8")
+    template.write_text(good + "{% if %}", encoding="utf-8")
+    failed = rebuilder.rebuild(ChangeSet((Change("modified", "templates/article.html", "templates"),)))
+    assert not failed.ok
+    template.write_text(good, encoding="utf-8")
     rebuilder.rebuild(ChangeSet((Change("modified", "static/style.css", "static"),)))
-    assert {c.path for c in seen[-1].changes} == {"content/a1/01.md", "static/style.css"}
+    assert {c.path for c in seen[-1].changes} == {"templates/article.html", "static/style.css"}
 
 
 def test_css_only_change(project):
@@ -433,3 +437,21 @@ def test_the_build_is_told_which_content_files_changed_only_when_that_is_all_tha
     assert told[-1] is None  # not from a watcher
     rebuilder.rebuild(ChangeSet((Change("created", "content/a9", "content", is_dir=True),), watching_since_ns=5))
     assert told[-1] is None  # a folder: its files are not named
+
+
+@pytest.mark.parametrize("folder", ["seeds", "templates", "static"])
+def test_a_source_folder_that_vanishes_and_comes_back_is_reported(watching, tmp_path, folder):
+    """A folder moved back in reports no file events of its own: the folder itself is the
+    change (the build then reads it all), and it is watched again."""
+    config, batches = watching
+    source = config.root / folder
+    (source / "x.txt").write_text("一", encoding="utf-8")
+    assert wait_until(lambda: batches.all_changes())
+    aside = tmp_path / "aside"
+    source.rename(aside)
+    assert wait_until(lambda: any(c.path == folder and c.kind == "deleted" for c in batches.all_changes()))
+    aside.rename(source)
+    assert wait_until(lambda: any(c.path == folder and c.kind != "deleted" for c in batches.all_changes()))
+    time.sleep(0.3)  # the folder gets its watch back
+    (source / "x.txt").write_text("二", encoding="utf-8")
+    assert wait_until(lambda: sum(c.path == f"{folder}/x.txt" for c in batches.all_changes()) >= 2)

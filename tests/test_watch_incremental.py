@@ -6,6 +6,7 @@ lands on another branch: until it is merged these tests are skipped.
 """
 from __future__ import annotations
 
+import os
 import random
 import shutil
 from dataclasses import replace
@@ -676,3 +677,64 @@ def test_the_racy_window_follows_the_file_systems_timestamp_resolution(tmp_path)
             assert reread == {"whole-recent.md", "fine-recent.md", "fine-old.md"}, reread
         else:
             assert reread == {"fine-recent.md"}, reread
+
+
+def test_the_dev_loop_skips_a_file_with_broken_yaml_and_keeps_building_the_rest(project, tmp_path):
+    """Issue 12: one content file with broken YAML stopped every later rebuild of serve/watch.
+    Now it is reported at file:line and skipped (as by a one-off build), and an edit to
+    another article still appears."""
+    from site_builder.watch import Change, ChangeSet, Rebuilder
+
+    rebuilder = Rebuilder(project, ingest=lambda config: None,
+                          build=IncrementalBuilder((), state_dir=tmp_path / "state"))
+    rebuilder.prime()
+    assert rebuilder.rebuild(ChangeSet.everything()).ok
+    files = sorted((project.root / "content").rglob("*.md"))
+    broken, other = files[0], files[1]
+    broken.write_text(broken.read_text(encoding="utf-8").replace("title: ", "title: [", 1), encoding="utf-8")
+    rel = broken.relative_to(project.root).as_posix()
+    result = rebuilder.rebuild(ChangeSet((Change("modified", rel, "content"),)))
+    assert result.ok and [e.path for e in result.errors] == [rel] and result.errors[0].line
+    _edit_body(other, "编辑另一篇文章")
+    other_rel = other.relative_to(project.root).as_posix()
+    result = rebuilder.rebuild(ChangeSet((Change("modified", other_rel, "content"),)))
+    assert result.ok and [e.path for e in result.errors] == [rel]
+    out = project.path("output_dir")
+    assert any("编辑另一篇文章" in p.read_text(encoding="utf-8") for p in out.rglob("index.html"))
+
+
+def _article_pages(out: Path) -> int:
+    return len(list((out / "a").glob("*/index.html"))) if (out / "a").is_dir() else 0
+
+
+@pytest.mark.parametrize("poll", [False, True], ids=["native", "poll"])
+@pytest.mark.parametrize("restore", [shutil.copytree, shutil.move], ids=["copied", "moved"])
+def test_the_watcher_survives_content_deleted_and_brought_back(project, tmp_path, poll, restore):
+    """Issue 13: after `rm -rf content` and copying it back, serve/watch saw nothing; the next
+    edit then built a site of one article. Each step must give the whole site."""
+    from site_builder.serve import DevSession
+    from site_builder.watch import Rebuilder
+    from test_watch_support import wait_until
+
+    content = project.root / "content"
+    backup = tmp_path / "backup"
+    shutil.copytree(content, backup)
+    rebuilder = Rebuilder(project, ingest=lambda config: None,
+                          build=IncrementalBuilder((), state_dir=tmp_path / "state"))
+    dev = DevSession(project, serve=False, poll=poll, rebuilder=rebuilder, debounce=0.05,
+                     poll_interval=0.05, out=open(os.devnull, "w"))
+    dev.start()
+    out = project.path("output_dir")
+    try:
+        assert _article_pages(out) == 24
+        shutil.rmtree(content)
+        assert wait_until(lambda: _article_pages(out) == 0, timeout=10)
+        restore(backup, content)
+        assert wait_until(lambda: _article_pages(out) == 24, timeout=10), _article_pages(out)
+        _edit_body(sorted(content.rglob("*.md"))[3], "回来以后的编辑")
+        assert wait_until(lambda: any("回来以后的编辑" in p.read_text(encoding="utf-8")
+                                      for p in (out / "a").glob("*/index.html")), timeout=10)
+        assert _article_pages(out) == 24
+    finally:
+        dev.stop()
+        dev.out.close()
