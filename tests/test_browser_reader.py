@@ -1,0 +1,73 @@
+"""A reader's first visit in Chromium: the header search box, dark mode, the article page."""
+from __future__ import annotations
+
+import pytest
+
+from browser import key_pages
+from conftest import BASE
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(scope="module")
+def urls(server, built_site):
+    return {name: server + BASE + path for name, path in key_pages(built_site).items()}
+
+
+def _page(browser, url, width=1280, scheme="light"):
+    context = browser.new_context(viewport={"width": width, "height": 800}, color_scheme=scheme,
+                                  locale="zh-CN")
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(url, wait_until="load")
+    return context, page, errors
+
+
+def _focused(page) -> str:
+    return page.evaluate("document.activeElement.tagName + ' ' + (document.activeElement.getAttribute('href') || document.activeElement.name || '')")
+
+
+def test_header_box_shows_results_as_you_type_and_keys_open_one(browser, urls):
+    context, page, errors = _page(browser, urls["article"])
+    try:
+        box = page.locator("header input[name=q]")
+        box.click()
+        page.keyboard.type("社区")
+        results = page.locator("header .site-search-results a")
+        results.first.wait_for(state="visible", timeout=5000)
+        assert results.count() >= 2
+        page.keyboard.press("ArrowDown")
+        first = results.nth(0).get_attribute("href")
+        assert _focused(page) == f"A {first}"
+        page.keyboard.press("ArrowDown")
+        second = results.nth(1).get_attribute("href")
+        assert _focused(page) == f"A {second}"
+        page.keyboard.press("ArrowUp")
+        page.keyboard.press("ArrowUp")
+        assert _focused(page) == "INPUT q", "↑ from the first result goes back to the box"
+        page.keyboard.press("Escape")
+        assert page.locator("header .site-search-results").is_hidden()
+        assert _focused(page) == "INPUT q", "Esc returns to the box"
+        page.keyboard.press("Backspace")
+        page.keyboard.type("区")
+        results.first.wait_for(state="visible", timeout=5000)
+        page.keyboard.press("ArrowDown")
+        with page.expect_navigation():
+            page.keyboard.press("Enter")
+        assert page.url.endswith(first) and "/a/" in page.url
+        assert not errors, errors
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("name", ["home", "article", "tag", "timeline", "person"])
+def test_slash_focuses_the_header_box_on_every_page(browser, urls, name):
+    context, page, _ = _page(browser, urls[name])
+    try:
+        page.locator("h1").first.click()
+        page.keyboard.press("/")
+        assert _focused(page) == "INPUT q"
+        assert page.locator("header input[name=q]").input_value() == "", "the / is not typed"
+    finally:
+        context.close()
