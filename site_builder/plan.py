@@ -170,22 +170,35 @@ class PageRef:
     newspaper: str | None
 
     @property
+    def seed_name(self) -> str:
+        name = self.source.replace("\\", "/").rsplit("/", 1)[-1]
+        return name.rsplit(".", 1)[0] if "." in name else name
+
+    @property
     def label(self) -> str:
-        parts = []
-        if self.page:
-            parts.append(f"第{self.page}版")
-        if self.page_name:
-            parts.append(self.page_name)
-        if parts:
-            return " ".join(parts)
-        # No 版次 or name printed: name the page after its lead article, not a file name.
-        return f"「{self.articles[0].title}」所在版面" if self.articles else self.slug
+        """The page's name under its issue (newspaper and date not repeated): page_label."""
+        return page_label(self, in_issue=True)
 
     @property
     def full_label(self) -> str:
-        when = format_zh(self.published) if self.published else "出版日期不详"
-        paper = f"{self.newspaper} " if self.newspaper else ""
-        return f"{paper}{when} {self.label}"
+        """The page's name anywhere else (lists, breadcrumbs, tab titles): page_label."""
+        return page_label(self)
+
+
+def page_label(page: PageRef, in_issue: bool = False) -> str:
+    """The one name of a printed page (版面), wherever it is shown: what is known of it,
+    "城市日报 2020年2月11日 第02版 要闻". Its 版次 tells it from the issue's other pages; without
+    one the seed name does (short, and stable under edits). Where the issue date is unknown it
+    is not spelled out ("出版日期不详" beside a dated article reads as a contradiction) and the
+    seed name is always given, since 第02版 alone would name a page of every unknown issue.
+    Never a title: a title names an article, and an edit would rename the page."""
+    own = f"第{page.page}版" if page.page else ""
+    if not own or page.published is None:
+        own = " ".join(filter(None, (f"版面 {page.seed_name}", own)))
+    parts = [own, page.page_name or ""]
+    if not in_issue:
+        parts[:0] = [page.newspaper or "", format_zh(page.published) if page.published else ""]
+    return " ".join(filter(None, parts))
 
 
 @dataclass
