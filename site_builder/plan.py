@@ -21,7 +21,7 @@ from functools import lru_cache
 from typing import Any, Iterable
 from urllib.parse import quote
 
-from .config import Config
+from .config import Config, site_url_is_set
 from .edtf import EdtfDate, format_zh, parse_edtf
 from .model import Article
 
@@ -315,6 +315,14 @@ class ArticleGroup:
 # ---------------------------------------------------------------- page contexts
 
 @dataclass
+class Citation:
+    """How to cite an article: GB/T 7714-2015 ([N], a newspaper article) and a BibTeX entry."""
+
+    gbt: str
+    bibtex: str
+
+
+@dataclass
 class HomeContext:
     latest_issue: Issue | None
     latest_articles: list[Article]
@@ -336,10 +344,10 @@ class ArticleContext:
     page: PageRef
     prev_on_page: Article | None
     next_on_page: Article | None
-    prev_in_time: Article | None
-    next_in_time: Article | None
-    citation: str
-    permalink: str
+    prev_in_time: Article | None  # the lead article of the nearest earlier date, off this page
+    next_in_time: Article | None  # the same, later
+    citation: Citation
+    permalink: str  # absolute, or "" when site_url is unset (the page derives it from its own address)
 
 
 @dataclass
@@ -595,13 +603,14 @@ def _home(articles, chronological, issues, undated_pages, links, config) -> Plan
 
 
 def _article_pages(articles, chronological, pages, links, config) -> list[PlannedPage]:
-    dated = [a for a in chronological if time_key(a)[0] == 0]
-    position = {a.id: i for i, a in enumerate(dated)}
+    in_time = _time_neighbours(chronological)
+    site_url = config.site_url if site_url_is_set(config.site_url) else ""
     out = []
     for a in articles:
         page = pages[a.source]
         i = page.articles.index(a)
-        j = position.get(a.id)
+        permalink = site_url + links.article(a) if site_url else ""
+        earlier, later = in_time.get(a.id, (None, None))
         ctx = ArticleContext(
             article=a, date_label=format_zh(_edtf(a.date)), bylines=_bylines(a, links),
             tags=[Link(t, links.tag(t)) for t in a.tags],
@@ -609,13 +618,39 @@ def _article_pages(articles, chronological, pages, links, config) -> list[Planne
             page=page,
             prev_on_page=page.articles[i - 1] if i > 0 else None,
             next_on_page=page.articles[i + 1] if i + 1 < len(page.articles) else None,
-            prev_in_time=dated[j - 1] if j is not None and j > 0 else None,
-            next_in_time=dated[j + 1] if j is not None and j + 1 < len(dated) else None,
-            citation=_citation(a, page),
-            permalink=config.site_url + links.article(a))
+            prev_in_time=earlier, next_in_time=later,
+            citation=cite(a, page, permalink), permalink=permalink)
         out.append(PlannedPage(links.article(a), file_for("a", a.id), "article.html",
                                a.title, ctx, links, description=_description(a),
                                og_type="article"))
+    return out
+
+
+def _time_neighbours(chronological: list[Article]) -> dict[str, tuple[Article | None, Article | None]]:
+    """For each dated article: the lead article (first in print order) of the nearest earlier
+    and the nearest later date, skipping articles on its own page. Its page's other articles
+    are what 本版上一篇/下一篇 are for, and most share its date; stepping by date lets a reader
+    walk the archive a day at a time instead of through the rest of the same page."""
+    days: dict[tuple, list[Article]] = defaultdict(list)
+    for a in chronological:
+        if time_key(a)[0] == 0:
+            d = article_date(a)
+            days[(d.year, d.month or 0, d.day or 0)].append(a)
+    keys = sorted(days)
+
+    def lead(k: int, step: int, source: str) -> Article | None:
+        while 0 <= k < len(keys):
+            off_page = [a for a in days[keys[k]] if a.source != source]
+            if off_page:
+                return min(off_page, key=lambda a: (a.published or "", _page_number_key(a.page),
+                                                    a.source, a.order))
+            k += step
+        return None
+
+    out = {}
+    for k, key in enumerate(keys):
+        for a in days[key]:
+            out[a.id] = (lead(k - 1, -1, a.source), lead(k + 1, 1, a.source))
     return out
 
 
@@ -624,21 +659,38 @@ def _bylines(a: Article, links: Links) -> list[Byline]:
             for role, label in ROLE_LABELS if getattr(a, role)]
 
 
-def _citation(a: Article, page: PageRef) -> str:
-    paper = f"《{a.newspaper or page.newspaper}》" if (a.newspaper or page.newspaper) else ""
-    when = format_zh(page.published) if page.published else format_zh(_edtf(a.date))
-    where = f"第{page.page}版" if page.page else ""
-    names = "、".join(a.reporters + a.correspondents + a.writers)
-    head = f"{names}：" if names else ""
-    return f"{head}《{a.title}》，{paper}{when}{where}".rstrip("，")
+def cite(a: Article, page: PageRef, permalink: str = "") -> Citation:
+    """GB/T 7714-2015 for a newspaper article, "作者. 题名[N]. 报纸名, 出版日期(版次).", with
+    what is unknown said in brackets as the standard does, never guessed (an article's own
+    date is not its issue's); and the same as a BibTeX entry (biblatex's newspaper article)."""
+    names = list(dict.fromkeys(a.reporters + a.correspondents + a.writers))
+    authors = ", ".join(names[:3]) + (", 等" if len(names) > 3 else "")
+    paper = page.newspaper or a.newspaper
+    when = page.published
+    iso = f"{when.year:04d}-{when.month:02d}-{when.day:02d}" if when else ""
+    number = page.page or a.page
+    source = f"{paper or '[出版者不详]'}, {iso or '[出版日期不详]'}" + (f"({number})" if number else "")
+    gbt = (f"{authors}. " if authors else "") + f"{a.title}[N]. {source}."
+    fields = [("author", " and ".join(names)), ("title", a.title), ("journal", paper or ""),
+              ("date", iso), ("pages", number or ""), ("url", permalink)]
+    key = re.sub(r"[^A-Za-z0-9_-]", "", a.id) or "article"
+    body = "".join(f",\n  {k} = {{{_bibtex_escape(v)}}}" for k, v in fields if v)
+    return Citation(gbt, f"@article{{{key},\n  entrysubtype = {{newspaper}}{body}\n}}")
+
+
+def _bibtex_escape(value: str) -> str:
+    """Braces would unbalance the entry; LaTeX's specials are escaped."""
+    value = value.replace("{", "").replace("}", "").replace("\\", "")
+    return re.sub(r"([&%$#_])", r"\\\1", value)
+
+
+DESCRIPTION_CHARS = 100  # what search results and link previews show; the page has the rest
 
 
 def _description(a: Article) -> str:
-    if a.summary:
-        return a.summary
-    text = re.sub(r"[#*_>`\[\]()]", "", a.body)
+    text = a.summary or re.sub(r"[#*_>`\[\]()]", "", a.body)
     text = re.sub(r"\s+", " ", text).strip()
-    return text[:120] + ("…" if len(text) > 120 else "")
+    return text[:DESCRIPTION_CHARS] + ("…" if len(text) > DESCRIPTION_CHARS else "")
 
 
 def _page_views(pages, issues, undated_pages, links) -> list[PlannedPage]:

@@ -3,6 +3,7 @@ on-this-day pages and the issue calendar (plan and rendered HTML, no browser).""
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from pathlib import Path
 
 from conftest import BASE, sample_articles, site_config
@@ -10,7 +11,7 @@ from site_builder.plan import ArticleContext, PageViewContext, plan_site
 
 
 def _plan(tmp_path: Path, articles=None, **overrides):
-    return plan_site(articles or sample_articles(), site_config(tmp_path, **overrides))
+    return plan_site(articles or sample_articles(), replace(site_config(tmp_path), **overrides))
 
 
 def _page_refs(planned) -> dict:
@@ -57,3 +58,65 @@ def test_the_page_label_is_the_same_everywhere(built_site):
     for html in (page_view, article, _html(built_site, ""), _html(built_site, "page")):
         assert "所在版面" not in html
         assert not re.search(r">[^<>]*出版日期不详[^<>]*</a>", html), "a page named by what is unknown"
+
+
+# ---------------------------------------------------------------- the article page
+
+def _article_contexts(planned) -> dict[str, ArticleContext]:
+    return {p.context.article.id: p.context for p in planned if isinstance(p.context, ArticleContext)}
+
+
+def test_neighbours_on_the_page_and_in_time_never_coincide(tmp_path):
+    contexts = _article_contexts(_plan(tmp_path))
+    for ctx in contexts.values():
+        on_page = {a.id for a in (ctx.prev_on_page, ctx.next_on_page) if a}
+        in_time = {a.id for a in (ctx.prev_in_time, ctx.next_in_time) if a}
+        assert not on_page & in_time, ctx.article.id
+        assert all(a.source != ctx.article.source for a in (ctx.prev_in_time, ctx.next_in_time) if a)
+    first = contexts["p1-01"]
+    assert first.next_on_page.id == "p1-02"
+    assert first.next_in_time.id == "p3-01", "the lead article of the next later date"
+    assert contexts["p2-01"].next_in_time.id == "p3-01"
+    assert contexts["p3-01"].prev_in_time.id == "p1-01", "the earlier day's lead, not its last article"
+
+
+def test_citation_names_newspaper_date_and_page_in_gbt_7714_and_bibtex(tmp_path):
+    ctx = _article_contexts(_plan(tmp_path, site_url="https://archive.city-daily.cn/"))["p1-01"]
+    assert ctx.citation.gbt == "王小明, 李华. 城市人大代表会议召开[N]. 城市日报, 2021-03-07(01)."
+    bib = ctx.citation.bibtex
+    assert bib.startswith("@article{p1-01,") and bib.endswith("}")
+    for field in ("author = {王小明 and 李华}", "title = {城市人大代表会议召开}", "journal = {城市日报}",
+                  "date = {2021-03-07}", "pages = {01}", "url = {https://archive.city-daily.cn/a/p1-01/}"):
+        assert field in bib
+    assert ctx.permalink == "https://archive.city-daily.cn/a/p1-01/"
+
+
+def test_citation_says_what_is_unknown_and_never_guesses_the_issue(tmp_path):
+    ctx = _article_contexts(_plan(tmp_path))["p4-01"]  # dated 2020, on a page of no known issue
+    assert ctx.citation.gbt == "只知年份的回顾文章[N]. [出版者不详], [出版日期不详]."
+    assert "date =" not in ctx.citation.bibtex
+
+
+def test_a_placeholder_site_url_is_never_a_permalink_and_the_build_says_so(corpus_config):
+    from site_builder.site import build_site
+
+    assert "example.org" in corpus_config.site_url  # the test config's placeholder
+    result = build_site(corpus_config)
+    assert result.ok
+    assert any("site_url is unset" in d.message and d.severity == "warning" for d in result.diagnostics)
+    assert "site_url is unset" in result.summary()
+    html = _html(Path(corpus_config.output_dir), "a/p1-01")
+    assert 'class="permalink" href="/a/p1-01/"' in html
+    assert "example.org" not in html, "no canonical link or permalink on the placeholder host"
+
+
+def test_a_real_site_url_gives_absolute_permalinks_and_no_warning(tmp_path):
+    from conftest import write_corpus
+    from site_builder.site import build_site
+
+    write_corpus(tmp_path / "content", sample_articles())
+    result = build_site(replace(site_config(tmp_path), site_url="https://archive.city-daily.cn/"))
+    assert result.ok and not any("site_url" in d.message for d in result.diagnostics)
+    html = _html(tmp_path / "output", "a/p1-01")
+    assert 'class="permalink" href="https://archive.city-daily.cn/a/p1-01/"' in html
+    assert '<link rel="canonical" href="https://archive.city-daily.cn/a/p1-01/">' in html
