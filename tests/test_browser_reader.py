@@ -71,3 +71,35 @@ def test_slash_focuses_the_header_box_on_every_page(browser, urls, name):
         assert page.locator("header input[name=q]").input_value() == "", "the / is not typed"
     finally:
         context.close()
+
+
+CONTRAST = """el => {
+    const rgb = c => c.match(/[\\d.]+/g).slice(0, 3).map(Number);
+    const lum = c => { const [r, g, b] = rgb(c).map(v => { v /= 255;
+        return v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4); });
+        return 0.2126 * r + 0.7152 * g + 0.0722 * b; };
+    let bgEl = el, bg = getComputedStyle(el).backgroundColor;
+    while (bgEl && (bg === 'rgba(0, 0, 0, 0)' || bg === 'transparent')) {
+        bgEl = bgEl.parentElement; bg = bgEl ? getComputedStyle(bgEl).backgroundColor : 'rgb(255, 255, 255)';
+    }
+    const [a, b] = [lum(getComputedStyle(el).color), lum(bg)].sort((x, y) => y - x);
+    return (a + 0.05) / (b + 0.05);
+}"""
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_search_highlights_and_the_header_list_are_readable(browser, urls, scheme):
+    context, page, errors = _page(browser, urls["home"] + "search/?q=%E7%A4%BE%E5%8C%BA", scheme=scheme)
+    try:
+        mark = page.locator("#search-results mark").first
+        mark.wait_for(timeout=5000)
+        assert mark.evaluate(CONTRAST) >= 4.5
+        page.locator("header input[name=q]").click()
+        page.keyboard.type("社区")
+        link = page.locator("header .site-search-results a").first
+        link.wait_for(state="visible", timeout=5000)
+        assert link.evaluate(CONTRAST) >= 4.5
+        assert page.locator("header .site-search-results mark").first.evaluate(CONTRAST) >= 4.5
+        assert not errors, errors
+    finally:
+        context.close()

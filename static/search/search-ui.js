@@ -133,14 +133,10 @@
     list.setAttribute('aria-label', '搜索结果');
     list.hidden = true;
     form.appendChild(list);
-    input.setAttribute('aria-controls', list.id);
-    input.setAttribute('aria-expanded', 'false');
+    input.setAttribute('aria-controls', list.id);  // aria-expanded is not allowed on a searchbox
     var generation = 0;
 
-    function show(open) {
-      list.hidden = !open;
-      input.setAttribute('aria-expanded', open ? 'true' : 'false');
-    }
+    function show(open) { list.hidden = !open; }
     function links() { return Array.prototype.slice.call(list.querySelectorAll('a')); }
     function moveFocus(step) {
       var all = links(), at = all.indexOf(doc.activeElement);
