@@ -150,6 +150,10 @@ class Links:
     def year(self, year: int) -> str:
         return url_path("timeline", f"{year:04d}")
 
+    def calendar(self, year: int) -> str:
+        """往期回顾 of a year: its issues as month grids."""
+        return url_path("issues", f"{year:04d}")
+
     def month(self, year: int, month: int) -> str:
         return url_path("timeline", f"{year:04d}", f"{month:02d}")
 
@@ -289,6 +293,7 @@ class CalendarDay:
     day: int  # 0 = blank cell outside the month
     path: str | None = None  # the issue of that day, if there is one
     label: str = ""
+    pages: int = 0  # 版 in that issue
 
 
 @dataclass
@@ -356,6 +361,8 @@ class PageViewContext:
     prev_page: PageRef | None
     next_page: PageRef | None
     issue: Issue | None
+    prev_issue: Link | None = None  # the same 版次 in the previous issue, else that issue
+    next_issue: Link | None = None
 
 
 @dataclass
@@ -369,6 +376,45 @@ class IssueContext:
     issue: Issue
     prev_issue: Issue | None
     next_issue: Issue | None
+
+
+@dataclass
+class CalendarYear:
+    year: int
+    path: str
+    issues: int
+
+
+@dataclass
+class IssueCalendarContext:
+    """往期回顾: one year's issues as month grids (a day with an issue links to it)."""
+
+    year: int
+    months: list[CalendarMonth]
+    years: list[CalendarYear]  # every year with issues, for the year switcher
+    prev_year: CalendarYear | None
+    next_year: CalendarYear | None
+
+
+@dataclass
+class IssueYearsContext:
+    years: list[CalendarYear]
+
+
+@dataclass
+class OnThisDayContext:
+    """历史上的今天: the articles printed on one month-day, newest year first."""
+
+    month: int
+    day: int
+    years: list[ArticleGroup]
+    prev_day: Link | None
+    next_day: Link | None
+
+
+@dataclass
+class OnThisDayIndexContext:
+    months: list[tuple[int, list[Counted]]]  # month, its days with articles (name "2月11日")
 
 
 @dataclass
@@ -509,6 +555,8 @@ def plan_site(articles: list[Article], config: Config) -> list[PlannedPage]:
     planned += _article_pages(articles, chronological, pages_by_source, links, config)
     planned += _page_views(pages_by_source, issues, undated_pages, links)
     planned += _issue_pages(issues, links)
+    planned += _issue_calendars(issues, links)
+    planned += _on_this_day_pages(chronological, links)
     planned += _tag_pages(articles, chronological, links, config)
     planned += _timeline_pages(chronological, issues, links)
     planned += _people_pages(chronological, links)
@@ -695,19 +743,31 @@ def _description(a: Article) -> str:
 
 def _page_views(pages, issues, undated_pages, links) -> list[PlannedPage]:
     out = []
-    issue_of = {p.source: issue for issue in issues for p in issue.pages}
+    issue_at = {p.source: (k, issue) for k, issue in enumerate(issues) for p in issue.pages}
     for source in sorted(pages):
         p = pages[source]
-        issue = issue_of.get(source)
+        k, issue = issue_at.get(source, (None, None))
         siblings = issue.pages if issue else undated_pages
-        k = siblings.index(p)
-        ctx = PageViewContext(p, siblings[k - 1] if k > 0 else None,
-                              siblings[k + 1] if k + 1 < len(siblings) else None, issue)
+        n = siblings.index(p)
+        ctx = PageViewContext(p, siblings[n - 1] if n > 0 else None,
+                              siblings[n + 1] if n + 1 < len(siblings) else None, issue)
+        if issue is not None:  # issues run newest first
+            ctx.prev_issue = _same_page_in(issues[k + 1], p) if k + 1 < len(issues) else None
+            ctx.next_issue = _same_page_in(issues[k - 1], p) if k > 0 else None
         out.append(PlannedPage(p.path, file_for("page", p.slug), "page.html",
                                f"{p.full_label}", ctx, links))
     out.append(PlannedPage("page/", file_for("page"), "pages.html", "版面导航",
                            PagesIndexContext(issues, undated_pages), links))
     return out
+
+
+def _same_page_in(issue: Issue, page: PageRef) -> Link:
+    """The page of `issue` with the same 版次 and newspaper (a reader of yesterday's 第02版
+    wants today's 第02版), else the issue itself."""
+    for other in issue.pages:
+        if page.page and other.page == page.page and other.newspaper == page.newspaper:
+            return Link(other.full_label, other.path)
+    return Link(f"{format_zh(issue.date)} 各版", issue.path)
 
 
 def _issue_pages(issues: list[Issue], links: Links) -> list[PlannedPage]:
@@ -719,6 +779,72 @@ def _issue_pages(issues: list[Issue], links: Links) -> list[PlannedPage]:
         out.append(PlannedPage(issue.path, file_for("issues", f"{d.year:04d}-{d.month:02d}-{d.day:02d}"),
                                "issue.html", f"{format_zh(d)} 各版", ctx, links))
     return out
+
+
+def _issue_calendars(issues: list[Issue], links: Links) -> list[PlannedPage]:
+    """往期回顾: /issues/ lists the years with issues, /issues/<year>/ shows a year's issues
+    as month grids; every 版面 and issue page links to its year."""
+    by_year: dict[int, list[Issue]] = defaultdict(list)
+    for issue in issues:
+        by_year[issue.date.year].append(issue)
+    years = [CalendarYear(y, links.calendar(y), len(by_year[y])) for y in sorted(by_year, reverse=True)]
+    out = [PlannedPage("issues/", file_for("issues"), "calendars.html", "往期回顾",
+                       IssueYearsContext(years), links)]
+    for k, cy in enumerate(years):  # newest first
+        ctx = IssueCalendarContext(cy.year, _calendars(by_year[cy.year], links)[::-1], years,
+                                   years[k + 1] if k + 1 < len(years) else None,
+                                   years[k - 1] if k > 0 else None)
+        out.append(PlannedPage(cy.path, file_for("issues", f"{cy.year:04d}"), "calendar.html",
+                               f"往期回顾：{cy.year}年", ctx, links))
+    return out
+
+
+def printed_day(a: Article) -> EdtfDate | None:
+    """The day an article was printed: its issue's date, else its own date when that is a
+    whole day (an article dated 3月7日 of a known year was in print that day or the next)."""
+    d = issue_date(a)
+    if d is None:
+        d = article_date(a)
+        if d is None or not (d.year and d.month and d.day) or d.qualified:
+            return None
+    return d
+
+
+def on_this_day_path(month: int, day: int) -> str:
+    return url_path("on-this-day", f"{month:02d}-{day:02d}")
+
+
+def _on_this_day_pages(chronological: list[Article], links: Links) -> list[PlannedPage]:
+    """历史上的今天: a page per month-day with articles, each year's articles newest year
+    first, in print order within a year; the home page picks today's page in the browser."""
+    by_day: dict[tuple[int, int], dict[int, list[Article]]] = defaultdict(lambda: defaultdict(list))
+    for a in chronological:
+        d = printed_day(a)
+        if d is not None:
+            by_day[(d.month, d.day)][d.year].append(a)
+    days = sorted(by_day)
+    out = []
+    for k, (m, d) in enumerate(days):
+        years = [ArticleGroup(f"{y}年", sorted(by_day[(m, d)][y], key=_print_order), f"y{y}")
+                 for y in sorted(by_day[(m, d)], reverse=True)]
+        prev_key = days[k - 1] if k > 0 else None
+        next_key = days[k + 1] if k + 1 < len(days) else None
+        ctx = OnThisDayContext(m, d, years,
+                               Link(f"{prev_key[0]}月{prev_key[1]}日", on_this_day_path(*prev_key)) if prev_key else None,
+                               Link(f"{next_key[0]}月{next_key[1]}日", on_this_day_path(*next_key)) if next_key else None)
+        out.append(PlannedPage(on_this_day_path(m, d), file_for("on-this-day", f"{m:02d}-{d:02d}"),
+                               "on_this_day.html", f"历史上的今天：{m}月{d}日", ctx, links))
+    months: dict[int, list[Counted]] = defaultdict(list)
+    for m, d in days:
+        count = sum(len(v) for v in by_day[(m, d)].values())
+        months[m].append(Counted(f"{d}日", count, on_this_day_path(m, d)))
+    out.append(PlannedPage("on-this-day/", file_for("on-this-day"), "on_this_day_index.html",
+                           "历史上的今天", OnThisDayIndexContext(sorted(months.items())), links))
+    return out
+
+
+def _print_order(a: Article) -> tuple:
+    return (a.published or "", a.newspaper or "", _page_number_key(a.page), a.source, a.order)
 
 
 def _counted_tags(articles: list[Article], links: Links) -> list[Counted]:
@@ -882,9 +1008,8 @@ def _calendars(issues: list[Issue], links: Links) -> list[CalendarMonth]:
     cal = calendar.Calendar(firstweekday=0)
     for (y, m) in sorted(by_month, reverse=True):
         days = by_month[(y, m)]
-        weeks = [[CalendarDay(d, days[d].path if d in days else None,
-                              f"{m}月{d}日 {len(days[d].pages)}个版面" if d in days else "")
-                  for d in week] for week in cal.monthdayscalendar(y, m)]
+        weeks = [[CalendarDay(d, days[d].path, f"{m}月{d}日 {len(days[d].pages)}个版面", len(days[d].pages))
+                  if d in days else CalendarDay(d) for d in week] for week in cal.monthdayscalendar(y, m)]
         out.append(CalendarMonth(y, m, weeks))
     return out
 

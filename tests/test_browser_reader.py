@@ -103,3 +103,38 @@ def test_search_highlights_and_the_header_list_are_readable(browser, urls, schem
         assert not errors, errors
     finally:
         context.close()
+
+
+def test_home_shows_the_readers_today_from_earlier_years(browser, server):
+    context = browser.new_context(viewport={"width": 390, "height": 800}, locale="zh-CN")
+    page = context.new_page()
+    try:
+        page.clock.set_fixed_time("2024-03-07T09:00:00")
+        page.goto(server + BASE, wait_until="load")
+        box = page.locator("[data-on-this-day]")
+        box.locator(f'a[href="{BASE}on-this-day/03-07/"]').wait_for(timeout=5000)
+        assert "城市人大代表会议召开" in box.inner_text()
+        assert "2021年" in box.inner_text()
+        page.clock.set_fixed_time("2024-03-08T09:00:00")
+        page.reload(wait_until="load")
+        box.get_by_text("往年今日没有收录的文章").wait_for(timeout=5000)
+    finally:
+        context.close()
+
+
+def test_citation_copy_button_and_permalink(browser, urls):
+    context = browser.new_context(viewport={"width": 1280, "height": 800}, locale="zh-CN",
+                                  permissions=["clipboard-read", "clipboard-write"])
+    page = context.new_page()
+    try:
+        page.goto(urls["home"] + "a/p1-01/", wait_until="load")
+        link = page.locator("a.permalink")
+        assert link.inner_text() == urls["home"] + "a/p1-01/", "the address the page is read at"
+        page.locator("button.copy[data-copy=cite-gbt]").click()
+        assert page.evaluate("navigator.clipboard.readText()") == \
+            "王小明, 李华. 城市人大代表会议召开[N]. 城市日报, 2021-03-07(01)."
+        page.locator(".citation summary").click()
+        page.locator("button.copy[data-copy=cite-bib]").click()
+        assert f"url = {{{urls['home']}a/p1-01/}}" in page.evaluate("navigator.clipboard.readText()")
+    finally:
+        context.close()

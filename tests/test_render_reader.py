@@ -120,3 +120,43 @@ def test_a_real_site_url_gives_absolute_permalinks_and_no_warning(tmp_path):
     html = _html(tmp_path / "output", "a/p1-01")
     assert 'class="permalink" href="https://archive.city-daily.cn/a/p1-01/"' in html
     assert '<link rel="canonical" href="https://archive.city-daily.cn/a/p1-01/">' in html
+
+
+# ---------------------------------------------------------------- 历史上的今天, 往期回顾
+
+def _by_path(planned) -> dict:
+    return {p.path: p for p in planned}
+
+
+def test_on_this_day_lists_what_was_printed_on_each_month_day(tmp_path):
+    pages = _by_path(_plan(tmp_path))
+    march = pages["on-this-day/03-07/"].context
+    assert [g.label for g in march.years] == ["2021年"]
+    assert [a.id for a in march.years[0].articles] == ["p1-01", "p1-02", "p2-01"]  # print order
+    july = pages["on-this-day/07-18/"].context
+    assert {a.id for g in july.years for a in g.articles} == {"p3-01", "p3-02"}  # by issue date
+    assert march.next_day.path == "on-this-day/07-18/" and march.prev_day is None
+    shown = {a.id for p in pages.values() if p.template == "on_this_day.html"
+             for g in p.context.years for a in g.articles}
+    assert not shown & {"p4-01", "p4-02", "p4-03"}, "no whole day is known for these"
+    index = pages["on-this-day/"].context
+    assert [(m, [c.name for c in days]) for m, days in index.months] == [(3, ["7日"]), (7, ["18日"])]
+
+
+def test_issue_calendar_links_each_issue_and_pages_link_the_next_and_previous_issue(built_site):
+    calendar = _html(built_site, "issues/2021")
+    assert f'href="{BASE}issues/2021-03-07/"' in calendar and "2个版" in calendar
+    assert f'href="{BASE}issues/2022/"' in calendar
+    assert f'href="{BASE}issues/2021/"' in _html(built_site, "issues")
+    newer = _html(built_site, "page/p3")  # 2022-07-18 第01版: the older issue's 第01版
+    assert f'<a href="{BASE}page/p1/">城市日报 2021年3月7日 第01版 要闻</a>' in newer
+    older = _html(built_site, "page/p1")
+    assert f'<a href="{BASE}page/p3/">城市日报 2022年7月18日 第01版 要闻</a>' in older
+    assert f'href="{BASE}issues/2021/"' in older
+
+
+def test_same_page_number_in_the_neighbouring_issue_else_the_issue(tmp_path):
+    views = {p.context.page.source: p.context for p in _plan(tmp_path) if isinstance(p.context, PageViewContext)}
+    assert views["seeds/p2.txt"].next_issue.path == "issues/2022-07-18/", "no 第02版 in the newer issue"
+    assert views["seeds/p2.txt"].prev_issue is None
+    assert views["seeds/p4.txt"].prev_issue is None and views["seeds/p4.txt"].next_issue is None
