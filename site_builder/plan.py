@@ -337,6 +337,7 @@ class HomeContext:
     tag_count: int
     people_count: int
     top_tags: list[Counted]
+    on_this_day: list[str] = field(default_factory=list)  # "MM-DD" of every on-this-day page
 
 
 @dataclass
@@ -551,12 +552,14 @@ def plan_site(articles: list[Article], config: Config) -> list[PlannedPage]:
     undated_pages.sort(key=lambda p: p.slug)
 
     planned: list[PlannedPage] = []
+    by_day = _printed_by_day(chronological)
     planned.append(_home(articles, chronological, issues, undated_pages, links, config))
+    planned[-1].context.on_this_day = [f"{m:02d}-{d:02d}" for m, d in sorted(by_day)]
     planned += _article_pages(articles, chronological, pages_by_source, links, config)
     planned += _page_views(pages_by_source, issues, undated_pages, links)
     planned += _issue_pages(issues, links)
     planned += _issue_calendars(issues, links)
-    planned += _on_this_day_pages(chronological, links)
+    planned += _on_this_day_pages(by_day, links)
     planned += _tag_pages(articles, chronological, links, config)
     planned += _timeline_pages(chronological, issues, links)
     planned += _people_pages(chronological, links)
@@ -814,14 +817,21 @@ def on_this_day_path(month: int, day: int) -> str:
     return url_path("on-this-day", f"{month:02d}-{day:02d}")
 
 
-def _on_this_day_pages(chronological: list[Article], links: Links) -> list[PlannedPage]:
-    """历史上的今天: a page per month-day with articles, each year's articles newest year
-    first, in print order within a year; the home page picks today's page in the browser."""
+def _printed_by_day(chronological: list[Article]) -> dict[tuple[int, int], dict[int, list[Article]]]:
+    """(month, day) -> year -> the articles printed that day."""
     by_day: dict[tuple[int, int], dict[int, list[Article]]] = defaultdict(lambda: defaultdict(list))
     for a in chronological:
         d = printed_day(a)
         if d is not None:
             by_day[(d.month, d.day)][d.year].append(a)
+    return by_day
+
+
+def _on_this_day_pages(by_day: dict[tuple[int, int], dict[int, list[Article]]],
+                       links: Links) -> list[PlannedPage]:
+    """历史上的今天: a page per month-day with articles, each year's articles newest year
+    first, in print order within a year; the home page picks today's page in the browser
+    (it knows which days have one, so it never asks for a page that is not there)."""
     days = sorted(by_day)
     out = []
     for k, (m, d) in enumerate(days):

@@ -59,6 +59,10 @@
     var now = new Date(), day = pad(now.getMonth() + 1) + '-' + pad(now.getDate());
     var url = box.getAttribute('data-base') + 'on-this-day/' + day + '/';
     var slot = box.querySelector('.on-this-day-today');
+    var none = function () {
+      slot.textContent = (now.getMonth() + 1) + '月' + now.getDate() + '日：往年今日没有收录的文章。';
+    };
+    if ((' ' + box.getAttribute('data-days') + ' ').indexOf(' ' + day + ' ') < 0) { none(); return; }
     fetch(url).then(function (r) {
       if (!r.ok) throw new Error(String(r.status));
       return r.text();
@@ -75,9 +79,7 @@
       title.appendChild(link);
       slot.appendChild(title);
       slot.appendChild(doc.importNode(list, true));
-    }).catch(function () {
-      slot.textContent = (now.getMonth() + 1) + '月' + now.getDate() + '日：往年今日没有收录的文章。';
-    });
+    }).catch(none);
   }
 
   function init() { bindCopyButtons(); showPermalinks(); showOnThisDay(); }
