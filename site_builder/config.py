@@ -1,9 +1,11 @@
 """site.toml: the site's settings, validated with every error reported at once."""
 from __future__ import annotations
 
+import re
 import tomllib
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
+from urllib.parse import urlsplit
 
 
 class ConfigError(Exception):
@@ -58,6 +60,25 @@ _KEYS = {
     ("build", "home_articles"): "home_articles",
     ("build", "feed_entries"): "feed_entries",
 }
+
+
+# Host names reserved for examples (RFC 2606, RFC 6761): a site_url on one of them is a
+# placeholder, never where the site is published.
+_EXAMPLE_HOST = re.compile(r"(^|\.)(example|example\.com|example\.net|example\.org|test|invalid|localhost)$")
+
+
+def site_url_is_set(site_url: str) -> bool:
+    """False for the placeholder address (an example domain) a fresh site.toml ships with:
+    permalinks are then derived from the page's own address in the browser, and the build
+    says that site_url is unset."""
+    host = (urlsplit(site_url).hostname or "").lower()
+    return bool(host) and not _EXAMPLE_HOST.search(host)
+
+
+SITE_URL_UNSET = ("site.site_url is unset (example address {url}): article pages show their "
+                  "permalink from the address they are read at and no canonical link, and the Atom "
+                  "feed and sitemap carry the example address; set site_url in site.toml or pass "
+                  "--site-url https://<host>/<path>/ (the GitHub Pages workflow does)")
 
 
 def normalize_base_url(value: str) -> str:

@@ -22,7 +22,7 @@ from functools import lru_cache
 from typing import Any, Iterable
 from urllib.parse import quote
 
-from .config import Config
+from .config import Config, site_url_is_set
 from .edtf import EdtfDate, format_zh, parse_edtf
 from .model import Article, Diagnostic
 
@@ -204,6 +204,10 @@ class Links:
     def year(self, year: int) -> str:
         return url_path("timeline", f"{year:04d}")
 
+    def calendar(self, year: int) -> str:
+        """往期回顾 of a year: its issues as month grids."""
+        return url_path("issues", f"{year:04d}")
+
     def month(self, year: int, month: int) -> str:
         return url_path("timeline", f"{year:04d}", f"{month:02d}")
 
@@ -224,22 +228,35 @@ class PageRef:
     newspaper: str | None
 
     @property
+    def seed_name(self) -> str:
+        name = self.source.replace("\\", "/").rsplit("/", 1)[-1]
+        return name.rsplit(".", 1)[0] if "." in name else name
+
+    @property
     def label(self) -> str:
-        parts = []
-        if self.page:
-            parts.append(f"第{self.page}版")
-        if self.page_name:
-            parts.append(self.page_name)
-        if parts:
-            return " ".join(parts)
-        # No 版次 or name printed: name the page after its lead article, not a file name.
-        return f"「{self.articles[0].title}」所在版面" if self.articles else self.slug
+        """The page's name under its issue (newspaper and date not repeated): page_label."""
+        return page_label(self, in_issue=True)
 
     @property
     def full_label(self) -> str:
-        when = format_zh(self.published) if self.published else "出版日期不详"
-        paper = f"{self.newspaper} " if self.newspaper else ""
-        return f"{paper}{when} {self.label}"
+        """The page's name anywhere else (lists, breadcrumbs, tab titles): page_label."""
+        return page_label(self)
+
+
+def page_label(page: PageRef, in_issue: bool = False) -> str:
+    """The one name of a printed page (版面), wherever it is shown: what is known of it,
+    "城市日报 2020年2月11日 第02版 要闻". Its 版次 tells it from the issue's other pages; without
+    one the seed name does (short, and stable under edits). Where the issue date is unknown it
+    is not spelled out ("出版日期不详" beside a dated article reads as a contradiction) and the
+    seed name is always given, since 第02版 alone would name a page of every unknown issue.
+    Never a title: a title names an article, and an edit would rename the page."""
+    own = f"第{page.page}版" if page.page else ""
+    if not own or page.published is None:
+        own = " ".join(filter(None, (f"版面 {page.seed_name}", own)))
+    parts = [own, page.page_name or ""]
+    if not in_issue:
+        parts[:0] = [page.newspaper or "", format_zh(page.published) if page.published else ""]
+    return " ".join(filter(None, parts))
 
 
 @dataclass
@@ -330,6 +347,7 @@ class CalendarDay:
     day: int  # 0 = blank cell outside the month
     path: str | None = None  # the issue of that day, if there is one
     label: str = ""
+    pages: int = 0  # 版 in that issue
 
 
 @dataclass
@@ -356,6 +374,14 @@ class ArticleGroup:
 # ---------------------------------------------------------------- page contexts
 
 @dataclass
+class Citation:
+    """How to cite an article: GB/T 7714-2015 ([N], a newspaper article) and a BibTeX entry."""
+
+    gbt: str
+    bibtex: str
+
+
+@dataclass
 class HomeContext:
     latest_issue: Issue | None
     latest_articles: list[Article]
@@ -365,6 +391,7 @@ class HomeContext:
     tag_count: int
     people_count: int
     top_tags: list[Counted]
+    on_this_day: list[str] = field(default_factory=list)  # "MM-DD" of every on-this-day page
 
 
 @dataclass
@@ -377,10 +404,10 @@ class ArticleContext:
     page: PageRef
     prev_on_page: Article | None
     next_on_page: Article | None
-    prev_in_time: Article | None
-    next_in_time: Article | None
-    citation: str
-    permalink: str
+    prev_in_time: Article | None  # the lead article of the nearest earlier date, off this page
+    next_in_time: Article | None  # the same, later
+    citation: Citation
+    permalink: str  # absolute, or "" when site_url is unset (the page derives it from its own address)
 
 
 @dataclass
@@ -389,6 +416,8 @@ class PageViewContext:
     prev_page: PageRef | None
     next_page: PageRef | None
     issue: Issue | None
+    prev_issue: Link | None = None  # the same 版次 in the previous issue, else that issue
+    next_issue: Link | None = None
 
 
 @dataclass
@@ -402,6 +431,45 @@ class IssueContext:
     issue: Issue
     prev_issue: Issue | None
     next_issue: Issue | None
+
+
+@dataclass
+class CalendarYear:
+    year: int
+    path: str
+    issues: int
+
+
+@dataclass
+class IssueCalendarContext:
+    """往期回顾: one year's issues as month grids (a day with an issue links to it)."""
+
+    year: int
+    months: list[CalendarMonth]
+    years: list[CalendarYear]  # every year with issues, for the year switcher
+    prev_year: CalendarYear | None
+    next_year: CalendarYear | None
+
+
+@dataclass
+class IssueYearsContext:
+    years: list[CalendarYear]
+
+
+@dataclass
+class OnThisDayContext:
+    """历史上的今天: the articles printed on one month-day, newest year first."""
+
+    month: int
+    day: int
+    years: list[ArticleGroup]
+    prev_day: Link | None
+    next_day: Link | None
+
+
+@dataclass
+class OnThisDayIndexContext:
+    months: list[tuple[int, list[Counted]]]  # month, its days with articles (name "2月11日")
 
 
 @dataclass
@@ -538,10 +606,14 @@ def plan_site(articles: list[Article], config: Config) -> list[PlannedPage]:
     undated_pages.sort(key=lambda p: p.slug)
 
     planned: list[PlannedPage] = []
+    by_day = _printed_by_day(chronological)
     planned.append(_home(articles, chronological, issues, undated_pages, links, config))
+    planned[-1].context.on_this_day = [f"{m:02d}-{d:02d}" for m, d in sorted(by_day)]
     planned += _article_pages(articles, chronological, pages_by_source, links, config)
     planned += _page_views(pages_by_source, issues, undated_pages, links)
     planned += _issue_pages(issues, links)
+    planned += _issue_calendars(issues, links)
+    planned += _on_this_day_pages(by_day, links)
     planned += _tag_pages(articles, chronological, links, config)
     planned += _timeline_pages(chronological, issues, links)
     planned += _people_pages(chronological, links)
@@ -639,13 +711,14 @@ def _home(articles, chronological, issues, undated_pages, links, config) -> Plan
 
 
 def _article_pages(articles, chronological, pages, links, config) -> list[PlannedPage]:
-    dated = [a for a in chronological if time_key(a)[0] == 0]
-    position = {a.id: i for i, a in enumerate(dated)}
+    in_time = _time_neighbours(chronological)
+    site_url = config.site_url if site_url_is_set(config.site_url) else ""
     out = []
     for a in articles:
         page = pages[a.source]
         i = page.articles.index(a)
-        j = position.get(a.id)
+        permalink = site_url + links.article(a) if site_url else ""
+        earlier, later = in_time.get(a.id, (None, None))
         ctx = ArticleContext(
             article=a, date_label=format_zh(_edtf(a.date)), bylines=_bylines(a, links),
             tags=[Link(t, links.tag(t)) for t in a.tags],
@@ -653,13 +726,39 @@ def _article_pages(articles, chronological, pages, links, config) -> list[Planne
             page=page,
             prev_on_page=page.articles[i - 1] if i > 0 else None,
             next_on_page=page.articles[i + 1] if i + 1 < len(page.articles) else None,
-            prev_in_time=dated[j - 1] if j is not None and j > 0 else None,
-            next_in_time=dated[j + 1] if j is not None and j + 1 < len(dated) else None,
-            citation=_citation(a, page),
-            permalink=config.site_url + links.article(a))
+            prev_in_time=earlier, next_in_time=later,
+            citation=cite(a, page, permalink), permalink=permalink)
         out.append(PlannedPage(links.article(a), file_for("a", links.article(a)[2:-1]), "article.html",
                                a.title, ctx, links, description=_description(a),
                                og_type="article"))
+    return out
+
+
+def _time_neighbours(chronological: list[Article]) -> dict[str, tuple[Article | None, Article | None]]:
+    """For each dated article: the lead article (first in print order) of the nearest earlier
+    and the nearest later date, skipping articles on its own page. Its page's other articles
+    are what 本版上一篇/下一篇 are for, and most share its date; stepping by date lets a reader
+    walk the archive a day at a time instead of through the rest of the same page."""
+    days: dict[tuple, list[Article]] = defaultdict(list)
+    for a in chronological:
+        if time_key(a)[0] == 0:
+            d = article_date(a)
+            days[(d.year, d.month or 0, d.day or 0)].append(a)
+    keys = sorted(days)
+
+    def lead(k: int, step: int, source: str) -> Article | None:
+        while 0 <= k < len(keys):
+            off_page = [a for a in days[keys[k]] if a.source != source]
+            if off_page:
+                return min(off_page, key=lambda a: (a.published or "", _page_number_key(a.page),
+                                                    a.source, a.order))
+            k += step
+        return None
+
+    out = {}
+    for k, key in enumerate(keys):
+        for a in days[key]:
+            out[a.id] = (lead(k - 1, -1, a.source), lead(k + 1, 1, a.source))
     return out
 
 
@@ -668,38 +767,67 @@ def _bylines(a: Article, links: Links) -> list[Byline]:
             for role, label in ROLE_LABELS if getattr(a, role)]
 
 
-def _citation(a: Article, page: PageRef) -> str:
-    paper = f"《{a.newspaper or page.newspaper}》" if (a.newspaper or page.newspaper) else ""
-    when = format_zh(page.published) if page.published else format_zh(_edtf(a.date))
-    where = f"第{page.page}版" if page.page else ""
-    names = "、".join(a.reporters + a.correspondents + a.writers)
-    head = f"{names}：" if names else ""
-    return f"{head}《{a.title}》，{paper}{when}{where}".rstrip("，")
+def cite(a: Article, page: PageRef, permalink: str = "") -> Citation:
+    """GB/T 7714-2015 for a newspaper article, "作者. 题名[N]. 报纸名, 出版日期(版次).", with
+    what is unknown said in brackets as the standard does, never guessed (an article's own
+    date is not its issue's); and the same as a BibTeX entry (biblatex's newspaper article)."""
+    names = list(dict.fromkeys(a.reporters + a.correspondents + a.writers))
+    authors = ", ".join(names[:3]) + (", 等" if len(names) > 3 else "")
+    paper = page.newspaper or a.newspaper
+    when = page.published
+    iso = f"{when.year:04d}-{when.month:02d}-{when.day:02d}" if when else ""
+    number = page.page or a.page
+    source = f"{paper or '[出版者不详]'}, {iso or '[出版日期不详]'}" + (f"({number})" if number else "")
+    gbt = (f"{authors}. " if authors else "") + f"{a.title}[N]. {source}."
+    fields = [("author", " and ".join(names)), ("title", a.title), ("journal", paper or ""),
+              ("date", iso), ("pages", number or ""), ("url", permalink)]
+    key = re.sub(r"[^A-Za-z0-9_-]", "", a.id) or "article"
+    body = "".join(f",\n  {k} = {{{_bibtex_escape(v)}}}" for k, v in fields if v)
+    return Citation(gbt, f"@article{{{key},\n  entrysubtype = {{newspaper}}{body}\n}}")
+
+
+def _bibtex_escape(value: str) -> str:
+    """Braces would unbalance the entry; LaTeX's specials are escaped."""
+    value = value.replace("{", "").replace("}", "").replace("\\", "")
+    return re.sub(r"([&%$#_])", r"\\\1", value)
+
+
+DESCRIPTION_CHARS = 100  # what search results and link previews show; the page has the rest
 
 
 def _description(a: Article) -> str:
-    if a.summary:
-        return a.summary
-    text = re.sub(r"[#*_>`\[\]()]", "", a.body)
+    text = a.summary or re.sub(r"[#*_>`\[\]()]", "", a.body)
     text = re.sub(r"\s+", " ", text).strip()
-    return text[:120] + ("…" if len(text) > 120 else "")
+    return text[:DESCRIPTION_CHARS] + ("…" if len(text) > DESCRIPTION_CHARS else "")
 
 
 def _page_views(pages, issues, undated_pages, links) -> list[PlannedPage]:
     out = []
-    issue_of = {p.source: issue for issue in issues for p in issue.pages}
+    issue_at = {p.source: (k, issue) for k, issue in enumerate(issues) for p in issue.pages}
     for source in sorted(pages):
         p = pages[source]
-        issue = issue_of.get(source)
+        k, issue = issue_at.get(source, (None, None))
         siblings = issue.pages if issue else undated_pages
-        k = siblings.index(p)
-        ctx = PageViewContext(p, siblings[k - 1] if k > 0 else None,
-                              siblings[k + 1] if k + 1 < len(siblings) else None, issue)
+        n = siblings.index(p)
+        ctx = PageViewContext(p, siblings[n - 1] if n > 0 else None,
+                              siblings[n + 1] if n + 1 < len(siblings) else None, issue)
+        if issue is not None:  # issues run newest first
+            ctx.prev_issue = _same_page_in(issues[k + 1], p) if k + 1 < len(issues) else None
+            ctx.next_issue = _same_page_in(issues[k - 1], p) if k > 0 else None
         out.append(PlannedPage(p.path, file_for("page", p.slug), "page.html",
                                f"{p.full_label}", ctx, links))
     out.append(PlannedPage("page/", file_for("page"), "pages.html", "版面导航",
                            PagesIndexContext(issues, undated_pages), links))
     return out
+
+
+def _same_page_in(issue: Issue, page: PageRef) -> Link:
+    """The page of `issue` with the same 版次 and newspaper (a reader of yesterday's 第02版
+    wants today's 第02版), else the issue itself."""
+    for other in issue.pages:
+        if page.page and other.page == page.page and other.newspaper == page.newspaper:
+            return Link(other.full_label, other.path)
+    return Link(f"{format_zh(issue.date)} 各版", issue.path)
 
 
 def _issue_pages(issues: list[Issue], links: Links) -> list[PlannedPage]:
@@ -711,6 +839,79 @@ def _issue_pages(issues: list[Issue], links: Links) -> list[PlannedPage]:
         out.append(PlannedPage(issue.path, file_for("issues", f"{d.year:04d}-{d.month:02d}-{d.day:02d}"),
                                "issue.html", f"{format_zh(d)} 各版", ctx, links))
     return out
+
+
+def _issue_calendars(issues: list[Issue], links: Links) -> list[PlannedPage]:
+    """往期回顾: /issues/ lists the years with issues, /issues/<year>/ shows a year's issues
+    as month grids; every 版面 and issue page links to its year."""
+    by_year: dict[int, list[Issue]] = defaultdict(list)
+    for issue in issues:
+        by_year[issue.date.year].append(issue)
+    years = [CalendarYear(y, links.calendar(y), len(by_year[y])) for y in sorted(by_year, reverse=True)]
+    out = [PlannedPage("issues/", file_for("issues"), "calendars.html", "往期回顾",
+                       IssueYearsContext(years), links)]
+    for k, cy in enumerate(years):  # newest first
+        ctx = IssueCalendarContext(cy.year, _calendars(by_year[cy.year], links)[::-1], years,
+                                   years[k + 1] if k + 1 < len(years) else None,
+                                   years[k - 1] if k > 0 else None)
+        out.append(PlannedPage(cy.path, file_for("issues", f"{cy.year:04d}"), "calendar.html",
+                               f"往期回顾：{cy.year}年", ctx, links))
+    return out
+
+
+def printed_day(a: Article) -> EdtfDate | None:
+    """The day an article was printed: its issue's date, else its own date when that is a
+    whole day (an article dated 3月7日 of a known year was in print that day or the next)."""
+    d = issue_date(a)
+    if d is None:
+        d = article_date(a)
+        if d is None or not (d.year and d.month and d.day) or d.qualified:
+            return None
+    return d
+
+
+def on_this_day_path(month: int, day: int) -> str:
+    return url_path("on-this-day", f"{month:02d}-{day:02d}")
+
+
+def _printed_by_day(chronological: list[Article]) -> dict[tuple[int, int], dict[int, list[Article]]]:
+    """(month, day) -> year -> the articles printed that day."""
+    by_day: dict[tuple[int, int], dict[int, list[Article]]] = defaultdict(lambda: defaultdict(list))
+    for a in chronological:
+        d = printed_day(a)
+        if d is not None:
+            by_day[(d.month, d.day)][d.year].append(a)
+    return by_day
+
+
+def _on_this_day_pages(by_day: dict[tuple[int, int], dict[int, list[Article]]],
+                       links: Links) -> list[PlannedPage]:
+    """历史上的今天: a page per month-day with articles, each year's articles newest year
+    first, in print order within a year; the home page picks today's page in the browser
+    (it knows which days have one, so it never asks for a page that is not there)."""
+    days = sorted(by_day)
+    out = []
+    for k, (m, d) in enumerate(days):
+        years = [ArticleGroup(f"{y}年", sorted(by_day[(m, d)][y], key=_print_order), f"y{y}")
+                 for y in sorted(by_day[(m, d)], reverse=True)]
+        prev_key = days[k - 1] if k > 0 else None
+        next_key = days[k + 1] if k + 1 < len(days) else None
+        ctx = OnThisDayContext(m, d, years,
+                               Link(f"{prev_key[0]}月{prev_key[1]}日", on_this_day_path(*prev_key)) if prev_key else None,
+                               Link(f"{next_key[0]}月{next_key[1]}日", on_this_day_path(*next_key)) if next_key else None)
+        out.append(PlannedPage(on_this_day_path(m, d), file_for("on-this-day", f"{m:02d}-{d:02d}"),
+                               "on_this_day.html", f"历史上的今天：{m}月{d}日", ctx, links))
+    months: dict[int, list[Counted]] = defaultdict(list)
+    for m, d in days:
+        count = sum(len(v) for v in by_day[(m, d)].values())
+        months[m].append(Counted(f"{d}日", count, on_this_day_path(m, d)))
+    out.append(PlannedPage("on-this-day/", file_for("on-this-day"), "on_this_day_index.html",
+                           "历史上的今天", OnThisDayIndexContext(sorted(months.items())), links))
+    return out
+
+
+def _print_order(a: Article) -> tuple:
+    return (a.published or "", a.newspaper or "", _page_number_key(a.page), a.source, a.order)
 
 
 def _counted_tags(articles: list[Article], links: Links) -> list[Counted]:
@@ -874,9 +1075,8 @@ def _calendars(issues: list[Issue], links: Links) -> list[CalendarMonth]:
     cal = calendar.Calendar(firstweekday=0)
     for (y, m) in sorted(by_month, reverse=True):
         days = by_month[(y, m)]
-        weeks = [[CalendarDay(d, days[d].path if d in days else None,
-                              f"{m}月{d}日 {len(days[d].pages)}个版面" if d in days else "")
-                  for d in week] for week in cal.monthdayscalendar(y, m)]
+        weeks = [[CalendarDay(d, days[d].path, f"{m}月{d}日 {len(days[d].pages)}个版面", len(days[d].pages))
+                  if d in days else CalendarDay(d) for d in week] for week in cal.monthdayscalendar(y, m)]
         out.append(CalendarMonth(y, m, weeks))
     return out
 

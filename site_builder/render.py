@@ -9,10 +9,12 @@ from __future__ import annotations
 import hashlib
 import os
 import sys
+import re
 import traceback
 from functools import lru_cache
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import unquote
 
 import jinja2
 import markdown
@@ -22,7 +24,7 @@ from markdown.treeprocessors import Treeprocessor
 from markdown.util import AMP_SUBSTITUTE
 from markupsafe import Markup
 
-from .config import Config
+from .config import Config, site_url_is_set
 from .edtf import format_zh
 from .markup import is_safe_url
 from .build_index import FACE_FIELDS, LazyArticle
@@ -49,6 +51,8 @@ class SiteInfo:
     language: str
     css: str  # base-relative path of the stylesheet, with a content hash for caching
     has_search_script: bool
+    script: str = ""  # base-relative path of static/js/site.js (copy buttons, 历史上的今天), hashed
+    site_url_set: bool = True  # False: site_url is a placeholder; no canonical link is printed
 
 
 # ---------------------------------------------------------------- Markdown
@@ -164,15 +168,33 @@ def make_environment(config: Config, bytecode_dir: str | Path | None = None) -> 
     base = config.base_url
     site_url = config.site_url if config.site_url.endswith("/") else config.site_url + "/"
     env.filters["date_zh"] = _date_zh
-    env.filters["url"] = lambda path: base + str(path).lstrip("/")
+    env.filters["url"] = lambda path: base + readable_path(str(path).lstrip("/"))
     env.filters["abs_url"] = lambda path: site_url + str(path).lstrip("/")
     env.filters["markdown"] = render_markdown
     static = config.path("static_dir")
     env.globals["site"] = SiteInfo(
         title=config.title, description=config.description, base_url=base, site_url=site_url,
         language=config.language, css=_hashed("static/css/site.css", static / "css" / "site.css"),
-        has_search_script=(static / "search" / "search.js").is_file())
+        has_search_script=(static / "search" / "search.js").is_file(),
+        script=_hashed("static/js/site.js", static / "js" / "site.js"),
+        site_url_set=site_url_is_set(site_url))
     return env
+
+
+_ENCODED_UTF8 = re.compile(r"(?:%[89A-Fa-f][0-9A-Fa-f])+")
+
+
+def readable_path(path: str) -> str:
+    """A link's path with percent-encoded UTF-8 (names: tags, people) written as the characters
+    themselves, which HTML allows in href and browsers encode when they request: a Chinese
+    character is 3 bytes instead of 9, and tag and person links are most of a page's markup.
+    ASCII escapes (%2F, %25, %3F ...) stay, so the path still names the same file."""
+    def decode(m: re.Match) -> str:
+        try:
+            return unquote(m.group(0), errors="strict")
+        except UnicodeDecodeError:
+            return m.group(0)
+    return _ENCODED_UTF8.sub(decode, path) if "%" in path else path
 
 
 @lru_cache(maxsize=65536)

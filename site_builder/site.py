@@ -60,7 +60,7 @@ def build_site(config: Config, extras: Sequence[ExtraFiles] | None = None, cache
     `extras` defaults to `default_extras()` (the search index); pass () for pages only."""
     extras = default_extras() if extras is None else tuple(extras)
     if not cache:
-        return full_build(config, extras)
+        return _note_unset_site_url(full_build(config, extras), config)
     from .incremental import IncrementalBuilder
 
     started = time.perf_counter()
@@ -73,7 +73,17 @@ def build_site(config: Config, extras: Sequence[ExtraFiles] | None = None, cache
     if not Path(config.path("content_dir")).is_dir():
         result.diagnostics.insert(0, Diagnostic(str(config.path("content_dir")), "content folder does not exist; "
                                                 "run `python build.py ingest` first", None, "warning"))
-    return _done(result, started)
+    return _note_unset_site_url(_done(result, started), config)
+
+
+def _note_unset_site_url(result: BuildResult, config: Config) -> BuildResult:
+    """A build with the placeholder site_url says so (once per build, not per page)."""
+    from .config import SITE_URL_UNSET, site_url_is_set
+
+    if not site_url_is_set(config.site_url):
+        result.diagnostics.append(Diagnostic(str(config.root / "site.toml"),
+                                             SITE_URL_UNSET.format(url=config.site_url), None, "warning"))
+    return result
 
 
 def full_build(config: Config, extras: Sequence[ExtraFiles] | None = None) -> BuildResult:

@@ -5,7 +5,7 @@ import urllib.error
 import urllib.request
 import xml.etree.ElementTree as ET
 from html.parser import HTMLParser
-from urllib.parse import unquote, urldefrag, urljoin, urlsplit
+from urllib.parse import quote, unquote, urldefrag, urljoin, urlsplit
 
 from conftest import BASE
 
@@ -52,7 +52,8 @@ def crawl(origin: str) -> tuple[dict[str, set[str]], list[str], list[str]]:
         parser.feed(body.decode("utf-8"))
         ids[url] = parser.ids
         for link in parser.links:
-            absolute = urljoin(url, link)
+            # as a browser does: characters outside ASCII in an href are sent percent-encoded
+            absolute = urljoin(url, quote(link, safe="/:?#[]@!$&'()*+,;=%~"))
             if not absolute.startswith(origin):
                 continue  # external (there should be none but the permalink, checked elsewhere)
             if not urlsplit(absolute).path.startswith(BASE):

@@ -155,32 +155,63 @@
     if (input.value) run();
   }
 
-  /** A header box: a short list of results under it while typing; Enter opens the page. */
+  /** A header box: a short list of results under it while typing. ↓ and ↑ move the focus
+   *  through the result links (Enter follows the focused link, as links do), ↑ from the first
+   *  goes back to the box, Esc closes the list and returns to the box; Enter in the box itself
+   *  opens the search page. Focus moves to real links rather than an aria-activedescendant
+   *  listbox, whose options may not hold links. */
   function bindHeaderForm(form) {
     var input = form.querySelector('input[name="q"]');
     if (!input) return;
     var list = doc.createElement('ol');
     list.className = 'site-search-results';
+    list.id = (input.id || 'q') + '-results';
+    list.setAttribute('aria-label', '搜索结果');
     list.hidden = true;
     form.appendChild(list);
+    input.setAttribute('aria-controls', list.id);  // aria-expanded is not allowed on a searchbox
     var generation = 0;
+
+    function show(open) { list.hidden = !open; }
+    function links() { return Array.prototype.slice.call(list.querySelectorAll('a')); }
+    function moveFocus(step) {
+      var all = links(), at = all.indexOf(doc.activeElement);
+      if (!all.length || list.hidden) return false;
+      var next = at + step;
+      if (next < 0) input.focus();
+      else all[Math.min(next, all.length - 1)].focus();
+      return true;
+    }
+
     var update = debounce(function () {
       var mine = ++generation, query = input.value.trim(), plan = planQuery(query);
-      if (!plan.required.length) { list.hidden = true; list.innerHTML = ''; return; }
+      if (!plan.required.length) { show(false); list.innerHTML = ''; return; }
       getSearcher().search(query, { limit: 8 }).then(function (results) {
         if (mine !== generation) return;
         list.innerHTML = results.map(function (r) { return resultHtml(r, plan, false); }).join('') ||
           '<li class="search-status">没有找到</li>';
-        list.hidden = false;
-      }, function () { list.hidden = true; });
+        show(true);
+      }, function () { show(false); });
     }, 150);
     input.addEventListener('input', update);
-    input.addEventListener('keydown', function (e) {
-      if (e.key === 'Escape') { list.hidden = true; input.blur(); }
+    input.addEventListener('focus', function () { if (list.innerHTML && input.value.trim()) show(true); });
+    form.addEventListener('keydown', function (e) {
+      if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
+        if (moveFocus(e.key === 'ArrowDown' ? 1 : -1)) e.preventDefault();
+      } else if (e.key === 'Escape') {
+        if (list.hidden) { input.blur(); return; }
+        show(false);
+        input.focus();
+        e.preventDefault();
+      }
     });
-    doc.addEventListener('click', function (e) { if (!form.contains(e.target)) list.hidden = true; });
+    doc.addEventListener('click', function (e) { if (!form.contains(e.target)) show(false); });
+    form.addEventListener('focusout', function (e) {
+      if (e.relatedTarget && !form.contains(e.relatedTarget)) show(false);
+    });
   }
 
+  /** `/` focuses the search box (the search page's own box, else the header's) on every page. */
   function bindSlashKey() {
     doc.addEventListener('keydown', function (e) {
       if (e.key !== '/' || e.ctrlKey || e.metaKey || e.altKey) return;
