@@ -1,12 +1,12 @@
 #!/usr/bin/env python3
 """Size of the built site per directory, per article and in files, for two checkouts in one run.
 
-  python benchmarks/bench_size.py --articles 10000 [--article-chars 1400] [--ref main] [--seed 1]
-                                  [--keep DIR] [--json FILE]
+  python benchmarks/bench_size.py --articles 10000 [--article-chars 1400] [--refs main,.] [--seed 1]
+                                  [--runs 1] [--keep DIR] [--json FILE]
 
 Writes one set of seed pages (make_archive.py, real-length articles by default: about 1,400
-characters of body each), then for this checkout and for the git ref `--ref` (exported with
-`git archive` into a scratch folder, so the other checkout is never touched) builds the
+characters of body each), then for each of `--refs` (git refs exported with `git archive`
+into a scratch folder, so no worktree is touched; `.` is this checkout as it is) builds the
 archive cold in a fresh interpreter (run_pipeline.py: ingest and build, as `build.py` does),
 and prints for each: cold wall time and per stage, output size per top-level directory (bytes
 of regular files: the apparent size a host stores and counts; directories are counted
@@ -163,7 +163,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--article-chars", type=int, default=REAL_ARTICLE_CHARS,
                     help="mean body length of a generated article")
     ap.add_argument("--seed", type=int, default=1)
-    ap.add_argument("--ref", default="main", help="git ref to compare with this checkout ('' for none)")
+    ap.add_argument("--refs", default="main,.", help="comma-separated git refs to compare; . is this checkout")
     ap.add_argument("--repo", type=Path, default=HERE.parent, help="this checkout")
     ap.add_argument("--python", default=sys.executable, help="interpreter that has the requirements")
     ap.add_argument("--keep", help="work in this folder and keep it")
@@ -186,9 +186,9 @@ def main(argv: list[str] | None = None) -> int:
         chars = sum(len(p.text) for p in generated)
         print(f"{sum(len(p.truth.articles) for p in generated)} articles on {pages} pages, "
               f"{chars / 1e6:.1f} M characters, generated in {time.perf_counter() - t0:.1f} s", flush=True)
-        checkouts = [(f"this ({args.repo.name})", args.repo.resolve())]
-        if args.ref:
-            checkouts.insert(0, (args.ref, export_ref(args.repo, args.ref, base / f"ref-{args.ref.replace('/', '-')}")))
+        checkouts = [(f"this ({args.repo.name})", args.repo.resolve()) if ref == "." else
+                     (ref, export_ref(args.repo, ref, base / f"ref-{ref.replace('/', '-')}"))
+                     for ref in args.refs.split(",")]
         sizes = [SiteSize(label) for label, _ in checkouts]
         for k in range(args.runs):
             for i, (label, code) in enumerate(checkouts):
