@@ -29,6 +29,7 @@ ROLE_LABELS = (("reporters", "记者"), ("correspondents", "通讯员"),
                ("writers", "文"), ("photographers", "图"))
 CHART_MAX_MONTH_BARS = 240  # beyond 20 years of months the chart counts per year instead
 CHART_MIN_BAR = 0.06  # the least height of a bar with any article, as a share of the tallest
+CHART_MIN_RUN = 6  # months: a shorter run between gaps could not show which year it is
 CHART_MAX_TICKS = 8  # labels under a chart: more would overlap at phone width
 LIST_PAGE_SIZE = 200  # entries on one month, undated or index page (tag, person and reporter
 #                       pages use config.tag_page_size): a decade of a daily has months of
@@ -896,33 +897,59 @@ def _groups_without_year(items: list[Article]) -> list[Group]:
 
 
 def _overview_chart(by_year: dict[int, list[Article]], links: Links) -> BarChart | None:
-    """Articles per month, or per year when months would be too many bars or over half of them
-    empty (three articles never get a 36-month axis). Only years with articles are drawn; a gap
-    marks years left out, so a spread of 1520-2063 with one busy decade stays readable."""
-    years = sorted(by_year)
+    """Articles per month from the first month with articles to the last, a run of a year or
+    more without any left out (a gap marks it); per year (only years with articles, gaps
+    between) when months would be too many bars, over half of them empty, or a run of months
+    too short to carry its year's label. So three articles never get a 36-month axis and a
+    spread of 1520-2063 with one busy decade stays readable."""
     counts: dict[tuple[int, int], int] = defaultdict(int)
     for y, items in by_year.items():
         for a in items:
             m = article_date(a).month
             if m:
                 counts[(y, m)] += 1
-    month_bars = 12 * len(years)
-    bars: list[tuple[str, int, str | None, str]] = []
-    if month_bars <= CHART_MAX_MONTH_BARS and 2 * len(counts) >= month_bars:  # mostly filled
-        for k, y in enumerate(years):
-            if k and y != years[k - 1] + 1:
+    slots = _month_slots(sorted(counts))
+    drawn = [s for s in slots if s is not None]
+    runs = [len(run) for run in "".join("m" if s else " " for s in slots).split()]
+    if (drawn and len(drawn) <= CHART_MAX_MONTH_BARS and 2 * len(counts) >= len(drawn)
+            and min(runs) >= CHART_MIN_RUN):
+        bars = []
+        for k, slot in enumerate(slots):
+            if slot is None:
                 bars.append(_GAP)
-            for m in range(1, 13):
-                n = counts.get((y, m), 0)
-                bars.append((f"{y}年{m}月", n, links.month(y, m) if n else None, str(y) if m == 1 else ""))
+                continue
+            y, m = slot
+            n = counts.get(slot, 0)
+            run_start = k == 0 or slots[k - 1] is None
+            bars.append((f"{y}年{m}月", n, links.month(y, m) if n else None,
+                         str(y) if m == 1 or run_start else ""))
         return _bar_chart("每月文章数（月份已知的文章）", bars)
+    years = sorted(by_year)
     if len(years) < 2:
         return None
+    bars = []
     for k, y in enumerate(years):
         if k and y != years[k - 1] + 1:
             bars.append(_GAP)
         bars.append((f"{y}年", len(by_year[y]), links.year(y), str(y)))
     return _bar_chart("每年文章数", bars)
+
+
+def _month_slots(months: list[tuple[int, int]]) -> list[tuple[int, int] | None]:
+    """Every month from the first to the last of `months` (sorted), with each run of 12 or
+    more months missing from it replaced by one None (a gap)."""
+    slots: list[tuple[int, int] | None] = []
+    previous = None
+    for y, m in months:
+        index = y * 12 + m - 1
+        if previous is not None:
+            if index - previous > 12:
+                slots.append(None)
+            else:
+                slots += [(i // 12, i % 12 + 1) for i in range(previous + 1, index)]
+        slots.append((y, m))
+        previous = index
+    return slots
 
 
 _GAP = ("", 0, None, "")  # a bar slot standing for the years without articles between two bars

@@ -210,8 +210,16 @@ def test_three_articles_in_three_years_get_no_36_month_axis():
 def test_busy_years_chart_months_and_small_months_stay_visible():
     dates = [f"2018-{m:02d}-01" for m in range(1, 13) for _ in range(20)] + ["2019-02-01"] * 400 + ["2019-08-01"]
     chart = _timeline_chart(dates)
-    assert len(chart.bars) == 24
+    assert len(chart.bars) == 20  # January 2018 to August 2019, the last month with articles
     small = next(b for b in chart.bars if b.label == "2019年8月")
     big = next(b for b in chart.bars if b.label == "2019年2月")
     assert small.count == 1 and small.height >= 0.05 * big.height
     assert [t.label for t in chart.ticks] == ["2018", "2019"]
+
+
+def test_months_with_a_long_silence_collapse_into_a_gap():
+    dates = [f"2014-{m:02d}-03" for m in range(3, 13)] + [f"2017-{m:02d}-03" for m in range(1, 9)]
+    chart = _timeline_chart(dates)
+    assert len(chart.bars) == 10 + 1 + 8 and sum(b.gap for b in chart.bars) == 1
+    assert [t.label for t in chart.ticks if not t.minor] == ["2014", "2017"]
+    assert all(b.count == 1 for b in chart.bars if not b.gap)
