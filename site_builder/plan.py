@@ -365,6 +365,10 @@ class BarChart:
     baseline: float
     scale_note: str = "柱高按篇数的平方根"
 
+    @property
+    def has_gap(self) -> bool:
+        return any(b.gap for b in self.bars)
+
 
 @dataclass
 class CalendarDay:
