@@ -28,7 +28,7 @@ class Config:
     templates_dir: str = "templates"
     static_dir: str = "static"
     userdict: str = "dictionaries/userdict.txt"
-    tag_page_size: int = 20
+    tag_page_size: int = 100  # entries per tag, person and reporter page
     home_articles: int = 20
     feed_entries: int = 30
     extra: dict = field(default_factory=dict)

@@ -17,7 +17,7 @@ import os
 import re
 import unicodedata
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import Any, Iterable
 from urllib.parse import quote
@@ -29,6 +29,16 @@ from .model import Article, Diagnostic
 ROLE_LABELS = (("reporters", "记者"), ("correspondents", "通讯员"),
                ("writers", "文"), ("photographers", "图"))
 CHART_MAX_MONTH_BARS = 240  # beyond 20 years of months the chart counts per year instead
+CHART_MIN_BAR = 0.06  # the least height of a bar with any article, as a share of the tallest
+CHART_MIN_RUN = 6  # months: a shorter run between gaps could not show which year it is
+CHART_MAX_TICKS = 8  # labels under a chart: more would overlap at phone width
+LIST_PAGE_SIZE = 200  # entries on one month, undated or index page (tag, person and reporter
+#                       pages use config.tag_page_size): a decade of a daily has months of
+#                       1,500 articles and 15,000 tags, too many for one page
+UNDATED_LABEL = "日期不全或不详"
+PERSON_PAGE_MIN = 2  # a person named in one article only has no page: the people index links
+#                      straight to that article (four in five names of a daily's archive are
+#                      named once; their pages were 40% of the site's files)
 
 
 # ---------------------------------------------------------------- names -> safe slugs
@@ -151,7 +161,8 @@ def issue_date(article: Article) -> EdtfDate | None:
 
 
 def time_key(article: Article) -> tuple:
-    """Chronological order; articles whose year is unknown sort after all dated ones."""
+    """Chronological order (article neighbours, the feed); articles whose year is unknown sort
+    after all dated ones. Listings use listing_key."""
     d = article_date(article)
     if d is None or d.year is None:
         return (1, 0, 0, 0, article.published or "", article.source, article.order, article.id)
@@ -159,10 +170,31 @@ def time_key(article: Article) -> tuple:
             article.order, article.id)
 
 
-def newest_first(chronological: list[Article]) -> list[Article]:
-    """Dated articles newest first, then those whose year is unknown (never shown as newest)."""
-    dated = [a for a in chronological if time_key(a)[0] == 0]
-    return dated[::-1] + [a for a in chronological if time_key(a)[0] == 1]
+def is_dated(article: Article) -> bool:
+    """Placed in time: its year is known (a qualified year such as 2014? counts)."""
+    d = article_date(article)
+    return d is not None and d.year is not None
+
+
+def listing_key(article: Article) -> tuple:
+    """The one order of every listing: dated articles newest first; a partial date by what is
+    known, after the fuller dates it contains (2019-03 after 2019-03-31, 2019 after 2019-01-01,
+    as the year page puts 月份不详 after December); then the articles whose year is unknown, by
+    month and day where those are known, wholly undated last; ties in print order."""
+    d = article_date(article)
+    if d is not None and d.year is not None:
+        return (0, -d.year, -(d.month or 0), -(d.day or 0), article.source, article.order, article.id)
+    month = d.month if d is not None and d.month else 13
+    day = d.day if d is not None and d.day else 32
+    return (1, month, day, 0, article.source, article.order, article.id)
+
+
+def dated_groups(listed: list[Article], label: str = "", undated_label: str = UNDATED_LABEL) -> list[Group]:
+    """Articles already in listing order as a group of dated ones and a labelled group of those
+    whose year is unknown (never shown as if they were the newest); empty groups left out."""
+    cut = next((i for i, a in enumerate(listed) if not is_dated(a)), len(listed))
+    groups = [Group(label, listed[:cut]), Group(undated_label, listed[cut:], anchor="undated")]
+    return [g for g in groups if g.items]
 
 
 # ---------------------------------------------------------------- links shared by all pages
@@ -180,7 +212,7 @@ class Links:
     articles: dict[str, str] = field(default_factory=dict)  # article id -> path
     pages: dict[str, str] = field(default_factory=dict)  # source -> path of its 版面 view
     tags: dict[str, str] = field(default_factory=dict)  # tag -> slug
-    people: dict[str, str] = field(default_factory=dict)
+    people: dict[str, str] = field(default_factory=dict)  # only people with a page (PERSON_PAGE_MIN)
     reporters: dict[str, str] = field(default_factory=dict)
 
     def article(self, article: Article) -> str:
@@ -192,8 +224,10 @@ class Links:
     def tag(self, name: str) -> str:
         return url_path("tags", self.tags[name])
 
-    def person(self, name: str) -> str:
-        return url_path("people", self.people[name])
+    def person(self, name: str) -> str | None:
+        """The person's page; None for a name printed in too few articles to have one."""
+        slug = self.people.get(name)
+        return url_path("people", slug) if slug else None
 
     def reporter(self, name: str) -> str:
         return url_path("reporters", self.reporters[name])
@@ -317,6 +351,57 @@ def page_window(number: int, paths: list[str]) -> list[Link]:
     return out
 
 
+def paginate_groups(groups: list[Group], size: int) -> list[list[Group]]:
+    """Cut labelled groups into pages of at most `size` entries in all, keeping their order;
+    a group cut by a page break goes on under its label. Always at least one (maybe empty) page."""
+    pages: list[list[Group]] = [[]]
+    room = size
+    for g in groups:
+        start = 0
+        while start < len(g.items):
+            if room == 0:
+                pages.append([])
+                room = size
+            take = g.items[start:start + room]
+            pages[-1].append(replace(g, items=take))
+            room -= len(take)
+            start += len(take)
+    return pages
+
+
+def paged_path(segments: tuple[str, ...], number: int) -> tuple[str, ...]:
+    """Folder segments of page `number` of a listing: page 1 is the listing's own folder."""
+    return segments if number == 1 else (*segments, "page", str(number))
+
+
+def listing_pages(segments: tuple[str, ...], template: str, title: str, groups: list[Group],
+                  size: int, make_context, links: Links) -> list[PlannedPage]:
+    """A listing cut into pages of at most `size` entries: make_context(page_groups,
+    pagination) gives each page's context; later pages say their number in the title."""
+    chunks = paginate_groups(groups, size)
+    paths = [url_path(*paged_path(segments, n)) for n in range(1, len(chunks) + 1)]
+    out = []
+    for n, chunk in enumerate(chunks, 1):
+        pagination = Pagination(n, len(chunks), page_window(n, paths),
+                                paths[n - 2] if n > 1 else None, paths[n] if n < len(chunks) else None)
+        out.append(PlannedPage(paths[n - 1], file_for(*paged_path(segments, n)), template,
+                               title + (f"（第{n}页）" if n > 1 else ""),
+                               make_context(chunk, pagination), links))
+    return out
+
+
+@dataclass
+class Group:
+    """A labelled run of entries on a listing page (articles, 版面 or names); a group cut by a
+    page break continues under the same label on the next page."""
+
+    label: str
+    items: list
+    path: str | None = None  # where the label links to
+    anchor: str = ""
+    note: str = ""
+
+
 @dataclass
 class Bar:
     x: float
@@ -326,20 +411,34 @@ class Bar:
     count: int
     label: str
     path: str | None
+    gap: bool = False  # stands for years without articles, left out of the axis
+
+
+@dataclass
+class Tick:
+    x: float  # SVG user units; the template places the label in HTML at x / width
+    label: str
+    minor: bool = False  # hidden at phone width
 
 
 @dataclass
 class BarChart:
-    """An articles-per-period bar chart; geometry in SVG user units, drawn by the template."""
+    """An articles-per-period bar chart; geometry in SVG user units, drawn by the template.
+    Heights follow the square root of the count, so a month of 3 articles stays visible
+    beside a month of 3,000; labels are HTML under the drawing, at most body-text size."""
 
     title: str
     width: int
     height: int
     bars: list[Bar]
-    ticks: list[tuple[float, str]]  # x position, label under the axis
+    ticks: list[Tick]
     max_count: int
     baseline: float
-    tick_anchor: str = "middle"  # "start": ticks mark where a period (a year) begins
+    scale_note: str = "柱高按篇数的平方根"
+
+    @property
+    def has_gap(self) -> bool:
+        return any(b.gap for b in self.bars)
 
 
 @dataclass
@@ -422,8 +521,9 @@ class PageViewContext:
 
 @dataclass
 class PagesIndexContext:
-    issues: list[Issue]
-    undated_pages: list[PageRef]
+    groups: list[Group]  # issues newest first (label: the date, items: PageRef), undated pages last
+    page_count: int
+    pagination: Pagination
 
 
 @dataclass
@@ -474,15 +574,21 @@ class OnThisDayIndexContext:
 
 @dataclass
 class TagIndexContext:
-    tags: list[Counted]
+    tags: list[Counted]  # this page's share, most used first
+    total: int
+    pagination: Pagination
 
 
 @dataclass
 class TagContext:
     tag: str
     count: int
-    articles: list[Article]
+    groups: list[Group]  # this page's articles in listing order, the undated in their own group
     pagination: Pagination
+
+    @property
+    def articles(self) -> list[Article]:
+        return [a for g in self.groups for a in g.items]
 
 
 @dataclass
@@ -500,8 +606,10 @@ class YearContext:
     year: int
     count: int
     chart: BarChart
-    months: list[ArticleGroup]
-    month_unknown: ArticleGroup | None
+    months: list[Counted]  # 1月 ... 12月 with their counts, months without articles left out
+    groups: list[Group]  # newest month first, 月份不详 last; a long year lists only 月份不详
+    listed_by_month: bool  # False: the year is too long, its articles are on the month pages
+    pagination: Pagination
     prev_year: int | None
     next_year: int | None
 
@@ -511,56 +619,62 @@ class MonthContext:
     year: int
     month: int
     count: int
-    days: list[ArticleGroup]
-    day_unknown: ArticleGroup | None
+    groups: list[Group]  # newest day first, 日期不详 last
+    pagination: Pagination
     prev_month: Link | None
     next_month: Link | None
 
 
 @dataclass
 class UndatedContext:
-    year_unknown: list[ArticleGroup]  # month (and day) known, year not
-    date_unknown: list[Article]
+    count: int
+    groups: list[Group]  # year unknown: by month where known, then wholly undated
+    pagination: Pagination
 
 
 @dataclass
 class PeopleIndexContext:
-    people: list[Counted]
+    people: list[Counted]  # this page's share, most mentioned first
+    total: int
+    pagination: Pagination
 
 
 @dataclass
 class TitleSpan:
-    """A title printed with a person's name, and the articles that print it, in time order."""
+    """A title printed with a person's name: from and to which dates, in how many articles."""
 
     title: str
-    first: str
+    first: str  # "" when no article printing it has a known year
     last: str
-    articles: list[Article]
+    count: int
 
 
 @dataclass
 class PersonContext:
     name: str
-    articles: list[Article]
-    titles: list[TitleSpan]
+    count: int
+    titles: list[TitleSpan]  # on the first page only
+    groups: list[Group]
+    pagination: Pagination
     reporter_path: str | None
 
-
-@dataclass
-class RoleGroup:
-    role: str
-    people: list[Counted]
+    @property
+    def articles(self) -> list[Article]:
+        return [a for g in self.groups for a in g.items]
 
 
 @dataclass
 class ReportersIndexContext:
-    groups: list[RoleGroup]
+    groups: list[Group]  # one per role (label: 记者 ...; items: Counted), most articles first
+    pagination: Pagination
 
 
 @dataclass
 class ReporterContext:
     name: str
-    roles: list[ArticleGroup]
+    count: int
+    groups: list[Group]  # per role, each dated newest first then its undated
+    pagination: Pagination
     person_path: str | None
 
 
@@ -601,6 +715,7 @@ def plan_site(articles: list[Article], config: Config) -> list[PlannedPage]:
     pages_by_source = _page_refs(articles)
     links = _links(articles, pages_by_source)
     chronological = sorted(articles, key=time_key)
+    listed = sorted(articles, key=listing_key)
     issues = _issues(pages_by_source, links)
     undated_pages = [p for p in pages_by_source.values() if p.published is None]
     undated_pages.sort(key=lambda p: p.slug)
@@ -614,10 +729,10 @@ def plan_site(articles: list[Article], config: Config) -> list[PlannedPage]:
     planned += _issue_pages(issues, links)
     planned += _issue_calendars(issues, links)
     planned += _on_this_day_pages(by_day, links)
-    planned += _tag_pages(articles, chronological, links, config)
-    planned += _timeline_pages(chronological, issues, links)
-    planned += _people_pages(chronological, links)
-    planned += _reporter_pages(chronological, links)
+    planned += _tag_pages(articles, listed, links, config)
+    planned += _timeline_pages(chronological, listed, issues, links)
+    planned += _people_pages(listed, chronological, links, config)
+    planned += _reporter_pages(listed, links, config)
     planned.append(PlannedPage("search/", file_for("search"), "search.html", "全文检索",
                                SimpleContext(), links))
     planned.append(PlannedPage("404.html", "404.html", "404.html", "页面未找到",
@@ -664,7 +779,7 @@ def _links(articles: list[Article], pages: dict[str, PageRef]) -> Links:
         articles=_article_paths(articles),
         pages={s: p.path for s, p in pages.items()},
         tags=unique_slugs(t for a in articles for t in a.tags),
-        people=unique_slugs(p for a in articles for p in a.people),
+        people=unique_slugs(p for p, n in _mentions(articles).items() if n >= PERSON_PAGE_MIN),
         reporters=unique_slugs(n for a in articles for role, _ in ROLE_LABELS
                                for n in getattr(a, role)),
     )
@@ -675,6 +790,15 @@ def _article_paths(articles: list[Article]) -> dict[str, str]:
     apart by a hash; ids are ASCII letters, digits, '-' and '_', so the path is the id."""
     taken = set(RESERVED_SLUGS)
     return {i: url_path("a", _free_slug(i, i, taken)) for i in sorted({a.id for a in articles})}
+
+
+def _mentions(articles: list[Article]) -> dict[str, int]:
+    """How many articles name each person."""
+    counts: dict[str, int] = defaultdict(int)
+    for a in articles:
+        for p in set(a.people):
+            counts[p] += 1
+    return counts
 
 
 def _issues(pages: dict[str, PageRef], links: Links) -> list[Issue]:
@@ -700,12 +824,12 @@ def _page_number_key(page: str | None) -> tuple:
 
 def _home(articles, chronological, issues, undated_pages, links, config) -> PlannedPage:
     dated = [a for a in chronological if time_key(a)[0] == 0]
-    latest = list(reversed(dated))[: config.home_articles]
+    latest = sorted(dated, key=listing_key)[: config.home_articles]
     tags = _counted_tags(articles, links)
     ctx = HomeContext(
         latest_issue=issues[0] if issues else None, latest_articles=latest, issues=issues,
         undated_pages=undated_pages, article_count=len(articles), tag_count=len(links.tags),
-        people_count=len(links.people), top_tags=tags[:20])
+        people_count=len(_mentions(articles)), top_tags=tags[:20])
     return PlannedPage("", "index.html", "home.html", config.title, ctx, links,
                        description=config.description)
 
@@ -816,8 +940,7 @@ def _page_views(pages, issues, undated_pages, links) -> list[PlannedPage]:
             ctx.next_issue = _same_page_in(issues[k - 1], p) if k > 0 else None
         out.append(PlannedPage(p.path, file_for("page", p.slug), "page.html",
                                f"{p.full_label}", ctx, links))
-    out.append(PlannedPage("page/", file_for("page"), "pages.html", "版面导航",
-                           PagesIndexContext(issues, undated_pages), links))
+    out += _pages_index(pages, issues, undated_pages, links)
     return out
 
 
@@ -828,6 +951,14 @@ def _same_page_in(issue: Issue, page: PageRef) -> Link:
         if page.page and other.page == page.page and other.newspaper == page.newspaper:
             return Link(other.full_label, other.path)
     return Link(f"{format_zh(issue.date)} 各版", issue.path)
+
+
+def _pages_index(pages, issues, undated_pages, links) -> list[PlannedPage]:
+    groups = [Group(format_zh(issue.date), issue.pages, issue.path) for issue in issues]
+    if undated_pages:
+        groups.append(Group("出版日期不详的版面", undated_pages, anchor="undated"))
+    return listing_pages(("page",), "pages.html", "版面导航", groups, LIST_PAGE_SIZE,
+                         lambda chunk, pg: PagesIndexContext(chunk, len(pages), pg), links)
 
 
 def _issue_pages(issues: list[Issue], links: Links) -> list[PlannedPage]:
@@ -925,145 +1056,219 @@ def _counted_tags(articles: list[Article], links: Links) -> list[Counted]:
     return tags
 
 
-def _tag_pages(articles, chronological, links, config) -> list[PlannedPage]:
+def _tag_pages(articles, listed, links, config) -> list[PlannedPage]:
     tags = _counted_tags(articles, links)
-    out = [PlannedPage("tags/", file_for("tags"), "tags.html", "标签", TagIndexContext(tags), links)]
-    size = config.tag_page_size
+    out = listing_pages(("tags",), "tags.html", "标签", [Group("", tags)], LIST_PAGE_SIZE,
+                        lambda chunk, pg: TagIndexContext(_items(chunk), len(tags), pg), links)
     by_tag: dict[str, list[Article]] = defaultdict(list)  # one pass, not one per tag
-    for a in newest_first(chronological):
+    for a in listed:
         for t in dict.fromkeys(a.tags):
             by_tag[t].append(a)
     for tag in sorted(tags, key=lambda c: c.name):
         tagged = by_tag[tag.name]
-        slug = links.tags[tag.name]
-        total = max(1, -(-len(tagged) // size))
-        paths = [url_path("tags", slug) if n == 1 else url_path("tags", slug, "page", str(n))
-                 for n in range(1, total + 1)]
-        for n in range(1, total + 1):
-            pagination = Pagination(n, total, page_window(n, paths),
-                                    paths[n - 2] if n > 1 else None, paths[n] if n < total else None)
-            segments = ("tags", slug) if n == 1 else ("tags", slug, "page", str(n))
-            title = f"标签：{tag.name}" + (f"（第{n}页）" if n > 1 else "")
-            out.append(PlannedPage(paths[n - 1], file_for(*segments), "tag.html", title,
-                                   TagContext(tag.name, len(tagged), tagged[(n - 1) * size: n * size],
-                                              pagination), links))
+        out += listing_pages(("tags", links.tags[tag.name]), "tag.html", f"标签：{tag.name}",
+                             dated_groups(tagged), config.tag_page_size,
+                             lambda chunk, pg, t=tag.name, n=len(tagged): TagContext(t, n, chunk, pg),
+                             links)
     return out
 
 
-def _timeline_pages(chronological, issues, links) -> list[PlannedPage]:
+def _items(groups: list[Group]) -> list:
+    return [x for g in groups for x in g.items]
+
+
+def _timeline_pages(chronological, listed, issues, links) -> list[PlannedPage]:
     by_year: dict[int, list[Article]] = defaultdict(list)
-    year_unknown: list[Article] = []
-    date_unknown: list[Article] = []
-    for a in chronological:
-        d = article_date(a)
-        if d is None or not d.known:
-            date_unknown.append(a)
-        elif d.year is None:
-            year_unknown.append(a)
-        else:
-            by_year[d.year].append(a)
+    undated: list[Article] = []
+    for a in listed:
+        (by_year[article_date(a).year] if is_dated(a) else undated).append(a)
     years = sorted(by_year)
+    year_unknown = sum(1 for a in undated if article_date(a) is not None and article_date(a).known)
     ctx = TimelineContext(
         years=[Counted(str(y), len(by_year[y]), links.year(y)) for y in years],
         chart=_overview_chart(by_year, links) if years else None,
         calendars=_calendars(issues, links),
-        year_unknown=len(year_unknown), date_unknown=len(date_unknown),
+        year_unknown=year_unknown, date_unknown=len(undated) - year_unknown,
         dated=sum(len(v) for v in by_year.values()))
     out = [PlannedPage("timeline/", file_for("timeline"), "timeline.html", "时间线", ctx, links)]
     for k, y in enumerate(years):
         out += _year_pages(y, by_year[y], years[k - 1] if k > 0 else None,
                            years[k + 1] if k + 1 < len(years) else None, links)
-    undated = UndatedContext(_groups_without_year(year_unknown), date_unknown)
-    out.append(PlannedPage("timeline/undated/", file_for("timeline", "undated"), "undated.html",
-                           "日期不全或不详的文章", undated, links))
+    out += listing_pages(("timeline", "undated"), "undated.html", "日期不全或不详的文章",
+                         _groups_without_year(undated), LIST_PAGE_SIZE,
+                         lambda chunk, pg: UndatedContext(len(undated), chunk, pg), links)
     return out
 
 
 def _year_pages(year, items, prev_year, next_year, links) -> list[PlannedPage]:
+    """The year page: its chart, its months with counts, and its articles by month, newest
+    month first, when they fit on one page; a longer year leaves them to the month pages and
+    lists (paginated) only those whose month is unknown. Then one page set per month."""
     by_month: dict[int, list[Article]] = defaultdict(list)
     no_month: list[Article] = []
-    for a in items:
+    for a in items:  # in listing order
         d = article_date(a)
         (by_month[d.month] if d.month else no_month).append(a)
-    months = [ArticleGroup(f"{year}年{m}月", by_month[m], f"m{m:02d}", links.month(year, m))
-              for m in sorted(by_month)]
-    ctx = YearContext(year, len(items), _year_chart(year, by_month, links), months,
-                      ArticleGroup(f"{year}年（月份不详）", no_month, "month-unknown") if no_month else None,
-                      prev_year, next_year)
-    out = [PlannedPage(links.year(year), file_for("timeline", f"{year:04d}"), "year.html",
-                       f"{year}年", ctx, links)]
     month_keys = sorted(by_month)
+    months = [Counted(f"{m}月", len(by_month[m]), links.month(year, m)) for m in month_keys]
+    unknown = Group(f"{year}年（月份不详）", no_month, anchor="month-unknown",
+                    note="这些文章只知道年份，不归入任何月份。")
+    short = len(items) <= LIST_PAGE_SIZE
+    groups = [Group(f"{m}月", by_month[m], links.month(year, m), f"m{m:02d}")
+              for m in reversed(month_keys)] if short else []
+    groups += [unknown] if no_month else []
+    chart = _year_chart(year, by_month, links)
+    out = listing_pages(("timeline", f"{year:04d}"), "year.html", f"{year}年", groups, LIST_PAGE_SIZE,
+                        lambda chunk, pg: YearContext(year, len(items), chart, months, chunk, short, pg,
+                                                      prev_year, next_year), links)
     for k, m in enumerate(month_keys):
-        days: dict[int, list[Article]] = defaultdict(list)
-        no_day: list[Article] = []
-        for a in by_month[m]:
-            d = article_date(a)
-            (days[d.day] if d.day else no_day).append(a)
-        prev_m = month_keys[k - 1] if k > 0 else None
-        next_m = month_keys[k + 1] if k + 1 < len(month_keys) else None
-        ctx = MonthContext(
-            year, m, len(by_month[m]),
-            [ArticleGroup(f"{m}月{d}日", days[d], f"d{d:02d}") for d in sorted(days)],
-            ArticleGroup(f"{year}年{m}月（日期不详）", no_day, "day-unknown") if no_day else None,
-            Link(f"{year}年{prev_m}月", links.month(year, prev_m)) if prev_m else None,
-            Link(f"{year}年{next_m}月", links.month(year, next_m)) if next_m else None)
-        out.append(PlannedPage(links.month(year, m), file_for("timeline", f"{year:04d}", f"{m:02d}"),
-                               "month.html", f"{year}年{m}月", ctx, links))
+        out += _month_pages(year, m, by_month[m], month_keys[k - 1] if k > 0 else None,
+                            month_keys[k + 1] if k + 1 < len(month_keys) else None, links)
     return out
 
 
-def _groups_without_year(items: list[Article]) -> list[ArticleGroup]:
+def _month_pages(year, month, items, prev_m, next_m, links) -> list[PlannedPage]:
+    days: dict[int, list[Article]] = defaultdict(list)
+    no_day: list[Article] = []
+    for a in items:  # in listing order
+        d = article_date(a)
+        (days[d.day] if d.day else no_day).append(a)
+    groups = [Group(f"{month}月{d}日", days[d], anchor=f"d{d:02d}") for d in sorted(days, reverse=True)]
+    if no_day:
+        groups.append(Group(f"{year}年{month}月（日期不详）", no_day, anchor="day-unknown",
+                            note="这些文章只知道年月，不归入任何一天。"))
+    prev_link = Link(f"{year}年{prev_m}月", links.month(year, prev_m)) if prev_m else None
+    next_link = Link(f"{year}年{next_m}月", links.month(year, next_m)) if next_m else None
+    return listing_pages(("timeline", f"{year:04d}", f"{month:02d}"), "month.html", f"{year}年{month}月",
+                         groups, LIST_PAGE_SIZE,
+                         lambda chunk, pg: MonthContext(year, month, len(items), chunk, pg,
+                                                        prev_link, next_link), links)
+
+
+def _groups_without_year(items: list[Article]) -> list[Group]:
+    """Articles whose year is unknown, in listing order: by month where it is known, the wholly
+    undated last."""
     by_month: dict[int | None, list[Article]] = defaultdict(list)
     for a in items:
-        by_month[article_date(a).month].append(a)
+        d = article_date(a)
+        by_month[d.month if d is not None else None].append(a)
     keys = sorted(by_month, key=lambda m: (m is None, m or 0))
-    return [ArticleGroup(f"{m}月（年份不详）" if m else "月份不详（年份不详）",
-                         sorted(by_month[m], key=lambda a: ((article_date(a).day or 0), a.source, a.order)),
-                         f"m{m:02d}" if m else "m-unknown")
+    return [Group(f"{m}月（年份不详）" if m else "日期不详", by_month[m],
+                  anchor=f"m{m:02d}" if m else "date-unknown")
             for m in keys]
 
 
-def _overview_chart(by_year: dict[int, list[Article]], links: Links) -> BarChart:
-    first, last = min(by_year), max(by_year)
-    if (last - first + 1) * 12 > CHART_MAX_MONTH_BARS:
-        bars = [(str(y), len(by_year.get(y, [])), links.year(y) if y in by_year else None, str(y))
-                for y in range(first, last + 1)]
-        return _bar_chart("每年文章数", bars)
+def _overview_chart(by_year: dict[int, list[Article]], links: Links) -> BarChart | None:
+    """Articles per month from the first month with articles to the last, a run of a year or
+    more without any left out (a gap marks it); per year (only years with articles, gaps
+    between) when months would be too many bars, over half of them empty, or a run of months
+    too short to carry its year's label. So three articles never get a 36-month axis and a
+    spread of 1520-2063 with one busy decade stays readable."""
     counts: dict[tuple[int, int], int] = defaultdict(int)
     for y, items in by_year.items():
         for a in items:
             m = article_date(a).month
             if m:
                 counts[(y, m)] += 1
+    slots = _month_slots(sorted(counts))
+    drawn = [s for s in slots if s is not None]
+    runs = [len(run) for run in "".join("m" if s else " " for s in slots).split()]
+    if (drawn and len(drawn) <= CHART_MAX_MONTH_BARS and 2 * len(counts) >= len(drawn)
+            and min(runs) >= CHART_MIN_RUN):
+        bars = []
+        for k, slot in enumerate(slots):
+            if slot is None:
+                bars.append(_GAP)
+                continue
+            y, m = slot
+            n = counts.get(slot, 0)
+            run_start = k == 0 or slots[k - 1] is None
+            bars.append((f"{y}年{m}月", n, links.month(y, m) if n else None,
+                         str(y) if m == 1 or run_start else ""))
+        return _bar_chart("每月文章数（月份已知的文章）", bars)
+    years = sorted(by_year)
+    if len(years) < 2:
+        return None
     bars = []
-    for y in range(first, last + 1):
-        for m in range(1, 13):
-            n = counts.get((y, m), 0)
-            bars.append((f"{y}年{m}月", n, links.month(y, m) if n else None, str(y) if m == 1 else ""))
-    return _bar_chart("每月文章数（月份已知的文章）", bars, tick_anchor="start")
+    for k, y in enumerate(years):
+        if k and y != years[k - 1] + 1:
+            bars.append(_GAP)
+        bars.append((f"{y}年", len(by_year[y]), links.year(y), str(y)))
+    return _bar_chart("每年文章数", bars)
+
+
+def _month_slots(months: list[tuple[int, int]]) -> list[tuple[int, int] | None]:
+    """Every month from the first to the last of `months` (sorted), with each run of 12 or
+    more months missing from it replaced by one None (a gap)."""
+    slots: list[tuple[int, int] | None] = []
+    previous = None
+    for y, m in months:
+        index = y * 12 + m - 1
+        if previous is not None:
+            if index - previous > 12:
+                slots.append(None)
+            else:
+                slots += [(i // 12, i % 12 + 1) for i in range(previous + 1, index)]
+        slots.append((y, m))
+        previous = index
+    return slots
+
+
+_GAP = ("", 0, None, "")  # a bar slot standing for the years without articles between two bars
 
 
 def _year_chart(year: int, by_month: dict[int, list[Article]], links: Links) -> BarChart:
     bars = [(f"{year}年{m}月", len(by_month.get(m, [])),
-             links.month(year, m) if by_month.get(m) else None, str(m)) for m in range(1, 13)]
+             links.month(year, m) if by_month.get(m) else None, f"{m}月") for m in range(1, 13)]
     return _bar_chart(f"{year}年每月文章数", bars)
 
 
-def _bar_chart(title: str, bars: list[tuple[str, int, str | None, str]],
-               tick_anchor: str = "middle") -> BarChart:
-    """Lay out bars (label, count, link, tick) in a 640 x 220 box with room for the axis."""
-    width, height, top, bottom, left = 640, 220, 10, 180, 4
+def _bar_chart(title: str, bars: list[tuple[str, int, str | None, str]]) -> BarChart:
+    """Lay out bars (label, count, link, tick; _GAP for left-out years) in a 640 x 160 box.
+    Heights follow the square root of the count, at least CHART_MIN_BAR of the full height for
+    any article at all;
+    at most CHART_MAX_TICKS labels are shown at phone width (the others are minor)."""
+    width, height, top, left = 640, 160, 6, 4
+    bottom = height - 1
     slot = (width - 2 * left) / max(len(bars), 1)
     top_count = max((n for _, n, _, _ in bars), default=0) or 1
-    out, ticks = [], []
+    out: list[Bar] = []
+    ticks: list[Tick] = []
     for i, (label, n, path, tick) in enumerate(bars):
-        h = round((bottom - top) * n / top_count, 2)
+        h = 0.0 if not n else round((bottom - top) * max(CHART_MIN_BAR, (n / top_count) ** 0.5), 2)
         x = round(left + i * slot + slot * 0.1, 2)
-        out.append(Bar(x, round(bottom - h, 2), round(slot * 0.8, 2), h, n, label, path))
+        out.append(Bar(x, round(bottom - h, 2), round(slot * 0.8, 2), h, n, label, path,
+                       gap=(label, n, path, tick) == _GAP))
         if tick:
-            at = left + i * slot + (slot / 2 if tick_anchor == "middle" else 0)
-            ticks.append((round(at, 2), tick))
-    return BarChart(title, width, height, out, ticks, top_count, bottom, tick_anchor)
+            ticks.append(Tick(round(left + i * slot + slot / 2, 2), tick))
+    return BarChart(title, width, height, out, _thin_ticks(ticks, width), top_count, bottom)
+
+
+def _thin_ticks(ticks: list[Tick], width: int) -> list[Tick]:
+    """Labels that never overlap: major ones (shown at every width) at least width /
+    CHART_MAX_TICKS apart, always the first and the last; minor ones (hidden on phones) at
+    least half that from any other; the rest dropped."""
+    if len(ticks) < 2:
+        return ticks
+    major_gap, minor_gap = width / CHART_MAX_TICKS, width / (2 * CHART_MAX_TICKS)
+    major = [ticks[0]]
+    for t in ticks[1:]:
+        if t.x - major[-1].x >= major_gap:
+            major.append(t)
+    if major[-1] is not ticks[-1]:
+        if len(major) > 1 and ticks[-1].x - major[-1].x < major_gap:
+            major.pop()
+        major.append(ticks[-1])
+    chosen = set(map(id, major))
+    shown: list[Tick] = []
+    for t in ticks:
+        if id(t) in chosen:
+            shown.append(t)
+        elif (not shown or t.x - shown[-1].x >= minor_gap) and all(
+                abs(m.x - t.x) >= minor_gap for m in major):
+            t.minor = True
+            shown.append(t)
+    return shown
 
 
 def _calendars(issues: list[Issue], links: Links) -> list[CalendarMonth]:
@@ -1081,38 +1286,52 @@ def _calendars(issues: list[Issue], links: Links) -> list[CalendarMonth]:
     return out
 
 
-def _people_pages(chronological, links) -> list[PlannedPage]:
+def _people_pages(listed, chronological, links, config) -> list[PlannedPage]:
     by_person: dict[str, list[Article]] = defaultdict(list)
-    for a in chronological:
+    for a in listed:
         for p in dict.fromkeys(a.people):
             by_person[p].append(a)
-    people = [Counted(p, len(v), links.person(p)) for p, v in by_person.items()]
+    people = [Counted(p, len(v), links.person(p) or links.article(v[0])) for p, v in by_person.items()]
     people.sort(key=lambda c: (-c.count, c.name))
-    out = [PlannedPage("people/", file_for("people"), "people.html", "人物",
-                       PeopleIndexContext(people), links)]
-    for name in sorted(by_person):
+    out = listing_pages(("people",), "people.html", "人物", [Group("", people)], LIST_PAGE_SIZE,
+                        lambda chunk, pg: PeopleIndexContext(_items(chunk), len(people), pg), links)
+    spans = _title_spans(chronological)
+    for name in sorted(links.people):
         items = by_person[name]
-        ctx = PersonContext(name, items, _title_spans(name, items),
-                            links.reporter(name) if name in links.reporters else None)
-        out.append(PlannedPage(links.person(name), file_for("people", links.people[name]),
-                               "person.html", name, ctx, links))
+        reporter = links.reporter(name) if name in links.reporters else None
+        titles = spans.get(name, [])
+        out += listing_pages(("people", links.people[name]), "person.html", name, dated_groups(items),
+                             config.tag_page_size,
+                             lambda chunk, pg, n=name, c=len(items), t=titles, r=reporter:
+                                 PersonContext(n, c, t if pg.number == 1 else [], chunk, pg, r),
+                             links)
     return out
 
 
-def _title_spans(name: str, items: list[Article]) -> list[TitleSpan]:
-    """Each distinct title printed with the name, ordered by when it first appears."""
-    spans: dict[str, list[Article]] = {}
-    for a in items:  # already in time order
-        title = (a.roles.get(name) or "").strip()
-        if title:
-            spans.setdefault(title, []).append(a)
-    return [TitleSpan(t, format_zh(_edtf(arts[0].date)), format_zh(_edtf(arts[-1].date)), arts)
-            for t, arts in spans.items()]
-
-
-def _reporter_pages(chronological, links) -> list[PlannedPage]:
-    by_name: dict[str, dict[str, list[Article]]] = defaultdict(lambda: defaultdict(list))
+def _title_spans(chronological: list[Article]) -> dict[str, list[TitleSpan]]:
+    """Per person, each distinct title printed with the name, ordered by when it first appears:
+    from the first to the last dated article printing it (the undated ones only count)."""
+    found: dict[str, dict[str, list[Article]]] = defaultdict(dict)
     for a in chronological:
+        for name, title in a.roles.items():
+            title = (title or "").strip()
+            if title and name in a.people:
+                found[name].setdefault(title, []).append(a)
+    out: dict[str, list[TitleSpan]] = {}
+    for name, by_title in found.items():
+        spans = []
+        for title, arts in by_title.items():
+            dated = [a for a in arts if is_dated(a)]
+            first = format_zh(_edtf(dated[0].date)) if dated else ""
+            last = format_zh(_edtf(dated[-1].date)) if dated else ""
+            spans.append(TitleSpan(title, first, last, len(arts)))
+        out[name] = spans
+    return out
+
+
+def _reporter_pages(listed, links, config) -> list[PlannedPage]:
+    by_name: dict[str, dict[str, list[Article]]] = defaultdict(lambda: defaultdict(list))
+    for a in listed:
         for role, label in ROLE_LABELS:
             for n in dict.fromkeys(getattr(a, role)):
                 by_name[n][label].append(a)
@@ -1121,15 +1340,20 @@ def _reporter_pages(chronological, links) -> list[PlannedPage]:
         people = [Counted(n, len(r[label]), links.reporter(n)) for n, r in by_name.items() if r.get(label)]
         people.sort(key=lambda c: (-c.count, c.name))
         if people:
-            groups.append(RoleGroup(label, people))
-    out = [PlannedPage("reporters/", file_for("reporters"), "reporters.html", "记者与作者",
-                       ReportersIndexContext(groups), links)]
+            groups.append(Group(label, people, anchor=f"role-{role}"))
+    out = listing_pages(("reporters",), "reporters.html", "记者与作者", groups, LIST_PAGE_SIZE,
+                        lambda chunk, pg: ReportersIndexContext(chunk, pg), links)
     for name in sorted(by_name):
-        roles = [ArticleGroup(label, newest_first(by_name[name][label]))
-                 for _, label in ROLE_LABELS if by_name[name].get(label)]
-        ctx = ReporterContext(name, roles, links.person(name) if name in links.people else None)
-        out.append(PlannedPage(links.reporter(name), file_for("reporters", links.reporters[name]),
-                               "reporter.html", name, ctx, links))
+        roles = by_name[name]
+        groups = [g for role, label in ROLE_LABELS if roles.get(label)
+                  for g in dated_groups(roles[label], f"署名“{label}”的文章",
+                                        f"署名“{label}”、{UNDATED_LABEL}的文章")]
+        count = len({a.id for r in roles.values() for a in r})
+        person = links.person(name)
+        out += listing_pages(("reporters", links.reporters[name]), "reporter.html", name, groups,
+                             config.tag_page_size,
+                             lambda chunk, pg, n=name, c=count, p=person: ReporterContext(n, c, chunk, pg, p),
+                             links)
     return out
 
 

@@ -46,19 +46,15 @@ def test_every_article_has_a_page_and_files_are_unique(corpus_config, articles):
 
 
 def _timeline_placements(pages) -> list[tuple[str, str]]:
-    """(article id, where) for every article listed in a month, year or undated group."""
+    """(article id, where) for every article listed in a month, year or undated group (a
+    short year page repeats its months' articles: only its 月份不详 group counts here)."""
     out = []
     for p in pages:
         c = p.context
-        if isinstance(c, MonthContext):
-            for g in c.days + ([c.day_unknown] if c.day_unknown else []):
-                out += [(a.id, p.path) for a in g.articles]
-        elif isinstance(c, YearContext) and c.month_unknown:
-            out += [(a.id, p.path) for a in c.month_unknown.articles]
-        elif isinstance(c, UndatedContext):
-            for g in c.year_unknown:
-                out += [(a.id, p.path) for a in g.articles]
-            out += [(a.id, p.path) for a in c.date_unknown]
+        if isinstance(c, (MonthContext, UndatedContext)):
+            out += [(a.id, p.path) for g in c.groups for a in g.items]
+        elif isinstance(c, YearContext):
+            out += [(a.id, p.path) for g in c.groups if g.anchor == "month-unknown" for a in g.items]
     return out
 
 
@@ -72,7 +68,7 @@ def test_timeline_never_gives_a_partial_date_a_false_year(corpus_config, article
     placements = dict(_timeline_placements(plan_site(articles, corpus_config)))
     for a in articles:
         if a.date.startswith("XXXX"):
-            assert placements[a.id] == "timeline/undated/", a.date
+            assert placements[a.id].startswith("timeline/undated/"), a.date
         else:
             assert placements[a.id].startswith(f"timeline/{a.date[:4]}/"), a.date
 
@@ -105,7 +101,7 @@ def test_pagination_shows_a_window_of_page_numbers():
 def test_person_titles_follow_time(corpus_config, articles):
     person = next(p for p in plan_site(articles, corpus_config)
                   if p.template == "person.html" and len(p.context.titles) > 1)
-    firsts = [t.articles[0].date for t in person.context.titles]
+    firsts = [t.first for t in person.context.titles]
     assert firsts == sorted(firsts)
 
 
@@ -303,15 +299,6 @@ def test_pages_workflow_builds_under_the_repository_path_and_deploys():
     build = next(s for s in steps if "build.py build" in s.get("run", ""))
     assert "--base-url" in build["run"] and "base_path" in str(build.get("env"))
     assert next(s for s in steps if "upload-pages-artifact" in s.get("uses", ""))["with"]["path"] == "output"
-
-
-def test_tag_pages_list_newest_first_and_undated_last(corpus_config, articles):
-    from site_builder.plan import time_key
-    for p in plan_site(articles, corpus_config):
-        if isinstance(p.context, TagContext):
-            keys = [time_key(a) for a in p.context.articles]
-            dated = [k for k in keys if k[0] == 0]
-            assert keys[: len(dated)] == sorted(dated, reverse=True), p.path
 
 
 _dates = st.one_of(

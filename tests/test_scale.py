@@ -112,6 +112,25 @@ def test_every_tag_page_lists_exactly_its_articles(built):
         assert listed == ids, tag
 
 
+LISTS = re.compile(r'<(?:ul|ol) class="(?:article-list|name-list|tag-cloud|page-list|year-list)">(.*?)</(?:ul|ol)>', re.S)
+
+
+def test_no_listing_page_holds_more_than_about_200_entries(built):
+    """Every page but an article's and a 版面's own: the entries of its lists, counted in the
+    rendered HTML (the generated archive has a year of ~480 articles and ~1,000 names)."""
+    out = built.path("output_dir")
+    counts = {}
+    for file in out.rglob("index.html"):
+        rel = file.relative_to(out).as_posix()
+        if rel.startswith(("a/", "issues/")) or (rel.startswith("page/") and rel.count("/") == 2
+                                                  and rel != "page/index.html"):
+            continue
+        main = file.read_text(encoding="utf-8").split("<main", 1)[1].split("</main>", 1)[0]
+        counts[rel] = sum(block.count("<li") for block in LISTS.findall(main))
+    assert max(counts.values()) <= 220, sorted(counts.items(), key=lambda kv: -kv[1])[:5]
+    assert any(rel.startswith("people/page/") for rel in counts)  # the people index did paginate
+
+
 def test_incremental_build_equals_full_build(built, tmp_path):
     reference = replace(built, output_dir=str(tmp_path / "full"))
     assert full_build(reference).ok
