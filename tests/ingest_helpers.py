@@ -7,7 +7,8 @@ from pathlib import Path
 
 from site_builder.ingest import lexicon
 from site_builder.ingest.entities import load_word_list
-from site_builder.ingest.run import IngestReport, PageResult, ingest_pages
+from site_builder.ingest.pages import IngestReport, PageResult
+from site_builder.ingest.run import ingest_pages
 from site_builder.markup import unescape_printed
 from site_builder.model import Article, PageMeta, SeedPage
 from site_builder.ingest.seeds import normalize_text, seed_slug

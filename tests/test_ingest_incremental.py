@@ -1,4 +1,4 @@
-"""Incremental ingestion (ingest_state.py) writes what a from-scratch ingestion writes.
+"""Incremental ingestion (ingest/state.py) writes what a from-scratch ingestion writes.
 
 A small generated archive is ingested, then changed step by step at random: seeds edited
 (a sentence added, a name replaced, a paragraph dropped), seeds added and deleted, a seed's
