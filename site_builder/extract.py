@@ -14,7 +14,7 @@ from .edtf import format_edtf
 from .markup import escape_printed
 from .model import Article, ArticleDraft, Line, PageLayout, SeedPage
 
-INGESTER_VERSION = "6"
+INGESTER_VERSION = "7"
 SUMMARY_CHARS = 120
 _DASH_SPLIT = re.compile(r"^(?P<title>.+?)\s*(?P<sub>——.+)$")
 

@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from . import bylines, dates, headruns, lexicon
+from . import bylines, dates, headruns, lexicon, names
 from .model import ArticleDraft, Diagnostic, Line, PageLayout, Paragraph, SeedPage
 
 MAX_HEADING_CHARS = 40
@@ -57,6 +57,10 @@ _CLOSING_CREDIT = re.compile(
     r"|^[（(](?:摘自|选自|转自|来源|原载)[^（）()]{1,80}(?:[（(][^（）()]{0,30}[）)][^（）()]{0,40})*[）)]$"
     r"|^(?:新华社|中新社)(?:记者)?[^，。；：:（）()]{0,12}发(?:[（(][^（）()]{1,20}[）)])?$"
     r"|^[^，。；：:]{0,20}(?:制图|供图|绘图|漫画)$")
+# A bracketed credit that closes an article but does not read as a byline (names the byline
+# reader does not accept): the reporters of a round-up （综合本报记者…报道）.
+_ROUNDUP_CREDIT = re.compile(r"^[（(](?:综合)?(?:本报|新华社|中新社)?(?:特约|见习|实习)?记者[^（）()。；;]{2,120}[）)]$")
+_BRACKETED = re.compile(r"^[（(](?P<inner>[^（）()]{2,8})[）)]$")
 # A column tag in brackets closing a headline: 减负看得见（第一落点） …（人民时评）
 _COLUMN_TAG = re.compile(r"^(?P<head>[^。；;（(]{2,50})[（(](?P<tag>[^（）()。；;]{2,60})[）)]$")
 # Page credits printed on most Chinese newspaper pages: 本版责编：… 责任编辑：… 版式设计：…
@@ -100,6 +104,8 @@ def classify(text: str) -> str:
         return YEAR
     if bylines.is_byline_line(stripped):
         return BYLINE
+    if _ROUNDUP_CREDIT.match(stripped) or _is_signature(stripped):
+        return CREDIT
     if _is_tagged_headline(stripped) or _is_dash_headline(stripped):
         return HEAD
     if len(stripped) > MAX_HEADING_CHARS or any(p in stripped for p in SENTENCE_PUNCT):
@@ -114,6 +120,12 @@ def classify(text: str) -> str:
     if len(stripped) >= 16 and _CLAUSE_THEN_MORE.search(unquoted):
         return PARA  # a clause and then more: prose cut by a column end, not a headline
     return HEAD
+
+
+def _is_signature(text: str) -> bool:
+    """（张三） or （王 婷）: the name that signs a brief, in brackets on its own line."""
+    m = _BRACKETED.match(text)
+    return m is not None and names.plausible_name(re.sub(r"[\s　]+", "", m["inner"]))
 
 
 def _is_tagged_headline(text: str) -> bool:
@@ -181,12 +193,13 @@ def _starts_new_article(article: _Article, run: list[_Item], nxt: _Item | None,
     if not heads:
         return False
     dateline = dates.find_dateline(nxt.line.text) if nxt is not None and nxt.kind == PARA else None
+    agency = dateline is not None and dateline.text.startswith(dates.AGENCY_PREFIXES)
     last = _last_text_paragraph(article)
     if last is not None and (is_cut(last.text) or ends_with_lead_in(last.text)):
         return dateline is not None and dateline.strong
     if article.closed or (nxt is not None and nxt.kind == BYLINE):
         return True
-    if dateline is not None and dateline.strong:
+    if agency and dateline.strong:
         return True
     # 近日/日前/昨日 opening the next paragraph: how news articles start, not how sections do.
     relative = dateline is not None and dateline.relative in _NEWS_OPENERS
@@ -194,7 +207,10 @@ def _starts_new_article(article: _Article, run: list[_Item], nxt: _Item | None,
         return True
     if run[-1].kind == LABEL and _NOT_LABEL.sub("", run[-1].line.text) in _OPENING_LABELS:
         return True  # headline lines, then 核心提示/编者按: how an article opens
+    # A date opening the next paragraph is how news articles start, but also how the sections
+    # of a long report do: the model weighs it with the run's shape.
     texts = [it.line.text.strip() for it in heads]
+    paras_after, byline_soon = _what_follows(items, end)
     ctx = headruns.RunContext(
         heads=texts, has_label=any(it.kind == LABEL for it in run),
         prev_text=last.text if last is not None else None,
@@ -202,13 +218,45 @@ def _starts_new_article(article: _Article, run: list[_Item], nxt: _Item | None,
         subheadings=sum(1 for p in article.paragraphs if p.heading),
         headline_lines=len(article.headline),
         next_text=nxt.line.text.strip() if nxt is not None and nxt.kind == PARA else None,
-        next_relative=relative, similar_later=_similar_runs_after(items, end, texts))
+        next_relative=relative,
+        similar_later=_similar_runs_after(items, end, texts),
+        next_dated=dateline is not None and dateline.month is not None and not agency,
+        byline_soon=byline_soon, paras_after=paras_after,
+        same_shape_before=_same_shape_before(article, texts),
+        article_chars=sum(len(p.text) for p in article.paragraphs if p.is_text))
     fallback = len(heads) >= 2
     decided = headruns.opens_article(ctx, [_is_tagged_headline(t) for t in texts],
                                      [t.startswith(_DASH_LEAD) for t in texts])
     if headruns.TRACE is not None:
         headruns.TRACE.append((ctx, texts, fallback))
     return fallback if decided is None else decided
+
+
+_SHORT_PIECE_ITEMS = 4  # a photo item or brief: a paragraph or two, then its credit
+
+
+def _what_follows(items: list[_Item], end: int) -> tuple[int, bool]:
+    """(paragraphs after the run before the next heading, byline or credit; whether a byline
+    or credit closes them within a few paragraphs)."""
+    i = end
+    while i < len(items) and i - end <= _LOOKAHEAD_ITEMS and items[i].kind == PARA:
+        i += 1
+    closed = i < len(items) and items[i].kind in (BYLINE, CREDIT) and i - end <= _SHORT_PIECE_ITEMS
+    return i - end, closed
+
+
+def _same_shape_before(article: _Article, texts: list[str]) -> bool:
+    """The article already printed a subheading run of as many lines of about this length."""
+    runs: list[list[str]] = []
+    previous_heading = False
+    for p in article.paragraphs:
+        if p.heading:
+            if not previous_heading:
+                runs.append([])
+            runs[-1].append(p.text)
+        previous_heading = p.heading
+    longest = max(len(t) for t in texts)
+    return any(len(r) == len(texts) and abs(max(len(t) for t in r) - longest) <= 4 for r in runs)
 
 
 _LOOKAHEAD_ITEMS = 200  # how far a run looks for runs of its shape (keeps a huge page linear)

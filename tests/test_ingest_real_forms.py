@@ -78,3 +78,53 @@ def test_opening_label_starts_the_body_and_is_not_a_headline_line():
     assert arts[1].title == "湿地公园迎客来" and arts[1].subtitle is None and arts[1].kicker is None
     assert arts[1].body.startswith("核心阅读\n\n一座新公园开放了")
     assert arts[1].summary.startswith("一座新公园开放了")
+
+
+# A feature article long enough that a first subheading would have come by now.
+LONG_STORY = [
+    "清晨六点，城东菜市场已经热闹起来，摊主们忙着把刚从城郊运来的蔬菜码放整齐，前来采购的居民络绎不绝。",
+    "这座菜市场去年完成改造，地面换成了防滑地砖，顶棚加装了通风设备，摊位统一编号，每个摊位都挂上了价格牌。",
+    "“以前一下雨就满地泥水，现在干干净净，买菜也舒心。”住在附近的退休教师周阿姨说，她几乎每天都来这里转一转。",
+    "市场管理处负责人介绍，改造后市场还开通了线上下单服务，附近居民在手机上选好菜，半小时内就能送到家门口。",
+    "为了保证菜品新鲜，市场和周边十几个种植基地签了供货协议，蔬菜从地头到摊位不超过一天，价格也比较稳定。",
+    "不少年轻人也被吸引回来。在市场里开了一家豆腐坊的小吴说，现做现卖的豆腐很受欢迎，周末常常供不应求。",
+    "下一步，市场还打算开设便民维修点和家政服务点，让居民在家门口就能把更多生活小事办妥。",
+]
+
+
+def test_round_up_reporters_and_brief_signatures_close_an_article():
+    assert segment.classify("（综合本报记者王小明、李大华、赵一鸣报道）") == segment.CREDIT
+    assert segment.classify("（本报记者王小明、李大华、欧阳晓、巨云帆）") == segment.CREDIT
+    assert segment.classify("（刘志强）") == segment.CREDIT and segment.classify("（王 婷）") == segment.CREDIT
+    assert segment.classify("（三）") == segment.HEAD and segment.classify("（上篇）") == segment.HEAD
+
+
+def test_single_line_headline_after_a_round_up_credit_opens_an_article():
+    arts, _ = ingest_text(page("各地群众欢度佳节", *LONG_STORY[:4], "（综合本报记者王小明、李大华、赵一鸣报道）",
+                               "湿地公园迎客来", *LONG_STORY[4:]))
+    assert [a.title for a in arts] == ["各地群众欢度佳节", "湿地公园迎客来"]
+    assert arts[1].kicker is None
+
+
+def test_photo_item_after_a_finished_article_is_an_article_of_its_own():
+    arts, _ = ingest_text(page("菜市场里的新变化", *LONG_STORY,
+                               "秋收时节",
+                               "金秋时节，北方一处平原上的稻田迎来收获，农机在田间来回作业，一派繁忙景象。",
+                               "图为农民在田间晾晒稻谷。",
+                               "张小平摄（图片社）"))
+    assert [a.title for a in arts] == ["菜市场里的新变化", "秋收时节"]
+
+
+def test_single_line_headline_after_a_long_article_without_subheadings_opens_an_article():
+    arts, _ = ingest_text(page("菜市场里的新变化", *LONG_STORY, "老街巷焕发新活力", *LONG_STORY[1:5]))
+    assert [a.title for a in arts] == ["菜市场里的新变化", "老街巷焕发新活力"]
+
+
+def test_sections_of_a_report_that_open_with_a_date_stay_inside_it():
+    body = [LONG_STORY[0], LONG_STORY[1]]
+    for head, day in (("老街夜市", "10月2日"), ("江边灯会", "10月3日"), ("山村书屋", "10月4日")):
+        body += [head, f"{day}，{head}迎来大批游客，不少家庭带着孩子前来游玩，现场气氛十分热烈。",
+                 "当地还安排了志愿者维持秩序，提醒游客注意安全、文明出行。"]
+    arts, _ = ingest_text(page("假日里的城乡新气象", *body))
+    assert len(arts) == 1
+    assert [l[3:] for l in arts[0].body.split("\n") if l.startswith("## ")] == ["老街夜市", "江边灯会", "山村书屋"]
