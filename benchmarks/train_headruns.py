@@ -48,7 +48,7 @@ def collect(pages: list[tuple[Path, set[str]]]) -> tuple[list[list[float]], list
         page = seeds.read_seed(path, path.parent).page
         segment.segment_page(page)
         for ctx, texts, fallback in headruns.TRACE:
-            tagged = [segment._is_tagged_headline(t) for t in texts]
+            tagged = [segment.is_tagged_headline(t) for t in texts]
             dashed = [t.startswith(segment._DASH_LEAD) for t in texts]
             xs.append(headruns.features(ctx, tagged, dashed))
             ys.append(int(any(t in heads for t in texts)))

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from . import bylines, dates, entities
+from . import bylines, dates, entities, segment
 from .edtf import format_edtf
 from .markup import escape_printed
 from .model import Article, ArticleDraft, Line, PageLayout, SeedPage
@@ -17,6 +17,8 @@ from .model import Article, ArticleDraft, Line, PageLayout, SeedPage
 INGESTER_VERSION = "7"
 SUMMARY_CHARS = 120
 _DASH_SPLIT = re.compile(r"^(?P<title>.+?)\s*(?P<sub>——.+)$")
+_DECK_CHARS = 24  # a second headline line longer than this, with clauses, is a deck
+_CLAUSE_PUNCT = re.compile(r"[，,；;]")
 
 
 @dataclass
@@ -30,8 +32,9 @@ def assign_headline(lines: list[Line]) -> tuple[str | None, str, str | None]:
     """(kicker, title, subtitle) from one to three printed headline lines.
 
     One line is the title ("主标题 ——副题" splits at the dashes). Two lines are kicker and title,
-    unless the second starts with dashes (then title and subtitle). With three or more lines the
-    longest is the title: kickers and subtitles are set smaller and usually print fewer words."""
+    unless the second starts with dashes, the first carries the column tag, or the second is a
+    long deck (then title and subtitle). With three or more lines the longest is the title:
+    kickers and subtitles are set smaller and usually print fewer words."""
     texts = [l.text.strip() for l in lines]
     if not texts:
         return None, "", None
@@ -44,11 +47,23 @@ def assign_headline(lines: list[Line]) -> tuple[str | None, str, str | None]:
         kicker = " ".join(texts[:-2]) or None
         return kicker, texts[-2], texts[-1]
     if len(texts) == 2:
+        if _title_then_subtitle(texts[0], texts[1]):
+            return None, texts[0], texts[1]
         return texts[0], texts[1], None
     title_index = max(range(len(texts)), key=lambda i: (len(texts[i].replace(" ", "")), -i))
     kicker = " ".join(texts[:title_index]) or None
     subtitle = " ".join(texts[title_index + 1:]) or None
     return kicker, texts[title_index], subtitle
+
+
+def _title_then_subtitle(first: str, second: str) -> bool:
+    """Two lines are title and subtitle, not kicker and title, when the column tag closes the
+    first (the tag belongs to the title), or when the second is a long deck of clauses."""
+    if segment.is_tagged_headline(second):
+        return False
+    if segment.is_tagged_headline(first):
+        return True
+    return len(second) > _DECK_CHARS and _CLAUSE_PUNCT.search(second) is not None
 
 
 def body_markdown(draft: ArticleDraft) -> str:

@@ -106,7 +106,7 @@ def classify(text: str) -> str:
         return BYLINE
     if _ROUNDUP_CREDIT.match(stripped) or _is_signature(stripped):
         return CREDIT
-    if _is_tagged_headline(stripped) or _is_dash_headline(stripped):
+    if is_tagged_headline(stripped) or _is_dash_headline(stripped):
         return HEAD
     if len(stripped) > MAX_HEADING_CHARS or any(p in stripped for p in SENTENCE_PUNCT):
         return PARA
@@ -128,7 +128,7 @@ def _is_signature(text: str) -> bool:
     return m is not None and names.plausible_name(re.sub(r"[\s　]+", "", m["inner"]))
 
 
-def _is_tagged_headline(text: str) -> bool:
+def is_tagged_headline(text: str) -> bool:
     """减负看得见 一线变化多（第一落点·关注基层减负②）: a headline with its column tag."""
     m = _COLUMN_TAG.match(text)
     return m is not None and not m["head"].endswith(("，", ",", "、")) and len(m["head"].strip()) >= 2
@@ -170,7 +170,51 @@ def _classify_page(lines: list[Line]) -> list[_Item]:
                 and not is_cut(items[i - 1].line.text)
                 and lexicon.word_runs_across(items[i].line.text, items[i + 1].line.text)):
             items[i].kind = PARA
+    _headline_lines_with_punctuation(items)
     return items
+
+
+_MAX_DECK_CHARS = 90  # a headline's deck (提要) line, set in small type under it
+_MAX_DECK_LINES = 3
+_MAX_DASHED_TITLE_CHARS = 30
+_MAX_PLAIN_KICKER_CHARS = 60
+_ANY_PUNCT = re.compile(r"[，,、。；;：:！!？?“”\"‘’《》（）()…—]")
+
+
+def _after_finished_text(items: list[_Item], i: int) -> bool:
+    """Line i does not continue a paragraph cut by the column end."""
+    return i == 0 or items[i - 1].kind != PARA or not is_cut(items[i - 1].line.text)
+
+
+def _headline_lines_with_punctuation(items: list[_Item]) -> None:
+    """Headline lines that read as prose by their punctuation or length, told by their place:
+    - a deck under a headline: lines that do not finish a sentence, between heading lines and
+      an agency dateline (本报北京5月21日电) that opens the article's text;
+    - a title with punctuation (我爱你，中国！) right above a dash subtitle (——…侧记);
+    - a long kicker with no punctuation at all right above a heading line."""
+    for i, item in enumerate(items):
+        if item.kind != PARA:
+            continue
+        text = item.line.text.strip()
+        nxt = items[i + 1] if i + 1 < len(items) else None
+        if nxt is None:
+            continue
+        if nxt.kind == HEAD and _after_finished_text(items, i) and (
+                (len(text) <= _MAX_DASHED_TITLE_CHARS and nxt.line.text.strip().startswith(_DASH_LEAD))
+                or (len(text) <= _MAX_PLAIN_KICKER_CHARS and not _ANY_PUNCT.search(text))):
+            item.kind = HEAD
+            continue
+        deck_end = i
+        while deck_end < len(items) and deck_end - i < _MAX_DECK_LINES and items[deck_end].kind == PARA \
+                and len(items[deck_end].line.text.strip()) <= _MAX_DECK_CHARS \
+                and is_cut(items[deck_end].line.text) and not ends_with_lead_in(items[deck_end].line.text) \
+                and _find_dateline(items[deck_end].line.text) is None:
+            deck_end += 1
+        if deck_end > i and i > 0 and items[i - 1].kind == HEAD and deck_end < len(items) \
+                and items[deck_end].kind == PARA and _agency_dateline(items[deck_end].line.text) \
+                and _opens_article(items[deck_end]):
+            for k in range(i, deck_end):
+                items[k].kind = HEAD
 
 
 def _heading_run(items: list[_Item], start: int) -> int:
@@ -192,7 +236,7 @@ def _starts_new_article(article: _Article, run: list[_Item], nxt: _Item | None,
     heads = [it for it in run if it.kind == HEAD]
     if not heads:
         return False
-    dateline = dates.find_dateline(nxt.line.text) if nxt is not None and nxt.kind == PARA else None
+    dateline = _find_dateline(nxt.line.text) if nxt is not None and nxt.kind == PARA else None
     agency = dateline is not None and dateline.text.startswith(dates.AGENCY_PREFIXES)
     last = _last_text_paragraph(article)
     if last is not None and (is_cut(last.text) or ends_with_lead_in(last.text)):
@@ -225,7 +269,7 @@ def _starts_new_article(article: _Article, run: list[_Item], nxt: _Item | None,
         same_shape_before=_same_shape_before(article, texts),
         article_chars=sum(len(p.text) for p in article.paragraphs if p.is_text))
     fallback = len(heads) >= 2
-    decided = headruns.opens_article(ctx, [_is_tagged_headline(t) for t in texts],
+    decided = headruns.opens_article(ctx, [is_tagged_headline(t) for t in texts],
                                      [t.startswith(_DASH_LEAD) for t in texts])
     if headruns.TRACE is not None:
         headruns.TRACE.append((ctx, texts, fallback))
@@ -290,14 +334,14 @@ def _headline_inside_cut_sentence(article: _Article, run: list[_Item], items: li
     if end + 1 >= len(items) or items[end].kind != PARA:
         return False
     rest = items[end].line.text
-    if dates.find_dateline(rest) is not None or is_cut(rest):
+    if _find_dateline(rest) is not None or is_cut(rest):
         return False
     after = end + 1
     while after < len(items) and items[after].kind == BYLINE:
         after += 1
     if after > end + 1:
         return True  # a byline under the headline: the new article's
-    dateline = dates.find_dateline(items[after].line.text) if after < len(items) and items[after].kind == PARA else None
+    dateline = _find_dateline(items[after].line.text) if after < len(items) and items[after].kind == PARA else None
     return dateline is not None and dateline.strong
 
 
@@ -403,15 +447,21 @@ def segment_page(page: SeedPage) -> PageLayout:
                       diagnostics=diagnostics)
 
 
+def _find_dateline(text: str) -> dates.Dateline | None:
+    """The dateline opening a paragraph; 据新华社…电 (a report taken from an agency) too."""
+    text = text.lstrip()
+    return dates.find_dateline(text[1:] if text.startswith("据") else text)
+
+
 def _agency_dateline(text: str) -> bool:
     """本报讯 / 新华社…电 open an article; one printed after an article's text opens a new
     (headless) item, such as a brief under a commentary."""
-    dl = dates.find_dateline(text)
+    dl = _find_dateline(text)
     return dl is not None and dl.text.startswith(dates.AGENCY_PREFIXES)
 
 
 def _opens_article(item: _Item) -> bool:
-    dl = dates.find_dateline(item.line.text)
+    dl = _find_dateline(item.line.text)
     return dl is not None and dl.strong
 
 

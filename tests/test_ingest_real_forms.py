@@ -128,3 +128,36 @@ def test_sections_of_a_report_that_open_with_a_date_stay_inside_it():
     arts, _ = ingest_text(page("假日里的城乡新气象", *body))
     assert len(arts) == 1
     assert [l[3:] for l in arts[0].body.split("\n") if l.startswith("## ")] == ["老街夜市", "江边灯会", "山村书屋"]
+
+
+def test_deck_lines_between_headline_and_agency_dateline_belong_to_the_headline():
+    arts, _ = ingest_text(page("城市植树添新绿", STORY_A, STORY_A2,
+                               "湿地公园迎客来",
+                               "新修步道八公里，沿途设置观鸟点和科普展板；首日入园超过一万人次",
+                               STORY_B, STORY_B2))
+    assert [a.title for a in arts] == ["城市植树添新绿", "湿地公园迎客来"]
+    assert arts[1].subtitle == "新修步道八公里，沿途设置观鸟点和科普展板；首日入园超过一万人次"
+    assert body_plain(arts[1].body).startswith("本报南京3月2日电")
+
+
+def test_title_with_punctuation_above_a_dash_subtitle_is_a_headline_line():
+    arts, _ = ingest_text(page("城市植树添新绿", STORY_A, STORY_A2, "（本报北京3月2日电）",
+                               "你好，春天！", "——写在植树节到来之际", *LONG_STORY[:3]))
+    assert [a.title for a in arts] == ["城市植树添新绿", "你好，春天！"]
+    assert arts[1].subtitle == "——写在植树节到来之际"
+
+
+def test_report_taken_from_an_agency_opens_an_article():
+    taken = ("据新华社南京3月2日电（记者李大华）江边湿地公园今天向市民开放，园内新修步道八公里，"
+             "沿途设置观鸟点和科普展板。")
+    arts, _ = ingest_text(page("城市植树添新绿", *LONG_STORY[:3], "湿地公园迎客来", taken, STORY_B2))
+    assert [a.title for a in arts] == ["城市植树添新绿", "湿地公园迎客来"]
+
+
+def test_two_line_stack_roles_follow_the_column_tag_and_the_deck():
+    arts, _ = ingest_text(page("城市植树添新绿", STORY_A, STORY_A2,
+                               "湿地公园迎客来（城市新貌）", "新修步道八公里", STORY_B, STORY_B2))
+    assert (arts[1].kicker, arts[1].title, arts[1].subtitle) == (None, "湿地公园迎客来（城市新貌）", "新修步道八公里")
+    arts, _ = ingest_text(page("城市植树添新绿", STORY_A, STORY_A2,
+                               "春日走江边", "湿地公园迎客来（城市新貌）", STORY_B, STORY_B2))
+    assert (arts[1].kicker, arts[1].title, arts[1].subtitle) == ("春日走江边", "湿地公园迎客来（城市新貌）", None)
