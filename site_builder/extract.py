@@ -10,11 +10,11 @@ import re
 from dataclasses import dataclass
 
 from . import bylines, dates, entities
-from .edtf import format_edtf
+from .edtf import format_edtf, parse_edtf
 from .markup import escape_printed
 from .model import Article, ArticleDraft, Line, PageLayout, SeedPage
 
-INGESTER_VERSION = "6"
+INGESTER_VERSION = "7"
 SUMMARY_CHARS = 120
 _DASH_SPLIT = re.compile(r"^(?P<title>.+?)\s*(?P<sub>——.+)$")
 
@@ -132,3 +132,24 @@ def extract_article(page: SeedPage, layout: PageLayout, draft: ArticleDraft, ord
     article.places = terms.places
     article.organizations = terms.organizations
     return Extracted(article, title + "\n" + full_text, terms)
+
+
+def extract_page(page: SeedPage, layout: PageLayout, stopwords: frozenset[str]) -> list[Extracted]:
+    extracted = [extract_article(page, layout, draft, i, stopwords) for i, draft in enumerate(layout.articles, 1)]
+    if not page.meta.published:
+        _agree_dates_on_page([e.article for e in extracted])
+    return extracted
+
+
+def _agree_dates_on_page(articles: list[Article]) -> None:
+    """Without an issue date each article was dated alone; the page's articles share one issue."""
+    read = []
+    for a in articles:
+        dl = dates.find_dateline(a.dateline) if a.dateline else None
+        own = parse_edtf(a.dateline_date) if a.dateline_date else parse_edtf(a.date)
+        own_day = dates.EdtfDate(None, own.month, own.day) if own and own.month and own.day else None
+        read.append(dates.PageDate(parse_edtf(a.date) or dates.EdtfDate(None), own_day, bool(dl and dl.agency)))
+    for a, agreed, before in zip(articles, dates.agree_on_page(read), read):
+        if agreed.date != before.date:
+            a.date = format_edtf(agreed.date)
+            a.dateline_date = format_edtf(agreed.own_day) if agreed.own_day else None

@@ -21,7 +21,7 @@ from .config import Config
 from .content import article_to_text, is_hand_edited, parse_article
 from .entities import load_word_list
 from .corpus import finish_corpus
-from .extract import Extracted, extract_article
+from .extract import Extracted, extract_page
 from .model import Diagnostic, PageLayout, Reported, SeedPage, StageClock
 from .seeds import find_seed_files, misplaced_seed_folders, read_seed, refuse_case_clashes
 from .segment import segment_page
@@ -84,8 +84,7 @@ class PageOutcome:
 def ingest_page(page: SeedPage, stopwords: frozenset[str]) -> PageOutcome:
     try:
         layout = segment_page(page)
-        extracted = [extract_article(page, layout, draft, i, stopwords)
-                     for i, draft in enumerate(layout.articles, 1)]
+        extracted = extract_page(page, layout, stopwords)
     except Exception as exc:  # one bad page must not stop the archive
         where = traceback.extract_tb(exc.__traceback__)[-1]
         return PageOutcome(None, [], Diagnostic(
