@@ -75,6 +75,18 @@ def derived_title(draft: ArticleDraft) -> str:
     return "无标题"
 
 
+def closing_credits(draft: ArticleDraft) -> list[bylines.Byline]:
+    """Credits printed in the body's own lines (（本报记者 甲、乙）, 某某摄（图片社）): their
+    names join the article's roles while the lines stay where the page prints them."""
+    found = []
+    for p in draft.paragraphs:
+        if p.is_text and len(p.text) <= bylines.MAX_CREDIT_CHARS:
+            credit = bylines.closing_credit(p.text)
+            if credit is not None:
+                found.append(credit)
+    return found
+
+
 def summary_of(paragraphs: list[str], dateline: dates.Dateline | None) -> str | None:
     if not paragraphs:
         return None
@@ -102,7 +114,7 @@ def extract_article(page: SeedPage, layout: PageLayout, draft: ArticleDraft, ord
     dateline = dates.find_dateline(texts[0]) if texts else None
     full_text = "\n".join(texts)
     when = dates.article_dates(dateline, page.meta.published, texts[0] if texts else "", full_text)
-    credits = [bylines.parse_byline(b) for b in draft.byline_texts]
+    credits = [bylines.parse_byline(b) for b in draft.byline_texts] + closing_credits(draft)
     article = Article(
         id=f"{page.slug}-{order:02d}",
         source=page.path,
