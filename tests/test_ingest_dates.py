@@ -2,10 +2,10 @@
 import pytest
 from ingest_helpers import ingest_text
 
-from site_builder.dates import article_date, article_dates, find_dateline, years_in_text
+from site_builder.ingest.dates import article_date, article_dates, find_dateline, years_in_text
 from site_builder.edtf import format_edtf, format_zh, parse_edtf
 from site_builder.model import PageMeta
-from site_builder.seeds import page_meta_from_name
+from site_builder.ingest.seeds import page_meta_from_name
 
 
 def date_of(first_paragraph: str, published: str | None = None, rest: str = "") -> str:
@@ -102,7 +102,7 @@ def test_dates_on_a_page_without_its_issue_agree_with_its_datelines():
 
 
 def test_years_that_disagree_on_one_page_are_all_dropped():
-    from site_builder.dates import EdtfDate, PageDate, agree_on_page
+    from site_builder.ingest.dates import EdtfDate, PageDate, agree_on_page
 
     page = [PageDate(EdtfDate(2018, 10, 1), EdtfDate(None, 10, 1), True),
             PageDate(EdtfDate(2019, 9, 30), EdtfDate(None, 9, 30), True),
@@ -111,7 +111,7 @@ def test_years_that_disagree_on_one_page_are_all_dropped():
 
 
 def test_the_page_anchor_reads_datelines_across_a_new_year():
-    from site_builder.dates import EdtfDate, PageDate, agree_on_page
+    from site_builder.ingest.dates import EdtfDate, PageDate, agree_on_page
 
     page = [PageDate(EdtfDate(None, 12, 30), EdtfDate(None, 12, 30), True),
             PageDate(EdtfDate(None, 1, 2), EdtfDate(None, 1, 2), True),

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 
 from . import bylines, dates, headruns, lexicon
 from .names import plausible_name
-from .model import ArticleDraft, Diagnostic, Line, PageLayout, Paragraph, SeedPage
+from ..model import ArticleDraft, Diagnostic, Line, PageLayout, Paragraph, SeedPage
 
 MAX_HEADING_CHARS = 40
 SENTENCE_PUNCT = "。！？!?；;"
