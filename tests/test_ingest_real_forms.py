@@ -28,6 +28,46 @@ def test_closing_credit_lines_stay_with_their_article():
         assert arts[1].kicker is None and credit not in body_plain(arts[1].body), credit
 
 
+CLOSING_CREDITS = [
+    # (the credit line as printed, the roles it gives the article above it)
+    ("（本报记者 周立新、吴海燕、郑开明、冯晓光）", {"reporters": ["周立新", "吴海燕", "郑开明", "冯晓光"]}),
+    ("吕文清摄（图片社）", {"photographers": ["吕文清"]}),
+    ("新华社记者 陶家兴摄", {"photographers": ["陶家兴"]}),
+    ("本报记者 孔德明整理", {"reporters": ["孔德明"]}),
+    ("殷秋 何朗摄影报道", {"photographers": ["殷秋", "何朗"]}),
+    ("（韩书平）", {"reporters": ["韩书平"]}),
+    ("贺东图钱莉文", {"photographers": ["贺东"], "writers": ["钱莉"]}),
+    ("版式设计：孟小川", {}),
+    ("本版制图：孟小川", {}),
+    ("2020年3月2日", {}),
+    ("readers@example.com", {}),
+]
+
+
+def test_closing_credits_end_the_article_in_its_body_and_credit_its_makers():
+    """A credit printed under the text (reporters of a joint report, a photo credit, the
+    layout) is the article's last line: in its body, never the next article's headline."""
+    for credit, roles in CLOSING_CREDITS:
+        arts, result = ingest_text(page("城市植树添新绿", STORY_A, STORY_A2, credit, "湿地公园迎客来", STORY_B, STORY_B2))
+        assert [a.title for a in arts] == ["城市植树添新绿", "湿地公园迎客来"], credit
+        assert arts[1].kicker is None, credit
+        assert body_plain(arts[0].body).rstrip().endswith(credit), credit
+        for role, names in roles.items():
+            assert set(names) <= set(getattr(arts[0], role)), (credit, role)
+        assert not result.layout.furniture, credit
+
+
+def test_a_credit_line_is_not_joined_with_the_next_paragraph():
+    arts, _ = ingest_text(page("城市植树添新绿", STORY_A, "吕文清摄（图片社）", STORY_B))
+    assert "吕文清摄（图片社）" in body_plain(arts[0].body).split("\n")
+    assert not any(a.title.startswith("吕文清") for a in arts)
+
+
+def test_a_bracketed_byline_under_a_headline_is_the_articles_byline():
+    arts, _ = ingest_text(page("城市植树添新绿", "（记者 周立新）", STORY_A2))
+    assert arts[0].reporters == ["周立新"] and "周立新" not in body_plain(arts[0].body)
+
+
 def test_closing_credits_are_classified_as_credits():
     assert segment.classify("（本报柏林3月1日电）") == segment.CREDIT
     assert segment.classify("（作者为某大学教授）") == segment.CREDIT

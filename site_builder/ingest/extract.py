@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 
 from . import bylines, dates, entities, segment
-from ..edtf import format_edtf
+from ..edtf import format_edtf, parse_edtf
 from ..markup import escape_printed
 from ..model import Article, ArticleDraft, Line, PageLayout, SeedPage
 
@@ -90,6 +90,18 @@ def derived_title(draft: ArticleDraft) -> str:
     return "无标题"
 
 
+def closing_credits(draft: ArticleDraft) -> list[bylines.Byline]:
+    """Credits printed in the body's own lines (（本报记者 甲、乙）, 某某摄（图片社）): their
+    names join the article's roles while the lines stay where the page prints them."""
+    found = []
+    for p in draft.paragraphs:
+        if p.is_text and len(p.text) <= bylines.MAX_CREDIT_CHARS:
+            credit = bylines.closing_credit(p.text)
+            if credit is not None:
+                found.append(credit)
+    return found
+
+
 def summary_of(paragraphs: list[str], dateline: dates.Dateline | None) -> str | None:
     if not paragraphs:
         return None
@@ -117,7 +129,7 @@ def extract_article(page: SeedPage, layout: PageLayout, draft: ArticleDraft, ord
     dateline = dates.find_dateline(texts[0]) if texts else None
     full_text = "\n".join(texts)
     when = dates.article_dates(dateline, page.meta.published, texts[0] if texts else "", full_text)
-    credits = [bylines.parse_byline(b) for b in draft.byline_texts]
+    credits = [bylines.parse_byline(b) for b in draft.byline_texts] + closing_credits(draft)
     article = Article(
         id=f"{page.slug}-{order:02d}",
         source=page.path,
@@ -147,3 +159,24 @@ def extract_article(page: SeedPage, layout: PageLayout, draft: ArticleDraft, ord
     article.places = terms.places
     article.organizations = terms.organizations
     return Extracted(article, title + "\n" + full_text, terms)
+
+
+def extract_page(page: SeedPage, layout: PageLayout, stopwords: frozenset[str]) -> list[Extracted]:
+    extracted = [extract_article(page, layout, draft, i, stopwords) for i, draft in enumerate(layout.articles, 1)]
+    if not page.meta.published:
+        _agree_dates_on_page([e.article for e in extracted])
+    return extracted
+
+
+def _agree_dates_on_page(articles: list[Article]) -> None:
+    """Without an issue date each article was dated alone; the page's articles share one issue."""
+    read = []
+    for a in articles:
+        dl = dates.find_dateline(a.dateline) if a.dateline else None
+        own = parse_edtf(a.dateline_date) if a.dateline_date else parse_edtf(a.date)
+        own_day = dates.EdtfDate(None, own.month, own.day) if own and own.month and own.day else None
+        read.append(dates.PageDate(parse_edtf(a.date) or dates.EdtfDate(None), own_day, bool(dl and dl.agency)))
+    for a, agreed, before in zip(articles, dates.agree_on_page(read), read):
+        if agreed.date != before.date:
+            a.date = format_edtf(agreed.date)
+            a.dateline_date = format_edtf(agreed.own_day) if agreed.own_day else None

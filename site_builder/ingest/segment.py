@@ -20,7 +20,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from . import bylines, dates, headruns, lexicon, names
+from . import bylines, dates, headruns, lexicon
+from .names import plausible_name
 from ..model import ArticleDraft, Diagnostic, Line, PageLayout, Paragraph, SeedPage
 
 MAX_HEADING_CHARS = 40
@@ -64,8 +65,15 @@ _BRACKETED = re.compile(r"^[（(](?P<inner>[^（）()]{2,8})[）)]$")
 # A column tag in brackets closing a headline: 减负看得见（第一落点） …（人民时评）
 _COLUMN_TAG = re.compile(r"^(?P<head>[^。；;（(]{2,50})[（(](?P<tag>[^（）()。；;]{2,60})[）)]$")
 # Page credits printed on most Chinese newspaper pages: 本版责编：… 责任编辑：… 版式设计：…
-_PAGE_CREDIT = re.compile(r"^[【\[]?(?:本版|本期)?(?:责编|责任编辑|编辑|美编|版式设计|版式|校对|组版|视觉设计|设计|制图|审校|审读)"
-                          r"[：:\s]")
+_PAGE_CREDIT = re.compile(r"^[【\[]?(?:本版|本期)?(?:责编|责任编辑|编辑|校对|组版|审校|审读)[：:\s]")
+# Credits for the pictures, charts and layout of the article above them (本版制图：…, 版式设计：…,
+# 本版图片来源：…): printed in its column, so they end that article, in its body.
+_DESIGN_CREDIT = re.compile(r"^(?:本版|本期|本组|本文)?(?:制图|版式设计|版式|视觉设计|设计|美编|摄影|图片|图片来源|统筹|策划)"
+                            r"[：:]\s*[^，。；;！？]{1,40}$"
+                            r"|^(?:本版|本期)?(?:版式设计|制图|美编)\s*(?P<name>[\u4e00-\u9fff]{2,4})$")
+# A line of its own that is only a date (the day a letter or a decision was signed), an
+# e-mail address or a web address: the close of the article above it.
+_CLOSING_NOTE = re.compile(r"^(?:(?:19|20)\d{2}年\d{1,2}月\d{1,2}日|[\w.+-]+@[\w-]+(?:\.[\w-]+)+|https?://\S+|www\.\S+)$")
 
 
 @dataclass
@@ -80,6 +88,7 @@ class _Article:
     paragraphs: list[Paragraph] = field(default_factory=list)
     bylines: list[str] = field(default_factory=list)
     closed: bool = False  # a byline line followed its last paragraph
+    ends_with_credit: bool = False  # its last body line is a closing credit, never a cut sentence
 
 
 _NOT_LABEL = re.compile(r"[\s【】\[\]：:]")
@@ -98,7 +107,8 @@ def classify(text: str) -> str:
     if (_PAGE_CREDIT.match(stripped) and len(stripped) <= 60) or IMPRINT.match(stripped) \
             or PAGE_HEADER.match(stripped):
         return FURNITURE
-    if _CLOSING_CREDIT.match(stripped):
+    if _CLOSING_CREDIT.match(stripped) or _is_design_credit(stripped) or _CLOSING_NOTE.match(stripped) \
+            or bylines.closing_credit(stripped) is not None:
         return CREDIT
     if _YEAR_LINE.match(stripped):
         return YEAR
@@ -125,7 +135,12 @@ def classify(text: str) -> str:
 def _is_signature(text: str) -> bool:
     """（张三） or （王 婷）: the name that signs a brief, in brackets on its own line."""
     m = _BRACKETED.match(text)
-    return m is not None and names.plausible_name(re.sub(r"[\s　]+", "", m["inner"]))
+    return m is not None and plausible_name(re.sub(r"[\s　]+", "", m["inner"]))
+
+
+def _is_design_credit(text: str) -> bool:
+    m = _DESIGN_CREDIT.match(text)
+    return m is not None and (m["name"] is None or plausible_name(m["name"]))
 
 
 def is_tagged_headline(text: str) -> bool:
@@ -239,7 +254,7 @@ def _starts_new_article(article: _Article, run: list[_Item], nxt: _Item | None,
     dateline = _find_dateline(nxt.line.text) if nxt is not None and nxt.kind == PARA else None
     agency = dateline is not None and dateline.text.startswith(dates.AGENCY_PREFIXES)
     last = _last_text_paragraph(article)
-    if last is not None and (is_cut(last.text) or ends_with_lead_in(last.text)):
+    if last is not None and not article.ends_with_credit and (is_cut(last.text) or ends_with_lead_in(last.text)):
         return dateline is not None and dateline.strong
     if article.closed or (nxt is not None and nxt.kind == BYLINE):
         return True
@@ -329,7 +344,7 @@ def _headline_inside_cut_sentence(article: _Article, run: list[_Item], items: li
     the short paragraph right after the headline finishes the previous article's cut
     sentence; the next article starts after it (with its byline, or its dateline)."""
     last = _last_text_paragraph(article)
-    if last is None or not is_cut(last.text) or not any(it.kind == HEAD for it in run):
+    if last is None or article.ends_with_credit or not is_cut(last.text) or not any(it.kind == HEAD for it in run):
         return False
     if end + 1 >= len(items) or items[end].kind != PARA:
         return False
@@ -360,12 +375,13 @@ def _add_paragraph(article: _Article, line: Line) -> None:
             article.bylines.append(found)
     text, trailing = bylines.split_trailing_byline(text)
     last = _last_text_paragraph(article)
-    if last is not None and is_cut(last.text):
+    if last is not None and not article.ends_with_credit and is_cut(last.text):
         # Join the halves in place: subheadings printed between them follow the joined paragraph.
         last.text += text
         last.lines = (last.lines[0], line.number)
     else:
         article.paragraphs.append(Paragraph(text, (line.number, line.number)))
+    article.ends_with_credit = False
     if trailing:
         article.bylines.append(trailing)
 
@@ -408,6 +424,9 @@ def segment_page(page: SeedPage) -> PageLayout:
                     current.paragraphs.append(Paragraph(it.line.text.strip(), (it.line.number,) * 2, heading=True))
             i = end
             continue
+        if item.kind == CREDIT and (current is None or _last_text_paragraph(current) is None) \
+                and bylines.is_byline(item.line.text):
+            item = _Item(BYLINE, item.line)  # （记者 某某） under a headline: the article's byline
         if item.kind == FURNITURE or (item.kind == CREDIT and current is None):
             furniture.append(item.line)
             i += 1
@@ -415,7 +434,7 @@ def segment_page(page: SeedPage) -> PageLayout:
         if item.kind == CREDIT:
             # The article's last line: kept in its body, and what follows is another article.
             current.paragraphs.append(Paragraph(item.line.text.strip(), (item.line.number,) * 2))
-            current.closed = True
+            current.closed = current.ends_with_credit = True
             i += 1
             continue
         if item.kind == BYLINE:
