@@ -4,8 +4,10 @@ The clear cases are rules in `segment._starts_new_article` (a byline under the r
 opening the next paragraph, a previous paragraph cut mid-sentence). What is left is judged by a
 small logistic model over the shape of the run and its neighbours: a headline stack is long,
 carries a column tag, dashes or a colon, and comes after a finished article; subheadings are
-short, often come in pairs (a theme line, then a point line), recur through a long article and
-are followed by more of its text. The weights are fitted by `benchmarks/train_headruns.py` on
+short, often come in pairs (a theme line, then a point line), recur through a long article in
+one shape and are followed by more of its text; a headline is more likely after a long article
+that has printed no subheading yet, before a plain date (10月3日，) opening its first paragraph,
+and above a short item closed by a byline or credit (a photo item, a brief). The weights are fitted by `benchmarks/train_headruns.py` on
 pages made from development months of a national daily plus generated pages (`WEIGHTS` below is
 its output; nothing of that text is kept) and checked on held-out page sets.
 """
