@@ -201,3 +201,19 @@ def test_two_line_stack_roles_follow_the_column_tag_and_the_deck():
     arts, _ = ingest_text(page("城市植树添新绿", STORY_A, STORY_A2,
                                "春日走江边", "湿地公园迎客来（城市新貌）", STORY_B, STORY_B2))
     assert (arts[1].kicker, arts[1].title, arts[1].subtitle) == ("春日走江边", "湿地公园迎客来（城市新貌）", None)
+
+
+def test_kicker_of_clauses_above_a_title_is_a_headline_line():
+    arts, _ = ingest_text(page("城市植树添新绿", STORY_A, STORY_A2,
+                               "多修步道，少建围墙，江边公园向市民敞开",
+                               "湿地公园迎客来（城市新貌）", *LONG_STORY[:3]))
+    assert [a.title for a in arts] == ["城市植树添新绿", "湿地公园迎客来（城市新貌）"]
+    assert arts[1].kicker == "多修步道，少建围墙，江边公园向市民敞开"
+
+
+def test_column_cut_half_above_the_next_headline_is_not_a_kicker():
+    arts, _ = ingest_text(page("城市植树添新绿", STORY_A, "下一步，园林部门将全力做好苗木养护",
+                               "湿地公园迎客来", "工作，让新绿常在。", STORY_B, STORY_B2))
+    assert [a.title for a in arts] == ["城市植树添新绿", "湿地公园迎客来"]
+    assert arts[1].kicker is None
+    assert "全力做好苗木养护工作，让新绿常在。" in body_plain(arts[0].body)

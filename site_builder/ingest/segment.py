@@ -193,6 +193,9 @@ _MAX_DECK_CHARS = 90  # a headline's deck (提要) line, set in small type under
 _MAX_DECK_LINES = 3
 _MAX_DASHED_TITLE_CHARS = 30
 _MAX_PLAIN_KICKER_CHARS = 60
+_MAX_CLAUSE_KICKER_CHARS = 26  # 共抓大保护，不搞大开发 above a title: shorter than a column-cut half
+_MIN_LAST_CLAUSE = 4  # a kicker ends on a whole phrase; a column cut ends anywhere (…任务：一)
+_CLAUSE_SPLIT = re.compile(r"[，,、：:；;]")
 _ANY_PUNCT = re.compile(r"[，,、。；;：:！!？?“”\"‘’《》（）()…—]")
 
 
@@ -201,12 +204,27 @@ def _after_finished_text(items: list[_Item], i: int) -> bool:
     return i == 0 or items[i - 1].kind != PARA or not is_cut(items[i - 1].line.text)
 
 
+def _continued_after_run(items: list[_Item], i: int) -> bool:
+    """Line i is the first half of a sentence whose rest follows the heading lines below it:
+    a column-cut paragraph, not a kicker."""
+    end = _heading_run(items, i + 1)
+    if end >= len(items) or items[end].kind != PARA:
+        return False
+    if lexicon.word_runs_across(items[i].line.text, items[end].line.text):
+        return True
+    # …全力做好统计调查 [headline] 成效，…。 [本报…电 or a byline]: the line under the headline
+    # finishes the cut sentence, and the new article's text starts only after it.
+    after = items[end + 1] if end + 1 < len(items) else None
+    return after is not None and (after.kind == BYLINE or (after.kind == PARA and _agency_dateline(after.line.text)))
+
+
 def _headline_lines_with_punctuation(items: list[_Item]) -> None:
     """Headline lines that read as prose by their punctuation or length, told by their place:
     - a deck under a headline: lines that do not finish a sentence, between heading lines and
       an agency dateline (本报北京5月21日电) that opens the article's text;
     - a title with punctuation (我爱你，中国！) right above a dash subtitle (——…侧记);
-    - a long kicker with no punctuation at all right above a heading line."""
+    - a long kicker with no punctuation at all, or a short one of clauses that finishes no
+      sentence, right above a heading line."""
     for i, item in enumerate(items):
         if item.kind != PARA:
             continue
@@ -216,7 +234,9 @@ def _headline_lines_with_punctuation(items: list[_Item]) -> None:
             continue
         if nxt.kind == HEAD and _after_finished_text(items, i) and (
                 (len(text) <= _MAX_DASHED_TITLE_CHARS and nxt.line.text.strip().startswith(_DASH_LEAD))
-                or (len(text) <= _MAX_PLAIN_KICKER_CHARS and not _ANY_PUNCT.search(text))):
+                or (len(text) <= _MAX_PLAIN_KICKER_CHARS and not _ANY_PUNCT.search(text))
+                or (len(text) <= _MAX_CLAUSE_KICKER_CHARS and is_cut(text) and not any(p in text for p in SENTENCE_PUNCT)
+                    and len(_CLAUSE_SPLIT.split(text)[-1]) >= _MIN_LAST_CLAUSE and not _continued_after_run(items, i))):
             item.kind = HEAD
             continue
         deck_end = i
