@@ -118,3 +118,28 @@ def test_opening_label_starts_the_body_and_is_not_a_headline_line():
     assert arts[1].title == "湿地公园迎客来" and arts[1].subtitle is None and arts[1].kicker is None
     assert arts[1].body.startswith("核心阅读\n\n一座新公园开放了")
     assert arts[1].summary.startswith("一座新公园开放了")
+
+
+def test_punctuated_subheadings_between_finished_paragraphs_are_headings():
+    """Subheadings of parallel phrases carry commas and colons (修好老街巷，留住城市记忆;
+    二、压实责任，形成合力; 交通：出行更方便): between two finished paragraphs, followed by
+    a sentence of its own, such a line is a heading of the article, not the start of a paragraph."""
+    heads = ["修好老街巷，留住城市记忆", "二、压实管护责任，形成工作合力", "交通：出行路线更方便"]
+    body = [STORY_A, STORY_A2]
+    for head in heads:
+        body += [head, "街道组织居民代表逐户走访，收集意见建议两百多条，逐条列出整改清单。",
+                 "下一步，相关部门还将定期回访，确保各项措施落到实处。"]
+    arts, _ = ingest_text(page("城市植树添新绿", *body))
+    assert len(arts) == 1
+    for head in heads:
+        assert f"## {head}" in arts[0].body, head
+
+
+def test_a_short_cut_half_with_a_comma_is_still_joined():
+    """会议指出，今年全市 | 新增绿地…: a speaker or a time opening the line, or a word running
+    across the break, marks the first half of a cut paragraph, not a subheading."""
+    for first, rest in (("市园林局有关负责人指出，今年全市将新建", "口袋公园十二处，绿化覆盖率继续提高。"),
+                        ("今年以来，全区已经累计完成改造的", "老旧小区项目有四十个，惠及居民上万户。"),
+                        ("全市各区新建口袋公园，进一步推", "动城市绿化提质，让市民出门见绿。")):
+        arts, _ = ingest_text(page("城市植树添新绿", STORY_A, first, rest, STORY_A2))
+        assert first + rest in body_plain(arts[0].body).split("\n"), first
