@@ -143,3 +143,28 @@ def test_a_short_cut_half_with_a_comma_is_still_joined():
                         ("全市各区新建口袋公园，进一步推", "动城市绿化提质，让市民出门见绿。")):
         arts, _ = ingest_text(page("城市植树添新绿", STORY_A, first, rest, STORY_A2))
         assert first + rest in body_plain(arts[0].body).split("\n"), first
+
+
+def test_a_dateline_byline_names_reporters_with_a_rare_surname():
+    """（记者莽九晨） （记者扎西）: after the role word in the dateline a name need not begin
+    with a surname the tables know; the byline leaves the body all the same."""
+    for name in ("莽九晨", "扎西"):
+        arts, _ = ingest_text(page("城市植树添新绿", f"本报兰州3月2日电（记者{name}）" + STORY_A2[:-1] + "。", STORY_B2))
+        assert arts[0].reporters == [name], name
+        assert name not in body_plain(arts[0].body), name
+    from site_builder.ingest.bylines import is_byline
+    assert not is_byline("（记者手记）") and not is_byline("（记者了解到）")
+
+
+def test_a_summary_label_or_a_document_kind_under_a_headline_opens_the_body():
+    for label in ("内容提要", "回信", "引子"):
+        arts, _ = ingest_text(page("城市植树添新绿", label, STORY_A2, STORY_B2))
+        assert len(arts) == 1 and arts[0].title == "城市植树添新绿" and arts[0].kicker is None, label
+        assert body_plain(arts[0].body).startswith(label), label
+
+
+def test_a_salutation_opens_the_body_and_a_speaker_kicker_stays_a_headline_line():
+    arts, _ = ingest_text(page("在植树节座谈会上的讲话", "各位代表，同志们：", STORY_A2, STORY_B2))
+    assert arts[0].subtitle is None and body_plain(arts[0].body).startswith("各位代表，同志们：")
+    arts, _ = ingest_text(page("市园林局：", "今年新增绿地三百公顷", STORY_A2, STORY_B2))
+    assert arts[0].kicker == "市园林局：" and arts[0].title == "今年新增绿地三百公顷"

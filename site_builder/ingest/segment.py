@@ -30,9 +30,12 @@ _CLOSING = "。！？!?…；;）)」』】》"
 _LEAD_IN = ("——", "—", "：", ":")
 _QUOTE_CLOSE = "”’\"'"
 EDITORIAL_LABELS = {"核心提示", "核心阅读", "编者按", "编者的话", "导语", "导读", "阅读提示", "开栏的话", "相关链接", "链接",
-                    "背景链接", "新闻链接", "记者手记", "短评", "延伸阅读", "小贴士", "温馨提示", "专家观点"}
-# Labels printed between an article's headline and its text, never inside it.
-_OPENING_LABELS = {"核心提示", "核心阅读", "编者按", "编者的话", "导语", "导读", "阅读提示", "开栏的话"}
+                    "背景链接", "新闻链接", "记者手记", "短评", "延伸阅读", "小贴士", "温馨提示", "专家观点",
+                    "内容提要", "提要", "摘要", "引子", "引言", "前言", "回信", "贺信", "贺电", "唁电", "复信"}
+# Labels printed between an article's headline and its text, never inside it: a summary box, a
+# preface, or the kind of document that follows (回信 under 某某给某某的回信).
+_OPENING_LABELS = {"核心提示", "核心阅读", "编者按", "编者的话", "导语", "导读", "阅读提示", "开栏的话",
+                   "内容提要", "提要", "摘要", "引子", "引言", "前言", "回信", "贺信", "贺电", "唁电", "复信"}
 # Commentaries are signed by a role, not a name: a byline all the same.
 ROLE_SIGNATURES = {"本报评论员", "本报特约评论员", "特约评论员", "评论员", "本报编辑部", "本刊评论员"}
 SECTION_SUFFIXES = ("新闻", "要闻", "综合", "时政", "经济", "财经", "国际", "国内", "体育", "文化", "社会", "民生",
@@ -118,7 +121,7 @@ def classify(text: str) -> str:
         return PARA
     if _agency_dateline(stripped) and len(stripped) > 6:
         return PARA  # 本报北京5月21日电（记者…）… cut short by the column end: still prose
-    if stripped[-1] in "，,、" or stripped.endswith("……"):
+    if stripped[-1] in "，,、" or stripped.endswith("……") or _SALUTATION.match(stripped):
         return PARA
     if stripped.count("“") > stripped.count("”") or _COLON_SPEECH.search(stripped[2:]):
         return PARA  # an open quotation or a colon mid-line: someone is speaking, prose
@@ -126,6 +129,10 @@ def classify(text: str) -> str:
     if len(stripped) >= 16 and _CLAUSE_THEN_MORE.search(unquoted):
         return PARA  # a clause and then more: prose cut by a column end, not a headline
     return HEAD
+
+
+# 各位代表： / 同志们，朋友们： / 尊敬的主席先生：: a speech or a letter addresses its audience.
+_SALUTATION = re.compile(r"^(?=.*(?:各位|同志|朋友|先生|女士|尊敬的|亲爱的|们[：:，,]))[\u4e00-\u9fff、，, ]{2,20}[：:]$")
 
 
 def _is_design_credit(text: str) -> bool:
