@@ -217,3 +217,53 @@ def test_column_cut_half_above_the_next_headline_is_not_a_kicker():
     assert [a.title for a in arts] == ["城市植树添新绿", "湿地公园迎客来"]
     assert arts[1].kicker is None
     assert "全力做好苗木养护工作，让新绿常在。" in body_plain(arts[0].body)
+
+
+def test_punctuated_subheadings_between_finished_paragraphs_are_headings():
+    """Subheadings of parallel phrases carry commas and colons (修好老街巷，留住城市记忆;
+    二、压实责任，形成合力; 交通：出行更方便): between two finished paragraphs, followed by
+    a sentence of its own, such a line is a heading of the article, not the start of a paragraph."""
+    heads = ["修好老街巷，留住城市记忆", "二、压实管护责任，形成工作合力", "交通：出行路线更方便"]
+    body = [STORY_A, STORY_A2]
+    for head in heads:
+        body += [head, "街道组织居民代表逐户走访，收集意见建议两百多条，逐条列出整改清单。",
+                 "下一步，相关部门还将定期回访，确保各项措施落到实处。"]
+    arts, _ = ingest_text(page("城市植树添新绿", *body))
+    assert len(arts) == 1
+    for head in heads:
+        assert f"## {head}" in arts[0].body, head
+
+
+def test_a_short_cut_half_with_a_comma_is_still_joined():
+    """会议指出，今年全市 | 新增绿地…: a speaker or a time opening the line, or a word running
+    across the break, marks the first half of a cut paragraph, not a subheading."""
+    for first, rest in (("市园林局有关负责人指出，今年全市将新建", "口袋公园十二处，绿化覆盖率继续提高。"),
+                        ("今年以来，全区已经累计完成改造的", "老旧小区项目有四十个，惠及居民上万户。"),
+                        ("全市各区新建口袋公园，进一步推", "动城市绿化提质，让市民出门见绿。")):
+        arts, _ = ingest_text(page("城市植树添新绿", STORY_A, first, rest, STORY_A2))
+        assert first + rest in body_plain(arts[0].body).split("\n"), first
+
+
+def test_a_dateline_byline_names_reporters_with_a_rare_surname():
+    """（记者莽九晨） （记者扎西）: after the role word in the dateline a name need not begin
+    with a surname the tables know; the byline leaves the body all the same."""
+    for name in ("莽九晨", "扎西"):
+        arts, _ = ingest_text(page("城市植树添新绿", f"本报兰州3月2日电（记者{name}）" + STORY_A2[:-1] + "。", STORY_B2))
+        assert arts[0].reporters == [name], name
+        assert name not in body_plain(arts[0].body), name
+    from site_builder.ingest.bylines import is_byline
+    assert not is_byline("（记者手记）") and not is_byline("（记者了解到）")
+
+
+def test_a_summary_label_or_a_document_kind_under_a_headline_opens_the_body():
+    for label in ("内容提要", "回信", "引子"):
+        arts, _ = ingest_text(page("城市植树添新绿", label, STORY_A2, STORY_B2))
+        assert len(arts) == 1 and arts[0].title == "城市植树添新绿" and arts[0].kicker is None, label
+        assert body_plain(arts[0].body).startswith(label), label
+
+
+def test_a_salutation_opens_the_body_and_a_speaker_kicker_stays_a_headline_line():
+    arts, _ = ingest_text(page("在植树节座谈会上的讲话", "各位代表，同志们：", STORY_A2, STORY_B2))
+    assert arts[0].subtitle is None and body_plain(arts[0].body).startswith("各位代表，同志们：")
+    arts, _ = ingest_text(page("市园林局：", "今年新增绿地三百公顷", STORY_A2, STORY_B2))
+    assert arts[0].kicker == "市园林局：" and arts[0].title == "今年新增绿地三百公顷"

@@ -90,7 +90,26 @@ def parse_byline(text: str) -> Byline:
             continue
         understood, role = _read_chunk(chunk, out, role, last)
         out.complete &= understood
+    if not out.complete:
+        return _bracketed_reporters(text) or out
     return out
+
+
+# （记者莽九晨） （记者扎西）: inside brackets after the role word, a name need not start with a
+# surname the tables know (rare surnames, Tibetan and Uyghur names); only ordinary words are refused.
+_BRACKETED_REPORTERS = re.compile(rf"^[（(](?:本报)?(?:特约|见习|实习)?记者\s*(?P<names>[{HAN}]{{2,3}}(?:[、\s]+[{HAN}]{{2,3}})*)[）)]$")
+
+
+def _bracketed_reporters(text: str) -> Byline | None:
+    from .lexicon import is_common_word, words
+
+    m = _BRACKETED_REPORTERS.match(text.strip())
+    if not m:
+        return None
+    names = [n for n in re.split(r"[、\s]+", m["names"]) if n]
+    if any(n in _ROLE_RE or any(len(w) >= 2 and is_common_word(w) for w in words(n)) for n in names):
+        return None
+    return Byline(text=text, reporters=names)
 
 
 def _read_chunk(chunk: str, out: Byline, role: str | None, last: list[str]) -> tuple[bool, str | None]:

@@ -155,7 +155,9 @@ def extract_article(page: SeedPage, layout: PageLayout, draft: ArticleDraft, ord
         for credit in credits:
             names.extend(n for n in getattr(credit, role) if n not in names)
         setattr(article, role, names)
-    terms = entities.article_terms(title, full_text, stopwords)
+    # A closing credit (版式设计：…, 某某摄（影像中国）) names who made the page, not what it is about.
+    told = "\n".join(t for t in texts if segment.classify(t) != segment.CREDIT)
+    terms = entities.article_terms(title, told, stopwords)
     article.places = terms.places
     article.organizations = terms.organizations
     return Extracted(article, title + "\n" + full_text, terms)

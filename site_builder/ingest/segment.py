@@ -30,9 +30,12 @@ _CLOSING = "。！？!?…；;）)」』】》"
 _LEAD_IN = ("——", "—", "：", ":")
 _QUOTE_CLOSE = "”’\"'"
 EDITORIAL_LABELS = {"核心提示", "核心阅读", "编者按", "编者的话", "导语", "导读", "阅读提示", "开栏的话", "相关链接", "链接",
-                    "背景链接", "新闻链接", "记者手记", "短评", "延伸阅读", "小贴士", "温馨提示", "专家观点"}
-# Labels printed between an article's headline and its text, never inside it.
-_OPENING_LABELS = {"核心提示", "核心阅读", "编者按", "编者的话", "导语", "导读", "阅读提示", "开栏的话"}
+                    "背景链接", "新闻链接", "记者手记", "短评", "延伸阅读", "小贴士", "温馨提示", "专家观点",
+                    "内容提要", "提要", "摘要", "引子", "引言", "前言", "回信", "贺信", "贺电", "唁电", "复信"}
+# Labels printed between an article's headline and its text, never inside it: a summary box, a
+# preface, or the kind of document that follows (回信 under 某某给某某的回信).
+_OPENING_LABELS = {"核心提示", "核心阅读", "编者按", "编者的话", "导语", "导读", "阅读提示", "开栏的话",
+                   "内容提要", "提要", "摘要", "引子", "引言", "前言", "回信", "贺信", "贺电", "唁电", "复信"}
 # Commentaries are signed by a role, not a name: a byline all the same.
 ROLE_SIGNATURES = {"本报评论员", "本报特约评论员", "特约评论员", "评论员", "本报编辑部", "本刊评论员"}
 SECTION_SUFFIXES = ("新闻", "要闻", "综合", "时政", "经济", "财经", "国际", "国内", "体育", "文化", "社会", "民生",
@@ -80,6 +83,7 @@ _CLOSING_NOTE = re.compile(r"^(?:(?:19|20)\d{2}年\d{1,2}月\d{1,2}日|[\w.+-]+@
 class _Item:
     kind: str
     line: Line
+    subheading: bool = False  # a punctuated short line read as a subheading (_reads_as_subheading)
 
 
 @dataclass
@@ -89,6 +93,7 @@ class _Article:
     bylines: list[str] = field(default_factory=list)
     closed: bool = False  # a byline line followed its last paragraph
     ends_with_credit: bool = False  # its last body line is a closing credit, never a cut sentence
+    punctuated_subheadings: int = 0  # read as subheadings from their place (headruns counts them as prose)
 
 
 _NOT_LABEL = re.compile(r"[\s【】\[\]：:]")
@@ -122,7 +127,7 @@ def classify(text: str) -> str:
         return PARA
     if _agency_dateline(stripped) and len(stripped) > 6:
         return PARA  # 本报北京5月21日电（记者…）… cut short by the column end: still prose
-    if stripped[-1] in "，,、" or stripped.endswith("……"):
+    if stripped[-1] in "，,、" or stripped.endswith("……") or _SALUTATION.match(stripped):
         return PARA
     if stripped.count("“") > stripped.count("”") or _COLON_SPEECH.search(stripped[2:]):
         return PARA  # an open quotation or a colon mid-line: someone is speaking, prose
@@ -136,6 +141,10 @@ def _is_signature(text: str) -> bool:
     """（张三） or （王 婷）: the name that signs a brief, in brackets on its own line."""
     m = _BRACKETED.match(text)
     return m is not None and plausible_name(re.sub(r"[\s　]+", "", m["inner"]))
+
+
+# 各位代表： / 同志们，朋友们： / 尊敬的主席先生：: a speech or a letter addresses its audience.
+_SALUTATION = re.compile(r"^(?=.*(?:各位|同志|朋友|先生|女士|尊敬的|亲爱的|们[：:，,]))[\u4e00-\u9fff、，, ]{2,20}[：:]$")
 
 
 def _is_design_credit(text: str) -> bool:
@@ -185,6 +194,9 @@ def _classify_page(lines: list[Line]) -> list[_Item]:
                 and not is_cut(items[i - 1].line.text)
                 and lexicon.word_runs_across(items[i].line.text, items[i + 1].line.text)):
             items[i].kind = PARA
+    for i in range(1, len(items) - 1):
+        if items[i].kind == PARA and _reads_as_subheading(items[i - 1], items[i], items[i + 1]):
+            items[i].kind, items[i].subheading = HEAD, True
     _headline_lines_with_punctuation(items)
     return items
 
@@ -252,6 +264,61 @@ def _headline_lines_with_punctuation(items: list[_Item]) -> None:
                 items[k].kind = HEAD
 
 
+MAX_SUBHEADING_CHARS = 24
+_NOT_SENTENCE_START = set("的了着过地得之而及与和或并但却也都又就才，、。；：！？”）)")
+_NUMBERED_HEAD = re.compile(r"^(?:[一二三四五六七八九十]{1,3}、|[（(][一二三四五六七八九十]{1,3}[）)]|\d{1,2}[.、．])")
+
+
+def _reads_as_subheading(prev: _Item, item: _Item, nxt: _Item) -> bool:
+    """擦亮国之重器，迈向创新高地 / 教育：创新不仅仅是一堂课 / 八、自觉接受监督，加强工作:
+    a short line between two paragraphs with a comma or a colon in it, yet no sentence end,
+    is a subheading when the paragraph before it is finished and the one after it starts a
+    sentence of its own (no word runs across, no particle opens it); a column break's first
+    half would run on into the next line."""
+    text = item.line.text.strip()
+    if len(text) > MAX_SUBHEADING_CHARS or not is_cut(text) or text[-1] in "，,、：:；;—…":
+        return False
+    if any(p in text for p in SENTENCE_PUNCT) or text.count("“") != text.count("”") \
+            or dates.find_dateline(text) is not None:
+        return False
+    if prev.kind != PARA or is_cut(prev.line.text):
+        return False
+    if nxt.kind != PARA:
+        return False
+    after = nxt.line.text.strip()
+    if not after or after[0] in _NOT_SENTENCE_START or _word_spans(text, after):
+        return False
+    return _NUMBERED_HEAD.match(text) is not None or _balanced_phrases(text)
+
+
+_TOPIC_COLON = re.compile(r"^[^，,：:]{1,8}[：:]")
+# Phrases that open a sentence of prose: a speaker (会议指出, 某某强调) or a time (2014年, 今年以来).
+_CLAUSE_OPENER = re.compile(r"(?:指出|强调|表示|要求|认为|介绍|说|告诉记者|提出|获悉|了解到|\d+年|以来|目前|期间)$")
+
+
+def _balanced_phrases(text: str) -> bool:
+    """Subheadings are built of parallel phrases (擦亮国之重器，突破核心技术，迈向创新高地;
+    教育：创新创业不仅仅是一堂课); a line cut by a column end stops anywhere (主任某某强调,要进)."""
+    rest = _TOPIC_COLON.sub("", text, count=1)
+    parts = [p for p in re.split(r"[，,：:]", rest)]
+    if any(len(p) < 4 or _CLAUSE_OPENER.search(p) for p in parts) or rest[-1:].isdigit():
+        return False
+    return max(len(p) for p in parts) <= 2 * min(len(p) for p in parts)
+
+
+def _word_spans(left: str, right: str) -> bool:
+    """A word (进一步, 推进) or a number (2|05.2亿) printed across the end of `left`."""
+    if left[-1].isdigit() and (right[0].isdigit() or right[0] in ".．"):
+        return True
+    head, tail = left[-4:], right[:4]
+    pos = 0
+    for w in lexicon.words(head + tail):
+        if pos < len(head) < pos + len(w):
+            return True
+        pos += len(w)
+    return False
+
+
 def _heading_run(items: list[_Item], start: int) -> int:
     end = start
     while end < len(items) and items[end].kind in (HEAD, YEAR, LABEL):
@@ -276,6 +343,9 @@ def _starts_new_article(article: _Article, run: list[_Item], nxt: _Item | None,
     last = _last_text_paragraph(article)
     if last is not None and not article.ends_with_credit and (is_cut(last.text) or ends_with_lead_in(last.text)):
         return dateline is not None and dateline.strong
+    if all(it.subheading for it in heads) and not (nxt is not None and nxt.kind == BYLINE) \
+            and not (dateline is not None and dateline.agency):
+        return False  # punctuated like prose, read as a subheading only from its place in the text
     if article.closed or (nxt is not None and nxt.kind == BYLINE):
         return True
     if agency and dateline.strong:
@@ -294,7 +364,7 @@ def _starts_new_article(article: _Article, run: list[_Item], nxt: _Item | None,
         heads=texts, has_label=any(it.kind == LABEL for it in run),
         prev_text=last.text if last is not None else None,
         paragraphs=sum(1 for p in article.paragraphs if p.is_text),
-        subheadings=sum(1 for p in article.paragraphs if p.heading),
+        subheadings=sum(1 for p in article.paragraphs if p.heading) - article.punctuated_subheadings,
         headline_lines=len(article.headline),
         next_text=nxt.line.text.strip() if nxt is not None and nxt.kind == PARA else None,
         next_relative=relative,
@@ -442,6 +512,7 @@ def segment_page(page: SeedPage) -> PageLayout:
             else:
                 for it in run:
                     current.paragraphs.append(Paragraph(it.line.text.strip(), (it.line.number,) * 2, heading=True))
+                    current.punctuated_subheadings += it.subheading
             i = end
             continue
         if item.kind == CREDIT and (current is None or _last_text_paragraph(current) is None) \
