@@ -58,8 +58,66 @@ def test_dateline_day_is_kept_beside_the_issue_date(published, dateline, datelin
 
 
 def test_no_date_in_the_future_of_the_build():
-    lead = "3月7日上午,区里召开2999年度工作会议。"
+    lead = "本报讯 3月7日上午,区里召开2999年度工作会议。"
     assert format_edtf(article_date(find_dateline(lead), None, lead)) == "XXXX-03-07"
+    lead = "3月7日上午,区里召开2999年度工作会议。"
+    assert format_edtf(article_date(find_dateline(lead), None, lead)) == "XXXX"
+
+
+@pytest.mark.parametrize("lead", [
+    "10月4日，湖面上的小船载着游客缓缓驶过石桥。",  # a photo caption names the day it was taken
+    "十月十二日，少年组的比赛在体育馆开场。",
+    "1983年5月20日，第一台机组在峡谷里开始发电。",  # a day of another time, printed with its year
+    "2019年9月25日，这家公司迎来上市一周年。",
+])
+def test_a_bare_opening_date_does_not_date_an_article_without_its_issue(lead):
+    """Only an agency dateline (…电, 本报讯) is filed for the issue; a bare date opening a
+    feature or a photo is the day of the event it shows, which may be long before."""
+    when = article_dates(find_dateline(lead), None, lead)
+    assert format_edtf(when.date) == "XXXX"
+    assert when.dateline_date is not None and when.dateline_date.day is not None  # kept beside it
+
+
+PAGE_OF_OCTOBER = """
+
+乡间小路修到家门口
+
+本报兰州10月8日电  山区的村道今年全部完成硬化，村民赶集不再绕远路。
+
+镇上还为村里配了两辆班车，每天早晚各发一趟。
+
+电站的四十年
+
+1983年5月20日，第一台机组在峡谷里开始发电，照亮了两岸的村庄。
+
+如今电站已完成改造，发电量比当年翻了一番。
+
+"""
+
+
+def test_dates_on_a_page_without_its_issue_agree_with_its_datelines():
+    arts, _ = ingest_text(PAGE_OF_OCTOBER)
+    assert [a.date for a in arts] == ["XXXX-10-08", "XXXX"]
+    assert arts[1].dateline_date == "1983-05-20"
+
+
+def test_years_that_disagree_on_one_page_are_all_dropped():
+    from site_builder.ingest.dates import EdtfDate, PageDate, agree_on_page
+
+    page = [PageDate(EdtfDate(2018, 10, 1), EdtfDate(None, 10, 1), True),
+            PageDate(EdtfDate(2019, 9, 30), EdtfDate(None, 9, 30), True),
+            PageDate(EdtfDate(2019, 9, 29), EdtfDate(None, 9, 29), False)]
+    assert [format_edtf(a.date) for a in agree_on_page(page)] == ["XXXX-10-01", "XXXX-09-30", "XXXX"]
+
+
+def test_the_page_anchor_reads_datelines_across_a_new_year():
+    from site_builder.ingest.dates import EdtfDate, PageDate, agree_on_page
+
+    page = [PageDate(EdtfDate(None, 12, 30), EdtfDate(None, 12, 30), True),
+            PageDate(EdtfDate(None, 1, 2), EdtfDate(None, 1, 2), True),
+            PageDate(EdtfDate(2020, 12, 20), EdtfDate(None, 12, 20), False),
+            PageDate(EdtfDate(2020, 6, 1), EdtfDate(None, 6, 1), False)]
+    assert [format_edtf(a.date) for a in agree_on_page(page)] == ["XXXX-12-30", "XXXX-01-02", "2020-12-20", "XXXX"]
 
 
 def test_present_year_of_the_text_dates_a_dateline_without_one():

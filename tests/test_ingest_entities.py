@@ -107,3 +107,34 @@ def test_near_duplicate_tags_are_filed_under_one_form():
     assert entities.tag_form("脱贫攻坚") == "脱贫攻坚"  # two telling words stay whole
     terms = kinds("领导班子成员到村里调研。班子成员分头走访农户，班子建设是关键。")
     assert "班子成员" not in terms.counts and terms.counts["班子"] >= 2
+
+
+COUNCIL_PAGE = "\n\n".join([
+    "政协委员为湿地保护建言",
+    "本报北京3月2日电 全国政协今天召开双周协商座谈会，围绕湿地保护建言资政。政协委员认为，政协协商要聚焦群众关切。",
+    "与会政协委员提出，要完善湿地保护补偿机制。政协将把意见建议整理后报送有关部门。",
+    "政协调研组考察古村落保护",
+    "本报北京3月3日电 全国政协组织委员赴江西调研古村落保护。政协委员走访了十多个村庄，政协调研组听取了当地汇报。",
+    "调研组表示，政协将持续关注古村落保护，推动出台保护办法。",
+]) + "\n"
+
+
+def test_a_short_form_tag_is_filed_under_the_full_name_the_article_prints():
+    """政协 in articles that also print 全国政协: one tag page (全国政协), not two near-duplicates;
+    and the 日电 of a dateline (3月2日电) is never a tag."""
+    from ingest_helpers import ingest_text
+
+    arts, _ = ingest_text(COUNCIL_PAGE)
+    for a in arts:
+        assert "全国政协" in a.tags and "政协" not in a.tags, a.tags
+        assert "日电" not in a.tags, a.tags
+
+
+def test_closing_credits_give_no_tags():
+    from ingest_helpers import ingest_text
+
+    page = "\n\n".join(["湿地公园迎客来", "本报讯 3月2日，江边湿地公园向市民开放，新修步道八公里，沿途设置观鸟点。",
+                        "公园管理方介绍，开放首日入园人数超过一万人次，周末还将推出导览服务。",
+                        "吕文清摄（影像中国）", "版式设计：孟小川"]) + "\n"
+    arts, _ = ingest_text(page)
+    assert not {"影像", "版式", "小川"} & set(arts[0].tags), arts[0].tags

@@ -28,6 +28,46 @@ def test_closing_credit_lines_stay_with_their_article():
         assert arts[1].kicker is None and credit not in body_plain(arts[1].body), credit
 
 
+CLOSING_CREDITS = [
+    # (the credit line as printed, the roles it gives the article above it)
+    ("（本报记者 周立新、吴海燕、郑开明、冯晓光）", {"reporters": ["周立新", "吴海燕", "郑开明", "冯晓光"]}),
+    ("吕文清摄（图片社）", {"photographers": ["吕文清"]}),
+    ("新华社记者 陶家兴摄", {"photographers": ["陶家兴"]}),
+    ("本报记者 孔德明整理", {"reporters": ["孔德明"]}),
+    ("殷秋 何朗摄影报道", {"photographers": ["殷秋", "何朗"]}),
+    ("（韩书平）", {"reporters": ["韩书平"]}),
+    ("贺东图钱莉文", {"photographers": ["贺东"], "writers": ["钱莉"]}),
+    ("版式设计：孟小川", {}),
+    ("本版制图：孟小川", {}),
+    ("2020年3月2日", {}),
+    ("readers@example.com", {}),
+]
+
+
+def test_closing_credits_end_the_article_in_its_body_and_credit_its_makers():
+    """A credit printed under the text (reporters of a joint report, a photo credit, the
+    layout) is the article's last line: in its body, never the next article's headline."""
+    for credit, roles in CLOSING_CREDITS:
+        arts, result = ingest_text(page("城市植树添新绿", STORY_A, STORY_A2, credit, "湿地公园迎客来", STORY_B, STORY_B2))
+        assert [a.title for a in arts] == ["城市植树添新绿", "湿地公园迎客来"], credit
+        assert arts[1].kicker is None, credit
+        assert body_plain(arts[0].body).rstrip().endswith(credit), credit
+        for role, names in roles.items():
+            assert set(names) <= set(getattr(arts[0], role)), (credit, role)
+        assert not result.layout.furniture, credit
+
+
+def test_a_credit_line_is_not_joined_with_the_next_paragraph():
+    arts, _ = ingest_text(page("城市植树添新绿", STORY_A, "吕文清摄（图片社）", STORY_B))
+    assert "吕文清摄（图片社）" in body_plain(arts[0].body).split("\n")
+    assert not any(a.title.startswith("吕文清") for a in arts)
+
+
+def test_a_bracketed_byline_under_a_headline_is_the_articles_byline():
+    arts, _ = ingest_text(page("城市植树添新绿", "（记者 周立新）", STORY_A2))
+    assert arts[0].reporters == ["周立新"] and "周立新" not in body_plain(arts[0].body)
+
+
 def test_closing_credits_are_classified_as_credits():
     assert segment.classify("（本报柏林3月1日电）") == segment.CREDIT
     assert segment.classify("（作者为某大学教授）") == segment.CREDIT
@@ -78,3 +118,152 @@ def test_opening_label_starts_the_body_and_is_not_a_headline_line():
     assert arts[1].title == "湿地公园迎客来" and arts[1].subtitle is None and arts[1].kicker is None
     assert arts[1].body.startswith("核心阅读\n\n一座新公园开放了")
     assert arts[1].summary.startswith("一座新公园开放了")
+
+
+# A feature article long enough that a first subheading would have come by now.
+LONG_STORY = [
+    "清晨六点，城东菜市场已经热闹起来，摊主们忙着把刚从城郊运来的蔬菜码放整齐，前来采购的居民络绎不绝。",
+    "这座菜市场去年完成改造，地面换成了防滑地砖，顶棚加装了通风设备，摊位统一编号，每个摊位都挂上了价格牌。",
+    "“以前一下雨就满地泥水，现在干干净净，买菜也舒心。”住在附近的退休教师周阿姨说，她几乎每天都来这里转一转。",
+    "市场管理处负责人介绍，改造后市场还开通了线上下单服务，附近居民在手机上选好菜，半小时内就能送到家门口。",
+    "为了保证菜品新鲜，市场和周边十几个种植基地签了供货协议，蔬菜从地头到摊位不超过一天，价格也比较稳定。",
+    "不少年轻人也被吸引回来。在市场里开了一家豆腐坊的小吴说，现做现卖的豆腐很受欢迎，周末常常供不应求。",
+    "下一步，市场还打算开设便民维修点和家政服务点，让居民在家门口就能把更多生活小事办妥。",
+]
+
+
+def test_round_up_reporters_and_brief_signatures_close_an_article():
+    assert segment.classify("（综合本报记者王小明、李大华、赵一鸣报道）") == segment.CREDIT
+    assert segment.classify("（本报记者王小明、李大华、欧阳晓、巨云帆）") == segment.CREDIT
+    assert segment.classify("（刘志强）") == segment.CREDIT and segment.classify("（王 婷）") == segment.CREDIT
+    assert segment.classify("（三）") == segment.HEAD and segment.classify("（上篇）") == segment.HEAD
+
+
+def test_single_line_headline_after_a_round_up_credit_opens_an_article():
+    arts, _ = ingest_text(page("各地群众欢度佳节", *LONG_STORY[:4], "（综合本报记者王小明、李大华、赵一鸣报道）",
+                               "湿地公园迎客来", *LONG_STORY[4:]))
+    assert [a.title for a in arts] == ["各地群众欢度佳节", "湿地公园迎客来"]
+    assert arts[1].kicker is None
+
+
+def test_photo_item_after_a_finished_article_is_an_article_of_its_own():
+    arts, _ = ingest_text(page("菜市场里的新变化", *LONG_STORY,
+                               "秋收时节",
+                               "金秋时节，北方一处平原上的稻田迎来收获，农机在田间来回作业，一派繁忙景象。",
+                               "图为农民在田间晾晒稻谷。",
+                               "张小平摄（图片社）"))
+    assert [a.title for a in arts] == ["菜市场里的新变化", "秋收时节"]
+
+
+def test_single_line_headline_after_a_long_article_without_subheadings_opens_an_article():
+    arts, _ = ingest_text(page("菜市场里的新变化", *LONG_STORY, "老街巷焕发新活力", *LONG_STORY[1:5]))
+    assert [a.title for a in arts] == ["菜市场里的新变化", "老街巷焕发新活力"]
+
+
+def test_sections_of_a_report_that_open_with_a_date_stay_inside_it():
+    body = [LONG_STORY[0], LONG_STORY[1]]
+    for head, day in (("老街夜市", "10月2日"), ("江边灯会", "10月3日"), ("山村书屋", "10月4日")):
+        body += [head, f"{day}，{head}迎来大批游客，不少家庭带着孩子前来游玩，现场气氛十分热烈。",
+                 "当地还安排了志愿者维持秩序，提醒游客注意安全、文明出行。"]
+    arts, _ = ingest_text(page("假日里的城乡新气象", *body))
+    assert len(arts) == 1
+    assert [l[3:] for l in arts[0].body.split("\n") if l.startswith("## ")] == ["老街夜市", "江边灯会", "山村书屋"]
+
+
+def test_deck_lines_between_headline_and_agency_dateline_belong_to_the_headline():
+    arts, _ = ingest_text(page("城市植树添新绿", STORY_A, STORY_A2,
+                               "湿地公园迎客来",
+                               "新修步道八公里，沿途设置观鸟点和科普展板；首日入园超过一万人次",
+                               STORY_B, STORY_B2))
+    assert [a.title for a in arts] == ["城市植树添新绿", "湿地公园迎客来"]
+    assert arts[1].subtitle == "新修步道八公里，沿途设置观鸟点和科普展板；首日入园超过一万人次"
+    assert body_plain(arts[1].body).startswith("本报南京3月2日电")
+
+
+def test_title_with_punctuation_above_a_dash_subtitle_is_a_headline_line():
+    arts, _ = ingest_text(page("城市植树添新绿", STORY_A, STORY_A2, "（本报北京3月2日电）",
+                               "你好，春天！", "——写在植树节到来之际", *LONG_STORY[:3]))
+    assert [a.title for a in arts] == ["城市植树添新绿", "你好，春天！"]
+    assert arts[1].subtitle == "——写在植树节到来之际"
+
+
+def test_report_taken_from_an_agency_opens_an_article():
+    taken = ("据新华社南京3月2日电（记者李大华）江边湿地公园今天向市民开放，园内新修步道八公里，"
+             "沿途设置观鸟点和科普展板。")
+    arts, _ = ingest_text(page("城市植树添新绿", *LONG_STORY[:3], "湿地公园迎客来", taken, STORY_B2))
+    assert [a.title for a in arts] == ["城市植树添新绿", "湿地公园迎客来"]
+
+
+def test_two_line_stack_roles_follow_the_column_tag_and_the_deck():
+    arts, _ = ingest_text(page("城市植树添新绿", STORY_A, STORY_A2,
+                               "湿地公园迎客来（城市新貌）", "新修步道八公里", STORY_B, STORY_B2))
+    assert (arts[1].kicker, arts[1].title, arts[1].subtitle) == (None, "湿地公园迎客来（城市新貌）", "新修步道八公里")
+    arts, _ = ingest_text(page("城市植树添新绿", STORY_A, STORY_A2,
+                               "春日走江边", "湿地公园迎客来（城市新貌）", STORY_B, STORY_B2))
+    assert (arts[1].kicker, arts[1].title, arts[1].subtitle) == ("春日走江边", "湿地公园迎客来（城市新貌）", None)
+
+
+def test_kicker_of_clauses_above_a_title_is_a_headline_line():
+    arts, _ = ingest_text(page("城市植树添新绿", STORY_A, STORY_A2,
+                               "多修步道，少建围墙，江边公园向市民敞开",
+                               "湿地公园迎客来（城市新貌）", *LONG_STORY[:3]))
+    assert [a.title for a in arts] == ["城市植树添新绿", "湿地公园迎客来（城市新貌）"]
+    assert arts[1].kicker == "多修步道，少建围墙，江边公园向市民敞开"
+
+
+def test_column_cut_half_above_the_next_headline_is_not_a_kicker():
+    arts, _ = ingest_text(page("城市植树添新绿", STORY_A, "下一步，园林部门将全力做好苗木养护",
+                               "湿地公园迎客来", "工作，让新绿常在。", STORY_B, STORY_B2))
+    assert [a.title for a in arts] == ["城市植树添新绿", "湿地公园迎客来"]
+    assert arts[1].kicker is None
+    assert "全力做好苗木养护工作，让新绿常在。" in body_plain(arts[0].body)
+
+
+def test_punctuated_subheadings_between_finished_paragraphs_are_headings():
+    """Subheadings of parallel phrases carry commas and colons (修好老街巷，留住城市记忆;
+    二、压实责任，形成合力; 交通：出行更方便): between two finished paragraphs, followed by
+    a sentence of its own, such a line is a heading of the article, not the start of a paragraph."""
+    heads = ["修好老街巷，留住城市记忆", "二、压实管护责任，形成工作合力", "交通：出行路线更方便"]
+    body = [STORY_A, STORY_A2]
+    for head in heads:
+        body += [head, "街道组织居民代表逐户走访，收集意见建议两百多条，逐条列出整改清单。",
+                 "下一步，相关部门还将定期回访，确保各项措施落到实处。"]
+    arts, _ = ingest_text(page("城市植树添新绿", *body))
+    assert len(arts) == 1
+    for head in heads:
+        assert f"## {head}" in arts[0].body, head
+
+
+def test_a_short_cut_half_with_a_comma_is_still_joined():
+    """会议指出，今年全市 | 新增绿地…: a speaker or a time opening the line, or a word running
+    across the break, marks the first half of a cut paragraph, not a subheading."""
+    for first, rest in (("市园林局有关负责人指出，今年全市将新建", "口袋公园十二处，绿化覆盖率继续提高。"),
+                        ("今年以来，全区已经累计完成改造的", "老旧小区项目有四十个，惠及居民上万户。"),
+                        ("全市各区新建口袋公园，进一步推", "动城市绿化提质，让市民出门见绿。")):
+        arts, _ = ingest_text(page("城市植树添新绿", STORY_A, first, rest, STORY_A2))
+        assert first + rest in body_plain(arts[0].body).split("\n"), first
+
+
+def test_a_dateline_byline_names_reporters_with_a_rare_surname():
+    """（记者莽九晨） （记者扎西）: after the role word in the dateline a name need not begin
+    with a surname the tables know; the byline leaves the body all the same."""
+    for name in ("莽九晨", "扎西"):
+        arts, _ = ingest_text(page("城市植树添新绿", f"本报兰州3月2日电（记者{name}）" + STORY_A2[:-1] + "。", STORY_B2))
+        assert arts[0].reporters == [name], name
+        assert name not in body_plain(arts[0].body), name
+    from site_builder.ingest.bylines import is_byline
+    assert not is_byline("（记者手记）") and not is_byline("（记者了解到）")
+
+
+def test_a_summary_label_or_a_document_kind_under_a_headline_opens_the_body():
+    for label in ("内容提要", "回信", "引子"):
+        arts, _ = ingest_text(page("城市植树添新绿", label, STORY_A2, STORY_B2))
+        assert len(arts) == 1 and arts[0].title == "城市植树添新绿" and arts[0].kicker is None, label
+        assert body_plain(arts[0].body).startswith(label), label
+
+
+def test_a_salutation_opens_the_body_and_a_speaker_kicker_stays_a_headline_line():
+    arts, _ = ingest_text(page("在植树节座谈会上的讲话", "各位代表，同志们：", STORY_A2, STORY_B2))
+    assert arts[0].subtitle is None and body_plain(arts[0].body).startswith("各位代表，同志们：")
+    arts, _ = ingest_text(page("市园林局：", "今年新增绿地三百公顷", STORY_A2, STORY_B2))
+    assert arts[0].kicker == "市园林局：" and arts[0].title == "今年新增绿地三百公顷"

@@ -90,7 +90,26 @@ def parse_byline(text: str) -> Byline:
             continue
         understood, role = _read_chunk(chunk, out, role, last)
         out.complete &= understood
+    if not out.complete:
+        return _bracketed_reporters(text) or out
     return out
+
+
+# （记者莽九晨） （记者扎西）: inside brackets after the role word, a name need not start with a
+# surname the tables know (rare surnames, Tibetan and Uyghur names); only ordinary words are refused.
+_BRACKETED_REPORTERS = re.compile(rf"^[（(](?:本报)?(?:特约|见习|实习)?记者\s*(?P<names>[{HAN}]{{2,3}}(?:[、\s]+[{HAN}]{{2,3}})*)[）)]$")
+
+
+def _bracketed_reporters(text: str) -> Byline | None:
+    from .lexicon import is_common_word, words
+
+    m = _BRACKETED_REPORTERS.match(text.strip())
+    if not m:
+        return None
+    names = [n for n in re.split(r"[、\s]+", m["names"]) if n]
+    if any(n in _ROLE_RE or any(len(w) >= 2 and is_common_word(w) for w in words(n)) for n in names):
+        return None
+    return Byline(text=text, reporters=names)
 
 
 def _read_chunk(chunk: str, out: Byline, role: str | None, last: list[str]) -> tuple[bool, str | None]:
@@ -185,3 +204,70 @@ def split_dateline_byline(paragraph: str) -> tuple[str, str | None]:
             (before.strip() and not before.strip().endswith(("讯", "电"))):
         return paragraph, None
     return before + paragraph[m.end():], m.group(0)
+
+
+# What a closing credit line may add around its names: （据新华社塔什干电 记者X）, （本报记者X整理）,
+# 本报记者X摄影报道, （X参与采写）.
+_CREDIT_SOURCE = re.compile(rf"^据?(?:本报|新华社|中新社)[{HAN}]{{0,8}}?(?:\d{{1,2}}月\d{{1,2}}日)?电\s*")
+_CREDIT_WORK = re.compile(r"(?:采访整理|整理|摄影报道|报道|参与采写|采写|供稿)$")
+_PICTURE_TEXT = re.compile(rf"^(?P<p>[{HAN}]{{2,4}})图(?P<w>[{HAN}]{{2,4}})文$|^(?P<w2>[{HAN}]{{2,4}})文(?P<p2>[{HAN}]{{2,4}})图$")
+_BRACKETED = re.compile(r"^[（(](?P<inner>[^（）()]+)[）)]$")
+MAX_CREDIT_CHARS = 80
+
+
+def closing_credit(line: str) -> Byline | None:
+    """A line printed after an article's text that credits who made it, read by role, or None:
+    （本报记者 甲、乙、丙）, 某某摄（图片社）, （本报记者 某某整理）, 某某图某某文, （某某）.
+    Unlike a byline line above or beside the text, such a line is part of what the article prints
+    at its end (a newspaper sets it in the article's column), so it stays in the body."""
+    text = line.strip()
+    if not text or len(text) > MAX_CREDIT_CHARS:
+        return None
+    pictures = _PICTURE_TEXT.match(text)
+    if pictures:
+        p, w = pictures["p"] or pictures["p2"], pictures["w"] or pictures["w2"]
+        if plausible_name(p) and plausible_name(w):
+            return Byline(text=text, photographers=[p], writers=[w])
+        return None
+    bracketed = _BRACKETED.match(text)
+    inner = bracketed["inner"].strip() if bracketed else text
+    inner = _CREDIT_SOURCE.sub("", inner)
+    worked = _CREDIT_WORK.search(inner)
+    if worked:
+        inner = inner[: worked.start()].strip()
+    if bracketed and plausible_name(inner):  # （某某）: a brief signed by its reporter
+        return Byline(text=text, reporters=[inner])
+    if _photo_credit(inner):
+        return _picture_credit(text, inner)
+    if not (bracketed or worked):
+        return None  # a plain byline line (记者 某某) is a byline, not a closing credit
+    if not inner or not _has_credit(inner) and not worked:
+        return None
+    parsed = parse_byline(inner if _has_credit(inner) else "记者 " + inner)
+    if not parsed.complete or not parsed.names():
+        return None
+    if worked and worked.group(0) == "摄影报道":  # a report in pictures: they took them
+        return Byline(text=text, photographers=parsed.names())
+    return Byline(text=text, reporters=parsed.reporters, correspondents=parsed.correspondents,
+                  writers=parsed.writers, photographers=parsed.photographers)
+
+
+_SHOT = re.compile(r"摄(?:[（(][^（）()]{2,12}[）)])?$")
+_AGENCY_WORD = re.compile(r"^(?:新华社|中新社|本报)")
+
+
+def _photo_credit(text: str) -> bool:
+    """某某摄（影像中国） / 新华社记者 某某摄: a picture's credit, printed under the text."""
+    return bool(_SHOT.search(text))
+
+
+def _picture_credit(text: str, inner: str) -> Byline | None:
+    """Everyone a photo credit names took the picture: 新华社记者 甲、乙摄 credits 甲 and 乙."""
+    core = _AGENCY_WORD.sub("", _SHOT.sub("", inner)).strip()
+    if not core:
+        return None
+    parsed = parse_byline(core if _has_credit(core) else "记者 " + core)
+    names = parsed.names()
+    if not parsed.complete or not names:
+        return None
+    return Byline(text=text, photographers=names)

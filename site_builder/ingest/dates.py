@@ -7,6 +7,7 @@ evidence about the same event (see `_lead_year`), never from years printed elsew
 """
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import re
 from dataclasses import dataclass
@@ -36,6 +37,11 @@ class Dateline:
     day: int | None = None
     year: int | None = None
     relative: str | None = None  # 昨日 / 今日 / 近日 …
+
+    @property
+    def agency(self) -> bool:
+        """本报讯 / 本报北京1月18日电 / 新华社…电: filed for the issue it is printed in."""
+        return self.text.startswith(AGENCY_PREFIXES)
 
     @property
     def strong(self) -> bool:
@@ -125,11 +131,21 @@ def article_dates(dateline: Dateline | None, published: str | None, lead: str, t
         return ArticleDates(issue, _dateline_day(dateline, pub))
     if dateline is None or dateline.month is None:
         return ArticleDates(EdtfDate(None))  # 昨日/近日 resolve only against a known issue
+    if dateline.year is not None and not dateline.agency:
+        # "1981年12月27日，…": a news opener leaves out the year of a recent day; one printed
+        # in full tells of another time, not of the issue.
+        return ArticleDates(EdtfDate(None), EdtfDate(dateline.year, dateline.month, dateline.day))
     year = dateline.year or _lead_year(lead, text)
     if year is not None and (year > today.year or _day_or_none(year, dateline.month, dateline.day) is None
                              or _day_or_none(year, dateline.month, dateline.day) > today):
         year = None  # never in the future of the build
-    return ArticleDates(EdtfDate(year, dateline.month, dateline.day))
+    own_day = EdtfDate(year, dateline.month, dateline.day)
+    if year is None and not dateline.agency:
+        # "10月1日，…" opening a feature or a photo names the day of the event it shows, which
+        # may be days or decades before the issue: only an agency dateline (…电, 本报讯) is
+        # filed for the issue, so only it dates the article without a year.
+        return ArticleDates(EdtfDate(None), EdtfDate(None, dateline.month, dateline.day))
+    return ArticleDates(own_day)
 
 
 def article_date(dateline: Dateline | None, published: str | None, lead: str, text: str = "") -> EdtfDate:
@@ -192,3 +208,51 @@ def _relative_date(word: str, pub: dt.date) -> EdtfDate:
         return EdtfDate(pub.year, pub.month, pub.day)
     # 日前, 近日, 本周 …: shortly before the issue; the month is approximate.
     return EdtfDate(pub.year, pub.month, approximate=True)
+
+
+@dataclass(frozen=True)
+class PageDate:
+    """One article's date on a page whose issue date is unknown, as `agree_on_page` reads it."""
+
+    date: EdtfDate
+    own_day: EdtfDate | None  # the day its dateline or opening date names (year unknown)
+    agency: bool  # named by an agency dateline (…电, 本报讯): filed for this issue
+
+
+def agree_on_page(articles: list[PageDate]) -> list[PageDate]:
+    """The articles of one page share one issue, so their dates must agree with it.
+
+    The issue is at most a month after every agency dateline on the page, so the latest one
+    (the anchor) bounds it: a date more than a month from the anchor (1981年12月27日 opening a
+    history on a page of October datelines) tells of another time and is dropped. Years the
+    articles inferred must be one year; when they differ, none is trusted."""
+    anchor = _page_anchor([a.own_day for a in articles if a.agency and a.own_day is not None])
+    kept = []
+    for a in articles:
+        near = a.own_day is None or anchor is None or _days_apart(a.own_day, anchor) <= MAX_DATELINE_LAG_DAYS
+        kept.append(a if near or not a.date.known else PageDate(EdtfDate(None), a.own_day, a.agency))
+    years = {a.date.year for a in kept if a.date.year is not None}
+    if len(years) <= 1:
+        return kept
+    return [PageDate(EdtfDate(None, a.date.month, a.date.day) if a.agency else EdtfDate(None), a.own_day, a.agency)
+            if a.date.year is not None else a for a in kept]
+
+
+def _day_of_year(day: EdtfDate) -> int:
+    last = calendar.monthrange(2001, day.month)[1]
+    return dt.date(2001, day.month, min(day.day or 1, last)).timetuple().tm_yday
+
+
+def _days_apart(day: EdtfDate, anchor: EdtfDate) -> int:
+    """Days between two month-days whose years are unknown, across a new year as well."""
+    gap = abs(_day_of_year(day) - _day_of_year(anchor))
+    return min(gap, 365 - gap)
+
+
+def _page_anchor(days: list[EdtfDate]) -> EdtfDate | None:
+    """The latest of the page's agency datelines (12月31日 is before 1月2日 across a new year)."""
+    if not days:
+        return None
+    def lag_of_others(candidate: EdtfDate) -> int:
+        return max((_day_of_year(candidate) - _day_of_year(d)) % 365 for d in days)
+    return min(days, key=lag_of_others)

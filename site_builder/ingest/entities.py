@@ -385,8 +385,8 @@ def _term_kind(word: str, flag: str, stopwords: frozenset[str]) -> tuple[bool, b
     return (place, org, tag, fallback) if place or org or tag or fallback else ()
 
 
-# Words of the page's furniture and bylines are never tags (本报记者, 图片, 第四版).
-_FURNITURE_TAG = re.compile(r"本报|记者|通讯员|图片|照片|摄影|摄像|版面|编辑|制图|责编|第.版|来源|新华社|电讯")
+# Words of the page's furniture, bylines and datelines are never tags (本报记者, 图片, 第四版, 日电 of 2日电).
+_FURNITURE_TAG = re.compile(r"本报|记者|通讯员|图片|照片|摄影|摄像|版面|编辑|制图|责编|第.版|来源|新华社|电讯|^日电$")
 GENERIC_IDF = 6.0  # below this background idf a noun says little about the article (目的, 标准)
 GENERIC_PROCESS_IDF = 7.0  # … and a verbal noun (启动, 设置, 分析)
 SPECIFIC_IDF = 7.5  # a part of a compound at least this rare carries its meaning (班子 of 班子成员)
@@ -505,6 +505,7 @@ def choose_tags(terms: ArticleTerms, doc_freq: Counter, n_docs: int, exclude: se
         length = 1.0 + 0.15 * min(len(word) - 2, 3)
         scored.append((tf * idf * shared * common * length, word))
     scored.sort(key=lambda x: (-x[0], x[1]))
+    scored = [(score, fuller_tag(word, terms, doc_freq, exclude)) for score, word in scored]
     chosen: list[str] = []
     for _, word in scored:
         if any(word in c or c in word for c in chosen):
@@ -526,6 +527,16 @@ def choose_tags(terms: ArticleTerms, doc_freq: Counter, n_docs: int, exclude: se
             if len(chosen) >= low:
                 break
     return chosen
+
+
+def fuller_tag(word: str, terms: ArticleTerms, doc_freq: Counter, exclude: set[str]) -> str:
+    """常委会 in an article that also prints 人大常委会: the tag is the full name, so near-duplicates
+    (the head or tail of a longer tag) do not make two tag pages. The longer word must be one
+    other articles have too (a tag page that gathers), and a candidate of this article."""
+    fuller = [w for w in terms.counts
+              if len(w) > len(word) and (w.startswith(word) or w.endswith(word))
+              and w not in exclude and shared_word(doc_freq.get(w, 1))]
+    return max(fuller, key=lambda w: (doc_freq.get(w, 1), w)) if fuller else word
 
 
 def shared_word(df: int) -> bool:

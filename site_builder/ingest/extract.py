@@ -9,14 +9,16 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from . import bylines, dates, entities
-from ..edtf import format_edtf
+from . import bylines, dates, entities, segment
+from ..edtf import format_edtf, parse_edtf
 from ..markup import escape_printed
 from ..model import Article, ArticleDraft, Line, PageLayout, SeedPage
 
-INGESTER_VERSION = "6"
+INGESTER_VERSION = "8"
 SUMMARY_CHARS = 120
 _DASH_SPLIT = re.compile(r"^(?P<title>.+?)\s*(?P<sub>——.+)$")
+_DECK_CHARS = 24  # a second headline line longer than this, with clauses, is a deck
+_CLAUSE_PUNCT = re.compile(r"[，,；;]")
 
 
 @dataclass
@@ -30,8 +32,9 @@ def assign_headline(lines: list[Line]) -> tuple[str | None, str, str | None]:
     """(kicker, title, subtitle) from one to three printed headline lines.
 
     One line is the title ("主标题 ——副题" splits at the dashes). Two lines are kicker and title,
-    unless the second starts with dashes (then title and subtitle). With three or more lines the
-    longest is the title: kickers and subtitles are set smaller and usually print fewer words."""
+    unless the second starts with dashes, the first carries the column tag, or the second is a
+    long deck (then title and subtitle). With three or more lines the longest is the title:
+    kickers and subtitles are set smaller and usually print fewer words."""
     texts = [l.text.strip() for l in lines]
     if not texts:
         return None, "", None
@@ -44,11 +47,23 @@ def assign_headline(lines: list[Line]) -> tuple[str | None, str, str | None]:
         kicker = " ".join(texts[:-2]) or None
         return kicker, texts[-2], texts[-1]
     if len(texts) == 2:
+        if _title_then_subtitle(texts[0], texts[1]):
+            return None, texts[0], texts[1]
         return texts[0], texts[1], None
     title_index = max(range(len(texts)), key=lambda i: (len(texts[i].replace(" ", "")), -i))
     kicker = " ".join(texts[:title_index]) or None
     subtitle = " ".join(texts[title_index + 1:]) or None
     return kicker, texts[title_index], subtitle
+
+
+def _title_then_subtitle(first: str, second: str) -> bool:
+    """Two lines are title and subtitle, not kicker and title, when the column tag closes the
+    first (the tag belongs to the title), or when the second is a long deck of clauses."""
+    if segment.is_tagged_headline(second):
+        return False
+    if segment.is_tagged_headline(first):
+        return True
+    return len(second) > _DECK_CHARS and _CLAUSE_PUNCT.search(second) is not None
 
 
 def body_markdown(draft: ArticleDraft) -> str:
@@ -73,6 +88,18 @@ def derived_title(draft: ArticleDraft) -> str:
             if first:
                 return first[:30] + ("…" if len(first) > 30 else "")
     return "无标题"
+
+
+def closing_credits(draft: ArticleDraft) -> list[bylines.Byline]:
+    """Credits printed in the body's own lines (（本报记者 甲、乙）, 某某摄（图片社）): their
+    names join the article's roles while the lines stay where the page prints them."""
+    found = []
+    for p in draft.paragraphs:
+        if p.is_text and len(p.text) <= bylines.MAX_CREDIT_CHARS:
+            credit = bylines.closing_credit(p.text)
+            if credit is not None:
+                found.append(credit)
+    return found
 
 
 def summary_of(paragraphs: list[str], dateline: dates.Dateline | None) -> str | None:
@@ -102,7 +129,7 @@ def extract_article(page: SeedPage, layout: PageLayout, draft: ArticleDraft, ord
     dateline = dates.find_dateline(texts[0]) if texts else None
     full_text = "\n".join(texts)
     when = dates.article_dates(dateline, page.meta.published, texts[0] if texts else "", full_text)
-    credits = [bylines.parse_byline(b) for b in draft.byline_texts]
+    credits = [bylines.parse_byline(b) for b in draft.byline_texts] + closing_credits(draft)
     article = Article(
         id=f"{page.slug}-{order:02d}",
         source=page.path,
@@ -128,7 +155,30 @@ def extract_article(page: SeedPage, layout: PageLayout, draft: ArticleDraft, ord
         for credit in credits:
             names.extend(n for n in getattr(credit, role) if n not in names)
         setattr(article, role, names)
-    terms = entities.article_terms(title, full_text, stopwords)
+    # A closing credit (版式设计：…, 某某摄（影像中国）) names who made the page, not what it is about.
+    told = "\n".join(t for t in texts if segment.classify(t) != segment.CREDIT)
+    terms = entities.article_terms(title, told, stopwords)
     article.places = terms.places
     article.organizations = terms.organizations
     return Extracted(article, title + "\n" + full_text, terms)
+
+
+def extract_page(page: SeedPage, layout: PageLayout, stopwords: frozenset[str]) -> list[Extracted]:
+    extracted = [extract_article(page, layout, draft, i, stopwords) for i, draft in enumerate(layout.articles, 1)]
+    if not page.meta.published:
+        _agree_dates_on_page([e.article for e in extracted])
+    return extracted
+
+
+def _agree_dates_on_page(articles: list[Article]) -> None:
+    """Without an issue date each article was dated alone; the page's articles share one issue."""
+    read = []
+    for a in articles:
+        dl = dates.find_dateline(a.dateline) if a.dateline else None
+        own = parse_edtf(a.dateline_date) if a.dateline_date else parse_edtf(a.date)
+        own_day = dates.EdtfDate(None, own.month, own.day) if own and own.month and own.day else None
+        read.append(dates.PageDate(parse_edtf(a.date) or dates.EdtfDate(None), own_day, bool(dl and dl.agency)))
+    for a, agreed, before in zip(articles, dates.agree_on_page(read), read):
+        if agreed.date != before.date:
+            a.date = format_edtf(agreed.date)
+            a.dateline_date = format_edtf(agreed.own_day) if agreed.own_day else None

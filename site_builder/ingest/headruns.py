@@ -4,8 +4,10 @@ The clear cases are rules in `segment._starts_new_article` (a byline under the r
 opening the next paragraph, a previous paragraph cut mid-sentence). What is left is judged by a
 small logistic model over the shape of the run and its neighbours: a headline stack is long,
 carries a column tag, dashes or a colon, and comes after a finished article; subheadings are
-short, often come in pairs (a theme line, then a point line), recur through a long article and
-are followed by more of its text. The weights are fitted by `benchmarks/train_headruns.py` on
+short, often come in pairs (a theme line, then a point line), recur through a long article in
+one shape and are followed by more of its text; a headline is more likely after a long article
+that has printed no subheading yet, before a plain date (10月3日，) opening its first paragraph,
+and above a short item closed by a byline or credit (a photo item, a brief). The weights are fitted by `benchmarks/train_headruns.py` on
 pages made from development months of a national daily plus generated pages (`WEIGHTS` below is
 its output; nothing of that text is kept) and checked on held-out page sets.
 """
@@ -32,12 +34,18 @@ class RunContext:
     next_text: str | None  # the paragraph after the run
     next_relative: bool  # it opens with 近日/日前/昨日…
     similar_later: int  # later runs on the page of the same shape (capped)
+    next_dated: bool = False  # the next paragraph opens with a date (10月3日，…), no agency
+    byline_soon: bool = False  # a byline or closing credit follows within a few paragraphs
+    paras_after: int = 0  # paragraphs after the run before the next heading, byline or credit
+    same_shape_before: bool = False  # the current article has a subheading run of this shape
+    article_chars: int = 0  # characters of the current article's text so far
 
 
 FEATURES = ("bias", "one", "two", "three", "maxlen", "minlen", "tagged", "dash_lead", "dash_end",
             "colon_end", "space", "quote", "comma", "digit", "numbered", "label", "paras", "subs",
             "prev_quote", "prev_len", "next_quote", "next_relative", "next_len", "no_next",
-            "own_headline", "similar_later", "short_pair")
+            "own_headline", "similar_later", "short_pair", "next_dated", "byline_soon", "paras_after",
+            "short_piece", "same_shape_before", "no_subs_long", "article_chars")
 
 
 def features(ctx: RunContext, tagged: list[bool], dashed_lead: list[bool]) -> list[float]:
@@ -61,6 +69,9 @@ def features(ctx: RunContext, tagged: list[bool], dashed_lead: list[bool]) -> li
         float(nxt.startswith(("“", "\""))), float(ctx.next_relative), math.log1p(len(nxt)) / 6,
         float(not nxt), float(ctx.headline_lines > 0), min(ctx.similar_later, 3) / 3,
         float(n == 2 and max(lens) <= 12),
+        float(ctx.next_dated), float(ctx.byline_soon), math.log1p(ctx.paras_after) / 3,
+        float(ctx.paras_after <= 2 and ctx.byline_soon), float(ctx.same_shape_before),
+        float(ctx.subheadings == 0) * math.log1p(ctx.paragraphs) / 3, math.log1p(ctx.article_chars) / 8,
     ]
 
 
@@ -69,33 +80,40 @@ TRACE: list | None = None
 
 # Fitted by benchmarks/train_headruns.py (see its docstring for the data and the figures).
 WEIGHTS: dict[str, float] = {
-    'bias': -0.3759,
-    'one': -1.1806,
-    'two': 0.8870,
-    'three': -0.0823,
-    'maxlen': 0.3111,
-    'minlen': -0.1214,
-    'tagged': 3.0676,
-    'dash_lead': -0.2360,
-    'dash_end': -0.5897,
-    'colon_end': -0.8237,
-    'space': -0.1280,
-    'quote': 0.3133,
-    'comma': -1.3346,
-    'digit': 0.4847,
-    'numbered': -0.8115,
-    'label': -0.2212,
-    'paras': 2.0308,
-    'subs': -2.4169,
-    'prev_quote': -0.0849,
-    'prev_len': -0.1121,
-    'next_quote': -0.1331,
+    'bias': -0.7142,
+    'one': -0.9210,
+    'two': 0.7068,
+    'three': -0.4999,
+    'maxlen': -0.0939,
+    'minlen': -0.1230,
+    'tagged': 2.9753,
+    'dash_lead': -0.2790,
+    'dash_end': -0.6503,
+    'colon_end': -1.0619,
+    'space': 0.0913,
+    'quote': 0.3065,
+    'comma': -1.5045,
+    'digit': 0.4992,
+    'numbered': -0.8900,
+    'label': -0.4264,
+    'paras': 1.7533,
+    'subs': -0.9438,
+    'prev_quote': -0.1403,
+    'prev_len': -0.3686,
+    'next_quote': -0.1176,
     'next_relative': 0.0000,
-    'next_len': 0.5781,
-    'no_next': -0.7596,
-    'own_headline': -0.5486,
-    'similar_later': -2.2817,
-    'short_pair': -1.3254,
+    'next_len': 0.5458,
+    'no_next': -1.1612,
+    'own_headline': -0.5609,
+    'similar_later': -2.2156,
+    'short_pair': -1.6329,
+    'next_dated': 1.1268,
+    'byline_soon': 0.3010,
+    'paras_after': -0.1328,
+    'short_piece': 0.2944,
+    'same_shape_before': -1.7448,
+    'no_subs_long': 0.7249,
+    'article_chars': 1.1549,
 }
 
 

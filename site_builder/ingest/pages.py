@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..model import Diagnostic, PageLayout, Reported, SeedPage
-from .extract import Extracted, extract_article
+from .extract import Extracted, extract_page
 from .seeds import find_seed_files, misplaced_seed_folders, read_seed, refuse_case_clashes
 from .segment import segment_page
 
@@ -57,8 +57,7 @@ class PageOutcome:
 def ingest_page(page: SeedPage, stopwords: frozenset[str]) -> PageOutcome:
     try:
         layout = segment_page(page)
-        extracted = [extract_article(page, layout, draft, i, stopwords)
-                     for i, draft in enumerate(layout.articles, 1)]
+        extracted = extract_page(page, layout, stopwords)
     except Exception as exc:  # one bad page must not stop the archive
         where = traceback.extract_tb(exc.__traceback__)[-1]
         return PageOutcome(None, [], Diagnostic(

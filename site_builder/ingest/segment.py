@@ -21,6 +21,7 @@ import re
 from dataclasses import dataclass, field
 
 from . import bylines, dates, headruns, lexicon
+from .names import plausible_name
 from ..model import ArticleDraft, Diagnostic, Line, PageLayout, Paragraph, SeedPage
 
 MAX_HEADING_CHARS = 40
@@ -29,9 +30,12 @@ _CLOSING = "。！？!?…；;）)」』】》"
 _LEAD_IN = ("——", "—", "：", ":")
 _QUOTE_CLOSE = "”’\"'"
 EDITORIAL_LABELS = {"核心提示", "核心阅读", "编者按", "编者的话", "导语", "导读", "阅读提示", "开栏的话", "相关链接", "链接",
-                    "背景链接", "新闻链接", "记者手记", "短评", "延伸阅读", "小贴士", "温馨提示", "专家观点"}
-# Labels printed between an article's headline and its text, never inside it.
-_OPENING_LABELS = {"核心提示", "核心阅读", "编者按", "编者的话", "导语", "导读", "阅读提示", "开栏的话"}
+                    "背景链接", "新闻链接", "记者手记", "短评", "延伸阅读", "小贴士", "温馨提示", "专家观点",
+                    "内容提要", "提要", "摘要", "引子", "引言", "前言", "回信", "贺信", "贺电", "唁电", "复信"}
+# Labels printed between an article's headline and its text, never inside it: a summary box, a
+# preface, or the kind of document that follows (回信 under 某某给某某的回信).
+_OPENING_LABELS = {"核心提示", "核心阅读", "编者按", "编者的话", "导语", "导读", "阅读提示", "开栏的话",
+                   "内容提要", "提要", "摘要", "引子", "引言", "前言", "回信", "贺信", "贺电", "唁电", "复信"}
 # Commentaries are signed by a role, not a name: a byline all the same.
 ROLE_SIGNATURES = {"本报评论员", "本报特约评论员", "特约评论员", "评论员", "本报编辑部", "本刊评论员"}
 SECTION_SUFFIXES = ("新闻", "要闻", "综合", "时政", "经济", "财经", "国际", "国内", "体育", "文化", "社会", "民生",
@@ -57,17 +61,29 @@ _CLOSING_CREDIT = re.compile(
     r"|^[（(](?:摘自|选自|转自|来源|原载)[^（）()]{1,80}(?:[（(][^（）()]{0,30}[）)][^（）()]{0,40})*[）)]$"
     r"|^(?:新华社|中新社)(?:记者)?[^，。；：:（）()]{0,12}发(?:[（(][^（）()]{1,20}[）)])?$"
     r"|^[^，。；：:]{0,20}(?:制图|供图|绘图|漫画)$")
+# A bracketed credit that closes an article but does not read as a byline (names the byline
+# reader does not accept): the reporters of a round-up （综合本报记者…报道）.
+_ROUNDUP_CREDIT = re.compile(r"^[（(](?:综合)?(?:本报|新华社|中新社)?(?:特约|见习|实习)?记者[^（）()。；;]{2,120}[）)]$")
+_BRACKETED = re.compile(r"^[（(](?P<inner>[^（）()]{2,8})[）)]$")
 # A column tag in brackets closing a headline: 减负看得见（第一落点） …（人民时评）
 _COLUMN_TAG = re.compile(r"^(?P<head>[^。；;（(]{2,50})[（(](?P<tag>[^（）()。；;]{2,60})[）)]$")
 # Page credits printed on most Chinese newspaper pages: 本版责编：… 责任编辑：… 版式设计：…
-_PAGE_CREDIT = re.compile(r"^[【\[]?(?:本版|本期)?(?:责编|责任编辑|编辑|美编|版式设计|版式|校对|组版|视觉设计|设计|制图|审校|审读)"
-                          r"[：:\s]")
+_PAGE_CREDIT = re.compile(r"^[【\[]?(?:本版|本期)?(?:责编|责任编辑|编辑|校对|组版|审校|审读)[：:\s]")
+# Credits for the pictures, charts and layout of the article above them (本版制图：…, 版式设计：…,
+# 本版图片来源：…): printed in its column, so they end that article, in its body.
+_DESIGN_CREDIT = re.compile(r"^(?:本版|本期|本组|本文)?(?:制图|版式设计|版式|视觉设计|设计|美编|摄影|图片|图片来源|统筹|策划)"
+                            r"[：:]\s*[^，。；;！？]{1,40}$"
+                            r"|^(?:本版|本期)?(?:版式设计|制图|美编)\s*(?P<name>[\u4e00-\u9fff]{2,4})$")
+# A line of its own that is only a date (the day a letter or a decision was signed), an
+# e-mail address or a web address: the close of the article above it.
+_CLOSING_NOTE = re.compile(r"^(?:(?:19|20)\d{2}年\d{1,2}月\d{1,2}日|[\w.+-]+@[\w-]+(?:\.[\w-]+)+|https?://\S+|www\.\S+)$")
 
 
 @dataclass
 class _Item:
     kind: str
     line: Line
+    subheading: bool = False  # a punctuated short line read as a subheading (_reads_as_subheading)
 
 
 @dataclass
@@ -76,6 +92,8 @@ class _Article:
     paragraphs: list[Paragraph] = field(default_factory=list)
     bylines: list[str] = field(default_factory=list)
     closed: bool = False  # a byline line followed its last paragraph
+    ends_with_credit: bool = False  # its last body line is a closing credit, never a cut sentence
+    punctuated_subheadings: int = 0  # read as subheadings from their place (headruns counts them as prose)
 
 
 _NOT_LABEL = re.compile(r"[\s【】\[\]：:]")
@@ -94,19 +112,22 @@ def classify(text: str) -> str:
     if (_PAGE_CREDIT.match(stripped) and len(stripped) <= 60) or IMPRINT.match(stripped) \
             or PAGE_HEADER.match(stripped):
         return FURNITURE
-    if _CLOSING_CREDIT.match(stripped):
+    if _CLOSING_CREDIT.match(stripped) or _is_design_credit(stripped) or _CLOSING_NOTE.match(stripped) \
+            or bylines.closing_credit(stripped) is not None:
         return CREDIT
     if _YEAR_LINE.match(stripped):
         return YEAR
     if bylines.is_byline_line(stripped):
         return BYLINE
-    if _is_tagged_headline(stripped) or _is_dash_headline(stripped):
+    if _ROUNDUP_CREDIT.match(stripped) or _is_signature(stripped):
+        return CREDIT
+    if is_tagged_headline(stripped) or _is_dash_headline(stripped):
         return HEAD
     if len(stripped) > MAX_HEADING_CHARS or any(p in stripped for p in SENTENCE_PUNCT):
         return PARA
     if _agency_dateline(stripped) and len(stripped) > 6:
         return PARA  # 本报北京5月21日电（记者…）… cut short by the column end: still prose
-    if stripped[-1] in "，,、" or stripped.endswith("……"):
+    if stripped[-1] in "，,、" or stripped.endswith("……") or _SALUTATION.match(stripped):
         return PARA
     if stripped.count("“") > stripped.count("”") or _COLON_SPEECH.search(stripped[2:]):
         return PARA  # an open quotation or a colon mid-line: someone is speaking, prose
@@ -116,7 +137,22 @@ def classify(text: str) -> str:
     return HEAD
 
 
-def _is_tagged_headline(text: str) -> bool:
+def _is_signature(text: str) -> bool:
+    """（张三） or （王 婷）: the name that signs a brief, in brackets on its own line."""
+    m = _BRACKETED.match(text)
+    return m is not None and plausible_name(re.sub(r"[\s　]+", "", m["inner"]))
+
+
+# 各位代表： / 同志们，朋友们： / 尊敬的主席先生：: a speech or a letter addresses its audience.
+_SALUTATION = re.compile(r"^(?=.*(?:各位|同志|朋友|先生|女士|尊敬的|亲爱的|们[：:，,]))[\u4e00-\u9fff、，, ]{2,20}[：:]$")
+
+
+def _is_design_credit(text: str) -> bool:
+    m = _DESIGN_CREDIT.match(text)
+    return m is not None and (m["name"] is None or plausible_name(m["name"]))
+
+
+def is_tagged_headline(text: str) -> bool:
     """减负看得见 一线变化多（第一落点·关注基层减负②）: a headline with its column tag."""
     m = _COLUMN_TAG.match(text)
     return m is not None and not m["head"].endswith(("，", ",", "、")) and len(m["head"].strip()) >= 2
@@ -158,7 +194,129 @@ def _classify_page(lines: list[Line]) -> list[_Item]:
                 and not is_cut(items[i - 1].line.text)
                 and lexicon.word_runs_across(items[i].line.text, items[i + 1].line.text)):
             items[i].kind = PARA
+    for i in range(1, len(items) - 1):
+        if items[i].kind == PARA and _reads_as_subheading(items[i - 1], items[i], items[i + 1]):
+            items[i].kind, items[i].subheading = HEAD, True
+    _headline_lines_with_punctuation(items)
     return items
+
+
+_MAX_DECK_CHARS = 90  # a headline's deck (提要) line, set in small type under it
+_MAX_DECK_LINES = 3
+_MAX_DASHED_TITLE_CHARS = 30
+_MAX_PLAIN_KICKER_CHARS = 60
+_MAX_CLAUSE_KICKER_CHARS = 26  # 共抓大保护，不搞大开发 above a title: shorter than a column-cut half
+_MIN_LAST_CLAUSE = 4  # a kicker ends on a whole phrase; a column cut ends anywhere (…任务：一)
+_CLAUSE_SPLIT = re.compile(r"[，,、：:；;]")
+_ANY_PUNCT = re.compile(r"[，,、。；;：:！!？?“”\"‘’《》（）()…—]")
+
+
+def _after_finished_text(items: list[_Item], i: int) -> bool:
+    """Line i does not continue a paragraph cut by the column end."""
+    return i == 0 or items[i - 1].kind != PARA or not is_cut(items[i - 1].line.text)
+
+
+def _continued_after_run(items: list[_Item], i: int) -> bool:
+    """Line i is the first half of a sentence whose rest follows the heading lines below it:
+    a column-cut paragraph, not a kicker."""
+    end = _heading_run(items, i + 1)
+    if end >= len(items) or items[end].kind != PARA:
+        return False
+    if lexicon.word_runs_across(items[i].line.text, items[end].line.text):
+        return True
+    # …全力做好统计调查 [headline] 成效，…。 [本报…电 or a byline]: the line under the headline
+    # finishes the cut sentence, and the new article's text starts only after it.
+    after = items[end + 1] if end + 1 < len(items) else None
+    return after is not None and (after.kind == BYLINE or (after.kind == PARA and _agency_dateline(after.line.text)))
+
+
+def _headline_lines_with_punctuation(items: list[_Item]) -> None:
+    """Headline lines that read as prose by their punctuation or length, told by their place:
+    - a deck under a headline: lines that do not finish a sentence, between heading lines and
+      an agency dateline (本报北京5月21日电) that opens the article's text;
+    - a title with punctuation (我爱你，中国！) right above a dash subtitle (——…侧记);
+    - a long kicker with no punctuation at all, or a short one of clauses that finishes no
+      sentence, right above a heading line."""
+    for i, item in enumerate(items):
+        if item.kind != PARA:
+            continue
+        text = item.line.text.strip()
+        nxt = items[i + 1] if i + 1 < len(items) else None
+        if nxt is None:
+            continue
+        if nxt.kind == HEAD and _after_finished_text(items, i) and (
+                (len(text) <= _MAX_DASHED_TITLE_CHARS and nxt.line.text.strip().startswith(_DASH_LEAD))
+                or (len(text) <= _MAX_PLAIN_KICKER_CHARS and not _ANY_PUNCT.search(text))
+                or (len(text) <= _MAX_CLAUSE_KICKER_CHARS and is_cut(text) and not any(p in text for p in SENTENCE_PUNCT)
+                    and len(_CLAUSE_SPLIT.split(text)[-1]) >= _MIN_LAST_CLAUSE and not _continued_after_run(items, i))):
+            item.kind = HEAD
+            continue
+        deck_end = i
+        while deck_end < len(items) and deck_end - i < _MAX_DECK_LINES and items[deck_end].kind == PARA \
+                and len(items[deck_end].line.text.strip()) <= _MAX_DECK_CHARS \
+                and is_cut(items[deck_end].line.text) and not ends_with_lead_in(items[deck_end].line.text) \
+                and _find_dateline(items[deck_end].line.text) is None:
+            deck_end += 1
+        if deck_end > i and i > 0 and items[i - 1].kind == HEAD and deck_end < len(items) \
+                and items[deck_end].kind == PARA and _agency_dateline(items[deck_end].line.text) \
+                and _opens_article(items[deck_end]):
+            for k in range(i, deck_end):
+                items[k].kind = HEAD
+
+
+MAX_SUBHEADING_CHARS = 24
+_NOT_SENTENCE_START = set("的了着过地得之而及与和或并但却也都又就才，、。；：！？”）)")
+_NUMBERED_HEAD = re.compile(r"^(?:[一二三四五六七八九十]{1,3}、|[（(][一二三四五六七八九十]{1,3}[）)]|\d{1,2}[.、．])")
+
+
+def _reads_as_subheading(prev: _Item, item: _Item, nxt: _Item) -> bool:
+    """擦亮国之重器，迈向创新高地 / 教育：创新不仅仅是一堂课 / 八、自觉接受监督，加强工作:
+    a short line between two paragraphs with a comma or a colon in it, yet no sentence end,
+    is a subheading when the paragraph before it is finished and the one after it starts a
+    sentence of its own (no word runs across, no particle opens it); a column break's first
+    half would run on into the next line."""
+    text = item.line.text.strip()
+    if len(text) > MAX_SUBHEADING_CHARS or not is_cut(text) or text[-1] in "，,、：:；;—…":
+        return False
+    if any(p in text for p in SENTENCE_PUNCT) or text.count("“") != text.count("”") \
+            or dates.find_dateline(text) is not None:
+        return False
+    if prev.kind != PARA or is_cut(prev.line.text):
+        return False
+    if nxt.kind != PARA:
+        return False
+    after = nxt.line.text.strip()
+    if not after or after[0] in _NOT_SENTENCE_START or _word_spans(text, after):
+        return False
+    return _NUMBERED_HEAD.match(text) is not None or _balanced_phrases(text)
+
+
+_TOPIC_COLON = re.compile(r"^[^，,：:]{1,8}[：:]")
+# Phrases that open a sentence of prose: a speaker (会议指出, 某某强调) or a time (2014年, 今年以来).
+_CLAUSE_OPENER = re.compile(r"(?:指出|强调|表示|要求|认为|介绍|说|告诉记者|提出|获悉|了解到|\d+年|以来|目前|期间)$")
+
+
+def _balanced_phrases(text: str) -> bool:
+    """Subheadings are built of parallel phrases (擦亮国之重器，突破核心技术，迈向创新高地;
+    教育：创新创业不仅仅是一堂课); a line cut by a column end stops anywhere (主任某某强调,要进)."""
+    rest = _TOPIC_COLON.sub("", text, count=1)
+    parts = [p for p in re.split(r"[，,：:]", rest)]
+    if any(len(p) < 4 or _CLAUSE_OPENER.search(p) for p in parts) or rest[-1:].isdigit():
+        return False
+    return max(len(p) for p in parts) <= 2 * min(len(p) for p in parts)
+
+
+def _word_spans(left: str, right: str) -> bool:
+    """A word (进一步, 推进) or a number (2|05.2亿) printed across the end of `left`."""
+    if left[-1].isdigit() and (right[0].isdigit() or right[0] in ".．"):
+        return True
+    head, tail = left[-4:], right[:4]
+    pos = 0
+    for w in lexicon.words(head + tail):
+        if pos < len(head) < pos + len(w):
+            return True
+        pos += len(w)
+    return False
 
 
 def _heading_run(items: list[_Item], start: int) -> int:
@@ -180,13 +338,17 @@ def _starts_new_article(article: _Article, run: list[_Item], nxt: _Item | None,
     heads = [it for it in run if it.kind == HEAD]
     if not heads:
         return False
-    dateline = dates.find_dateline(nxt.line.text) if nxt is not None and nxt.kind == PARA else None
+    dateline = _find_dateline(nxt.line.text) if nxt is not None and nxt.kind == PARA else None
+    agency = dateline is not None and dateline.text.startswith(dates.AGENCY_PREFIXES)
     last = _last_text_paragraph(article)
-    if last is not None and (is_cut(last.text) or ends_with_lead_in(last.text)):
+    if last is not None and not article.ends_with_credit and (is_cut(last.text) or ends_with_lead_in(last.text)):
         return dateline is not None and dateline.strong
+    if all(it.subheading for it in heads) and not (nxt is not None and nxt.kind == BYLINE) \
+            and not (dateline is not None and dateline.agency):
+        return False  # punctuated like prose, read as a subheading only from its place in the text
     if article.closed or (nxt is not None and nxt.kind == BYLINE):
         return True
-    if dateline is not None and dateline.strong:
+    if agency and dateline.strong:
         return True
     # 近日/日前/昨日 opening the next paragraph: how news articles start, not how sections do.
     relative = dateline is not None and dateline.relative in _NEWS_OPENERS
@@ -194,21 +356,56 @@ def _starts_new_article(article: _Article, run: list[_Item], nxt: _Item | None,
         return True
     if run[-1].kind == LABEL and _NOT_LABEL.sub("", run[-1].line.text) in _OPENING_LABELS:
         return True  # headline lines, then 核心提示/编者按: how an article opens
+    # A date opening the next paragraph is how news articles start, but also how the sections
+    # of a long report do: the model weighs it with the run's shape.
     texts = [it.line.text.strip() for it in heads]
+    paras_after, byline_soon = _what_follows(items, end)
     ctx = headruns.RunContext(
         heads=texts, has_label=any(it.kind == LABEL for it in run),
         prev_text=last.text if last is not None else None,
         paragraphs=sum(1 for p in article.paragraphs if p.is_text),
-        subheadings=sum(1 for p in article.paragraphs if p.heading),
+        subheadings=sum(1 for p in article.paragraphs if p.heading) - article.punctuated_subheadings,
         headline_lines=len(article.headline),
         next_text=nxt.line.text.strip() if nxt is not None and nxt.kind == PARA else None,
-        next_relative=relative, similar_later=_similar_runs_after(items, end, texts))
+        next_relative=relative,
+        similar_later=_similar_runs_after(items, end, texts),
+        next_dated=dateline is not None and dateline.month is not None and not agency,
+        byline_soon=byline_soon, paras_after=paras_after,
+        same_shape_before=_same_shape_before(article, texts),
+        article_chars=sum(len(p.text) for p in article.paragraphs if p.is_text))
     fallback = len(heads) >= 2
-    decided = headruns.opens_article(ctx, [_is_tagged_headline(t) for t in texts],
+    decided = headruns.opens_article(ctx, [is_tagged_headline(t) for t in texts],
                                      [t.startswith(_DASH_LEAD) for t in texts])
     if headruns.TRACE is not None:
         headruns.TRACE.append((ctx, texts, fallback))
     return fallback if decided is None else decided
+
+
+_SHORT_PIECE_ITEMS = 4  # a photo item or brief: a paragraph or two, then its credit
+
+
+def _what_follows(items: list[_Item], end: int) -> tuple[int, bool]:
+    """(paragraphs after the run before the next heading, byline or credit; whether a byline
+    or credit closes them within a few paragraphs)."""
+    i = end
+    while i < len(items) and i - end <= _LOOKAHEAD_ITEMS and items[i].kind == PARA:
+        i += 1
+    closed = i < len(items) and items[i].kind in (BYLINE, CREDIT) and i - end <= _SHORT_PIECE_ITEMS
+    return i - end, closed
+
+
+def _same_shape_before(article: _Article, texts: list[str]) -> bool:
+    """The article already printed a subheading run of as many lines of about this length."""
+    runs: list[list[str]] = []
+    previous_heading = False
+    for p in article.paragraphs:
+        if p.heading:
+            if not previous_heading:
+                runs.append([])
+            runs[-1].append(p.text)
+        previous_heading = p.heading
+    longest = max(len(t) for t in texts)
+    return any(len(r) == len(texts) and abs(max(len(t) for t in r) - longest) <= 4 for r in runs)
 
 
 _LOOKAHEAD_ITEMS = 200  # how far a run looks for runs of its shape (keeps a huge page linear)
@@ -237,19 +434,19 @@ def _headline_inside_cut_sentence(article: _Article, run: list[_Item], items: li
     the short paragraph right after the headline finishes the previous article's cut
     sentence; the next article starts after it (with its byline, or its dateline)."""
     last = _last_text_paragraph(article)
-    if last is None or not is_cut(last.text) or not any(it.kind == HEAD for it in run):
+    if last is None or article.ends_with_credit or not is_cut(last.text) or not any(it.kind == HEAD for it in run):
         return False
     if end + 1 >= len(items) or items[end].kind != PARA:
         return False
     rest = items[end].line.text
-    if dates.find_dateline(rest) is not None or is_cut(rest):
+    if _find_dateline(rest) is not None or is_cut(rest):
         return False
     after = end + 1
     while after < len(items) and items[after].kind == BYLINE:
         after += 1
     if after > end + 1:
         return True  # a byline under the headline: the new article's
-    dateline = dates.find_dateline(items[after].line.text) if after < len(items) and items[after].kind == PARA else None
+    dateline = _find_dateline(items[after].line.text) if after < len(items) and items[after].kind == PARA else None
     return dateline is not None and dateline.strong
 
 
@@ -268,12 +465,13 @@ def _add_paragraph(article: _Article, line: Line) -> None:
             article.bylines.append(found)
     text, trailing = bylines.split_trailing_byline(text)
     last = _last_text_paragraph(article)
-    if last is not None and is_cut(last.text):
+    if last is not None and not article.ends_with_credit and is_cut(last.text):
         # Join the halves in place: subheadings printed between them follow the joined paragraph.
         last.text += text
         last.lines = (last.lines[0], line.number)
     else:
         article.paragraphs.append(Paragraph(text, (line.number, line.number)))
+    article.ends_with_credit = False
     if trailing:
         article.bylines.append(trailing)
 
@@ -314,8 +512,12 @@ def segment_page(page: SeedPage) -> PageLayout:
             else:
                 for it in run:
                     current.paragraphs.append(Paragraph(it.line.text.strip(), (it.line.number,) * 2, heading=True))
+                    current.punctuated_subheadings += it.subheading
             i = end
             continue
+        if item.kind == CREDIT and (current is None or _last_text_paragraph(current) is None) \
+                and bylines.is_byline(item.line.text):
+            item = _Item(BYLINE, item.line)  # （记者 某某） under a headline: the article's byline
         if item.kind == FURNITURE or (item.kind == CREDIT and current is None):
             furniture.append(item.line)
             i += 1
@@ -323,7 +525,7 @@ def segment_page(page: SeedPage) -> PageLayout:
         if item.kind == CREDIT:
             # The article's last line: kept in its body, and what follows is another article.
             current.paragraphs.append(Paragraph(item.line.text.strip(), (item.line.number,) * 2))
-            current.closed = True
+            current.closed = current.ends_with_credit = True
             i += 1
             continue
         if item.kind == BYLINE:
@@ -355,15 +557,21 @@ def segment_page(page: SeedPage) -> PageLayout:
                       diagnostics=diagnostics)
 
 
+def _find_dateline(text: str) -> dates.Dateline | None:
+    """The dateline opening a paragraph; 据新华社…电 (a report taken from an agency) too."""
+    text = text.lstrip()
+    return dates.find_dateline(text[1:] if text.startswith("据") else text)
+
+
 def _agency_dateline(text: str) -> bool:
     """本报讯 / 新华社…电 open an article; one printed after an article's text opens a new
     (headless) item, such as a brief under a commentary."""
-    dl = dates.find_dateline(text)
+    dl = _find_dateline(text)
     return dl is not None and dl.text.startswith(dates.AGENCY_PREFIXES)
 
 
 def _opens_article(item: _Item) -> bool:
-    dl = dates.find_dateline(item.line.text)
+    dl = _find_dateline(item.line.text)
     return dl is not None and dl.strong
 
 
