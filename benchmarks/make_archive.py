@@ -502,7 +502,7 @@ class ArchiveGenerator:
         if k == "bbx md":
             return f"本报讯{' ' if r.random() < 0.8 else ''}{md}{ampm}，", f"{md}{ampm}", "md", None, ""
         if k == "md":
-            return f"{md}{ampm}，", f"{md}{ampm}", "md", None, ""
+            return f"{md}{ampm}，", f"{md}{ampm}", "bare md", None, ""
         if k in ("rq", "jr", "bbx jr"):
             word = r.choice(["日前", "近日"])
             pre = "本报讯 " if k == "bbx jr" else ""
@@ -513,8 +513,13 @@ class ArchiveGenerator:
     def date_truth(kind: str, event: dt.date, published: dt.date | None,
                    lead_year: bool, any_year: bool) -> tuple[str, list[str]]:
         y = event.year
-        if published and kind in ("md", "yesterday"):  # an archive dates an article by its issue
+        if published and kind in ("md", "bare md", "yesterday"):  # an archive dates an article by its issue
             return published.isoformat(), [event.isoformat()]
+        if kind == "bare md" and not lead_year:
+            # a bare opening date names the event, not the issue (only a dateline is filed for it)
+            return "XXXX", [f"XXXX-{event:%m-%d}"] + ([event.isoformat(), event.isoformat() + "?"] if any_year else [])
+        if kind == "bare md":
+            return event.isoformat(), []
         if kind == "md":
             if published or lead_year:
                 return event.isoformat(), []

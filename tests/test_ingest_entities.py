@@ -138,3 +138,16 @@ def test_closing_credits_give_no_tags():
                         "吕文清摄（影像中国）", "版式设计：孟小川"]) + "\n"
     arts, _ = ingest_text(page)
     assert not {"影像", "版式", "小川"} & set(arts[0].tags), arts[0].tags
+
+
+def test_a_proper_name_is_not_folded_into_a_fragment_tag():
+    """中华人民共和国 (a name jieba tags as a place) is not filed under 中华人民, while a
+    telling word plus a common one still folds (班子成员 -> 班子)."""
+    assert entities.tag_form("中华人民共和国", "ns") == "中华人民共和国"
+    assert entities.tag_form("班子成员", "n") == "班子"
+    from ingest_helpers import ingest_text
+
+    text = "\n\n".join(["庆祝国庆 群众联欢", "本报讯 10月1日，市民在广场联欢，庆祝中华人民共和国成立纪念日。",
+                        "联欢持续到深夜，中华人民共和国国旗在广场上空飘扬，歌声此起彼伏。"]) + "\n"
+    arts, _ = ingest_text(text)
+    assert "中华人民" not in arts[0].tags, arts[0].tags

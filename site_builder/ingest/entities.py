@@ -378,7 +378,7 @@ def _term_kind(word: str, flag: str, stopwords: frozenset[str]) -> tuple[bool, b
     tag = fallback = None
     if flag in TAG_FLAGS and not abstract and not _DIGIT.search(word) and not _FURNITURE_TAG.search(word):
         if is_telling_word(word, flag):
-            tag = tag_form(word)
+            tag = tag_form(word, flag)
             tag = tag if tag not in stopwords else None
         else:
             fallback = word
@@ -399,11 +399,17 @@ def is_telling_word(word: str, flag: str) -> bool:
     return idf_of.get(word, median) >= floor
 
 
-def tag_form(word: str) -> str:
+_PROPER_FLAGS = ("ns", "nt", "nz", "nr", "nrt", "nrfg")
+
+
+def tag_form(word: str, flag: str = "") -> str:
     """The form a tag is filed under, so near-duplicates make one tag page: a telling word
     followed by a common one folds into the telling word (班子成员 -> 班子, 医务人员 -> 医务);
     two telling words stay whole (脱贫攻坚), and so does a common word before a telling one,
-    which names a kind of it (国务院办公厅, not 办公厅)."""
+    which names a kind of it (国务院办公厅, not 办公厅). A proper name stays whole: 中华人民共和国
+    is not filed under 中华人民."""
+    if flag in _PROPER_FLAGS:
+        return word
     idf_of, median = lexicon.idf_table()
     for k in range(2, len(word) - 1):
         left, right = word[:k], word[k:]
