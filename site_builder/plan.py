@@ -475,10 +475,17 @@ class ArticleGroup:
 
 @dataclass
 class Citation:
-    """How to cite an article: GB/T 7714-2015 ([N], a newspaper article) and a BibTeX entry."""
+    """How to cite an article: GB/T 7714-2015 ([N], a newspaper article) and a BibTeX entry,
+    and the parts they are made of (the article page ships only the parts: static/js/site.js
+    writes the same two strings, tested against these)."""
 
     gbt: str
     bibtex: str
+    key: str = ""
+    paper: str = ""  # "" = unknown
+    date: str = ""  # ISO issue date, "" = unknown
+    number: str = ""  # 版次
+    names: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -911,7 +918,9 @@ def cite(a: Article, page: PageRef, permalink: str = "") -> Citation:
               ("date", iso), ("pages", number or ""), ("url", permalink)]
     key = re.sub(r"[^A-Za-z0-9_-]", "", a.id) or "article"
     body = "".join(f",\n  {k} = {{{_bibtex_escape(v)}}}" for k, v in fields if v)
-    return Citation(gbt, f"@article{{{key},\n  entrysubtype = {{newspaper}}{body}\n}}")
+    return Citation(gbt, f"@article{{{key},\n  entrysubtype = {{newspaper}}{body}\n}}",
+                    key, (paper or "").replace("|", ""), iso, (number or "").replace("|", ""),
+                    [n.replace("|", "") for n in names])
 
 
 def _bibtex_escape(value: str) -> str:
