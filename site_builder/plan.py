@@ -1213,7 +1213,7 @@ def _overview_chart(by_year: dict[int, list[Article]], links: Links) -> BarChart
             n = counts.get(slot, 0)
             run_start = k == 0 or slots[k - 1] is None
             bars.append((f"{y}年{m}月", n, links.month(y, m) if n else None,
-                         str(y) if m == 1 or run_start else ""))
+                         _month_tick(y, m, run_start, len(drawn))))
         return _bar_chart("每月文章数（月份已知的文章）", bars)
     years = sorted(by_year)
     if len(years) < 2:
@@ -1224,6 +1224,17 @@ def _overview_chart(by_year: dict[int, list[Article]], links: Links) -> BarChart
             bars.append(_GAP)
         bars.append((f"{y}年", len(by_year[y]), links.year(y), str(y)))
     return _bar_chart("每年文章数", bars)
+
+
+CHART_QUARTER_TICKS = 24  # a month chart this short also labels April, July and October
+
+
+def _month_tick(year: int, month: int, run_start: bool, months: int) -> str:
+    """A month bar's label: its year where a year or a run of months starts; on a chart of
+    a year or two also the quarters, else a reader sees one year label over a dozen bars."""
+    if month == 1 or run_start:
+        return str(year)
+    return f"{month}月" if months <= CHART_QUARTER_TICKS and month in (4, 7, 10) else ""
 
 
 def _month_slots(months: list[tuple[int, int]]) -> list[tuple[int, int] | None]:
@@ -1274,20 +1285,23 @@ def _bar_chart(title: str, bars: list[tuple[str, int, str | None, str]]) -> BarC
 
 
 def _thin_ticks(ticks: list[Tick], width: int) -> list[Tick]:
-    """Labels that never overlap: major ones (shown at every width) at least width /
-    CHART_MAX_TICKS apart, always the first and the last; minor ones (hidden on phones) at
+    """Labels that never overlap: major ones (shown at every width; years where there are
+    years) at least width / CHART_MAX_TICKS apart, always the last and the first unless it is
+    too close to the last; minor ones (hidden on phones) at
     least half that from any other; the rest dropped."""
     if len(ticks) < 2:
         return ticks
     major_gap, minor_gap = width / CHART_MAX_TICKS, width / (2 * CHART_MAX_TICKS)
-    major = [ticks[0]]
-    for t in ticks[1:]:
+    years = [t for t in ticks if t.label.isdigit()]
+    candidates = years if len(years) >= 2 else ticks  # a month's label never displaces a year's
+    major = [candidates[0]]
+    for t in candidates[1:]:
         if t.x - major[-1].x >= major_gap:
             major.append(t)
-    if major[-1] is not ticks[-1]:
-        if len(major) > 1 and ticks[-1].x - major[-1].x < major_gap:
+    if major[-1] is not candidates[-1]:
+        if candidates[-1].x - major[-1].x < major_gap:  # even the first: overlapping labels say nothing
             major.pop()
-        major.append(ticks[-1])
+        major.append(candidates[-1])
     chosen = set(map(id, major))
     shown: list[Tick] = []
     for t in ticks:
