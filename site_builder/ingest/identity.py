@@ -7,7 +7,7 @@ prints the same title and body (else the same body, else a similar text), and ke
 file's name and id (`<seed slug>-<NN>` for `<NN>.md`). Articles without a match get numbers no
 file in the folder uses, so an id never passes to another article while content/ is kept. A
 hand-edited file is therefore only ever "kept" for its own article; one whose article is gone
-stays and is reported (ingest._remove_stale). A seed without a folder of its own (a renamed
+stays and is reported (files.remove_stale). A seed without a folder of its own (a renamed
 seed) is matched against folders no seed writes any more: the edited files of the folder it
 matches move to the new folder (with the new id and source), the untouched ones are written
 there anew.
@@ -179,7 +179,7 @@ def _generated_files(content_dir: Path, is_edited) -> dict[str, list[OldFile]]:
 
 def _with_id(text: str, article_id: str) -> str:
     """The generated text with another id (its `generated` hash made again)."""
-    from .content import dump_front_matter, regenerate
+    from ..content import dump_front_matter, regenerate
 
     line = dump_front_matter({"id": article_id}).rstrip("\n")
     return regenerate(re.sub(r"(?m)^id: .*$", lambda _: line, text, count=1))

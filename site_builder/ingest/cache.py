@@ -1,17 +1,17 @@
-"""Fast ingestion: the same articles as `ingest.ingest_pages`, from a cache and on two cores.
+"""Fast ingestion: the same articles as `run.ingest_pages`, from a cache and on two cores.
 
 - Per seed page, the result of segmentation and extraction (articles before the corpus-wide
   step, their terms, and the people each article's own text vouches for) is stored under
   `.cache/` keyed by a hash of the page (path, metadata, text) and a *salt*: the ingester's
-  version, the user dictionary, the stopword list and the source of every ingestion module, so
-  a code or dictionary change can never serve a stale result.
+  version, the user dictionary, the stopword list and the source of every module ingestion
+  imports (`codekey.code_key`), so a code or dictionary change can never serve a stale result.
 - Pages not in the cache are processed by a pool of worker processes (jieba loaded once per
   worker: forked after the parent loaded it, so the dictionary is shared copy-on-write). Results
   come back in page order, so the output does not depend on the number of workers.
 - The corpus-wide step (`corpus.finish_corpus`) runs over all articles, with each article's
   own names from the page cache, its second pass memoised in the cache file, and the
   per-article steps (and YAML) on workers forked once the corpus-wide sets are known; tests
-  compare the result with plain serial, uncached ingestion byte for byte. ingest_state.py
+  compare the result with plain serial, uncached ingestion byte for byte. state.py
   makes it incremental when few pages changed.
 - When no page changed at all, the previous run's outcome stands (by stat): nothing is read.
 """
@@ -25,17 +25,16 @@ import sys
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
-
+from ..codekey import code_key
+from ..model import SeedPage
 from . import corpus, entities, extract, lexicon
-from .model import SeedPage
+from .pages import ingest_page
 
 CACHE_FILE = ".cache/ingest.pickle"
 CORPUS_FILE = ".cache/ingest-last.pickle"  # small: read first, the big file only when needed
 FORMAT = 5
-# Modules whose code decides what ingestion produces: their source is part of the cache salt.
-INGEST_MODULES = ("segment", "headruns", "extract", "corpus", "entities", "bylines", "dates", "seeds", "names", "lexicon",
-                  "model", "edtf", "content", "ingest", "ingest_cache", "ingest_state", "markup", "identity")
+# Ingestion's entry: the source of every module it imports is part of the cache salt.
+INGEST_ENTRY = f"{__package__}.run"
 POOL_MIN_PAGES = 24  # fewer misses than this are cheaper in-process than starting workers
 WORKERS = min(2, os.cpu_count() or 1)
 BIG_PAGE_CHARS = 200_000  # a page this long is sent to a worker alone
@@ -56,9 +55,7 @@ def salt(userdict: Path | None, stopwords: frozenset[str]) -> str:
     h.update(b"userdict " + file_digest(userdict).encode())
     h.update(b"stopwords " + "\n".join(sorted(stopwords)).encode("utf-8"))
     h.update(b"places " + file_digest(entities.PLACES_FILE).encode())
-    here = Path(__file__).resolve().parent
-    for name in INGEST_MODULES:
-        h.update(name.encode() + file_digest(here / f"{name}.py").encode())
+    h.update(b"code " + code_key(INGEST_ENTRY).encode())
     return h.hexdigest()
 
 
@@ -83,7 +80,7 @@ def stat_sig(st: os.stat_result) -> StatSig:
 
 def seed_stats(seeds_dir: Path) -> dict[str, StatSig]:
     """Every file below the seeds folder (seeds, sidecars, anything) -> its stat signature."""
-    from .build_index import walk_files
+    from ..build_index import walk_files
 
     return {rel: stat_sig(st) for rel, st in walk_files(seeds_dir, True)}
 
@@ -192,35 +189,31 @@ class IngestCache:
 
 # ---------------------------------------------------------------- workers
 
-# what process_page runs: ingest.ingest_page, handed in by the caller (Workers) so that this
-# module does not import ingest.py, which imports it
 _worker_stopwords: frozenset[str] = frozenset()
-_worker_ingest_page: Callable | None = None
 
 
-def _init_worker(userdict: str | None, stopwords: frozenset[str], ingest_page: Callable) -> None:
-    global _worker_stopwords, _worker_ingest_page
-    _worker_stopwords, _worker_ingest_page = stopwords, ingest_page
+def _init_worker(userdict: str | None, stopwords: frozenset[str]) -> None:
+    global _worker_stopwords
+    _worker_stopwords = stopwords
     lexicon.configure(userdict)  # no-op when forked from a parent that already loaded it
 
 
 def process_page(page: SeedPage) -> bytes:
     """Segment + extract one page and find the people its articles vouch for on their own;
     pickled, which is both what the cache stores and what a worker sends back."""
-    outcome = _worker_ingest_page(page, _worker_stopwords)
+    outcome = ingest_page(page, _worker_stopwords)
     alone = [corpus.confirmed_alone(e.body_text) for e in outcome.extracted]
     return pickle.dumps((outcome, alone), protocol=pickle.HIGHEST_PROTOCOL)
 
 
 class Workers:
     """A lazily started process pool (or none, for small jobs and inside threaded servers)
-    that runs `ingest_page` (ingest.ingest_page) through process_page."""
+    that runs `pages.ingest_page` through process_page."""
 
-    def __init__(self, userdict: str | None, stopwords: frozenset[str], workers: int, ingest_page: Callable):
-        global _worker_stopwords, _worker_ingest_page
-        _worker_stopwords, _worker_ingest_page = stopwords, ingest_page  # for work done in this process
+    def __init__(self, userdict: str | None, stopwords: frozenset[str], workers: int):
+        global _worker_stopwords
+        _worker_stopwords = stopwords  # for work done in this process
         self.userdict, self.stopwords, self.workers = userdict, stopwords, workers
-        self.ingest_page = ingest_page
         self._pool = None
 
     def map(self, fn, items: list, chunksize: int = 8) -> list:
@@ -233,7 +226,7 @@ class Workers:
                 else "spawn"
             ctx = multiprocessing.get_context(method)
             self._pool = ctx.Pool(self.workers, initializer=_init_worker,
-                                  initargs=(self.userdict, self.stopwords, self.ingest_page))
+                                  initargs=(self.userdict, self.stopwords))
         # Largest pages first, a huge one in a chunk of its own: one 20 MB page then keeps one
         # worker busy while the other takes every other page, instead of holding a chunk back.
         sizes = [len(getattr(item, "text", "")) for item in items]
@@ -300,7 +293,7 @@ def finish_corpus_fast(extracted: list[extract.Extracted], alone: list[frozenset
     workers; also each article's file text. No other pool may be running
     (forking needs a process without threads).
     tests/test_scale.py compares the files with those of the plain serial ingestion."""
-    from .content import article_to_text
+    from ..content import article_to_text
 
     size = len(cache.people)
     trace = corpus.finish_corpus(extracted, alone, cache.people,

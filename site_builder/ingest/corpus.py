@@ -1,10 +1,10 @@
 """The corpus-wide step: who is a person and which words are tags, decided over all articles.
 
 One module for the three ways ingestion runs it:
-- full and serial (`ingest.ingest_pages`): `finish_corpus` with the built-in map;
-- full and cached (`ingest.run_ingest`): `finish_corpus` with a map on forked workers and the
-  second pass of name confirmation memoised (`ingest_cache.finish_corpus_fast` wraps it);
-- incremental (`ingest_state.apply_change`): keeps the same corpus-wide counts up to date and
+- full and serial (`run.ingest_pages`): `finish_corpus` with the built-in map;
+- full and cached (`run.run_ingest`): `finish_corpus` with a map on forked workers and the
+  second pass of name confirmation memoised (`cache.finish_corpus_fast` wraps it);
+- incremental (`state.apply_change`): keeps the same corpus-wide counts up to date and
   redoes `finish_article` for the articles whose answers changed.
 What one article's choices read of the corpus is exactly `CorpusView` plus the known names its
 text prints; the rules themselves live in entities.py (names, titles, tags) and here (how the

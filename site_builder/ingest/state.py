@@ -24,11 +24,14 @@ from array import array
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
-
-from . import corpus, entities, extract
-from .ingest_cache import _dump, cache_discarded, load_recorded, stat_trusted
-from .model import Diagnostic
+from ..content import article_to_text, is_hand_edited
+from ..model import Diagnostic
+from . import corpus, entities, extract, identity, lexicon
+from .cache import (WORKERS, Workers, _dump, cache_discarded, load_recorded, page_key, process_page, stat_sig,
+                    stat_trusted, text_key)
+from .files import remove_stale, write_unless_edited
+from .pages import IngestReport, record_outcome
+from .seeds import SEED_SUFFIXES, read_seed
 
 STATE_FILE = ".cache/ingest-state.pickle"
 PAGES_FILE = ".cache/ingest-pages.sqlite"
@@ -315,8 +318,6 @@ REDO_MAX_SHARE = 0.3
 
 
 def _is_seed(rel: str) -> bool:
-    from .seeds import SEED_SUFFIXES
-
     name = rel.rsplit("/", 1)[-1]
     return not name.startswith(".") and Path(name).suffix.lower() in SEED_SUFFIXES
 
@@ -325,33 +326,52 @@ def _sidecar(rel: str) -> str:
     return str(Path(rel).with_suffix(".yaml").as_posix())
 
 
-@dataclass(frozen=True)
-class IngestSteps:
-    """ingest.py's page and content-file steps that the incremental run shares with the full
-    one; ingest.run_ingest hands them in, so this module does not import ingest.py."""
+@dataclass
+class _Change:
+    """What one incremental run works on, step by step."""
 
-    new_report: Callable  # IngestReport
-    ingest_page: Callable
-    record_outcome: Callable
-    content_rel: Callable
-    write_unless_edited: Callable
-    remove_stale: Callable
+    seed_rels: list[str]  # every seed file now, in the full run's order
+    dirty: list[str]  # seed files whose stat changed (or new ones)
+    gone: list[str]  # seed files deleted
+    read: dict[str, tuple] = field(default_factory=dict)  # rel -> (page or None, read diagnostics, key)
+    changed: list[str] = field(default_factory=list)  # dirty files whose page changed, and the gone
+    blobs: dict[str, bytes] = field(default_factory=dict)  # page key -> pickled (outcome, alone)
+    removed: list[tuple[str, frozenset]] = field(default_factory=list)  # article key, candidate words
+    gone_rels: list[str] = field(default_factory=list)  # content files of the removed articles
+    old_places: dict[str, tuple[list[str], list[str]]] = field(default_factory=dict)  # rel -> bodies, files
+    added: list[tuple[str, ArticleRec, frozenset, str]] = field(default_factory=list)
+    extracted: dict[str, extract.Extracted] = field(default_factory=dict)  # article key -> its extraction
 
 
-def run_incremental(config, salt: str, stopwords: frozenset[str], userdict, listing: dict, report,
-                    workers: int | None, steps: IngestSteps,
-                    max_share: float = INCREMENTAL_MAX_SHARE) -> "IngestState | None":
+def run_incremental(config, salt: str, stopwords: frozenset[str], userdict, listing: dict, report: IngestReport,
+                    workers: int | None, max_share: float = INCREMENTAL_MAX_SHARE) -> "IngestState | None":
     """Ingest by updating the last run's state, when it exists and few seed files changed; the
     state as saved. None (nothing written) when a full run is needed."""
-    from . import ingest_cache as ic
-    from . import identity
-    from .content import article_to_text, is_hand_edited
-    from .seeds import read_seed
-
     root, seeds_dir, content_dir = config.root, config.path("seeds_dir"), config.path("content_dir")
     state = IngestState.load(root)
     if state is None or (state.salt, state.seeds_dir, state.content_dir) != (salt, str(seeds_dir), str(content_dir)):
         return None
+    change = _seeds_to_redo(state, listing, max_share)
+    if change is None:
+        return None
+    _read_dirty_seeds(change, state, seeds_dir, root)
+    store = PageStore(root, salt)
+    try:
+        written = _update_articles(state, change, store, listing, report, (userdict, stopwords, workers), content_dir)
+    finally:
+        store.close()
+    if written is None:
+        return None
+    _report_as_full_run(state, change.seed_rels, *written, report)
+    # files no article writes any more: only those of the articles that went can be such
+    now_rels = {rec.rel for rec in state.articles.values()}
+    remove_stale(content_dir, now_rels, {r for r in change.gone_rels if r not in now_rels}, report)
+    state.save(root)
+    return state
+
+
+def _seeds_to_redo(state: IngestState, listing: dict, max_share: float) -> _Change | None:
+    """The seed files whose stat changed and those deleted; None when a full run is better."""
     seed_rels = sorted((r for r in listing if _is_seed(r)), key=lambda r: Path(r).parts)
     dirty = [r for r in seed_rels if r not in state.pages
              or not state.trusted(state.pages[r].sig, listing[r])
@@ -362,147 +382,183 @@ def run_incremental(config, salt: str, stopwords: frozenset[str], userdict, list
         return None
     if gone and any(r not in state.pages for r in dirty):
         return None  # perhaps a renamed seed: the full run carries its hand edits over
+    return _Change(seed_rels, dirty, gone)
 
-    # read what may have changed; a page whose key is the same only had its stat touched
-    sub = steps.new_report()
-    read: dict[str, tuple] = {}  # rel -> (page or None, read diagnostics, key)
-    for rel in dirty:
+
+def _read_dirty_seeds(change: _Change, state: IngestState, seeds_dir: Path, root: Path) -> None:
+    """Read what may have changed; a page whose key is the same only had its stat touched."""
+    for rel in change.dirty:
         result = read_seed(seeds_dir / rel, root, seeds_dir)
-        key = ic.page_key(result.page) if result.page is not None else None
-        read[rel] = (result.page, result.diagnostics, key)
-    changed = [r for r in dirty if r not in state.pages or state.pages[r].key != read[r][2]
-               or read[r][2] is None] + gone
-    store = PageStore(root, salt)
-    try:
-        old_keys = {state.pages[r].key for r in changed if r in state.pages and state.pages[r].key}
-        new_pages = {r: read[r][0] for r in changed if r in read and read[r][0] is not None}
-        blobs = store.get_many(old_keys | {ic.page_key(p) for p in new_pages.values()})
-        if any(k not in blobs for k in old_keys):
-            return None  # the page store lost what the state refers to
-        todo = [(r, p) for r, p in new_pages.items() if ic.page_key(p) not in blobs]
-        if todo:
-            from . import lexicon
+        key = page_key(result.page) if result.page is not None else None
+        change.read[rel] = (result.page, result.diagnostics, key)
+    change.changed = [r for r in change.dirty if r not in state.pages or state.pages[r].key != change.read[r][2]
+                      or change.read[r][2] is None] + change.gone
 
-            lexicon.configure(userdict)
-            lexicon.prepare()
-            pool = ic.Workers(str(userdict) if userdict else None, stopwords,
-                              ic.WORKERS if workers is None else workers, steps.ingest_page)
-            try:
-                fresh = pool.map(ic.process_page, [p for _, p in todo], chunksize=4)
-            finally:
-                pool.close()
-            made = {ic.page_key(p): b for (_, p), b in zip(todo, fresh)}
-            blobs.update(made)
-            store.put_many(made)
-        # every page not processed now has its result from the cache (the store or the state)
-        report.cache_misses = len(todo)
-        report.cache_hits = sum(1 for r in seed_rels if (read[r][2] if r in read else state.pages[r].key)) - len(todo)
 
-        # articles out
-        removed: list[tuple[str, frozenset]] = []
-        gone_rels: list[str] = []
-        old_places: dict[str, tuple[list[str], list[str]]] = {}  # rel -> its articles' bodies and files
-        for r in changed:
-            rec = state.pages.get(r)
-            if rec is None or rec.key is None:
-                continue
-            outcome, _ = pickle.loads(blobs[rec.key])
-            old_places[r] = ([outcome.extracted[state.articles[a].index].article.body for a in rec.articles],
-                             [state.articles[a].rel for a in rec.articles])
-            for akey in rec.articles:
-                removed.append((akey, cand_of(outcome.extracted[state.articles[akey].index])))
-                gone_rels.append(state.articles[akey].rel)
-        # articles in, and the pages' records
-        added: list[tuple[str, ArticleRec, frozenset, str]] = []
-        extracted: dict[str, extract.Extracted] = {}
-        for r in changed:
-            if r not in read:
-                del state.pages[r]
-                continue
-            page, read_diagnostics, key = read[r]
-            before = len(sub.diagnostics)
-            page_rec = PageRec(listing[r], listing.get(_sidecar(r)), key, page.path if page else r,
-                               page.stem if page else Path(r).stem, read_diagnostics, [], None, [])
-            state.pages[r] = page_rec
-            if page is None:
-                continue
-            outcome, alone = pickle.loads(blobs[key])
-            if steps.record_outcome(page, outcome, sub):
-                page_rec.furniture = sub.furniture[page.path]
-            page_rec.diagnostics = sub.diagnostics[before:]
-            rels = identity.incremental_rels(page.stem, [e.article.body for e in outcome.extracted],
-                                             old_places.get(r), content_dir, {p.stem for p in state.pages.values()})
-            if rels is None:
-                return None  # articles came, went or moved on the page: the full run matches them by text
-            for i, e in enumerate(outcome.extracted):
-                akey = f"{key}:{i}"
-                page_rec.articles.append(akey)
-                extracted[akey] = e
-                rec = ArticleRec(-1, key, i, rels[i], frozenset(alone[i]),
-                                 frozenset(), frozenset(), frozenset(), frozenset(corpus.credited_names(e)), "")
-                added.append((akey, rec, cand_of(e), e.body_text))
-        for r in dirty:  # stat touched only: the new signature, the same page
-            if r not in changed:
-                state.pages[r].sig, state.pages[r].sidecar = listing[r], listing.get(_sidecar(r))
-                state.pages[r].read_diagnostics = read[r][1]
+def _update_articles(state: IngestState, change: _Change, store: PageStore, listing: dict, report: IngestReport,
+                     page_inputs: tuple, content_dir: Path) -> tuple[list[str], IngestReport] | None:
+    """Bring the state and content/ up to date with the changed pages: their articles out and
+    in, the corpus-wide choices of every article they affect made again, their files written.
+    The hand-edited files kept and the writes' report; None when a full run is needed."""
+    if not _load_page_results(change, state, store, report, *page_inputs):
+        return None
+    _articles_out(change, state)
+    sub = IngestReport()
+    if not _articles_in(change, state, listing, sub, content_dir):
+        return None  # articles came, went or moved on a page: the full run matches them by text
+    _note_touched_seeds(change, state, listing)
+    redo = apply_change(state, change.removed, change.added, store.all_bodies)
+    store.put_bodies({key: text for key, _, _, text in change.added})
+    kept_edits, restore = _check_other_files(state, redo, content_dir)
+    if len(redo) - len(change.added) > max(16, REDO_MAX_SHARE * len(state.articles)):
+        return None  # most of the corpus to redo: the full run's caches are quicker
+    texts = _finish_again(change, state, redo, store)
+    stored = store.get_many(restore, "files")
+    if len(stored) != len(restore):
+        return None  # the store lost texts the state refers to
+    store.put_texts(texts)
+    store.drop_texts(k for k, _ in change.removed if k not in state.articles)
+    texts.update(stored)
+    out = IngestReport()
+    for akey in sorted(texts, key=lambda k: state.articles[k].rel):
+        rec = state.articles[akey]
+        rec.sig = write_unless_edited(content_dir / rec.rel, texts[akey], out)
+    store.keep_only({p.key for p in state.pages.values() if p.key})
+    return kept_edits, out
 
-        redo = apply_change(state, removed, added, store.all_bodies)
-        store.put_bodies({key: text for key, _, _, text in added})
 
-        # files of the other articles: as written (by stat, else by hash), edited, or to redo
-        kept_edits: list[str] = []
-        restore: list[str] = []  # unchanged articles whose file is gone or was overwritten
-        for akey, rec in state.articles.items():
-            if akey in redo:
-                continue
-            target = content_dir / rec.rel
-            try:
-                now = ic.stat_sig(os.stat(target))
-            except OSError:
-                restore.append(akey)
-                continue
-            if state.trusted(rec.sig, now):
-                continue
-            text = target.read_bytes().decode("utf-8", errors="replace")
-            if ic.text_key(text) == rec.digest:
-                rec.sig = now
-            elif is_hand_edited(text):
-                rec.sig = None
-                kept_edits.append(str(target))
-            else:
-                restore.append(akey)
-        if len(redo) - len(added) > max(16, REDO_MAX_SHARE * len(state.articles)):
-            return None  # most of the corpus to redo: the full run's caches are quicker
+def _load_page_results(change: _Change, state: IngestState, store: PageStore, report: IngestReport,
+                       userdict, stopwords: frozenset[str], workers: int | None) -> bool:
+    """Each changed page's segmentation and extraction, old and new: from the page store, the
+    new pages it lacks processed now. False when the store lost what the state refers to."""
+    old_keys = {state.pages[r].key for r in change.changed if r in state.pages and state.pages[r].key}
+    new_pages = {r: change.read[r][0] for r in change.changed if r in change.read and change.read[r][0] is not None}
+    change.blobs = store.get_many(old_keys | {page_key(p) for p in new_pages.values()})
+    if any(k not in change.blobs for k in old_keys):
+        return False
+    todo = [(r, p) for r, p in new_pages.items() if page_key(p) not in change.blobs]
+    if todo:
+        lexicon.configure(userdict)
+        lexicon.prepare()
+        pool = Workers(str(userdict) if userdict else None, stopwords, WORKERS if workers is None else workers)
+        try:
+            fresh = pool.map(process_page, [p for _, p in todo], chunksize=4)
+        finally:
+            pool.close()
+        made = {page_key(p): b for (_, p), b in zip(todo, fresh)}
+        change.blobs.update(made)
+        store.put_many(made)
+    # every page not processed now has its result from the cache (the store or the state)
+    read = change.read
+    report.cache_misses = len(todo)
+    report.cache_hits = sum(1 for r in change.seed_rels
+                            if (read[r][2] if r in read else state.pages[r].key)) - len(todo)
+    return True
 
-        # redo: articles of unchanged pages come from the page store
-        need = {state.articles[k].page_key for k in redo if k not in extracted}
-        for key, blob in store.get_many(need).items():
-            outcome, _ = pickle.loads(blob)
-            for i, e in enumerate(outcome.extracted):
-                extracted.setdefault(f"{key}:{i}", e)
-        view = corpus.CorpusView(state.known, state.credited, state.doc_freq, len(state.articles))
-        texts: dict[str, str] = {}
-        for akey in redo:
-            rec, e = state.articles[akey], extracted[akey]
-            corpus.finish_article(e, rec.known_here, view)
-            e.article.id = identity.id_for(e.article.id, rec.rel)
-            texts[akey] = article_to_text(e.article)
-            rec.digest = ic.text_key(texts[akey])
-        stored = store.get_many(restore, "files")
-        if len(stored) != len(restore):
-            return None  # the store lost texts the state refers to
-        store.put_texts(texts)
-        store.drop_texts(k for k, _ in removed if k not in state.articles)
-        texts.update(stored)
-        out = steps.new_report()
-        for akey in sorted(texts, key=lambda k: state.articles[k].rel):
-            rec = state.articles[akey]
-            rec.sig = steps.write_unless_edited(content_dir / rec.rel, texts[akey], out)
-        store.keep_only({p.key for p in state.pages.values() if p.key})
-    finally:
-        store.close()
 
-    # the report, as a full run gives it
+def _articles_out(change: _Change, state: IngestState) -> None:
+    """Take the changed pages' old articles out of the counts, noting their bodies and files."""
+    for r in change.changed:
+        rec = state.pages.get(r)
+        if rec is None or rec.key is None:
+            continue
+        outcome, _ = pickle.loads(change.blobs[rec.key])
+        change.old_places[r] = ([outcome.extracted[state.articles[a].index].article.body for a in rec.articles],
+                                [state.articles[a].rel for a in rec.articles])
+        for akey in rec.articles:
+            change.removed.append((akey, cand_of(outcome.extracted[state.articles[akey].index])))
+            change.gone_rels.append(state.articles[akey].rel)
+
+
+def _articles_in(change: _Change, state: IngestState, listing: dict, sub: IngestReport, content_dir: Path) -> bool:
+    """The changed pages' records and new articles (their files by identity); False when a
+    page's articles came, went or moved."""
+    for r in change.changed:
+        if r not in change.read:
+            del state.pages[r]
+            continue
+        page, read_diagnostics, key = change.read[r]
+        before = len(sub.diagnostics)
+        page_rec = PageRec(listing[r], listing.get(_sidecar(r)), key, page.path if page else r,
+                           page.stem if page else Path(r).stem, read_diagnostics, [], None, [])
+        state.pages[r] = page_rec
+        if page is None:
+            continue
+        outcome, alone = pickle.loads(change.blobs[key])
+        if record_outcome(page, outcome, sub):
+            page_rec.furniture = sub.furniture[page.path]
+        page_rec.diagnostics = sub.diagnostics[before:]
+        rels = identity.incremental_rels(page.stem, [e.article.body for e in outcome.extracted],
+                                         change.old_places.get(r), content_dir, {p.stem for p in state.pages.values()})
+        if rels is None:
+            return False
+        for i, e in enumerate(outcome.extracted):
+            akey = f"{key}:{i}"
+            page_rec.articles.append(akey)
+            change.extracted[akey] = e
+            rec = ArticleRec(-1, key, i, rels[i], frozenset(alone[i]),
+                             frozenset(), frozenset(), frozenset(), frozenset(corpus.credited_names(e)), "")
+            change.added.append((akey, rec, cand_of(e), e.body_text))
+    return True
+
+
+def _note_touched_seeds(change: _Change, state: IngestState, listing: dict) -> None:
+    """Seed files whose stat changed but not their page: the new signature, the same page."""
+    for r in change.dirty:
+        if r not in change.changed:
+            state.pages[r].sig, state.pages[r].sidecar = listing[r], listing.get(_sidecar(r))
+            state.pages[r].read_diagnostics = change.read[r][1]
+
+
+def _check_other_files(state: IngestState, redo: set[str], content_dir: Path) -> tuple[list[str], list[str]]:
+    """The files of the articles not redone: as written (by stat, else by hash), edited by
+    hand (kept: their paths), or gone or overwritten (their article keys, to restore)."""
+    kept_edits: list[str] = []
+    restore: list[str] = []
+    for akey, rec in state.articles.items():
+        if akey in redo:
+            continue
+        target = content_dir / rec.rel
+        try:
+            now = stat_sig(os.stat(target))
+        except OSError:
+            restore.append(akey)
+            continue
+        if state.trusted(rec.sig, now):
+            continue
+        text = target.read_bytes().decode("utf-8", errors="replace")
+        if text_key(text) == rec.digest:
+            rec.sig = now
+        elif is_hand_edited(text):
+            rec.sig = None
+            kept_edits.append(str(target))
+        else:
+            restore.append(akey)
+    return kept_edits, restore
+
+
+def _finish_again(change: _Change, state: IngestState, redo: set[str], store: PageStore) -> dict[str, str]:
+    """The corpus-wide step for the articles to redo (those of unchanged pages come from the
+    page store): their file texts by article key."""
+    need = {state.articles[k].page_key for k in redo if k not in change.extracted}
+    for key, blob in store.get_many(need).items():
+        outcome, _ = pickle.loads(blob)
+        for i, e in enumerate(outcome.extracted):
+            change.extracted.setdefault(f"{key}:{i}", e)
+    view = corpus.CorpusView(state.known, state.credited, state.doc_freq, len(state.articles))
+    texts: dict[str, str] = {}
+    for akey in redo:
+        rec, e = state.articles[akey], change.extracted[akey]
+        corpus.finish_article(e, rec.known_here, view)
+        e.article.id = identity.id_for(e.article.id, rec.rel)
+        texts[akey] = article_to_text(e.article)
+        rec.digest = text_key(texts[akey])
+    return texts
+
+
+def _report_as_full_run(state: IngestState, seed_rels: list[str], kept_edits: list[str], out: IngestReport,
+                        report: IngestReport) -> None:
+    """The report, as a full run gives it."""
     for r in seed_rels:
         report.diagnostics.extend(state.pages[r].read_diagnostics)
     for r in seed_rels:
@@ -521,8 +577,3 @@ def run_incremental(config, salt: str, stopwords: frozenset[str], userdict, list
     report.written.extend(out.written)
     report.articles = len(state.articles)
     report.unchanged = report.articles - len(report.written) - len(report.kept_edits)
-    # files no article writes any more: only those of the articles that went can be such
-    now_rels = {rec.rel for rec in state.articles.values()}
-    steps.remove_stale(content_dir, now_rels, {r for r in gone_rels if r not in now_rels}, report)
-    state.save(root)
-    return state
