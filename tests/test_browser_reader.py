@@ -192,3 +192,23 @@ def test_every_article_page_shows_its_citation(browser, urls, built_site):
             assert page.locator("#cite-bib").text_content().startswith(p.context.citation.bibtex[:-2]), p.path
     finally:
         context.close()
+
+
+def test_home_shows_ten_of_a_long_day_and_links_the_rest(browser, server):
+    years = "".join(f'<section><h2>{y}年</h2><ul class="article-list">'
+                    + "".join(f'<li><a href="#">第{y}-{k}篇</a></li>' for k in range(8)) + "</ul></section>"
+                    for y in (2021, 2020, 2019))
+    day = f'<html><body><h1>历史上的今天：3月7日</h1><div class="on-this-day-years">{years}</div></body></html>'
+    context = browser.new_context(locale="zh-CN")
+    page = context.new_page()
+    try:
+        page.clock.set_fixed_time("2024-03-07T09:00:00")
+        page.route(f"{server}{BASE}on-this-day/03-07/",
+                   lambda route: route.fulfill(body=day, content_type="text/html; charset=utf-8"))
+        page.goto(server + BASE, wait_until="load")
+        box = page.locator("[data-on-this-day]")
+        box.locator(f'a[href="{BASE}on-this-day/03-07/"]').wait_for(timeout=5000)
+        assert box.locator(".on-this-day-years li").count() == 10
+        assert box.locator(".on-this-day-years h2").all_inner_texts() == ["2021年", "2020年"]
+    finally:
+        context.close()

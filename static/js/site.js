@@ -110,6 +110,19 @@
 
   function pad(n) { return (n < 10 ? '0' : '') + n; }
 
+  var ON_THIS_DAY_SHOWN = 10;  // the home page shows a taste; the day's page has them all
+
+  /** The first `n` entries of an imported .on-this-day-years list, emptied years dropped. */
+  function shortened(list, n) {
+    Array.prototype.forEach.call(list.querySelectorAll('li'), function (li, k) {
+      if (k >= n) li.parentNode.removeChild(li);
+    });
+    Array.prototype.forEach.call(list.querySelectorAll('section'), function (s) {
+      if (!s.querySelector('li')) s.parentNode.removeChild(s);
+    });
+    return list;
+  }
+
   /** Fill section[data-on-this-day] (its data-base: the site's base URL) from today's day page. */
   function showOnThisDay() {
     var box = doc.querySelector('[data-on-this-day]');
@@ -136,7 +149,7 @@
       link.textContent = heading.textContent;
       title.appendChild(link);
       slot.appendChild(title);
-      slot.appendChild(doc.importNode(list, true));
+      slot.appendChild(shortened(doc.importNode(list, true), ON_THIS_DAY_SHOWN));
     }).catch(none);
   }
 
