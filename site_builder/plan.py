@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import calendar
 import hashlib
+import itertools
 import os
 import re
 import unicodedata
@@ -82,8 +83,10 @@ def unique_slugs(names: Iterable[str]) -> dict[str, str]:
 def _free_slug(slug: str, name: str, taken: set[str]) -> str:
     """`slug`, else `slug-<hash of name>` with as many hash digits as it takes (then a count)."""
     digest = hashlib.sha1(name.encode("utf-8")).hexdigest()
-    candidates = [slug] + [f"{slug}-{digest[:n]}" for n in (8, 12, 16, 40)]
-    candidates += (f"{slug}-{digest}-{i}" for i in range(2, len(taken) + 3))
+    # lazily: the counted fallbacks were built in full for every name, O(names²) (a 50,000-
+    # article build spent hours here); they are almost never reached
+    candidates = itertools.chain([slug], (f"{slug}-{digest[:n]}" for n in (8, 12, 16, 40)),
+                                 (f"{slug}-{digest}-{i}" for i in range(2, len(taken) + 3)))
     for candidate in candidates:
         if candidate.casefold() not in taken:
             taken.add(candidate.casefold())
