@@ -214,7 +214,18 @@ def test_busy_years_chart_months_and_small_months_stay_visible():
     small = next(b for b in chart.bars if b.label == "2019年8月")
     big = next(b for b in chart.bars if b.label == "2019年2月")
     assert small.count == 1 and small.height >= 0.05 * big.height
-    assert [t.label for t in chart.ticks] == ["2018", "2019"]
+    assert [t.label for t in chart.ticks if not t.minor] == ["2018", "2019"]
+    assert {t.label for t in chart.ticks if t.minor} <= {"4月", "7月", "10月"}
+
+
+def test_a_chart_of_a_year_or_so_labels_its_quarters_beside_the_years():
+    dates = [f"2018-12-{d:02d}" for d in range(1, 4)] + [f"2019-{m:02d}-05" for m in range(1, 13)]
+    chart = _timeline_chart(dates)
+    assert len(chart.bars) == 13
+    major = [t for t in chart.ticks if not t.minor]
+    assert [t.label for t in major] == ["2019"], "2018 is one bar: its label would overlap 2019's on a phone"
+    assert [t.label for t in chart.ticks if t.minor] == ["2018", "4月", "7月", "10月"]
+    assert all(b.x - a.x >= chart.width / CHART_MAX_TICKS for a, b in zip(major, major[1:]))
 
 
 def test_months_with_a_long_silence_collapse_into_a_gap():

@@ -65,7 +65,7 @@ def test_recall_and_precision_on_the_sample_archive(tmp_path, browser):
 def test_search_results_show_content_as_text(tmp_path, browser):
     evil = "<img src=x onerror=alert(1)><script>alert(2)</script>"
     article = Article(id="x-01", source="seeds/x.txt", order=1, title=f"防汛会商{evil}",
-                      body=f"防汛会商会议召开。{evil}", date="2021-01-02", tags=[evil])
+                      body=f"防汛会商会议召开。{evil}", date="2021-01-02", tags=[evil], page="04")
     content = tmp_path / "content" / "x"
     content.mkdir(parents=True)
     (content / "01.md").write_text(article_to_text(article), encoding="utf-8")
@@ -77,6 +77,7 @@ def test_search_results_show_content_as_text(tmp_path, browser):
         results = page.locator("#search-results")
         assert "<script>alert(2)</script>" in results.inner_text()
         assert results.locator("script, img").count() == 0
+        assert "第04版" in results.inner_text(), "the 版次 as printed, as every other page names it"
         assert not errors, errors
     finally:
         site.server.shutdown()

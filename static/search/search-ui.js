@@ -16,7 +16,7 @@
   function pageLabel(d) {
     var parts = [];
     if (d.date) parts.push(d.date);
-    if (d.page) parts.push('第' + (/^\d+$/.test(d.page) ? String(+d.page) : d.page) + '版' + (d.pageName ? ' ' + d.pageName : ''));
+    if (d.page) parts.push('第' + d.page + '版' + (d.pageName ? ' ' + d.pageName : ''));  // as printed, as every page names it
     else if (d.pageName) parts.push(d.pageName);
     return parts.join(' · ');
   }
