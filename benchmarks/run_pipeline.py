@@ -93,7 +93,7 @@ def run(repo: str, root: str, mode: str) -> dict:
         if mode in ("all", "ingest"):
             steps.append(("ingest", "site_builder.ingest", "run_ingest"))
         if mode in ("all", "build"):
-            steps.append(("build", "site_builder.site", "build_site"))
+            steps.append(("build", "site_builder.build.site", "build_site"))
         for step, module_name, func_name in steps:
             t0 = time.perf_counter()
             module = __import__(module_name, fromlist=[func_name])

@@ -205,7 +205,7 @@ def _remove_stale(content_dir: Path, produced, candidates, report: IngestReport)
     for every *.md file below content_dir."""
     if not content_dir.is_dir():
         return
-    from .build_index import walk_names
+    from .build.build_index import walk_names
 
     produced_rel = {p if isinstance(p, str) else p.as_posix() for p in produced}
     if candidates is None:

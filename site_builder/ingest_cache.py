@@ -83,7 +83,7 @@ def stat_sig(st: os.stat_result) -> StatSig:
 
 def seed_stats(seeds_dir: Path) -> dict[str, StatSig]:
     """Every file below the seeds folder (seeds, sidecars, anything) -> its stat signature."""
-    from .build_index import walk_files
+    from .build.build_index import walk_files
 
     return {rel: stat_sig(st) for rel, st in walk_files(seeds_dir, True)}
 

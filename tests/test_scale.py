@@ -22,7 +22,7 @@ from site_builder.content import read_corpus
 from site_builder.entities import load_word_list
 from site_builder.ingest import STOPWORDS_FILE, IngestReport, ingest_pages, read_pages, run_ingest, write_content
 from site_builder.plan import unique_slugs
-from site_builder.site import build_site, full_build
+from site_builder.build.site import build_site, full_build
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "benchmarks"))

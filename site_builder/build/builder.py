@@ -17,43 +17,41 @@ it (home, its 版面, tags, people, timeline, neighbours, feed), so exactly thos
 
 Byte-identical to a full build_site is the contract (tests compare whole trees after random
 edit sequences). Pages are written as they render, but only as new files or beside their
-targets (_SyncWriter's first phase); the renames and removals wait for the last page, so a
+targets (SyncWriter's first phase); the renames and removals wait for the last page, so a
 template error takes those writes back and leaves output/ as it was, like build_site.
 """
 from __future__ import annotations
 
 import concurrent.futures
-import dataclasses
-import enum
 import gc
 import hashlib
 import inspect
 import os
-import multiprocessing
 import pickle
-import queue
-import shutil
 import sqlite3
 import sys
-import threading
 import time
-from functools import lru_cache
 from dataclasses import dataclass, field, replace
-from pathlib import Path, PurePath
+from pathlib import Path
 from typing import Any, Callable, Collection, Iterable, Sequence
 
-from .config import Config
-from .content import Corpus, ParsedFile, parse_article
+from ..config import Config
+from ..content import Corpus, ParsedFile, parse_article
+from ..model import Article, Diagnostic, Reported, StageClock
+from ..plan import slug_clashes
 from .build_index import (BuildIndex, ContentHint, ContentScan, FileEntry, LazyArticle, PlanStore, face_key,
                           pickle_page, plan_key, rescan_content, resolve_all, scan_content)
-from .model import Article, Diagnostic, Reported, StageClock
-from .plan import slug_clashes
-from .output import PublishedTree, remove_empty_parents
+from .extras import (ExtraFiles, ExtraOutput, compute_extra_files, extra_file_keys, extra_file_sizes,
+                     extras_token, is_static_output, record_extras)
+from .fingerprint import ArticleKeys, Hasher, article_hash, code_version, template_closure_hashes
+from .output import PublishedTree
+from .page_store import PageStore
+from . import render_pool
+from .render_pool import PageSink, render_all
+from .writer import (WRITE_THREADS, WRITE_THREADS_MIN_FILES, SyncWriter, file_sizes, known_sizes, no_strays,
+                     output_intact, sync_some)
 
-ExtraFiles = Callable[[list[Article], Config], Iterable[tuple[str, bytes]]]
 STATE_FORMAT = 3
-RENDER_MODULES = ("render", "plan", "edtf", "model", "content", "config", "incremental", "build_index")
-PARALLEL_MIN_PAGES = 400  # below this, starting workers costs more than it saves
 
 
 @dataclass
@@ -82,94 +80,6 @@ class IncrementalResult(Reported):
         return "\n".join(lines)
 
 
-@dataclass
-class ExtraOutput:
-    """The extras' files (None: the extra knows the bytes on disk are already these) and
-    the state changes to commit once they are written (objects with commit() and discard(),
-    picklable: the dev server computes extras in another process)."""
-
-    files: dict[str, bytes | None] = field(default_factory=dict)
-    changes: list = field(default_factory=list)
-    diagnostics: list[Diagnostic] = field(default_factory=list)  # e.g. a corrupt state discarded
-
-    def commit(self) -> None:
-        for change in self.changes:
-            change.commit()
-        self.changes = []
-
-    def discard(self) -> None:
-        for change in self.changes:
-            change.discard()
-        self.changes = []
-
-
-def compute_extra_files(extras: Sequence[ExtraFiles], corpus: list[Article], config: Config,
-                        unchanged: Collection[str] = ()) -> ExtraOutput:
-    """The extras' files for `corpus`: a plain function, so the dev server can run it in a
-    worker process. An extra with an `update(corpus, config)` method (the search index)
-    reports files it knows to be unchanged on disk as None instead of their bytes; a plain
-    extra yields (path, bytes) for every file. `unchanged` (ids of articles whose content is
-    the one the extras' state was computed from) goes to extras that have a `state_token`."""
-    config = replace(config, site_url=config.site_url.rstrip("/") + "/")
-    out = ExtraOutput()
-    for extra in extras:
-        update = getattr(extra, "update", None)
-        if update is not None:
-            if unchanged and getattr(extra, "state_token", None) is not None:
-                result = update(corpus, config, unchanged=unchanged)
-            else:
-                result = update(corpus, config)
-            out.files.update(result.files)
-            out.diagnostics.extend(getattr(getattr(result, "report", None), "diagnostics", ()))
-            if result.change is not None:
-                out.changes.append(result.change)
-        else:
-            for rel, data in extra(corpus, config):
-                out.files[rel] = data
-    return out
-
-
-def _extras_token(extras: Sequence[ExtraFiles], config: Config) -> bytes | None:
-    """What the extras say identifies their state (None: one of them cannot say)."""
-    tokens = []
-    for extra in extras:
-        token_of = getattr(extra, "state_token", None)
-        token = token_of(config) if token_of is not None else None
-        if token is None:
-            return None
-        tokens.append(token)
-    return b"".join(tokens) if tokens else None
-
-
-def _extra_sizes(files: dict[str, bytes | None], on_disk: dict[str, int]) -> dict[str, int]:
-    return {rel: on_disk.get(rel, -1) if data is None else len(data) for rel, data in files.items()}
-
-
-def _extra_key(data: bytes) -> bytes:
-    """An extra file's key in the page store (a content digest, apart from page fingerprints)."""
-    return hashlib.blake2b(b"extra\0" + data, digest_size=16).digest()
-
-
-def _extra_keys(files: dict[str, bytes | None]) -> dict[str, bytes | None]:
-    """The page store key of each extra's file (None: the extra knows it is unchanged)."""
-    return {rel: None if data is None else _extra_key(data)
-            for rel, data in files.items() if not _is_static_output(rel)}
-
-
-def _record_extras(index: BuildIndex, keys: dict[str, bytes | None]) -> None:
-    """Remember the digests of the extras' files just written (the writer kept their bytes in
-    the page store under them), so a build after `rm -rf output` links the search index back
-    instead of computing every shard and record again (8 s at 10,000 articles). Files the
-    extra reported unchanged (None) keep their digest; one never seen (no digest) simply
-    cannot be restored."""
-    old = index.extra_digests or {}
-    digests: dict[str, bytes] = {}
-    for rel, key in keys.items():
-        if key is not None:
-            digests[rel] = key
-        elif rel in old:
-            digests[rel] = old[rel]
-    index.extra_digests = digests
 
 
 class IncrementalBuilder:
@@ -178,7 +88,7 @@ class IncrementalBuilder:
 
     With `state_dir` (the CLI uses `.cache/` of the project) the caches outlive the process:
     parsed content files and page fingerprints in `build-state.pickle`, and every page by
-    fingerprint in `pages/` (hard links to the output files, see _PageStore), so a build
+    fingerprint in `pages/` (hard links to the output files, see PageStore), so a build
     after `rm -rf output` links pages back instead of rendering them. With `workers` > 1, many pages to render are shared out to
     forked processes (never from a process running other threads, e.g. the dev server)."""
 
@@ -204,7 +114,7 @@ class IncrementalBuilder:
         self._corpus: list[Article] | None = None  # the last build's articles (this process)
         self._links_digest: bytes | None = None  # of the last build's link table
         self._template_refs: dict[str, tuple[str, set[str] | None]] = {}  # name -> (source, refs)
-        self._background = _Background()
+        self._background = StoreThread()
         self._warnings: list[Diagnostic] = []  # caches discarded, reported with the next result
         # When the last full content scan of a successful build (and every build since) began:
         # a watcher running since before then has seen every change after it.
@@ -216,7 +126,7 @@ class IncrementalBuilder:
         """A hash of everything a build reads except content: settings, templates and static
         files, the code, and the extras' code."""
         h = hashlib.blake2b(digest_size=16)
-        h.update(repr(config).encode("utf-8", "surrogatepass") + _code_version().encode())
+        h.update(repr(config).encode("utf-8", "surrogatepass") + code_version().encode())
         for folder in ("templates_dir", "static_dir"):
             base = Path(config.path(folder))
             for file in sorted(p for p in base.rglob("*") if p.is_file()) if base.is_dir() else ():
@@ -285,11 +195,11 @@ class IncrementalBuilder:
             else:
                 # stat() the files the last build wrote instead of walking output/ (a walk
                 # costs one scandir per page folder: 0.3 s at 10,000 articles, this a quarter)
-                on_disk = _known_sizes(out_dir, index)
+                on_disk = known_sizes(out_dir, index)
             known_only = True
-            intact = _output_intact(index, on_disk) and (hinted or _no_strays(out_dir, index))
+            intact = output_intact(index, on_disk) and (hinted or no_strays(out_dir, index))
         else:
-            on_disk, intact, known_only = _sizes(out_dir), False, False
+            on_disk, intact, known_only = file_sizes(out_dir), False, False
         clock.lap("read")
         if intact:
             changed = scan.changed(index.files)
@@ -311,7 +221,7 @@ class IncrementalBuilder:
             if self._fast_update(config, scan, changed, on_disk, result, clock):
                 return _done(result, started)
         if known_only:  # a full build removes what the plan lacks (strays too): walk it all
-            on_disk = _sizes(out_dir)
+            on_disk = file_sizes(out_dir)
         self._full_update(config, scan, others, on_disk, result, clock)
         return _done(result, started)
 
@@ -321,7 +231,7 @@ class IncrementalBuilder:
                      result: IncrementalResult, clock: StageClock) -> bool:
         """Re-render the pages holding the changed articles when no change touches what
         plan_site decides (same files, ids and plan keys). False: not applicable, nothing done."""
-        from .plan import ArticleContext, _description
+        from ..plan import ArticleContext, _description
 
         index = self._index
         content_dir = Path(config.path("content_dir"))
@@ -361,13 +271,13 @@ class IncrementalBuilder:
         pages = store.load_pages(files, patched, cached, stored=index.article_digests)
         if pages is None:
             return False
-        if len(pages) >= PARALLEL_MIN_PAGES:  # forked render workers must not read the store
+        if len(pages) >= render_pool.PARALLEL_MIN_PAGES:  # forked render workers must not read the store
             resolve_all(list(store.loaded_articles.values()), store)
         self._article_cache = {i: (index.article_digests[i], a) for i, a in store.loaded_articles.items()
                                if i not in patched and i in index.article_digests}
-        # Articles are hashed by their file's text, never walked (see _article_hash).
+        # Articles are hashed by their file's text, never walked (see article_hash).
         article_hashes = {i: index.article_hashes.get(i) for i in store.loaded_articles}
-        article_hashes.update((e.article_id, _article_hash(rel, e.digest)) for rel, e in new_entries.items())
+        article_hashes.update((e.article_id, article_hash(rel, e.digest)) for rel, e in new_entries.items())
         face_keys = {i: index.face_keys.get(i) for i in store.loaded_articles}
         face_keys.update((e.article_id, e.face_key) for e in new_entries.values())
         for page in pages:  # the one value plan.py derives from plan-neutral fields
@@ -479,12 +389,12 @@ class IncrementalBuilder:
             return _done(result, started)
         extra_files = extras.files
         out_dir = Path(config.path("output_dir"))
-        on_disk = _sizes(out_dir)
-        old_dynamic = {rel for rel in (index.extra_sizes or {}) if not _is_static_output(rel)}
-        keys = _extra_keys(extra_files)
+        on_disk = file_sizes(out_dir)
+        old_dynamic = {rel for rel in (index.extra_sizes or {}) if not is_static_output(rel)}
+        keys = extra_file_keys(extra_files)
         tree = PublishedTree(out_dir)
         try:
-            result.changed_files = _sync_some(tree.prepare(), {k: v for k, v in extra_files.items() if v is not None},
+            result.changed_files = sync_some(tree.prepare(), {k: v for k, v in extra_files.items() if v is not None},
                                               (old_dynamic - set(extra_files)) & set(on_disk), on_disk,
                                               self._page_store(), {k: v for k, v in keys.items() if v is not None})
             tree.publish(result.changed_files) if result.changed_files else tree.settle()
@@ -494,9 +404,9 @@ class IncrementalBuilder:
             result.diagnostics.append(Diagnostic(str(out_dir), f"cannot write the search index: {exc}"))
             return _done(result, started)
         extras.commit()
-        _record_extras(index, keys)
+        record_extras(index, keys)
         sizes = {rel: size for rel, size in (index.extra_sizes or {}).items() if rel not in old_dynamic}
-        sizes.update(_extra_sizes(extra_files, on_disk))
+        sizes.update(extra_file_sizes(extra_files, on_disk))
         index.extra_sizes = sizes
         index.extras_stale = False
         self._note_extras(config)
@@ -511,7 +421,7 @@ class IncrementalBuilder:
         index = self._index
         index.extras_digests, index.extras_token = None, None
         if self.extras and not index.extras_stale and index.article_digests:
-            token = _extras_token(self.extras, config)
+            token = extras_token(self.extras, config)
             if token is not None:
                 index.extras_digests, index.extras_token = dict(index.article_digests), token
 
@@ -524,12 +434,12 @@ class IncrementalBuilder:
         index = self._index
         noted = index.extras_digests
         if not noted or index.extras_stale or index.extras_token is None \
-                or _extras_token(self.extras, config) != index.extras_token:
+                or extras_token(self.extras, config) != index.extras_token:
             return set()
         current = index.article_digests
         return {i for i, d in noted.items() if i not in patched and current.get(i) == d}
 
-    def _restore_extras(self, out_dir: Path, store: "_PageStore", on_disk: dict[str, int]) -> list[str]:
+    def _restore_extras(self, out_dir: Path, store: "PageStore", on_disk: dict[str, int]) -> list[str]:
         """Put back the extras' files of the last build that are missing from output/ (it was
         deleted), from the page store, when the store has every one of them: the extras
         (the search index, whose state says what it wrote) then find their files in place
@@ -537,12 +447,12 @@ class IncrementalBuilder:
         index = self._index
         digests = (index.extra_digests or {}) if index is not None else {}
         missing = {rel: key for rel, key in digests.items() if rel not in on_disk}
-        if not missing or set(digests) != {r for r in (index.extra_sizes or {}) if not _is_static_output(r)}:
+        if not missing or set(digests) != {r for r in (index.extra_sizes or {}) if not is_static_output(r)}:
             return []
         sizes = store.lookup(sorted(set(missing.values())))
         if any(key not in sizes for key in missing.values()):
             return []
-        writer = _SyncWriter(out_dir, on_disk, store, WRITE_THREADS if len(missing) >= WRITE_THREADS_MIN_FILES else 0)
+        writer = SyncWriter(out_dir, on_disk, store, WRITE_THREADS if len(missing) >= WRITE_THREADS_MIN_FILES else 0)
         try:
             for rel, key in sorted(missing.items()):
                 writer.put_stored(rel, key, sizes[key])
@@ -597,12 +507,12 @@ class IncrementalBuilder:
 
     def _plan_and_write(self, config: Config, scan: ContentScan, others: str, on_disk: dict[str, int],
                         result: IncrementalResult, clock: StageClock) -> None:
-        from .plan import plan_site
+        from ..plan import plan_site
 
         self._load_parsed()
         index = self._index
         if index is None or index.config != config:
-            index = BuildIndex(code=_code_version(), config=config)
+            index = BuildIndex(code=code_version(), config=config)
         corpus, entries = self.read_corpus(config.path("content_dir"), scan)
         gc.freeze()
         result.diagnostics.extend(corpus.diagnostics)
@@ -613,7 +523,7 @@ class IncrementalBuilder:
         result.pages_planned = len(pages)
         clock.lap("plan")
         self._index = index
-        article_hashes = {a.id: _article_hash(a.path, entries[a.path].digest) for a in corpus.articles}
+        article_hashes = {a.id: article_hash(a.path, entries[a.path].digest) for a in corpus.articles}
         face_keys = {a.id: entries[a.path].face_key for a in corpus.articles}
         fresh_ids = {e.article_id: e.digest for e in entries.values() if e.article_id is not None}
         old_data, old_ids = index.data_digests, index.article_digests
@@ -681,8 +591,8 @@ class IncrementalBuilder:
         index = self._index
         out_dir = Path(config.path("output_dir"))
         env = make_environment(config, self._bytecode_dir(config))
-        template_hashes = _template_closure_hashes(env, self._template_refs)
-        site_wide = _Hasher().digest((env.globals.get("site"), config, _code_version()))
+        template_hashes = template_closure_hashes(env, self._template_refs)
+        site_wide = Hasher().digest((env.globals.get("site"), config, code_version()))
         # One memo per build (shared objects hashed once). Articles (`articles`, with their
         # `article_hashes`) are not walked: an Article is parse_article(its file's text) with
         # its path, so the text digest stands for it (what it shows on the page, its fields,
@@ -692,7 +602,7 @@ class IncrementalBuilder:
             links_digest = hashlib.blake2b(pickle.dumps(links, protocol=pickle.HIGHEST_PROTOCOL),
                                            digest_size=16).digest()
         self._links_digest = links_digest
-        keys = _ArticleKeys(article_hashes, face_keys, {a.id: a for a in articles})
+        keys = ArticleKeys(article_hashes, face_keys, {a.id: a for a in articles})
         previous = index.fingerprints if index is not None else {}
         previous_deep = index.deep_refs if index is not None else {}
         data_digests: dict[str, bytes] = {}
@@ -762,13 +672,13 @@ class IncrementalBuilder:
         if extras is not None:
             extra_files.update(extras.files)
             result.diagnostics.extend(extras.diagnostics)
-        extra_sizes = _extra_sizes(extra_files, on_disk)
-        extra_keys = _extra_keys(extra_files)
-        # Everything is written as it comes, in phase one of _SyncWriter until every page has
+        extra_sizes = extra_file_sizes(extra_files, on_disk)
+        extra_keys = extra_file_keys(extra_files)
+        # Everything is written as it comes, in phase one of SyncWriter until every page has
         # rendered (a template error still leaves output/ as it was): the extras' files and
         # the pages from the store now, on threads; each page where it renders. Nothing holds
         # the site's bytes (6.3 GB at 50,000 articles when rendered pages waited for the end).
-        writer = _SyncWriter(write_dir, on_disk, store, WRITE_THREADS)
+        writer = SyncWriter(write_dir, on_disk, store, WRITE_THREADS)
         try:
             for rel, data in extra_files.items():
                 if data is not None:
@@ -792,9 +702,9 @@ class IncrementalBuilder:
                 return page_fps[page.file]
             return page_fingerprint(page, read)[1]
 
-        sink = _PageSink(writer, [p.file for p in rendered_pages], store_key)
+        sink = PageSink(writer, [p.file for p in rendered_pages], store_key)
         try:
-            sizes = _render_all(env, config, rendered_pages, self.workers, self._bytecode_dir(config), sink)
+            sizes = render_all(env, config, rendered_pages, self.workers, self._bytecode_dir(config), sink)
         except RenderError as exc:
             writer.undo()
             tree.settle(restored)  # the tree is output/ again, but for restored files
@@ -823,7 +733,7 @@ class IncrementalBuilder:
             fingerprints[page.file] = (fp, by_file[page.file] if page.file in by_file else stored[fp])
         result.pages_rendered = len(rendered_pages)
         result.pages_from_store = len(to_render) - len(rendered_pages)
-        old_dynamic = {rel for rel in (index.extra_sizes or {}) if not _is_static_output(rel)} \
+        old_dynamic = {rel for rel in (index.extra_sizes or {}) if not is_static_output(rel)} \
             if index is not None else set()
         if full and corpus is None:  # extras deferred: their last files stay until run_extras()
             for rel in old_dynamic:
@@ -848,7 +758,7 @@ class IncrementalBuilder:
         if extras is not None:
             extras.commit()  # the extras' files are on disk: their state may say so
             if self._index is not None:
-                _record_extras(self._index, extra_keys)
+                record_extras(self._index, extra_keys)
         if self._index is not None:
             recorded = {f: d for f, d in deep_refs.items() if d}  # None only for unrendered pages
             if full:
@@ -875,7 +785,7 @@ class IncrementalBuilder:
             self._background.submit(store.keep_only, keep)
         return data_digests, fingerprints, blobs
 
-    def _write_failed(self, writer: "_SyncWriter", extras: ExtraOutput | None, out_dir: Path,
+    def _write_failed(self, writer: "SyncWriter", extras: ExtraOutput | None, out_dir: Path,
                       result: IncrementalResult, exc: Exception) -> None:
         writer.undo()
         self._index = None  # unknown state on disk: render everything next time
@@ -897,7 +807,7 @@ class IncrementalBuilder:
         self._loaded = True
         if self.state_dir is not None:
             file = self.state_dir / self._INDEX_FILE
-            self._index, problem = BuildIndex.load_checked(file, _code_version())
+            self._index, problem = BuildIndex.load_checked(file, code_version())
             if problem:
                 self._cache_warning(file, problem)
 
@@ -908,7 +818,7 @@ class IncrementalBuilder:
         try:
             with open(self.state_dir / self._STATE_FILE, "rb") as fh:
                 state = pickle.load(fh)
-            if state["format"] == STATE_FORMAT and state["code"] == _code_version():
+            if state["format"] == STATE_FORMAT and state["code"] == code_version():
                 self._parsed = state["parsed"]
         except FileNotFoundError:
             pass
@@ -926,7 +836,7 @@ class IncrementalBuilder:
         file = self.state_dir / self._STATE_FILE
         tmp = file.with_name(f".{file.name}.tmp-{os.getpid()}")
         with open(tmp, "wb") as fh:
-            pickle.dump({"format": STATE_FORMAT, "code": _code_version(), "parsed": self._parsed},
+            pickle.dump({"format": STATE_FORMAT, "code": code_version(), "parsed": self._parsed},
                         fh, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(tmp, file)
 
@@ -963,7 +873,7 @@ class IncrementalBuilder:
             if self.state_dir is not None:
                 db.execute("PRAGMA journal_mode=WAL")
             db.execute("PRAGMA synchronous=OFF")  # a lost write is a page rendered again
-            _PageStore.create_tables(db)
+            PageStore.create_tables(db)
         except BaseException:
             db.close()
             raise
@@ -985,8 +895,8 @@ class IncrementalBuilder:
         self._warnings.append(Diagnostic(str(file), f"cache could not be read ({problem}); "
                                          "discarded, it is rebuilt", None, "warning"))
 
-    def _page_store(self) -> "_PageStore":
-        return _PageStore(self._open_db(), self.state_dir / "pages" if self.state_dir is not None else None)
+    def _page_store(self) -> "PageStore":
+        return PageStore(self._open_db(), self.state_dir / "pages" if self.state_dir is not None else None)
 
     def _bytecode_dir(self, config: Config) -> Path | None:
         """Where compiled templates are kept, one folder per settings and code: Jinja folds
@@ -994,7 +904,7 @@ class IncrementalBuilder:
         so compiled code is only valid for the environment that compiled it."""
         if self.state_dir is None:
             return None
-        key = hashlib.blake2b(repr(config).encode("utf-8", "surrogatepass") + _code_version().encode(),
+        key = hashlib.blake2b(repr(config).encode("utf-8", "surrogatepass") + code_version().encode(),
                               digest_size=8).hexdigest()
         return self.state_dir / "jinja" / key
 
@@ -1066,7 +976,7 @@ class IncrementalBuilder:
         return Corpus(articles, diagnostics + slug_clashes(articles, str(content_dir))), entries
 
 
-class _Background:
+class StoreThread:
     """One thread for the page store's SQLite writes, in the order given; finish() waits for
     them and raises what they raised. Never running while render workers are forked."""
 
@@ -1088,47 +998,6 @@ class _Background:
             future.result()
 
 
-def _article_hash(rel: str, text_digest: str) -> bytes:
-    """What an article's page data depends on: the content file's path and text (the parser's
-    code is part of every fingerprint through _code_version)."""
-    return hashlib.blake2b(f"article:{rel}\0{text_digest}".encode("utf-8", "surrogatepass"),
-                           digest_size=16).digest()
-
-
-def _is_static_output(rel: str) -> bool:
-    """Files every full build writes besides pages and extras: static/ and .nojekyll."""
-    return rel.startswith("static/") or rel == ".nojekyll"
-
-
-def _output_intact(index: BuildIndex, on_disk: dict[str, int]) -> bool:
-    extra = index.extra_sizes or {}
-    return bool(index.fingerprints) and \
-        all(on_disk.get(f) == size for f, (_, size) in index.fingerprints.items()) and \
-        all(on_disk.get(f) == size for f, size in extra.items()) and \
-        len(on_disk) == len(index.fingerprints) + len(extra)
-
-
-def _known_sizes(out_dir: Path, index: BuildIndex) -> dict[str, int]:
-    """Size of every file the last build wrote that is still there (one stat each)."""
-    base = str(out_dir) + os.sep
-    out: dict[str, int] = {}
-    stat = os.stat
-    for rel in (*index.fingerprints, *(index.extra_sizes or ())):
-        try:
-            out[rel] = stat(base + rel).st_size
-        except OSError:
-            pass
-    return out
-
-
-def _no_strays(out_dir: Path, index: BuildIndex) -> bool:
-    """No unknown entry at the top of output/ (a file or folder dropped there). Deeper strays
-    are not looked for on an unchanged build; the next full build removes them."""
-    known = {rel.split("/", 1)[0] for rel in (*index.fingerprints, *(index.extra_sizes or ()))}
-    try:
-        return all(name in known for name in os.listdir(out_dir))
-    except OSError:
-        return False
 
 
 def _id_line(text: str) -> int:
@@ -1145,770 +1014,3 @@ def _done(result: IncrementalResult, started: float) -> IncrementalResult:
 
 # ---------------------------------------------------------------------------- fingerprints
 
-
-class _ArticleKeys:
-    """What a page's data digest takes of each article it holds: the article whole (its
-    content file's hash) where the page's render read it beyond its face, its face_key where
-    not. Articles that come from no known content file are hashed as objects (both ways)."""
-
-    def __init__(self, article_hashes: dict[str, bytes | None] | None,
-                 face_keys: dict[str, bytes | None] | None, by_id: dict[str, Any]):
-        self.whole = dict(article_hashes or {})
-        self.face = face_keys or {}
-        self.by_id = by_id
-
-    def data_digest(self, base, ids: Collection[str], deep: frozenset[str] | None) -> bytes:
-        """`base`: the hash of the page's plan pickle and link table; `deep`: None for every
-        article whole."""
-        h = base.copy()
-        for i in sorted(ids):
-            known = None
-            if deep is not None and i not in deep:
-                known = self.face.get(i)
-                tag = b"\0f"
-            if known is None:
-                known = self.whole.get(i)
-                tag = b"\0d"
-                if known is None:  # not from a content file we know: hash the object itself
-                    known = self.whole[i] = _Hasher().digest(resolve_all([self.by_id[i]])[0])
-            h.update(i.encode("utf-8", "surrogatepass") + tag + known)
-        return h.digest()
-
-
-class _Hasher:
-    """A structural digest of template data: dataclasses by field, containers by item (the
-    site-wide globals, and an article that did not come from a known content file).
-    Objects are memoised by identity for the life of the hasher."""
-
-    def __init__(self, articles: dict[int, tuple[Any, bytes]] | None = None):
-        self._memo: dict[int, tuple[Any, bytes]] = {}
-        # Articles come from the parse cache: the same object while its file's hash is
-        # unchanged, so their digests may outlive one build (the caller prunes this table).
-        self.articles = articles if articles is not None else {}
-
-    def digest(self, obj: Any) -> bytes:
-        h = hashlib.blake2b(digest_size=16)
-        self._feed(h, obj)
-        return h.digest()
-
-    def _feed(self, h, obj: Any) -> None:
-        if obj is None or isinstance(obj, (bool, int, float, str, bytes, enum.Enum, PurePath)):
-            # type name too: "1" and 1 render alike but are different data
-            h.update(f"{type(obj).__name__}:{obj!r};".encode("utf-8", "surrogatepass"))
-        elif isinstance(obj, (list, tuple)):
-            h.update(f"[{len(obj)}".encode())
-            for item in obj:
-                self._feed(h, item)
-            h.update(b"]")
-        elif isinstance(obj, dict):
-            h.update(f"{{{len(obj)}".encode())
-            for key, value in obj.items():  # insertion order is part of what a loop renders
-                self._feed(h, key)
-                self._feed(h, value)
-            h.update(b"}")
-        elif isinstance(obj, (set, frozenset)):
-            h.update(b"set" + hashlib.blake2b(repr(sorted(map(repr, obj))).encode()).digest())
-        elif dataclasses.is_dataclass(obj):
-            h.update(self._dataclass_digest(obj))
-        else:
-            # Unknown types: their repr (an address in it makes the page re-render every time,
-            # which costs time, never correctness).
-            h.update(f"{type(obj).__qualname__}:{obj!r};".encode("utf-8", "surrogatepass"))
-
-    def _dataclass_digest(self, obj: Any) -> bytes:
-        memo = self.articles if type(obj) is Article else self._memo
-        known = memo.get(id(obj))
-        if known is not None and known[0] is obj:
-            return known[1]
-        h = hashlib.blake2b(digest_size=16)
-        h.update(type(obj).__qualname__.encode())
-        for f in dataclasses.fields(obj):
-            h.update(f.name.encode() + b"=")
-            self._feed(h, getattr(obj, f.name))
-        digest = h.digest()
-        memo[id(obj)] = (obj, digest)  # keep obj alive so its id is not reused
-        return digest
-
-
-def _template_closure_hashes(env, known: dict[str, tuple[str, set[str] | None]] | None = None) -> dict[str, bytes]:
-    """For every template: a hash of its source and of every template it extends, includes or
-    imports, transitively. A dynamic reference (a name computed at render time) makes the
-    template depend on all templates. `known` (source -> references, kept by the caller)
-    spares parsing templates whose source did not change."""
-    from jinja2 import meta
-
-    known = {} if known is None else known
-    names = env.list_templates()
-    sources: dict[str, str] = {}
-    refs: dict[str, set[str] | None] = {}
-    for name in names:
-        source, _, _ = env.loader.get_source(env, name)
-        sources[name] = source
-        if name in known and known[name][0] == source:
-            refs[name] = known[name][1]
-            continue
-        try:
-            found = set(meta.find_referenced_templates(env.parse(source)))
-        except Exception:  # a syntax error: render_page will report it with file and line
-            found = set()
-        refs[name] = None if None in found else found
-        known[name] = (source, refs[name])
-    closures: dict[str, bytes] = {}
-    for name in names:
-        seen: set[str] = set()
-        stack = [name]
-        while stack:
-            current = stack.pop()
-            if current in seen or current not in sources:
-                continue
-            seen.add(current)
-            more = refs[current]
-            stack.extend(names if more is None else more)
-        h = hashlib.blake2b(digest_size=16)
-        for dep in sorted(seen):
-            h.update(dep.encode() + b"\0" + sources[dep].encode("utf-8") + b"\0")
-        closures[name] = h.digest()
-    return closures
-
-
-# ---------------------------------------------------------------------------- writing
-
-
-def _sizes(out_dir: Path) -> dict[str, int]:
-    """Every file below out_dir -> its size (os.scandir: a fraction of rglob's time)."""
-    out: dict[str, int] = {}
-    stack = [(str(out_dir), "")]  # str, not Path: Path() per folder was half the time
-    while stack:
-        folder, prefix = stack.pop()
-        try:
-            with os.scandir(folder) as it:
-                entries = list(it)
-        except OSError:
-            continue
-        for entry in entries:
-            rel = prefix + entry.name
-            if entry.is_dir(follow_symlinks=False):
-                stack.append((entry.path, rel + "/"))
-            else:
-                try:
-                    out[rel] = entry.stat(follow_symlinks=False).st_size if entry.is_file(follow_symlinks=False) else -1
-                except OSError:
-                    out[rel] = -1
-    return out
-
-
-WRITE_THREADS = 2  # file creation is kernel time (GIL released): two threads took 30% off
-WRITE_THREADS_MIN_FILES = 1000
-
-# What _SyncWriter.write_now did with one file: (kind, path, size, stored) with kind SAME (the
-# bytes on disk were these already), NEW (created in place at `path`) or STAGED (written to the
-# temporary `path` beside its target); `stored`: (key, size, mtime_ns) of its page store link.
-SAME, NEW, STAGED = 0, 1, 2
-
-
-def _sync(out_dir: Path, files: dict[str, bytes | None], on_disk: dict[str, int] | None = None,
-          prune: bool = True, store: "_PageStore | None" = None, keys: dict[str, bytes] | None = None,
-          whole: bool = True) -> list[str]:
-    """Make out_dir hold exactly `files` (None: keep the file on disk as it is). Only changed
-    bytes are written; a file with a key in `keys` is also kept in `store` under it. Two
-    phases keep a failure from leaving a half-updated site (see _SyncWriter); an error in the
-    first leaves out_dir as it was. Returns what changed."""
-    if on_disk is None:
-        on_disk = _sizes(out_dir)
-    jobs = [(rel, data) for rel, data in files.items() if data is not None]
-    threads = WRITE_THREADS if len(jobs) >= WRITE_THREADS_MIN_FILES else 0
-    writer = _SyncWriter(out_dir, on_disk, store, threads)
-    try:
-        for rel, data in jobs:
-            writer.put(rel, data, keys.get(rel) if keys else None)
-        changed = writer.commit(set(on_disk) - set(files), prune, files if whole else None)
-    except BaseException:
-        writer.undo()
-        raise
-    if store is not None and writer.stored:
-        store.record(writer.stored)
-    return changed
-
-
-class _SyncWriter:
-    """_sync in steps, so that a build writes pages while others still render instead of
-    holding every rendered page until the end (6.3 GB at 50,000 articles). Phase one, file by
-    file (put, put_stored, write_now + adopt): bytes equal to the file on disk are not
-    written; a new file (no file of that name: nothing of the old site is replaced) is created
-    in place, a changed one is written beside its target under a temporary name. undo() takes
-    phase one back and leaves out_dir as it was. commit(), phase two: the temporary files are
-    renamed into place and files the site no longer has are removed.
-    Output files are therefore only ever replaced by a rename, never changed in place: the
-    page store keeps a hard link to each written file as its copy (see _PageStore).
-    put() runs on `threads` threads (0: in the caller); drain() stops them, as render workers
-    must not be forked from a process running threads. write_now() may run in a forked render
-    worker: it only returns what it did, adopt() records it here."""
-
-    def __init__(self, out_dir: Path, on_disk: dict[str, int], store: "_PageStore | None" = None,
-                 threads: int = 0):
-        out_dir.mkdir(parents=True, exist_ok=True)
-        self.out_dir = out_dir
-        self.base = str(out_dir)
-        self.on_disk = on_disk
-        self.store = store
-        self.threads = threads
-        self.suffix = f".tmp-{os.getpid()}"  # the build's process, also in its render workers
-        self.staged: list[tuple[str, str, str]] = []  # (temporary, target, rel)
-        self.created: list[tuple[str, str]] = []  # (new file, rel)
-        self.stored: list[tuple[bytes, int, int]] = []  # page store links made: (key, size, mtime_ns)
-        self.error: BaseException | None = None
-        self._folders = {self.base}  # known to exist
-        self._queue: queue.SimpleQueue | None = None
-        self._workers: list[threading.Thread] = []
-        self._committed = False
-
-    def target(self, rel: str) -> str:
-        from .output import check_relative_str
-
-        return os.path.join(self.base, *check_relative_str(rel).split("/"))
-
-    # -- phase one
-
-    def put(self, rel: str, data: bytes, key: bytes | None = None) -> None:
-        """Write `data` as `rel` (and link it into the store as `key`), maybe on a thread."""
-        self._submit((rel, data, key, None))
-
-    def put_stored(self, rel: str, key: bytes, size: int) -> None:
-        """Write the store's file `key` (of `size` bytes, see _PageStore.lookup) as `rel`."""
-        self._submit((rel, None, key, size))
-
-    def _submit(self, job: tuple) -> None:
-        if self.error is not None:
-            raise self.error
-        job = (*job, self.target(job[0]))  # an unsafe name fails here, in the caller
-        if self.threads <= 0:
-            self._run(job)
-            return
-        if self._queue is None:
-            self._queue = queue.SimpleQueue()
-            self._workers = [threading.Thread(target=self._work, name=f"write-{k}", daemon=True)
-                             for k in range(self.threads)]
-            for thread in self._workers:
-                thread.start()
-        self._queue.put(job)
-
-    def _work(self) -> None:
-        while (job := self._queue.get()) is not None:
-            if self.error is None:
-                self._run(job)
-
-    def _run(self, job: tuple) -> None:
-        rel, data, key, size, target = job
-        try:
-            self.adopt(rel, self.write_now(rel, data, key, size, target))
-        except BaseException as exc:  # reported by the next put, drain or commit
-            if self.error is None:
-                self.error = exc
-            if self.threads <= 0:
-                raise
-
-    def drain(self) -> None:
-        """Wait for the queued writes and stop the threads; raise what they raised."""
-        if self._queue is not None:
-            for _ in self._workers:
-                self._queue.put(None)
-            for thread in self._workers:
-                thread.join()
-            self._queue, self._workers = None, []
-        if self.error is not None:
-            raise self.error
-
-    def write_now(self, rel: str, data: bytes | None, key: bytes | None = None,
-                  stored_size: int | None = None, target: str | None = None) -> tuple:
-        """Phase one for one file, here and now; returns what was done (see SAME). `data`
-        None: the bytes are the store's file `key`, of `stored_size` bytes."""
-        if target is None:
-            target = self.target(rel)
-        source = self.store.path(key) if data is None else None
-        length = stored_size if data is None else len(data)
-        size = self.on_disk.get(rel)
-        if size == length and _same_bytes(target, data, source):
-            return SAME, None, length, self._link(target, key) if source is None else None
-        folder = os.path.dirname(target)
-        if folder not in self._folders:
-            _make_folder(folder)
-            self._folders.add(folder)
-        if size is None and (_link_new(source, target) if source is not None else _write_new(target, data)):
-            kind, path = NEW, target
-        else:
-            kind, path = STAGED, os.path.join(folder, f".{os.path.basename(target)}{self.suffix}")
-            try:
-                if source is not None:
-                    _link_over(source, path)
-                else:
-                    _write_file(path, data)
-            except BaseException:
-                _unlink(path)
-                raise
-        try:
-            return kind, path, length, self._link(path, key) if source is None else None
-        except BaseException:
-            _unlink(path)
-            raise
-
-    def _link(self, path: str, key: bytes | None):
-        return self.store.add(path, key) if key is not None and self.store is not None else None
-
-    def adopt(self, rel: str, outcome: tuple) -> int:
-        """Record what write_now did (here or in a render worker); returns the file's size."""
-        kind, path, size, stored = outcome
-        if kind == NEW:
-            self.created.append((path, rel))
-        elif kind == STAGED:
-            self.staged.append((path, self.target(rel), rel))
-        if stored is not None:
-            self.stored.append(stored)
-        return size
-
-    def undo(self, outcomes: Iterable[tuple] = ()) -> None:
-        """Take phase one back: everything adopted, and `outcomes` not adopted (a render
-        worker's share when its chunk failed). Nothing once commit() has begun."""
-        if self._committed:
-            return
-        try:
-            self.drain()
-        except BaseException:
-            pass
-        for kind, path, _, _ in outcomes:
-            if kind != SAME:
-                _unlink(path)
-                remove_empty_parents(os.path.dirname(path), self.base)
-        for tmp, _, _ in self.staged:
-            _unlink(tmp)
-        for target, _ in self.created:
-            _unlink(target)
-            remove_empty_parents(os.path.dirname(target), self.base)
-        self.staged, self.created = [], []
-
-    # -- phase two
-
-    def commit(self, remove: Iterable[str] = (), prune: bool = False,
-               site: Collection[str] | None = None) -> list[str]:
-        """Rename the staged files into place, remove `remove`; returns what changed.
-        `prune`: remove the folders this leaves empty. `site`: every file of the site, so
-        folders at the top of out_dir that hold none of them are strays, removed when empty
-        (what the unchanged-build check looks at, see _no_strays). Deeper empty folders
-        nothing was removed from are not looked for: walking every folder of the site took
-        8 s of a cold build at 50,000 articles."""
-        self.drain()
-        self._committed = True
-        changed: list[str] = [rel for _, rel in self.created]
-        for tmp, target, rel in self.staged:
-            if os.path.isdir(target) and not os.path.islink(target):
-                shutil.rmtree(target)
-            os.replace(tmp, target)
-            changed.append(rel)
-        removed: list[str] = []
-        for rel in sorted(remove, key=lambda r: r.count("/"), reverse=True):
-            path = self.out_dir / rel
-            if path.is_symlink() or path.is_file():
-                path.unlink()
-                removed.append(rel)
-        changed += removed
-        if prune:
-            for rel in removed:
-                remove_empty_parents(os.path.dirname(os.path.join(self.base, rel)), self.base)
-            if site is not None:
-                _remove_stray_folders(self.out_dir, {rel.split("/", 1)[0] for rel in site})
-        return sorted(changed)
-
-
-def _make_folder(folder: str) -> None:
-    """os.makedirs(folder, exist_ok=True) in one mkdir when the parent exists: a page has a
-    folder of its own, and makedirs took 185 us a folder against mkdir's 43 us (20,000
-    folders, busy 2-core machine), next to 136-260 us to write the page."""
-    try:
-        os.mkdir(folder)
-    except FileExistsError:
-        if not os.path.isdir(folder):
-            raise
-    except FileNotFoundError:
-        os.makedirs(folder, exist_ok=True)
-
-
-def _same_bytes(target: str, data: bytes | None, source: str | None) -> bool:
-    """Whether `target` holds `data` (or the bytes of the file `source`)."""
-    try:
-        with open(target, "rb") as fh:
-            have = fh.read()
-        if data is None:
-            with open(source, "rb") as fh:
-                data = fh.read()
-    except OSError:
-        return False
-    return have == data
-
-
-def _link_new(source: str, target: str) -> bool:
-    """Create `target` as a link to (or, where linking fails, a copy of) `source`; False
-    (nothing done) when something of that name exists."""
-    try:
-        os.link(source, target)
-        return True
-    except FileExistsError:
-        return False
-    except OSError:  # another file system, or one without hard links: copy
-        with open(source, "rb") as fh:
-            return _write_new(target, fh.read())
-
-
-def _link_over(source: str, path: str) -> None:
-    """`path` (a temporary name: replaced if it exists) as a link to or copy of `source`."""
-    _unlink(path)
-    try:
-        os.link(source, path)
-    except OSError:
-        with open(source, "rb") as fh:
-            _write_file(path, fh.read())
-
-
-def _unlink(path: str) -> None:
-    try:
-        os.unlink(path)
-    except FileNotFoundError:
-        pass
-
-
-def _write_file(file: str, data: bytes) -> None:
-    fd = os.open(file, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_BINARY", 0), 0o666)
-    try:
-        _write_all(fd, data)
-    finally:
-        os.close(fd)
-
-
-def _write_new(file: str, data: bytes) -> bool:
-    """Create `file` with `data`; False (nothing done) when something of that name exists."""
-    try:
-        fd = os.open(file, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666)
-    except FileExistsError:
-        return False
-    try:
-        _write_all(fd, data)
-    except BaseException:
-        os.close(fd)
-        os.unlink(file)
-        raise
-    os.close(fd)
-    return True
-
-
-def _write_all(fd: int, data: bytes) -> None:
-    view = memoryview(data)
-    while view:
-        view = view[os.write(fd, view):]
-
-
-def _sync_some(out_dir: Path, files: dict[str, bytes], remove: set[str], on_disk: dict[str, int],
-               store: "_PageStore | None" = None, keys: dict[str, bytes] | None = None) -> list[str]:
-    """_sync for a part of the site: write `files` where their bytes changed, remove `remove`,
-    leave every other file alone (and do not walk the whole output folder)."""
-    subset = {rel: on_disk[rel] for rel in list(files) + list(remove) if rel in on_disk}
-    return _sync(out_dir, files, subset, prune=bool(remove), store=store, keys=keys, whole=False)
-
-
-
-def _remove_stray_folders(out_dir: Path, tops: set[str]) -> None:
-    """Remove the empty folders below each folder at the top of out_dir that is not in
-    `tops`, and that folder itself when it ends up empty."""
-    try:
-        names = [name for name in os.listdir(out_dir) if name not in tops]
-    except OSError:
-        return
-    for name in names:
-        folder = out_dir / name
-        if folder.is_dir() and not folder.is_symlink():
-            _remove_empty_folders(folder)
-            try:
-                folder.rmdir()
-            except OSError:
-                pass
-
-
-def _remove_empty_folders(out_dir: Path) -> None:
-    for folder, dirs, names in os.walk(out_dir, topdown=False):
-        if folder != str(out_dir) and not dirs and not names:
-            try:
-                os.rmdir(folder)
-            except OSError:
-                pass
-
-
-@lru_cache(maxsize=1)
-def _code_version() -> str:
-    """Source of the modules that decide a page's bytes, and the library versions: a
-    persisted fingerprint must not outlive a change of code."""
-    from importlib import metadata  # not the libraries themselves: a no-op build needs neither
-
-    here = Path(__file__).resolve().parent
-    h = hashlib.blake2b(digest_size=16)
-    for lib in ("jinja2", "markdown", "markupsafe"):
-        try:
-            h.update(f"{lib} {metadata.version(lib)};".encode())
-        except metadata.PackageNotFoundError:
-            h.update(f"{lib} ?;".encode())
-    for name in RENDER_MODULES:
-        file = here / f"{name}.py"
-        h.update(name.encode() + (file.read_bytes() if file.is_file() else b"-"))
-    return h.hexdigest()
-
-
-# ---------------------------------------------------------------------------- page store
-
-
-class _PageStore:
-    """The bytes of pages (by fingerprint) and of the extras' files (by content digest), so a
-    build after `rm -rf output` links them back instead of rendering: a content-addressed
-    folder of hard links, `<state>/pages/<2 hex>/<key hex>`, each a link to the output file
-    written with those bytes. Output files are only ever replaced by a rename, never changed
-    in place (_SyncWriter), so a link to a written inode is an immutable copy that costs one
-    link() and no bytes; where linking fails (another file system) the bytes are copied.
-    The SQLite store before it wrote 3.5 GB at 50,000 articles, 82.7 s, 17x the time at
-    10,000 (random 16-byte keys in one B-tree of large rows, written twice through the WAL).
-    The table `stored` (key -> size, mtime) in the state database names what may be used: a
-    store file whose size or mtime differs from what was recorded (an output file edited in
-    place, its link with it) is not used. A damaged or missing store only costs renders,
-    never wrong bytes. Without a state folder nothing is stored."""
-
-    def __init__(self, db: sqlite3.Connection | None, folder: Path | None):
-        self.db = db if folder is not None else None
-        self.folder = str(folder) if folder is not None and db is not None else None
-        self._made: set[str] = set()
-
-    @staticmethod
-    def create_tables(db: sqlite3.Connection) -> None:
-        db.execute("CREATE TABLE IF NOT EXISTS stored (key BLOB PRIMARY KEY, size INTEGER, mtime_ns INTEGER) "
-                   "WITHOUT ROWID")
-        if db.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'pages'").fetchone():
-            db.execute("DROP TABLE pages")  # the bytes of the SQLite store before: GBs
-            db.execute("VACUUM")
-
-    def path(self, key: bytes) -> str:
-        name = key.hex()
-        return f"{self.folder}{os.sep}{name[:2]}{os.sep}{name}"
-
-    def lookup(self, keys: list[bytes]) -> dict[bytes, int]:
-        """Those of `keys` the store can give back, with their sizes (one stat each)."""
-        out: dict[bytes, int] = {}
-        if self.folder is None or not keys:
-            return out
-        try:
-            for i in range(0, len(keys), 500):
-                chunk = keys[i:i + 500]
-                rows = self.db.execute(f"SELECT key, size, mtime_ns FROM stored WHERE key IN "
-                                       f"({','.join('?' * len(chunk))})", chunk).fetchall()
-                for key, size, mtime_ns in rows:
-                    try:
-                        st = os.stat(self.path(key))
-                    except OSError:
-                        continue
-                    if st.st_size == size and st.st_mtime_ns == mtime_ns:
-                        out[key] = size
-        except sqlite3.Error:
-            return {}
-        return out
-
-    def add(self, path: str, key: bytes) -> tuple[bytes, int, int] | None:
-        """Keep the file at `path` (just written, never to change) as `key`: a hard link, or a
-        copy where linking fails. Returns the row for record(), None when nothing is kept.
-        Safe in threads and forked render workers (the row goes back to the build)."""
-        if self.folder is None:
-            return None
-        dest = self.path(key)
-        folder = os.path.dirname(dest)
-        try:
-            if folder not in self._made:
-                os.makedirs(folder, exist_ok=True)
-                self._made.add(folder)
-            try:
-                os.link(path, dest)
-            except FileExistsError:  # an older copy (maybe damaged) unless it is this file
-                if not os.path.samefile(path, dest):
-                    tmp = f"{dest}.tmp-{os.getpid()}-{threading.get_ident()}"
-                    _link_over(path, tmp)
-                    os.replace(tmp, dest)
-            except OSError:  # no hard links here: a copy
-                tmp = f"{dest}.tmp-{os.getpid()}-{threading.get_ident()}"
-                shutil.copyfile(path, tmp)
-                os.replace(tmp, dest)
-            st = os.stat(dest)
-        except OSError:
-            return None
-        return key, st.st_size, st.st_mtime_ns
-
-    def record(self, rows: list[tuple[bytes, int, int]]) -> None:
-        """Name the files add() kept (in key order: sequential B-tree inserts)."""
-        if self.db is None or not rows:
-            return
-        try:
-            with self.db:
-                self.db.executemany("INSERT OR REPLACE INTO stored VALUES (?, ?, ?)", sorted(rows))
-        except sqlite3.Error:
-            pass
-
-    def keep_only(self, keys: set[bytes]) -> None:
-        """Drop what no current key names (keeps the store the size of one site; the links of
-        files still in output/ cost no space)."""
-        if self.db is None:
-            return
-        try:
-            have = [row[0] for row in self.db.execute("SELECT key FROM stored")]
-            stale = [key for key in have if key not in keys]
-            if stale:
-                with self.db:
-                    self.db.executemany("DELETE FROM stored WHERE key = ?", ((k,) for k in stale))
-        except sqlite3.Error:
-            pass
-        names = {key.hex() for key in keys}
-        try:
-            folders = os.listdir(self.folder)
-        except OSError:
-            return
-        for sub in folders:
-            try:
-                files = os.listdir(os.path.join(self.folder, sub))
-            except OSError:
-                continue
-            for name in files:
-                if name not in names:  # stale, or a leftover temporary file
-                    _unlink(os.path.join(self.folder, sub, name))
-
-
-# ---------------------------------------------------------------------------- rendering
-
-_job: tuple | None = None  # (config, pages, bytecode_dir, sink, stop) for forked render workers
-RENDER_CHUNK = 200  # pages per task sent back to the parent
-
-
-def _render_all(env, config: Config, pages: list, workers: int, bytecode_dir: Path | None = None,
-                sink: "_PageSink | None" = None) -> list:
-    """Every page's bytes and the ids of the articles it read beyond their face (see
-    render.TrackingEnvironment), in order; with a `sink`, each page is handed to it where
-    it was rendered (sink.write, maybe in a forked worker) and the list holds what sink.done
-    made of its answer instead: the bytes never travel back nor wait for the others."""
-    from .render import RenderError, render_page_tracked
-
-    if workers <= 1 or len(pages) < PARALLEL_MIN_PAGES or threading.active_count() > 1 \
-            or "fork" not in multiprocessing.get_all_start_methods():
-        if sink is None:
-            return [render_page_tracked(env, p) for p in pages]
-        return [sink.done(i, sink.write(i, *render_page_tracked(env, p))) for i, p in enumerate(pages)]
-    global _job
-    out: list = [b""] * len(pages)
-    ctx = multiprocessing.get_context("fork")  # children see the planned pages as they are
-    stop = ctx.Event() if sink is not None else None  # tells workers a chunk failed: undo, stop
-    _job = (config, pages, bytecode_dir, sink, stop)
-    keep = sink.done if sink is not None else (lambda i, rendered: rendered)
-    try:
-        # Small chunks, streamed back as they finish: a worker holding half the site's bytes
-        # (and their pickle) until the end doubled the build's peak memory. This process
-        # renders its share too: each forked worker ends up with its own copy of most of the
-        # corpus (reference counts write to every object it touches), so one worker fewer is
-        # a corpus fewer.
-        chunks = [list(range(k, min(k + RENDER_CHUNK, len(pages)))) for k in range(0, len(pages), RENDER_CHUNK)]
-        mine, theirs = chunks[::workers], [c for n, c in enumerate(chunks) if n % workers]
-        frozen_before = gc.get_freeze_count()
-        gc.freeze()  # the collector would otherwise touch, and so copy, every inherited object
-        try:
-            with ctx.Pool(workers - 1) as pool:
-                pending = zip(theirs, pool.imap(_render_slice, theirs))
-                try:
-                    for indices in mine:
-                        for i in indices:
-                            rendered = render_page_tracked(env, pages[i])
-                            out[i] = keep(i, sink.write(i, *rendered) if sink is not None else rendered)
-                    for indices, (ok, part) in pending:
-                        if not ok:
-                            if isinstance(part, BaseException):
-                                raise part
-                            raise RenderError(part)
-                        for i, data in zip(indices, part):
-                            out[i] = keep(i, data)
-                except BaseException:
-                    if stop is not None:  # collect every chunk's writes, so they can be undone
-                        stop.set()
-                        for indices, (ok, part) in pending:
-                            if ok:
-                                for i, data in zip(indices, part):
-                                    keep(i, data)
-                    raise
-        finally:
-            if not frozen_before:  # else whoever froze them first unfreezes
-                gc.unfreeze()
-    finally:
-        _job = None
-    return out
-
-
-class _Stopped(Exception):
-    """Another chunk failed: this one stops and takes its writes back."""
-
-
-def _render_slice(indices: list[int]):
-    from .render import RenderError, render_page_tracked
-
-    config, pages, bytecode_dir, sink, stop = _job
-    done = []
-    try:
-        env = _worker_environment(config, bytecode_dir)
-        for i in indices:
-            if stop is not None and stop.is_set():
-                raise _Stopped
-            rendered = render_page_tracked(env, pages[i])
-            done.append(sink.write(i, *rendered) if sink is not None else rendered)
-        return True, done
-    except RenderError as exc:  # the diagnostic pickles; the exception would lose it
-        failure = exc.diagnostic
-    except _Stopped:
-        failure = None
-    except (OSError, ValueError) as exc:  # a write failed (ValueError: output.UnsafePathError)
-        failure = exc
-    if sink is not None:
-        sink.undo(done)
-    return False, failure
-
-
-@dataclass
-class _PageSink:
-    """Writes each rendered page where it was rendered (this process or a forked render
-    worker): phase one of _SyncWriter, and its page store link. A worker sends back what it
-    did (a name and a size), never the page's bytes."""
-
-    writer: _SyncWriter
-    files: list[str]  # the pages' output files, in render order
-    # the page store's key of page i given what its render read (its final fingerprint)
-    key_of: Callable[[int, frozenset[str]], bytes]
-    reads: dict[int, frozenset[str]] = field(default_factory=dict)  # page i -> what it read
-
-    def write(self, i: int, data: bytes, read: frozenset[str]) -> tuple:
-        return self.writer.write_now(self.files[i], data, self.key_of(i, read)), read
-
-    def done(self, i: int, answer: tuple) -> int:
-        """In the build's process: record the write and what the page read; its size."""
-        outcome, self.reads[i] = answer
-        return self.writer.adopt(self.files[i], outcome)
-
-    def undo(self, answers: list[tuple]) -> None:
-        """In a worker whose chunk failed: remove what it wrote (the build never saw it)."""
-        for (kind, path, _, _), _ in answers:
-            if kind != SAME:
-                _unlink(path)
-                remove_empty_parents(os.path.dirname(path), self.writer.base)
-
-
-_worker_env: tuple | None = None  # (config, bytecode_dir, environment) of this worker process
-
-
-def _worker_environment(config: Config, bytecode_dir: Path | None):
-    """One Jinja environment per worker, not per chunk (templates load once)."""
-    global _worker_env
-    from .render import make_environment
-
-    if _worker_env is None or _worker_env[0] is not config or _worker_env[1] != bytecode_dir:
-        _worker_env = (config, bytecode_dir, make_environment(config, bytecode_dir))
-    return _worker_env[2]

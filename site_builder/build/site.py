@@ -6,8 +6,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable, Iterable, Sequence
 
-from .config import Config
-from .model import Article, Diagnostic, Reported
+from ..config import Config
+from ..model import Article, Diagnostic, Reported
 
 
 @dataclass
@@ -19,7 +19,7 @@ class BuildResult(Reported):
     articles: int = 0
     output_dir: str = ""
     seconds: float = 0.0
-    pages_rendered: int = 0  # pages whose bytes were rendered (the rest: unchanged or from .cache/)
+    pages_rendered: int = 0  # pages whose bytes were rendered (the rest: unchanged or from ..cache/)
     timings: dict[str, float] = field(default_factory=dict)  # stage -> seconds
 
     def summary(self) -> str:
@@ -47,7 +47,7 @@ def default_extras() -> tuple[ExtraFiles, ...]:
     """What every site build writes besides the pages: the search index (an object: called,
     it yields every file; the incremental builder calls its `update`, which updates the index
     in place and reports unchanged files, see incremental.compute_extra_files)."""
-    from .search import search_extra
+    from ..search import search_extra
 
     return (search_extra,)
 
@@ -61,7 +61,7 @@ def build_site(config: Config, extras: Sequence[ExtraFiles] | None = None, cache
     extras = default_extras() if extras is None else tuple(extras)
     if not cache:
         return _note_unset_site_url(full_build(config, extras), config)
-    from .incremental import IncrementalBuilder
+    from .builder import IncrementalBuilder
 
     started = time.perf_counter()
     builder = IncrementalBuilder(extras, state_dir=config.root / CACHE_DIR, workers=RENDER_WORKERS)
@@ -78,7 +78,7 @@ def build_site(config: Config, extras: Sequence[ExtraFiles] | None = None, cache
 
 def _note_unset_site_url(result: BuildResult, config: Config) -> BuildResult:
     """A build with the placeholder site_url says so (once per build, not per page)."""
-    from .config import SITE_URL_UNSET, site_url_is_set
+    from ..config import SITE_URL_UNSET, site_url_is_set
 
     if not site_url_is_set(config.site_url):
         result.diagnostics.append(Diagnostic(str(config.root / "site.toml"),
@@ -88,9 +88,9 @@ def _note_unset_site_url(result: BuildResult, config: Config) -> BuildResult:
 
 def full_build(config: Config, extras: Sequence[ExtraFiles] | None = None) -> BuildResult:
     """Build into a staging folder and swap it in; on failure keep the previous output."""
-    from .content import read_corpus
+    from ..content import read_corpus
     from .output import StagedOutput, UnsafePathError
-    from .plan import plan_site
+    from ..plan import plan_site
     from .render import RenderError, make_environment, render_page
 
     extras = default_extras() if extras is None else tuple(extras)

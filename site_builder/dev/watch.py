@@ -22,9 +22,9 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
-from .config import Config, ConfigError, load_config
-from .build_index import walk_files
-from .model import Diagnostic
+from ..config import Config, ConfigError, load_config
+from ..build.build_index import walk_files
+from ..model import Diagnostic
 
 CATEGORIES = ("seeds", "content", "templates", "static", "config", "userdict")
 # Folders (by `_dir` field of Config) watched recursively, and the category of what is in them.
@@ -503,7 +503,7 @@ class Rebuilder:
     def build_step(self, changes: ChangeSet) -> list[Diagnostic]:
         """Build the site. A report with `ok == False` means nothing was written; a report
         with `changed_files` (output paths) saves us comparing output/ before and after."""
-        build = self._build or _project_function("site_builder.site", "build_site")
+        build = self._build or _project_function("site_builder.build.site", "build_site")
         hint = self._content_hint(changes) if getattr(build, "takes_hints", False) else None
         report = build(self.config, hint) if hint is not None else build(self.config)
         diagnostics = diagnostics_of(report)
@@ -519,7 +519,7 @@ class Rebuilder:
         """The content files these changes name, when they are all the build needs to read
         again: only content files changed (no folder, nothing ingestion writes), as seen by
         a watcher that says since when it watches."""
-        from .build_index import ContentHint
+        from ..build.build_index import ContentHint
 
         if changes.full or changes.watching_since_ns is None or changes.needs_ingest \
                 or any(c.category != "content" or c.is_dir for c in changes.changes):

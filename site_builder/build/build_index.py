@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Collection, Iterable
 
-from .model import Article, Diagnostic
+from ..model import Article, Diagnostic
 
 INDEX_FORMAT = 2
 # Fields plan.py never reads, except `_description` (body, summary) for the article's own page.
