@@ -13,7 +13,8 @@ import pytest
 
 pytest.importorskip("site_builder.plan", reason="the render stage is not merged yet")
 
-from site_builder.build import builder as incremental, render, render_pool  # noqa: E402
+from site_builder.build import render, render_pool  # noqa: E402
+from site_builder.model import Diagnostic  # noqa: E402
 from site_builder.build.build_index import BuildIndex  # noqa: E402
 from site_builder.build.builder import IncrementalBuilder
 from site_builder.build.fingerprint import code_version as _code_version  # noqa: E402
@@ -110,7 +111,7 @@ def test_a_render_error_after_pages_were_written_leaves_output_as_it_was(project
     def fail_late(env, page):
         calls.append(page.file)
         if page.file.startswith("people/") and sum(c.startswith("people/") for c in calls) >= 2:
-            raise render.RenderError(incremental.Diagnostic("templates/person.html", "boom", 1))
+            raise render.RenderError(Diagnostic("templates/person.html", "boom", 1))
         return real(env, page)
 
     monkeypatch.setattr(render, "render_page", fail_late)

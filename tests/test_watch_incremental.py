@@ -470,16 +470,16 @@ def test_a_search_state_written_by_another_build_is_not_trusted(project, tmp_pat
 
 def _rendered_files(monkeypatch) -> list[str]:
     """Record the file of every page the builder renders from now on."""
-    from site_builder.build import builder as incremental
+    from site_builder.build import render_pool
 
     rendered: list[str] = []
-    real = incremental.render_all
+    real = render_pool.render_all
 
     def spy(env, config, pages, *args, **kwargs):
         rendered.extend(p.file for p in pages)
         return real(env, config, pages, *args, **kwargs)
 
-    monkeypatch.setattr(incremental, "render_all", spy)
+    monkeypatch.setattr(render_pool, "render_all", spy)
     return rendered
 
 
@@ -544,7 +544,7 @@ def _content_files(root: Path) -> dict[str, tuple[int, int]]:
 def test_builds_told_what_changed_by_a_watcher_equal_a_full_build(project, tmp_path, seed, monkeypatch):
     """With a ContentHint (what serve's watcher saw) the builder reads only the named files
     and trusts output/ as it left it: no walk of content/ or output/, same bytes."""
-    from site_builder.build import builder as incremental
+    from site_builder.build import builder as builder_module
     from site_builder.build.build_index import ContentHint
 
     rng = random.Random(seed)
@@ -552,8 +552,8 @@ def test_builds_told_what_changed_by_a_watcher_equal_a_full_build(project, tmp_p
     assert builder(project).mode == "full"  # a full scan: hints are trusted from here on
     walks = []
     for name in ("scan_content", "known_sizes"):
-        real = getattr(incremental, name)
-        monkeypatch.setattr(incremental, name, lambda *a, _real=real, _name=name: walks.append(_name) or _real(*a))
+        real = getattr(builder_module, name)
+        monkeypatch.setattr(builder_module, name, lambda *a, _real=real, _name=name: walks.append(_name) or _real(*a))
     kinds = CONTENT_KINDS + NEUTRAL_KINDS + rng.choices(CONTENT_KINDS + NEUTRAL_KINDS, k=4)
     rng.shuffle(kinds)
     for step, kind in enumerate(kinds):

@@ -5,13 +5,51 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field, replace
-from typing import Callable, Collection, Iterable, Sequence
+from typing import Callable, Collection, Iterable, Protocol, Sequence, runtime_checkable
 
 from ..config import Config
 from ..model import Article, Diagnostic
 from .build_index import BuildIndex
 
 ExtraFiles = Callable[[list[Article], Config], Iterable[tuple[str, bytes]]]
+
+
+class StateChange(Protocol):
+    """A change of an extra's own state, applied once its files are on disk (picklable)."""
+
+    def commit(self) -> None: ...
+
+    def discard(self) -> None: ...
+
+
+class ExtraReport(Protocol):
+    diagnostics: list[Diagnostic]
+
+
+class ExtraUpdate(Protocol):
+    files: dict[str, bytes | None]  # None: the bytes on disk are already these
+    report: ExtraReport
+    change: StateChange | None
+
+
+@runtime_checkable
+class StatefulExtra(Protocol):
+    """An extra that keeps its own state (the search index in .cache/search.sqlite): update()
+    reports files it knows to be unchanged on disk as None; state_token() names the state, so
+    the builder can tell it which articles (`unchanged`) it was computed from."""
+
+    def __call__(self, corpus: list[Article], config: Config) -> Iterable[tuple[str, bytes]]: ...
+
+    def update(self, corpus: list[Article], config: Config, unchanged: Collection[str] = ()) -> ExtraUpdate: ...
+
+    def state_token(self, config: Config) -> bytes | None: ...
+
+
+def default_extras() -> tuple[ExtraFiles, ...]:
+    """What every site build writes besides the pages: the search index (a StatefulExtra)."""
+    from ..search import search_extra  # lazy: a no-op build never loads the search code
+
+    return (search_extra,)
 
 
 @dataclass
@@ -38,21 +76,17 @@ class ExtraOutput:
 def compute_extra_files(extras: Sequence[ExtraFiles], corpus: list[Article], config: Config,
                         unchanged: Collection[str] = ()) -> ExtraOutput:
     """The extras' files for `corpus`: a plain function, so the dev server can run it in a
-    worker process. An extra with an `update(corpus, config)` method (the search index)
-    reports files it knows to be unchanged on disk as None instead of their bytes; a plain
-    extra yields (path, bytes) for every file. `unchanged` (ids of articles whose content is
-    the one the extras' state was computed from) goes to extras that have a `state_token`."""
+    worker process. A StatefulExtra (the search index) reports files it knows to be unchanged
+    on disk as None instead of their bytes and is told `unchanged` (ids of articles whose
+    content is the one its state was computed from); a plain extra yields (path, bytes) for
+    every file."""
     config = replace(config, site_url=config.site_url.rstrip("/") + "/")
     out = ExtraOutput()
     for extra in extras:
-        update = getattr(extra, "update", None)
-        if update is not None:
-            if unchanged and getattr(extra, "state_token", None) is not None:
-                result = update(corpus, config, unchanged=unchanged)
-            else:
-                result = update(corpus, config)
+        if isinstance(extra, StatefulExtra):
+            result = extra.update(corpus, config, unchanged=unchanged)
             out.files.update(result.files)
-            out.diagnostics.extend(getattr(getattr(result, "report", None), "diagnostics", ()))
+            out.diagnostics.extend(result.report.diagnostics)
             if result.change is not None:
                 out.changes.append(result.change)
         else:
@@ -65,8 +99,7 @@ def extras_token(extras: Sequence[ExtraFiles], config: Config) -> bytes | None:
     """What the extras say identifies their state (None: one of them cannot say)."""
     tokens = []
     for extra in extras:
-        token_of = getattr(extra, "state_token", None)
-        token = token_of(config) if token_of is not None else None
+        token = extra.state_token(config) if isinstance(extra, StatefulExtra) else None
         if token is None:
             return None
         tokens.append(token)

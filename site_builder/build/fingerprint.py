@@ -175,3 +175,61 @@ def code_version() -> str:
     return h.hexdigest()
 
 
+
+
+class PageFingerprints:
+    """Every planned page's data digest and fingerprint in one build. A page's fingerprint
+    is hash(site-wide globals, its template closure, its data digest); the data digest takes
+    the page's plan pickle and link table, and of each article it holds the whole article or
+    only its face, by what the page's last render read (`deep_refs`; None: everything)."""
+
+    def __init__(self, env, config, pages: list, keys: ArticleKeys, links_digest: bytes,
+                 template_refs: dict[str, tuple[str, set[str] | None]],
+                 previous: dict[str, tuple[bytes, int]], previous_deep: dict[str, frozenset[str]]):
+        from .build_index import pickle_page
+
+        self.template_hashes = template_closure_hashes(env, template_refs)
+        self.site_wide = Hasher().digest((env.globals.get("site"), config, code_version()))
+        self.keys = keys
+        self.data_digests: dict[str, bytes] = {}
+        self.of_page: dict[str, bytes] = {}
+        self.blobs: dict[str, tuple[bytes, set[str]]] = {}  # page -> (plan pickle, article ids)
+        self.deep_refs: dict[str, frozenset[str] | None] = {}
+        self._bases: dict[str, Any] = {}
+        links = pages[0].links if pages else None
+        for page in pages:
+            blob, _ = self.blobs[page.file] = pickle_page(page, links)
+            base = self._bases[page.file] = hashlib.blake2b(blob, digest_size=16)
+            base.update(links_digest)
+            # what the page read of its articles last time it rendered; a page never rendered
+            # counts as reading every article whole
+            deep = self.deep_refs[page.file] = previous_deep.get(page.file, frozenset()) \
+                if page.file in previous else None
+            self._set(page, deep)
+
+    def compute(self, page, deep: frozenset[str] | None) -> tuple[bytes, bytes]:
+        """(data digest, fingerprint) of `page` as if its render read `deep` of its articles."""
+        data = self.keys.data_digest(self._bases[page.file], self.blobs[page.file][1], deep)
+        return data, hashlib.blake2b(self.site_wide + self.template_hashes.get(page.template, b"?") + data,
+                                     digest_size=16).digest()
+
+    def _set(self, page, deep: frozenset[str] | None) -> None:
+        self.data_digests[page.file], self.of_page[page.file] = self.compute(page, deep)
+
+    def key_after_render(self, page, read: frozenset[str]) -> bytes:
+        """The page's fingerprint by what its render read (in a forked worker too)."""
+        if read == self.deep_refs[page.file]:
+            return self.of_page[page.file]
+        return self.compute(page, read)[1]
+
+    def record_reads(self, rendered: list, reads: dict[int, frozenset[str]], to_render: list) -> None:
+        """After rendering: each rendered page is fingerprinted by what it read; a page taken
+        from the store keeps the fingerprint that reads every article whole."""
+        for i, page in enumerate(rendered):
+            if reads[i] != self.deep_refs[page.file]:
+                self.deep_refs[page.file] = reads[i]
+                self._set(page, reads[i])
+        for page in to_render:
+            if self.deep_refs[page.file] is None:
+                self.deep_refs[page.file] = frozenset(self.blobs[page.file][1])
+        self._bases.clear()

@@ -8,7 +8,7 @@ import sqlite3
 import threading
 from pathlib import Path
 
-from .writer import link_over, unlink_quietly
+from .output import link_over, unlink_quietly
 
 
 class PageStore:

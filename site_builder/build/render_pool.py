@@ -12,8 +12,8 @@ from pathlib import Path
 from typing import Callable
 
 from ..config import Config
-from .output import remove_empty_parents
-from .writer import SAME, SyncWriter, unlink_quietly
+from .output import remove_empty_parents, unlink_quietly
+from .writer import SAME, SyncWriter
 
 PARALLEL_MIN_PAGES = 400  # below this, starting workers costs more than it saves
 _job: tuple | None = None  # (config, pages, bytecode_dir, sink, stop) for forked render workers

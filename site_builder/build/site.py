@@ -4,10 +4,12 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Callable, Iterable, Sequence
+from typing import Sequence
 
+from ..cache import CACHE_DIR
 from ..config import Config
-from ..model import Article, Diagnostic, Reported
+from ..model import Diagnostic, Reported
+from .extras import ExtraFiles, default_extras
 
 
 @dataclass
@@ -19,7 +21,7 @@ class BuildResult(Reported):
     articles: int = 0
     output_dir: str = ""
     seconds: float = 0.0
-    pages_rendered: int = 0  # pages whose bytes were rendered (the rest: unchanged or from ..cache/)
+    pages_rendered: int = 0  # pages whose bytes were rendered (the rest: unchanged or from .cache/)
     timings: dict[str, float] = field(default_factory=dict)  # stage -> seconds
 
     def summary(self) -> str:
@@ -36,20 +38,9 @@ class BuildResult(Reported):
 
 # Extra output (e.g. the search index): called with the corpus, yields (relative path, bytes).
 # Its files are written into the same staging folder, so they are swapped in with the pages.
-ExtraFiles = Callable[[list[Article], Config], Iterable[tuple[str, bytes]]]
 
 
-CACHE_DIR = ".cache"
 RENDER_WORKERS = 2
-
-
-def default_extras() -> tuple[ExtraFiles, ...]:
-    """What every site build writes besides the pages: the search index (an object: called,
-    it yields every file; the incremental builder calls its `update`, which updates the index
-    in place and reports unchanged files, see incremental.compute_extra_files)."""
-    from ..search import search_extra
-
-    return (search_extra,)
 
 
 def build_site(config: Config, extras: Sequence[ExtraFiles] | None = None, cache: bool = True) -> BuildResult:

@@ -9,13 +9,11 @@ import queue
 import shutil
 import threading
 from pathlib import Path
-from typing import TYPE_CHECKING, Collection, Iterable
+from typing import Collection, Iterable
 
 from .build_index import BuildIndex
-from .output import remove_empty_parents
-
-if TYPE_CHECKING:
-    from .page_store import PageStore
+from .output import link_over, remove_empty_parents, unlink_quietly
+from .page_store import PageStore
 
 
 def output_intact(index: BuildIndex, on_disk: dict[str, int]) -> bool:
@@ -329,23 +327,6 @@ def _link_new(source: str, target: str) -> bool:
     except OSError:  # another file system, or one without hard links: copy
         with open(source, "rb") as fh:
             return _write_new(target, fh.read())
-
-
-def link_over(source: str, path: str) -> None:
-    """`path` (a temporary name: replaced if it exists) as a link to or copy of `source`."""
-    unlink_quietly(path)
-    try:
-        os.link(source, path)
-    except OSError:
-        with open(source, "rb") as fh:
-            _write_file(path, fh.read())
-
-
-def unlink_quietly(path: str) -> None:
-    try:
-        os.unlink(path)
-    except FileNotFoundError:
-        pass
 
 
 def _write_file(file: str, data: bytes) -> None:

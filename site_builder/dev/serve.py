@@ -476,7 +476,7 @@ def default_site_builder(config: Config):
     """The incremental build the CLI uses too (same bytes as a full build, only changed pages
     rendered), sharing its state in the project's .cache/."""
     from ..build.builder import IncrementalBuilder
-    from ..build.site import CACHE_DIR
+    from ..cache import CACHE_DIR
 
     return IncrementalBuilder(state_dir=config.root / CACHE_DIR, defer_extras=True)
 
