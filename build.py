@@ -126,7 +126,7 @@ def main(argv: list[str] | None = None) -> int:
     command = args.command or "all"
     ingest_failed = False  # --strict: errors in seeds count as much as errors in content
     if command in ("ingest", "all"):
-        from site_builder.ingest import run_ingest
+        from site_builder.ingest.run import run_ingest
 
         config = config.with_overrides(seeds_dir=getattr(args, "seeds", None),
                                        content_dir=getattr(args, "content", None))
@@ -137,7 +137,7 @@ def main(argv: list[str] | None = None) -> int:
         ingest_failed = bool(report.errors)
         if command == "ingest":
             return 1 if args.strict and ingest_failed else 0
-        from site_builder.ingest import release_memory
+        from site_builder.ingest.run import release_memory
 
         release_memory()
     if command in ("build", "all"):

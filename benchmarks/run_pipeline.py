@@ -17,6 +17,7 @@ import resource
 import sys
 import time
 import traceback
+from pathlib import Path
 
 RESULT_PREFIX = "BENCH-RESULT "
 TIMING_ATTRS = ("timings", "stage_timings", "stage_times", "stages", "durations", "times", "profile")
@@ -81,6 +82,14 @@ def _count(value) -> int:
         return int(bool(value))
 
 
+def ingest_module(repo: str) -> str:
+    """Where run_ingest lives: site_builder/ingest/run.py, or ingest.py in checkouts before the
+    ingest modules moved into a package (so old commits can be measured too)."""
+    if (Path(repo) / "site_builder" / "ingest" / "run.py").is_file():
+        return "site_builder.ingest.run"
+    return "site_builder.ingest"
+
+
 def run(repo: str, root: str, mode: str) -> dict:
     sys.path.insert(0, repo)
     result: dict = {"mode": mode, "steps": {}, "stages": {}, "counters": {}, "summary": {}, "error": None}
@@ -91,7 +100,7 @@ def run(repo: str, root: str, mode: str) -> dict:
         config = load_config(root)
         steps = []
         if mode in ("all", "ingest"):
-            steps.append(("ingest", "site_builder.ingest", "run_ingest"))
+            steps.append(("ingest", ingest_module(repo), "run_ingest"))
         if mode in ("all", "build"):
             steps.append(("build", "site_builder.build.site", "build_site"))
         for step, module_name, func_name in steps:

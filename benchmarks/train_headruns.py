@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Fit the heading-run model of `site_builder/headruns.py` (new article or subheadings?).
+"""Fit the heading-run model of `site_builder/ingest/headruns.py` (new article or subheadings?).
 
   python benchmarks/train_headruns.py DIR [DIR ...] [--check DIR ...] [--write]
 
@@ -24,7 +24,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import yaml  # noqa: E402
 
-from site_builder import headruns, segment, seeds  # noqa: E402
+from site_builder.ingest import headruns, segment, seeds  # noqa: E402
 
 
 def load_set(folder: Path) -> list[tuple[Path, set[str]]]:
@@ -77,7 +77,7 @@ def accuracy(xs, ys, w) -> float:
 
 
 def write_weights(weights: dict[str, float]) -> None:
-    path = Path(__file__).resolve().parent.parent / "site_builder" / "headruns.py"
+    path = Path(__file__).resolve().parent.parent / "site_builder" / "ingest" / "headruns.py"
     text = path.read_text(encoding="utf-8")
     body = "".join(f"    {k!r}: {v:.4f},\n" for k, v in weights.items())
     new = re.sub(r"WEIGHTS: dict\[str, float\] = \{.*?\n\}|WEIGHTS: dict\[str, float\] = \{\}",

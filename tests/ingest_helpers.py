@@ -5,12 +5,12 @@ import re
 from collections import Counter
 from pathlib import Path
 
-from site_builder import lexicon
-from site_builder.entities import load_word_list
-from site_builder.ingest import IngestReport, PageResult, ingest_pages
+from site_builder.ingest import lexicon
+from site_builder.ingest.entities import load_word_list
+from site_builder.ingest.run import IngestReport, PageResult, ingest_pages
 from site_builder.markup import unescape_printed
 from site_builder.model import Article, PageMeta, SeedPage
-from site_builder.seeds import normalize_text, seed_slug
+from site_builder.ingest.seeds import normalize_text, seed_slug
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -9,8 +9,8 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 
 from site_builder.config import Config
 from site_builder.content import read_corpus
-from site_builder.identity import OldFile, match_articles
-from site_builder.ingest import run_ingest
+from site_builder.ingest.identity import OldFile, match_articles
+from site_builder.ingest.run import run_ingest
 
 ROOT = Path(__file__).resolve().parent.parent
 CN = "零一二三四五六七八九"

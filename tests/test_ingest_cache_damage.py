@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 
 from site_builder.config import Config
-from site_builder.ingest import run_ingest
-from site_builder.ingest_cache import CACHE_FILE, CORPUS_FILE
-from site_builder.ingest_state import PAGES_FILE, STATE_FILE
+from site_builder.ingest.run import run_ingest
+from site_builder.ingest.cache import CACHE_FILE, CORPUS_FILE
+from site_builder.ingest.state import PAGES_FILE, STATE_FILE
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "benchmarks"))

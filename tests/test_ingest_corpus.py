@@ -5,8 +5,8 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
-PACKAGE = Path(__file__).resolve().parent.parent / "site_builder"
-INGEST_SIDE = ("ingest", "ingest_cache", "ingest_state", "corpus", "extract", "entities")
+PACKAGE = Path(__file__).resolve().parent.parent / "site_builder" / "ingest"
+INGEST_SIDE = ("run", "cache", "state", "corpus", "extract", "entities")
 
 
 def imported_modules(name: str) -> set[str]:
@@ -37,7 +37,7 @@ def test_no_import_cycle_among_ingest_modules():
 
 def test_corpus_rules_are_defined_once():
     """The cached and incremental paths call corpus.py's steps, not copies of them."""
-    for name in ("ingest_cache", "ingest_state", "extract", "ingest"):
+    for name in ("cache", "state", "extract", "run"):
         source = (PACKAGE / f"{name}.py").read_text(encoding="utf-8")
         for step in ("def finish_article", "def confirm_again", "def credited_names", "def common_flag",
                      "def confirm(", "def finish_corpus("):

@@ -2,10 +2,10 @@
 import pytest
 from ingest_helpers import ingest_text
 
-from site_builder.dates import article_date, article_dates, find_dateline, years_in_text
+from site_builder.ingest.dates import article_date, article_dates, find_dateline, years_in_text
 from site_builder.edtf import format_edtf, format_zh, parse_edtf
 from site_builder.model import PageMeta
-from site_builder.seeds import page_meta_from_name
+from site_builder.ingest.seeds import page_meta_from_name
 
 
 def date_of(first_paragraph: str, published: str | None = None, rest: str = "") -> str:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from site_builder import entities, lexicon
+from site_builder.ingest import entities, lexicon
 
 ROOT = Path(__file__).resolve().parent.parent
 

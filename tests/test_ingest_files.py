@@ -7,7 +7,7 @@ import pytest
 import build
 from site_builder.config import Config
 from site_builder.content import read_corpus
-from site_builder.ingest import run_ingest
+from site_builder.ingest.run import run_ingest
 
 ROOT = Path(__file__).resolve().parent.parent
 GOOD = "全市部署春季植树造林\n\n本报讯 3月5日上午,市政府召开全市春季植树造林工作会议,安排部署今年的国土绿化任务。\n\n记者 张伟\n"
@@ -182,7 +182,7 @@ def test_binary_check_counts_control_bytes():
     """seeds._looks_binary: more than 5% control bytes (not tab, LF, FF, CR, ESC) or a NUL."""
     import random
 
-    from site_builder.seeds import _looks_binary
+    from site_builder.ingest.seeds import _looks_binary
 
     def by_hand(data: bytes) -> bool:
         sample = data[:8192]

@@ -11,7 +11,7 @@ import pytest
 import build
 from site_builder.config import Config
 from site_builder.content import parse_article, read_corpus
-from site_builder.ingest import run_ingest
+from site_builder.ingest.run import run_ingest
 from site_builder.build.site import build_site
 
 ROOT = Path(__file__).resolve().parent.parent

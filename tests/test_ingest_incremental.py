@@ -17,9 +17,9 @@ from pathlib import Path
 
 import pytest
 
-from site_builder import ingest_state
+from site_builder.ingest import state as ingest_state
 from site_builder.config import Config
-from site_builder.ingest import run_ingest
+from site_builder.ingest.run import run_ingest
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "benchmarks"))

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from hypothesis import given, settings, strategies as st
 
-from site_builder import lexicon
+from site_builder.ingest import lexicon
 
 ROOT = Path(__file__).resolve().parent.parent
 ALPHABET = list("的一是了不人在有这个上们来到时大地为子中说生国年着就那和要出也得里后自以会家可下而过天去能对小多然于心"

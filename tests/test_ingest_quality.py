@@ -11,11 +11,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from ingest_helpers import accounted, ingest_text, make_page, nonspace
 
-from site_builder import lexicon
+from site_builder.ingest import lexicon
 from site_builder.config import Config
-from site_builder.entities import load_word_list
-from site_builder.ingest import IngestReport, ingest_pages, run_ingest
-from site_builder.seeds import find_seed_files, read_seed
+from site_builder.ingest.entities import load_word_list
+from site_builder.ingest.run import IngestReport, ingest_pages, run_ingest
+from site_builder.ingest.seeds import find_seed_files, read_seed
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "benchmarks"))

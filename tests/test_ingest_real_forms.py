@@ -5,7 +5,7 @@ headline line or paragraph, blank lines between them.
 """
 from ingest_helpers import body_plain, ingest_text
 
-from site_builder import segment
+from site_builder.ingest import segment
 
 
 def page(*blocks: str) -> str:

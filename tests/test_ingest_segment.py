@@ -1,8 +1,8 @@
 """Segmentation, column-break repair, headlines and bylines on small pages written here."""
 from ingest_helpers import accounted, ingest_text, nonspace
 
-from site_builder.bylines import is_byline, parse_byline, split_dateline_byline, split_trailing_byline
-from site_builder.extract import assign_headline
+from site_builder.ingest.bylines import is_byline, parse_byline, split_dateline_byline, split_trailing_byline
+from site_builder.ingest.extract import assign_headline
 from site_builder.model import Line
 
 PARA_A = "本报讯 3月5日上午,市政府召开全市春季植树造林工作会议,安排部署今年的国土绿化任务。副市长王建国出席会议并讲话。"
@@ -122,7 +122,7 @@ def test_every_character_is_accounted_for():
 
 
 def test_imprint_and_editor_credits_are_furniture_and_fill_the_issue_data(tmp_path):
-    from site_builder.seeds import read_seed
+    from site_builder.ingest.seeds import read_seed
 
     text = page("春运首日客流平稳有序", "本报记者 陆娅楠", "1月10日，春运正式拉开帷幕。铁路部门加开旅客列车。",
                 "《 某某日报 》（ 2020年01月15日   04 版）", "本版责编：张三  李四")
@@ -137,7 +137,7 @@ def test_imprint_and_editor_credits_are_furniture_and_fill_the_issue_data(tmp_pa
 
 
 def test_page_header_is_furniture_and_gives_the_issue(tmp_path):
-    from site_builder.seeds import read_seed
+    from site_builder.ingest.seeds import read_seed
 
     text = page("某某日报 2020年01月15日 星期三 第04版 要闻", "春运首日客流平稳有序",
                 "本报讯 1月10日，春运正式拉开帷幕。铁路部门加开旅客列车。")
@@ -156,7 +156,7 @@ def test_a_national_daily_page(tmp_path):
     a commentary signed 本报评论员, and a wire brief with no headline."""
     from pathlib import Path
 
-    from site_builder.seeds import read_seed
+    from site_builder.ingest.seeds import read_seed
 
     source = Path(__file__).with_name("national_daily_page.txt")
     seed = tmp_path / "20200118-02.txt"

@@ -16,11 +16,11 @@ from pathlib import Path
 
 import pytest
 
-from site_builder import lexicon
+from site_builder.ingest import lexicon
 from site_builder.config import Config
 from site_builder.content import read_corpus
-from site_builder.entities import load_word_list
-from site_builder.ingest import STOPWORDS_FILE, IngestReport, ingest_pages, read_pages, run_ingest, write_content
+from site_builder.ingest.entities import load_word_list
+from site_builder.ingest.run import STOPWORDS_FILE, IngestReport, ingest_pages, read_pages, run_ingest, write_content
 from site_builder.plan import unique_slugs
 from site_builder.build.site import build_site, full_build
 

@@ -15,7 +15,7 @@ import pytest
 from site_builder.model import Article
 from site_builder.search import body_text, plain_text, title_text, write_search_index
 from search_synthetic import generate_articles, sample_queries
-from site_builder.search_tokens import normalize
+from site_builder.search.tokens import normalize
 
 pytestmark = pytest.mark.browser
 

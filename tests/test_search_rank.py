@@ -12,7 +12,7 @@ from site_builder.model import Article
 from site_builder.search.rank import PHRASE_WINDOW, phrase_order
 from site_builder.search import TITLE_BOOST, prepare_documents, write_search_index
 from search_synthetic import generate_articles, sample_queries
-from site_builder.search_tokens import normalize, text_terms
+from site_builder.search.tokens import normalize, text_terms
 from search_node import run_node, url
 
 # For each query: lunr's order and scores through the fast path and through the rebuilt

@@ -143,7 +143,7 @@ def test_weights_and_postings_equal_lunr_py_builder(corpus, tmp_path):
     from lunr.builder import Builder
 
     from site_builder.search import TITLE_BOOST, prepare_documents
-    from site_builder.search_tokens import text_terms
+    from site_builder.search.tokens import text_terms
 
     write_search_index(corpus, tmp_path, "/", url, write_unsplit=True)
     ours = json.loads((tmp_path / "search" / "unsplit.json").read_text(encoding="utf-8"))
@@ -175,7 +175,7 @@ def test_weights_and_postings_equal_lunr_py_builder(corpus, tmp_path):
 
 
 def test_shards_are_chosen_like_search_tokens_shard_of(corpus, tmp_path):
-    from site_builder.search_tokens import shard_of
+    from site_builder.search.tokens import shard_of
 
     report = write_search_index(corpus[:80], tmp_path, "/", url, shard_count=13)
     for n in range(report.shards):

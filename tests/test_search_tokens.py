@@ -10,7 +10,7 @@ import pytest
 import re
 import unicodedata
 
-from site_builder.search_tokens import (bigrams, is_term_char, normalize, shard_key, shard_of,
+from site_builder.search.tokens import (bigrams, is_term_char, normalize, shard_key, shard_of,
                                         split_runs, text_terms, trim_term, utf16_key)
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -488,7 +488,7 @@ class Rebuilder:
         return diagnostics
 
     def ingest_step(self, changes: ChangeSet) -> list[Diagnostic]:
-        ingest = self._ingest or _project_function("site_builder.ingest", "run_ingest")
+        ingest = self._ingest or _project_function("site_builder.ingest.run", "run_ingest")
         content_dir = Path(self.config.path("content_dir"))
         before = dict(_walk_stats(content_dir))
         report = ingest(self.config)

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..model import Diagnostic
-from ..search_tokens import TRIMMER_LABEL
+from .tokens import TRIMMER_LABEL
 from . import documents as documents_module
 from .documents import REF_BASE, SearchDocument, date_inputs, to_json
 from .facets import FACETS, facet_files, year_ranges

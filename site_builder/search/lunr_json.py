@@ -8,7 +8,7 @@ import math
 import re
 from collections import defaultdict
 
-from ..search_tokens import TRIMMER_LABEL, utf16_key
+from .tokens import TRIMMER_LABEL, utf16_key
 from .postings import Postings, local_order
 
 

@@ -10,7 +10,7 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Iterable
 
-from ..search_tokens import text_terms
+from .tokens import text_terms
 from .compact import serialise_compact
 from .documents import SearchDocument
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import Callable, Sequence, TypeVar
 
-from ..search_tokens import normalize, split_runs
+from .tokens import normalize, split_runs
 
 PHRASE_WINDOW = 40
 Ref = TypeVar("Ref")

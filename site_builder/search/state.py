@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..model import Article
-from ..search_tokens import TOKENIZER_VERSION
+from .tokens import TOKENIZER_VERSION
 from .facets import facet_values
 
 
@@ -37,7 +37,8 @@ def code_version() -> str:
     date formatting): the state in .cache/ is only used by the code that wrote it."""
     global _code_version
     if _code_version is None:
-        from .. import edtf, search_tokens
+        from .. import edtf
+        from . import tokens as search_tokens
         h = hashlib.blake2b(digest_size=16)
         package = sorted(Path(__file__).parent.glob("*.py"))
         for module in (*package, search_tokens.__file__, edtf.__file__):

@@ -11,7 +11,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from .edtf import EdtfDate
+from ..edtf import EdtfDate
 
 _CN_DIGITS = {c: i for i, c in enumerate("零一二三四五六七八九")} | {"〇": 0}
 _NUM = r"(?:\d{1,2}|[一二三四五六七八九十]{1,3})"

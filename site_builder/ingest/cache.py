@@ -3,8 +3,8 @@
 - Per seed page, the result of segmentation and extraction (articles before the corpus-wide
   step, their terms, and the people each article's own text vouches for) is stored under
   `.cache/` keyed by a hash of the page (path, metadata, text) and a *salt*: the ingester's
-  version, the user dictionary, the stopword list and the source of every ingestion module, so
-  a code or dictionary change can never serve a stale result.
+  version, the user dictionary, the stopword list and the source of every module ingestion
+  imports (`codekey.code_key`), so a code or dictionary change can never serve a stale result.
 - Pages not in the cache are processed by a pool of worker processes (jieba loaded once per
   worker: forked after the parent loaded it, so the dictionary is shared copy-on-write). Results
   come back in page order, so the output does not depend on the number of workers.
@@ -28,14 +28,14 @@ from pathlib import Path
 from typing import Callable
 
 from . import corpus, entities, extract, lexicon
-from .model import SeedPage
+from ..codekey import code_key
+from ..model import SeedPage
 
 CACHE_FILE = ".cache/ingest.pickle"
 CORPUS_FILE = ".cache/ingest-last.pickle"  # small: read first, the big file only when needed
 FORMAT = 5
-# Modules whose code decides what ingestion produces: their source is part of the cache salt.
-INGEST_MODULES = ("segment", "headruns", "extract", "corpus", "entities", "bylines", "dates", "seeds", "names", "lexicon",
-                  "model", "edtf", "content", "ingest", "ingest_cache", "ingest_state", "markup", "identity")
+# Ingestion's entry: the source of every module it imports is part of the cache salt.
+INGEST_ENTRY = f"{__package__}.run"
 POOL_MIN_PAGES = 24  # fewer misses than this are cheaper in-process than starting workers
 WORKERS = min(2, os.cpu_count() or 1)
 BIG_PAGE_CHARS = 200_000  # a page this long is sent to a worker alone
@@ -56,9 +56,7 @@ def salt(userdict: Path | None, stopwords: frozenset[str]) -> str:
     h.update(b"userdict " + file_digest(userdict).encode())
     h.update(b"stopwords " + "\n".join(sorted(stopwords)).encode("utf-8"))
     h.update(b"places " + file_digest(entities.PLACES_FILE).encode())
-    here = Path(__file__).resolve().parent
-    for name in INGEST_MODULES:
-        h.update(name.encode() + file_digest(here / f"{name}.py").encode())
+    h.update(b"code " + code_key(INGEST_ENTRY).encode())
     return h.hexdigest()
 
 
@@ -83,7 +81,7 @@ def stat_sig(st: os.stat_result) -> StatSig:
 
 def seed_stats(seeds_dir: Path) -> dict[str, StatSig]:
     """Every file below the seeds folder (seeds, sidecars, anything) -> its stat signature."""
-    from .build.build_index import walk_files
+    from ..build.build_index import walk_files
 
     return {rel: stat_sig(st) for rel, st in walk_files(seeds_dir, True)}
 
@@ -300,7 +298,7 @@ def finish_corpus_fast(extracted: list[extract.Extracted], alone: list[frozenset
     workers; also each article's file text. No other pool may be running
     (forking needs a process without threads).
     tests/test_scale.py compares the files with those of the plain serial ingestion."""
-    from .content import article_to_text
+    from ..content import article_to_text
 
     size = len(cache.people)
     trace = corpus.finish_corpus(extracted, alone, cache.people,

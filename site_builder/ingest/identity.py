@@ -179,7 +179,7 @@ def _generated_files(content_dir: Path, is_edited) -> dict[str, list[OldFile]]:
 
 def _with_id(text: str, article_id: str) -> str:
     """The generated text with another id (its `generated` hash made again)."""
-    from .content import dump_front_matter, regenerate
+    from ..content import dump_front_matter, regenerate
 
     line = dump_front_matter({"id": article_id}).rstrip("\n")
     return regenerate(re.sub(r"(?m)^id: .*$", lambda _: line, text, count=1))

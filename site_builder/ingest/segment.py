@@ -21,7 +21,7 @@ import re
 from dataclasses import dataclass, field
 
 from . import bylines, dates, headruns, lexicon
-from .model import ArticleDraft, Diagnostic, Line, PageLayout, Paragraph, SeedPage
+from ..model import ArticleDraft, Diagnostic, Line, PageLayout, Paragraph, SeedPage
 
 MAX_HEADING_CHARS = 40
 SENTENCE_PUNCT = "。！？!?；;"

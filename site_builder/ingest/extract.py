@@ -10,9 +10,9 @@ import re
 from dataclasses import dataclass
 
 from . import bylines, dates, entities
-from .edtf import format_edtf
-from .markup import escape_printed
-from .model import Article, ArticleDraft, Line, PageLayout, SeedPage
+from ..edtf import format_edtf
+from ..markup import escape_printed
+from ..model import Article, ArticleDraft, Line, PageLayout, SeedPage
 
 INGESTER_VERSION = "6"
 SUMMARY_CHARS = 120

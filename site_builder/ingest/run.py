@@ -17,12 +17,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import lexicon
-from .config import Config
-from .content import article_to_text, is_hand_edited, parse_article
+from ..config import Config
+from ..content import article_to_text, is_hand_edited, parse_article
 from .entities import load_word_list
 from .corpus import finish_corpus
 from .extract import Extracted, extract_article
-from .model import Diagnostic, PageLayout, Reported, SeedPage, StageClock
+from ..model import Diagnostic, PageLayout, Reported, SeedPage, StageClock
 from .seeds import find_seed_files, misplaced_seed_folders, read_seed, refuse_case_clashes
 from .segment import segment_page
 
@@ -170,7 +170,7 @@ def write_texts(files: list[tuple[Path, str]], content_dir: Path, stems: set[str
 def _write_unless_edited(target: Path, text: str, report: IngestReport, made: set | None = None) -> tuple | None:
     """The file's stat signature when it now holds `text` (None when kept as edited). An
     unchanged file is stat'ed before it is read, so a later change cannot hide behind it."""
-    from .ingest_cache import stat_sig
+    from .cache import stat_sig
 
     try:
         before = target.stat()
@@ -205,7 +205,7 @@ def _remove_stale(content_dir: Path, produced, candidates, report: IngestReport)
     for every *.md file below content_dir."""
     if not content_dir.is_dir():
         return
-    from .build.build_index import walk_names
+    from ..build.build_index import walk_names
 
     produced_rel = {p if isinstance(p, str) else p.as_posix() for p in produced}
     if candidates is None:
@@ -245,8 +245,8 @@ def run_ingest(config: Config, workers: int | None = None, use_cache: bool = Tru
     Three ways, quickest first: nothing changed (by stat, else by page keys): the last run's
     outcome stands; a few seed files changed: ingest_state updates the last run's corpus
     state; else the full run below, which records that state."""
-    from . import ingest_cache as ic
-    from . import ingest_state as ist
+    from . import cache as ic
+    from . import state as ist
 
     started = time.perf_counter()
     report = IngestReport()
@@ -372,8 +372,8 @@ def _state_of_run(config: Config, salt: str, listing: dict, read_results: dict, 
                   results: list[PageResult], alone: list, trace, files, file_stats: dict, furniture: dict,
                   key_of: dict[int, str]):
     """The corpus state a full run leaves, for the next run's incremental path."""
-    from . import ingest_cache as ic
-    from . import ingest_state as ist
+    from . import cache as ic
+    from . import state as ist
 
     state = ist.IngestState(salt, str(config.path("seeds_dir")), str(config.path("content_dir")))
     extracted = {id(e): i for i, e in enumerate(e for r in results for e in r.extracted)}
@@ -410,7 +410,7 @@ def extract_credits(e) -> list[str]:
 
 def _memo_from_state(state, salt: str, listing: dict):
     """The no-op memo that matches an ingest state (after an incremental run)."""
-    from . import ingest_cache as ic
+    from . import cache as ic
 
     rels = sorted(state.pages, key=lambda r: Path(r).parts)
     recs = [state.pages[r] for r in rels]
@@ -431,7 +431,7 @@ def _replay(memo, root: Path, content_dir: Path, report: IngestReport, listing: 
     A file whose stat signature is the one recorded (and not racy) is not read; the memo is
     saved again when files had to be read, or the seeds' stats changed, so the next run
     need not read them."""
-    from . import ingest_cache as ic
+    from . import cache as ic
 
     read_diagnostics, diagnostics, furniture, articles, pages = pickle.loads(memo.report_state)
     if listing is None:  # the seeds were not read: say what reading them said

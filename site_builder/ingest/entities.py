@@ -421,7 +421,7 @@ FEATURE_SUFFIXES = ("高原", "草原", "盆地", "平原", "沙漠", "半岛", 
                     "江", "湖", "海", "岛", "湾", "峡", "港", "岭", "峰", "泉", "川", "洲")
 _NOT_A_PLACE_START = tuple("各全本该周其此这那偏远贫困")  # 各乡镇, 全市, 偏远地区: which place is not said
 _ONLY_PEOPLE_AUTONOMY = re.compile(rf"^[{HAN}]{{0,3}}族?自治[区州县旗]$")  # 瑶族自治县 names no place
-PLACES_FILE = Path(__file__).resolve().parent.parent / "dictionaries" / "places.txt"
+PLACES_FILE = Path(__file__).resolve().parents[2] / "dictionaries" / "places.txt"
 
 
 def is_place(word: str) -> bool:

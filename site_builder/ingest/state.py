@@ -27,8 +27,8 @@ from pathlib import Path
 from typing import Callable
 
 from . import corpus, entities, extract
-from .ingest_cache import _dump, cache_discarded, load_recorded, stat_trusted
-from .model import Diagnostic
+from .cache import _dump, cache_discarded, load_recorded, stat_trusted
+from ..model import Diagnostic
 
 STATE_FILE = ".cache/ingest-state.pickle"
 PAGES_FILE = ".cache/ingest-pages.sqlite"
@@ -343,9 +343,9 @@ def run_incremental(config, salt: str, stopwords: frozenset[str], userdict, list
                     max_share: float = INCREMENTAL_MAX_SHARE) -> "IngestState | None":
     """Ingest by updating the last run's state, when it exists and few seed files changed; the
     state as saved. None (nothing written) when a full run is needed."""
-    from . import ingest_cache as ic
+    from . import cache as ic
     from . import identity
-    from .content import article_to_text, is_hand_edited
+    from ..content import article_to_text, is_hand_edited
     from .seeds import read_seed
 
     root, seeds_dir, content_dir = config.root, config.path("seeds_dir"), config.path("content_dir")

@@ -14,9 +14,9 @@ from pathlib import Path
 
 import yaml
 
-from .content import yaml_error_line
-from .markup import strip_controls
-from .model import Diagnostic, PageMeta, SeedPage
+from ..content import yaml_error_line
+from ..markup import strip_controls
+from ..model import Diagnostic, PageMeta, SeedPage
 
 SEED_SUFFIXES = (".txt",)
 LARGE_PAGE_BYTES = 2_000_000  # a printed page holds ~20,000 characters; far more is suspicious
