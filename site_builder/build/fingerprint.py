@@ -11,15 +11,17 @@ import dataclasses
 import enum
 import hashlib
 from functools import lru_cache
-from pathlib import Path, PurePath
+from pathlib import PurePath
 from typing import Any, Collection
 
+from ..codekey import code_key
 from ..model import Article
 from .build_index import resolve_all
 
-# The modules whose source decides a page's bytes (paths below site_builder/).
-RENDER_MODULES = ("build/render", "plan", "edtf", "model", "content", "config", "build/builder",
-                  "build/fingerprint", "build/build_index")
+# Every module the builder imports, at any depth (codekey follows the imports: none can be
+# forgotten), decides what a persisted fingerprint or page means. The search package is among
+# them (the builder runs the search extra): a change there re-renders the pages once.
+BUILD_ENTRY = "site_builder.build.builder"
 
 
 def article_hash(rel: str, text_digest: str) -> bytes:
@@ -162,16 +164,13 @@ def code_version() -> str:
     persisted fingerprint must not outlive a change of code."""
     from importlib import metadata  # not the libraries themselves: a no-op build needs neither
 
-    here = Path(__file__).resolve().parent.parent
     h = hashlib.blake2b(digest_size=16)
     for lib in ("jinja2", "markdown", "markupsafe"):
         try:
             h.update(f"{lib} {metadata.version(lib)};".encode())
         except metadata.PackageNotFoundError:
             h.update(f"{lib} ?;".encode())
-    for name in RENDER_MODULES:
-        file = here / f"{name}.py"
-        h.update(name.encode() + (file.read_bytes() if file.is_file() else b"-"))
+    h.update(code_key(BUILD_ENTRY).encode())
     return h.hexdigest()
 
 

@@ -27,12 +27,12 @@ from pathlib import Path
 from typing import Callable
 
 from . import corpus, entities, extract
+from ..cache import CACHE_DIR, CACHE_FORMAT
 from .cache import _dump, cache_discarded, load_recorded, stat_trusted
 from ..model import Diagnostic
 
-STATE_FILE = ".cache/ingest-state.pickle"
-PAGES_FILE = ".cache/ingest-pages.sqlite"
-STATE_FORMAT = 2
+STATE_FILE = f"{CACHE_DIR}/ingest-state.pickle"
+PAGES_FILE = f"{CACHE_DIR}/ingest-pages.sqlite"
 
 
 # ---------------------------------------------------------------- the page store
@@ -159,11 +159,11 @@ class IngestState:
     postings: dict[str, array] = field(default_factory=dict)  # candidate word -> article slots
     free_slots: list[int] = field(default_factory=list)
     next_slot: int = 0
-    format: int = STATE_FORMAT
+    format: int = CACHE_FORMAT
     recorded_ns: int = 0  # mtime_ns of the state file when loaded (racy-clean rule)
     @classmethod
     def load(cls, root: Path) -> "IngestState | None":
-        return load_recorded(root / STATE_FILE, cls, STATE_FORMAT)
+        return load_recorded(root / STATE_FILE, cls, CACHE_FORMAT)
 
     def save(self, root: Path) -> None:
         _dump(self, root / STATE_FILE)
