@@ -74,7 +74,7 @@ def pages_to_shoot(output: Path) -> dict[str, str]:
     pages["year"] = _first_folder(output, "timeline", r"\d{4}")
     pages["on-this-day"] = _first_folder(output, "on-this-day", r"\d\d-\d\d") or "on-this-day/"
     pages["calendar"] = _first_folder(output, "issues", r"\d{4}") or "issues/"
-    title = re.search(r'<h1 class="headline">([^<]{2})', (output / pages["article"] / "index.html")
+    title = re.search(r'<h1>([^<]{2})', (output / pages["article"] / "index.html")
                       .read_text(encoding="utf-8") if (output / pages["article"]).exists() else "")
     pages["search"] = "search/?q=" + quote(title.group(1) if title else "会议")
     return {k: v for k, v in pages.items() if v is not None}

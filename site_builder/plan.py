@@ -443,17 +443,18 @@ class BarChart:
 
 @dataclass
 class CalendarDay:
-    day: int  # 0 = blank cell outside the month
+    day: int
     path: str | None = None  # the issue of that day, if there is one
-    label: str = ""
-    pages: int = 0  # 版 in that issue
+    label: str = ""  # "2月11日 星期二"
+    pages: list[PageRef] = field(default_factory=list)  # the 版 of that issue, in page order
 
 
 @dataclass
 class CalendarMonth:
     year: int
     month: int
-    weeks: list[list[CalendarDay]]
+    first_weekday: int  # of day 1: 0 = Monday (the grid's first column)
+    days: list[CalendarDay]
 
     @property
     def title(self) -> str:
@@ -474,10 +475,17 @@ class ArticleGroup:
 
 @dataclass
 class Citation:
-    """How to cite an article: GB/T 7714-2015 ([N], a newspaper article) and a BibTeX entry."""
+    """How to cite an article: GB/T 7714-2015 ([N], a newspaper article) and a BibTeX entry,
+    and the parts they are made of (the article page ships only the parts: static/js/site.js
+    writes the same two strings, tested against these)."""
 
     gbt: str
     bibtex: str
+    key: str = ""
+    paper: str = ""  # "" = unknown
+    date: str = ""  # ISO issue date, "" = unknown
+    number: str = ""  # 版次
+    names: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -558,11 +566,14 @@ class IssueYearsContext:
 
 @dataclass
 class OnThisDayContext:
-    """历史上的今天: the articles printed on one month-day, newest year first."""
+    """历史上的今天: the articles printed on one month-day, newest year first (a group per
+    year), paginated as every listing is."""
 
     month: int
     day: int
-    years: list[ArticleGroup]
+    count: int
+    groups: list[Group]  # this page's share: label "2020年", items in print order
+    pagination: Pagination
     prev_day: Link | None
     next_day: Link | None
 
@@ -595,7 +606,7 @@ class TagContext:
 class TimelineContext:
     years: list[Counted]
     chart: BarChart | None
-    calendars: list[CalendarMonth]
+    issue_years: list[CalendarYear]  # 往期回顾 of each year with issues, newest first
     year_unknown: int
     date_unknown: int
     dated: int
@@ -907,7 +918,9 @@ def cite(a: Article, page: PageRef, permalink: str = "") -> Citation:
               ("date", iso), ("pages", number or ""), ("url", permalink)]
     key = re.sub(r"[^A-Za-z0-9_-]", "", a.id) or "article"
     body = "".join(f",\n  {k} = {{{_bibtex_escape(v)}}}" for k, v in fields if v)
-    return Citation(gbt, f"@article{{{key},\n  entrysubtype = {{newspaper}}{body}\n}}")
+    return Citation(gbt, f"@article{{{key},\n  entrysubtype = {{newspaper}}{body}\n}}",
+                    key, (paper or "").replace("|", ""), iso, (number or "").replace("|", ""),
+                    [n.replace("|", "") for n in names])
 
 
 def _bibtex_escape(value: str) -> str:
@@ -972,13 +985,24 @@ def _issue_pages(issues: list[Issue], links: Links) -> list[PlannedPage]:
     return out
 
 
-def _issue_calendars(issues: list[Issue], links: Links) -> list[PlannedPage]:
-    """往期回顾: /issues/ lists the years with issues, /issues/<year>/ shows a year's issues
-    as month grids; every 版面 and issue page links to its year."""
+def _issues_by_year(issues: list[Issue]) -> dict[int, list[Issue]]:
     by_year: dict[int, list[Issue]] = defaultdict(list)
     for issue in issues:
         by_year[issue.date.year].append(issue)
-    years = [CalendarYear(y, links.calendar(y), len(by_year[y])) for y in sorted(by_year, reverse=True)]
+    return by_year
+
+
+def _issue_years(issues: list[Issue], links: Links) -> list[CalendarYear]:
+    """Every year with issues, newest first, with its 往期回顾 page and number of issues."""
+    by_year = _issues_by_year(issues)
+    return [CalendarYear(y, links.calendar(y), len(by_year[y])) for y in sorted(by_year, reverse=True)]
+
+
+def _issue_calendars(issues: list[Issue], links: Links) -> list[PlannedPage]:
+    """往期回顾: /issues/ lists the years with issues, /issues/<year>/ shows a year's issues
+    month by month, each day with its 版; every 版面 and issue page links to its year."""
+    by_year = _issues_by_year(issues)
+    years = _issue_years(issues, links)
     out = [PlannedPage("issues/", file_for("issues"), "calendars.html", "往期回顾",
                        IssueYearsContext(years), links)]
     for k, cy in enumerate(years):  # newest first
@@ -1023,15 +1047,16 @@ def _on_this_day_pages(by_day: dict[tuple[int, int], dict[int, list[Article]]],
     days = sorted(by_day)
     out = []
     for k, (m, d) in enumerate(days):
-        years = [ArticleGroup(f"{y}年", sorted(by_day[(m, d)][y], key=_print_order), f"y{y}")
-                 for y in sorted(by_day[(m, d)], reverse=True)]
-        prev_key = days[k - 1] if k > 0 else None
-        next_key = days[k + 1] if k + 1 < len(days) else None
-        ctx = OnThisDayContext(m, d, years,
-                               Link(f"{prev_key[0]}月{prev_key[1]}日", on_this_day_path(*prev_key)) if prev_key else None,
-                               Link(f"{next_key[0]}月{next_key[1]}日", on_this_day_path(*next_key)) if next_key else None)
-        out.append(PlannedPage(on_this_day_path(m, d), file_for("on-this-day", f"{m:02d}-{d:02d}"),
-                               "on_this_day.html", f"历史上的今天：{m}月{d}日", ctx, links))
+        groups = [Group(f"{y}年", sorted(by_day[(m, d)][y], key=_print_order), anchor=f"y{y}")
+                  for y in sorted(by_day[(m, d)], reverse=True)]
+        count = sum(len(g.items) for g in groups)
+        prev_day = _day_link(days[k - 1]) if k > 0 else None
+        next_day = _day_link(days[k + 1]) if k + 1 < len(days) else None
+        out += listing_pages(("on-this-day", f"{m:02d}-{d:02d}"), "on_this_day.html", f"历史上的今天：{m}月{d}日",
+                             groups, LIST_PAGE_SIZE,
+                             lambda chunk, pg, m=m, d=d, n=count, p=prev_day, x=next_day:
+                                 OnThisDayContext(m, d, n, chunk, pg, p, x),
+                             links)
     months: dict[int, list[Counted]] = defaultdict(list)
     for m, d in days:
         count = sum(len(v) for v in by_day[(m, d)].values())
@@ -1039,6 +1064,10 @@ def _on_this_day_pages(by_day: dict[tuple[int, int], dict[int, list[Article]]],
     out.append(PlannedPage("on-this-day/", file_for("on-this-day"), "on_this_day_index.html",
                            "历史上的今天", OnThisDayIndexContext(sorted(months.items())), links))
     return out
+
+
+def _day_link(month_day: tuple[int, int]) -> Link:
+    return Link(f"{month_day[0]}月{month_day[1]}日", on_this_day_path(*month_day))
 
 
 def _print_order(a: Article) -> tuple:
@@ -1087,7 +1116,7 @@ def _timeline_pages(chronological, listed, issues, links) -> list[PlannedPage]:
     ctx = TimelineContext(
         years=[Counted(str(y), len(by_year[y]), links.year(y)) for y in years],
         chart=_overview_chart(by_year, links) if years else None,
-        calendars=_calendars(issues, links),
+        issue_years=_issue_years(issues, links),
         year_unknown=year_unknown, date_unknown=len(undated) - year_unknown,
         dated=sum(len(v) for v in by_year.values()))
     out = [PlannedPage("timeline/", file_for("timeline"), "timeline.html", "时间线", ctx, links)]
@@ -1271,18 +1300,22 @@ def _thin_ticks(ticks: list[Tick], width: int) -> list[Tick]:
     return shown
 
 
+WEEKDAYS = "一二三四五六日"
+
+
 def _calendars(issues: list[Issue], links: Links) -> list[CalendarMonth]:
-    """A month grid (Monday first) for every month with at least one issue, newest first."""
+    """A month (Monday first) for every month with at least one issue, newest first; a day
+    with an issue carries its 版 (a reader goes from the calendar straight to a page)."""
     by_month: dict[tuple[int, int], dict[int, Issue]] = defaultdict(dict)
     for issue in issues:
         by_month[(issue.date.year, issue.date.month)][issue.date.day] = issue
     out = []
-    cal = calendar.Calendar(firstweekday=0)
     for (y, m) in sorted(by_month, reverse=True):
-        days = by_month[(y, m)]
-        weeks = [[CalendarDay(d, days[d].path, f"{m}月{d}日 {len(days[d].pages)}个版面", len(days[d].pages))
-                  if d in days else CalendarDay(d) for d in week] for week in cal.monthdayscalendar(y, m)]
-        out.append(CalendarMonth(y, m, weeks))
+        issued = by_month[(y, m)]
+        first, length = calendar.monthrange(y, m)
+        days = [CalendarDay(d, issued[d].path, f"{m}月{d}日 星期{WEEKDAYS[(first + d - 1) % 7]}", issued[d].pages)
+                if d in issued else CalendarDay(d) for d in range(1, length + 1)]
+        out.append(CalendarMonth(y, m, first, days))
     return out
 
 

@@ -36,14 +36,24 @@ def _fullest_folder(root: Path, section: str) -> str:
     return f"{section}/{quote(best.parent.name)}/"
 
 
+def _first_year_calendar(root: Path) -> str:
+    """The oldest year's 往期回顾 (issues/<year>/; issues/ also holds one folder per issue), else
+    the list of years (an archive without issue dates has no calendar)."""
+    years = sorted(p.name for p in (root / "issues").iterdir() if p.name.isdigit() and len(p.name) == 4)
+    return f"issues/{years[0]}/" if years else "issues/"
+
+
 def key_pages(output: Path) -> dict[str, str]:
-    """Name -> base-relative URL of the pages the browser checks: home, article, tag, timeline, person."""
+    """Name -> base-relative URL of the pages the browser checks: home, article, tag, timeline,
+    person, the issue calendar of a year and a day of 历史上的今天."""
     return {
         "home": "",
         "article": _fullest_folder(output, "a"),
         "tag": _fullest_folder(output, "tags"),
         "timeline": "timeline/",
         "person": _fullest_folder(output, "people"),
+        "calendar": _first_year_calendar(output),
+        "on-this-day": _fullest_folder(output, "on-this-day"),
     }
 
 

@@ -7,7 +7,7 @@ from browser import horizontal_overflow, key_pages, run_axe
 from conftest import BASE
 
 pytestmark = pytest.mark.browser
-NAMES = ["home", "article", "tag", "timeline", "person"]
+NAMES = ["home", "article", "tag", "timeline", "person", "calendar", "on-this-day"]
 
 
 @pytest.fixture(scope="module")
@@ -61,5 +61,19 @@ def test_header_search_submits_to_the_search_page(browser, urls):
         assert page.url.startswith(urls["home"] + "search/?q=")
         assert page.locator("#search-form input[name=q]").count() == 1
         assert page.locator("#search-results").count() == 1
+    finally:
+        context.close()
+
+
+def test_calendar_days_list_their_pages_readably_on_a_phone(browser, urls):
+    context, page, _, _ = _open(browser, urls["calendar"], 390)
+    try:
+        links = page.locator(".cal .on ul a")
+        assert links.count() >= 2
+        for k in range(links.count()):
+            box = links.nth(k).bounding_box()
+            assert box and box["x"] >= 0 and box["x"] + box["width"] <= 390, "a 版 link is cut off"
+            assert box["height"] >= 14, "a 版 link too small to read or tap"
+        assert page.locator(".cal .off").first.is_hidden(), "days without an issue take no row on a phone"
     finally:
         context.close()

@@ -138,3 +138,57 @@ def test_citation_copy_button_and_permalink(browser, urls):
         assert f"url = {{{urls['home']}a/p1-01/}}" in page.evaluate("navigator.clipboard.readText()")
     finally:
         context.close()
+
+
+def _citation_cases():
+    """Every sample article's citation parts, and made-up ones that exercise each rule: more
+    than three authors, BibTeX specials and braces in a title, nothing known of the issue."""
+    from dataclasses import replace as _replace
+
+    from conftest import sample_articles
+    from site_builder.model import Article
+    from site_builder.plan import ArticleContext, cite, plan_site
+    from conftest import site_config
+    from pathlib import Path
+
+    contexts = [p.context for p in plan_site(sample_articles(), site_config(Path("/nonexistent")))
+                if isinstance(p.context, ArticleContext)]
+    cases = [(c.article, c.page) for c in contexts]
+    page = cases[0][1]
+    odd = Article(id="p1-09", source=page.source, order=9, title="50%_增长 & {预算} #1",
+                  reporters=["甲一", "乙二"], correspondents=["丙三"], writers=["丁四", "甲一"])
+    cases.append((odd, page))
+    cases.append((odd, _replace(page, newspaper=None, published=None, page=None)))
+    return [(a, pg, cite(a, pg, "https://x.test/a/" + a.id + "/")) for a, pg in cases]
+
+
+def test_citation_written_in_the_browser_equals_plan_cite(browser, urls):
+    context = browser.new_context(locale="zh-CN")
+    page = context.new_page()
+    try:
+        page.goto(urls["home"] + "a/p1-01/", wait_until="load")
+        for a, pg, c in _citation_cases():
+            parts = [c.key, c.paper, c.date, c.number, *c.names]
+            got = page.evaluate("([p, t, u]) => window.archiveCite(p, t, u)",
+                                [parts, a.title, "https://x.test/a/" + a.id + "/"])
+            assert got == {"gbt": c.gbt, "bibtex": c.bibtex}, a.id
+    finally:
+        context.close()
+
+
+def test_every_article_page_shows_its_citation(browser, urls, built_site):
+    from conftest import sample_articles, site_config
+    from site_builder.plan import ArticleContext, plan_site
+    from pathlib import Path
+
+    contexts = [p for p in plan_site(sample_articles(), site_config(Path("/nonexistent"), base_url=BASE))
+                if isinstance(p.context, ArticleContext)]
+    context = browser.new_context(locale="zh-CN")
+    page = context.new_page()
+    try:
+        for p in contexts:
+            page.goto(urls["home"] + p.path, wait_until="load")
+            assert page.locator("#cite-gbt").inner_text() == p.context.citation.gbt, p.path
+            assert page.locator("#cite-bib").text_content().startswith(p.context.citation.bibtex[:-2]), p.path
+    finally:
+        context.close()

@@ -131,13 +131,13 @@ def _by_path(planned) -> dict:
 def test_on_this_day_lists_what_was_printed_on_each_month_day(tmp_path):
     pages = _by_path(_plan(tmp_path))
     march = pages["on-this-day/03-07/"].context
-    assert [g.label for g in march.years] == ["2021年"]
-    assert [a.id for a in march.years[0].articles] == ["p1-01", "p1-02", "p2-01"]  # print order
+    assert [g.label for g in march.groups] == ["2021年"]
+    assert [a.id for a in march.groups[0].items] == ["p1-01", "p1-02", "p2-01"]  # print order
     july = pages["on-this-day/07-18/"].context
-    assert {a.id for g in july.years for a in g.articles} == {"p3-01", "p3-02"}  # by issue date
+    assert {a.id for g in july.groups for a in g.items} == {"p3-01", "p3-02"}  # by issue date
     assert march.next_day.path == "on-this-day/07-18/" and march.prev_day is None
     shown = {a.id for p in pages.values() if p.template == "on_this_day.html"
-             for g in p.context.years for a in g.articles}
+             for g in p.context.groups for a in g.items}
     assert not shown & {"p4-01", "p4-02", "p4-03"}, "no whole day is known for these"
     index = pages["on-this-day/"].context
     assert [(m, [c.name for c in days]) for m, days in index.months] == [(3, ["7日"]), (7, ["18日"])]
@@ -145,7 +145,7 @@ def test_on_this_day_lists_what_was_printed_on_each_month_day(tmp_path):
 
 def test_issue_calendar_links_each_issue_and_pages_link_the_next_and_previous_issue(built_site):
     calendar = _html(built_site, "issues/2021")
-    assert f'href="{BASE}issues/2021-03-07/"' in calendar and "2个版" in calendar
+    assert f'href="{BASE}issues/2021-03-07/"' in calendar
     assert f'href="{BASE}issues/2022/"' in calendar
     assert f'href="{BASE}issues/2021/"' in _html(built_site, "issues")
     newer = _html(built_site, "page/p3")  # 2022-07-18 第01版: the older issue's 第01版
@@ -153,6 +153,42 @@ def test_issue_calendar_links_each_issue_and_pages_link_the_next_and_previous_is
     older = _html(built_site, "page/p1")
     assert f'<a href="{BASE}page/p3/">城市日报 2022年7月18日 第01版 要闻</a>' in older
     assert f'href="{BASE}issues/2021/"' in older
+
+
+def test_each_calendar_day_lists_the_pages_of_its_issue_linked(built_site):
+    calendar = _html(built_site, "issues/2021")
+    day = re.search(r'<li class="on"[^>]*><a class="d" href="[^"]*issues/2021-03-07/".*?</ul></li>', calendar, re.S)
+    assert day, "the issue day of 2021-03-07 is not in the calendar"
+    pages = re.findall(r'<li><a href="([^"]+)">([^<]+)</a></li>', day.group(0))
+    assert pages == [(f"{BASE}page/p1/", "第01版 要闻"), (f"{BASE}page/p2/", "第02版 民生")]
+    assert "个版面" not in calendar and "版</small>" not in calendar, "a count instead of the pages"
+
+
+def _many_on_one_day(n: int) -> list:
+    """n articles printed on 3月7日 over several years, 4 to a page."""
+    from site_builder.model import Article
+    out = []
+    for i in range(n):
+        year = 2000 + i % 7
+        page = i // 4
+        out.append(Article(id=f"d{i:04d}", source=f"seeds/{year}0307-{page:03d}.txt", order=i % 4 + 1,
+                           title=f"第{i}篇", date=f"{year}-03-07", published=f"{year}-03-07", page=f"{page % 20 + 1:02d}"))
+    return out
+
+
+def test_on_this_day_pages_paginate_like_every_listing(tmp_path):
+    from site_builder.plan import LIST_PAGE_SIZE
+    articles = _many_on_one_day(2 * LIST_PAGE_SIZE + 30)
+    planned = [p for p in _plan(tmp_path, articles) if p.template == "on_this_day.html"]
+    assert [p.path for p in planned] == ["on-this-day/03-07/", "on-this-day/03-07/page/2/",
+                                         "on-this-day/03-07/page/3/"]
+    entries = [a.id for p in planned for g in p.context.groups for a in g.items]
+    assert all(sum(len(g.items) for g in p.context.groups) <= LIST_PAGE_SIZE for p in planned)
+    assert sorted(entries) == sorted(a.id for a in articles), "each article once"
+    years = [int(g.label[:4]) for p in planned for g in p.context.groups]
+    assert years == sorted(years, reverse=True), "newest year first, across pages"
+    assert planned[1].context.pagination.prev == "on-this-day/03-07/"
+    assert all(p.context.count == len(articles) for p in planned)
 
 
 def test_same_page_number_in_the_neighbouring_issue_else_the_issue(tmp_path):

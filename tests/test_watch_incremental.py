@@ -515,7 +515,7 @@ def test_a_listing_that_reads_a_deep_field_follows_its_edits(project, tmp_path, 
     renders, so an edit of that field renders it again (a full build agrees)."""
     macros = project.path("templates_dir") / "partials" / "macros.html"
     text = macros.read_text(encoding="utf-8")
-    anchor = '<a class="list-title"'
+    anchor = '<a href="{{ links.article(a)|url }}">'
     assert anchor in text
     macros.write_text(text.replace(anchor, f'<span class="x">{{{{ {expression} }}}}</span>{anchor}', 1),
                       encoding="utf-8")
@@ -607,7 +607,7 @@ def test_the_page_store_keeps_a_page_under_what_its_render_read(project, tmp_pat
     expects it to read only faces never takes those bytes for a different body."""
     macros = project.path("templates_dir") / "partials" / "macros.html"
     text = macros.read_text(encoding="utf-8")
-    anchor = '<a class="list-title"'
+    anchor = '<a href="{{ links.article(a)|url }}">'
     macros.write_text(text.replace(anchor, '{% if a.summary == "展开" %}<span class="n">{{ a.body|length }}</span>'
                                            '{% endif %}' + anchor, 1), encoding="utf-8")
     state = tmp_path / "state"

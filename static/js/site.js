@@ -1,5 +1,6 @@
 /*
- * Small page helpers, no framework: copy buttons (button.copy[data-copy=<element id>]),
+ * Small page helpers, no framework: an article's citation written from its parts
+ * (.citation[data-cite]), copy buttons (button.copy[data-copy=<element id>]),
  * permalinks shown as the absolute address the page is read at (a.permalink; the build has
  * no address when site_url is unset), and 历史上的今天 on the home page: the reader's today
  * decides which day page (on-this-day/MM-DD/) is fetched and shown.
@@ -7,6 +8,30 @@
 (function () {
   'use strict';
   var doc = document;
+
+  /** The search box's files, loaded from here so that a page names one script: the page's
+   *  own script tag says whether the site has search (data-search), and the base URL is
+   *  where this file lives (search.js reads it from meta[name=archive-base]). */
+  function loadSearch(me) {
+    if (!me || !me.hasAttribute('data-search')) return;
+    var dir = me.src.replace(/js\/site\.js(\?.*)?$/, 'search/');
+    var head = doc.head;
+    var meta = doc.createElement('meta');
+    meta.name = 'archive-base';
+    meta.content = new URL(dir + '../../').pathname;
+    head.appendChild(meta);
+    var css = doc.createElement('link');
+    css.rel = 'stylesheet';
+    css.href = dir + 'search.css';
+    head.appendChild(css);
+    ['search.js', 'search-ui.js'].forEach(function (name) {
+      var s = doc.createElement('script');
+      s.src = dir + name;
+      s.async = false;  // in this order
+      head.appendChild(s);
+    });
+  }
+  loadSearch(doc.currentScript);
 
   function copyText(text, button) {
     var done = function () {
@@ -43,10 +68,43 @@
   function showPermalinks() {
     Array.prototype.forEach.call(doc.querySelectorAll('a.permalink'), function (a) {
       a.textContent = decodeURI(a.href);
-      var bib = doc.getElementById('cite-bib');
-      if (bib && !/\burl = \{/.test(bib.textContent)) {
-        bib.textContent = bib.textContent.replace(/\n\}\s*$/, ',\n  url = {' + a.href + '}\n}');
-      }
+    });
+  }
+
+  function bibtexEscape(value) {
+    return value.replace(/[{}\\]/g, '').replace(/([&%$#_])/g, '\\$1');
+  }
+
+  /** GB/T 7714 and BibTeX from the parts plan.cite ships ("key|newspaper|date|版次|names..."),
+   *  the same strings as plan.cite (tests/test_browser_reader.py holds them equal). */
+  function citationOf(parts, title, url) {
+    var key = parts[0], paper = parts[1], iso = parts[2], number = parts[3];
+    var names = parts.slice(4).filter(Boolean);
+    var authors = names.slice(0, 3).join(', ') + (names.length > 3 ? ', 等' : '');
+    var source = (paper || '[出版者不详]') + ', ' + (iso || '[出版日期不详]') + (number ? '(' + number + ')' : '');
+    var bib = '@article{' + key + ',\n  entrysubtype = {newspaper}';
+    [['author', names.join(' and ')], ['title', title], ['journal', paper], ['date', iso],
+     ['pages', number], ['url', url]].forEach(function (f) {
+      if (f[1]) bib += ',\n  ' + f[0] + ' = {' + bibtexEscape(f[1]) + '}';
+    });
+    return { gbt: (authors ? authors + '. ' : '') + title + '[N]. ' + source + '.', bibtex: bib + '\n}' };
+  }
+
+  /** Fill section.citation[data-cite] with the citation, its BibTeX and copy buttons. */
+  function writeCitations() {
+    Array.prototype.forEach.call(doc.querySelectorAll('.citation[data-cite]'), function (box) {
+      var h1 = doc.querySelector('.article-head h1'), link = box.querySelector('a.permalink');
+      if (!h1 || !link) return;
+      var c = citationOf(box.getAttribute('data-cite').split('|'), h1.textContent, link.href);
+      var gbt = doc.createElement('p');
+      gbt.innerHTML = '<span id="cite-gbt"></span> <button type="button" class="copy" data-copy="cite-gbt">复制</button>';
+      gbt.firstChild.textContent = c.gbt;
+      var bib = doc.createElement('details');
+      bib.innerHTML = '<summary>BibTeX</summary><pre id="cite-bib"></pre>' +
+        '<button type="button" class="copy" data-copy="cite-bib">复制</button>';
+      bib.querySelector('pre').textContent = c.bibtex;
+      box.insertBefore(gbt, link.parentNode);
+      box.insertBefore(bib, link.parentNode);
     });
   }
 
@@ -82,7 +140,9 @@
     }).catch(none);
   }
 
-  function init() { bindCopyButtons(); showPermalinks(); showOnThisDay(); }
+  window.archiveCite = citationOf;  // for scripts and tests: (parts, title, url) -> {gbt, bibtex}
+
+  function init() { writeCitations(); bindCopyButtons(); showPermalinks(); showOnThisDay(); }
   if (doc.readyState === 'loading') doc.addEventListener('DOMContentLoaded', init);
   else init();
 })();
