@@ -231,7 +231,7 @@ def test_plan_reads_plan_neutral_fields_only_for_descriptions():
     from site_builder.build.build_index import PLAN_NEUTRAL_FIELDS
     import re as _re
 
-    source = (REPO / "site_builder" / "plan.py").read_text(encoding="utf-8")
+    source = "\n".join(f.read_text(encoding="utf-8") for f in sorted((REPO / "site_builder" / "plan").glob("*.py")))
     body = source.split("def _description", 1)
     outside = body[0] + body[1].split("\ndef ", 1)[1]
     for name in PLAN_NEUTRAL_FIELDS - {"path"}:
