@@ -501,30 +501,12 @@ class IncrementalBuilder:
         fresh_ids = {e.article_id: e.digest for e in entries.values() if e.article_id is not None}
         old_data, old_ids = index.data_digests, index.article_digests
 
-        def store_plans(data_digests: dict[str, bytes], blobs: dict[str, tuple[bytes, set[str]]]) -> None:
-            # on the page store's thread while the files are written
-            store = self.caches.plan_store()
-            if store is None:
-                return
-            stale = [p for p in pages if old_data.get(p.file) != data_digests[p.file]]
-            if stale:
-                store.put_pages(stale, blobs, pages[0].links, self.links_digest)
-            # A new index knows nothing of what the store holds (code changed, or site.toml):
-            # compare with the store itself, or plans of pages the site no longer has stay and
-            # a later one-article edit loads them (the KeyError seen at 10,000 articles).
-            known = set(old_data) if old_data else set(store.all_page_files())
-            gone = known - set(data_digests)
-            if gone:
-                store.drop_pages(gone)
-            store.put_articles(a for a in corpus.articles if old_ids.get(a.id) != fresh_ids.get(a.id))
-            stored_ids = set(old_ids) if old_ids else set(store.all_article_ids())
-            store.drop_articles(stored_ids - set(fresh_ids))
-
         written = run_pages(self, PageJob(config, pages, None if self.defer_extras else corpus.articles,
                                           on_disk, result, clock, full=True, articles=corpus.articles,
                                           article_hashes=article_hashes, face_keys=face_keys,
                                           on_rendered=lambda digests, blobs: self.store_thread.submit(
-                                              store_plans, digests, blobs)))
+                                              self._store_plans, pages, corpus.articles, old_data, old_ids,
+                                              fresh_ids, digests, blobs)))
         if not written:
             return
         data_digests, _, blobs = written
@@ -547,6 +529,28 @@ class IncrementalBuilder:
         self.caches.save_index()
         clock.lap("save")
         result.ok = True
+
+    def _store_plans(self, pages: list, articles: list[Article], old_data: dict[str, bytes],
+                     old_ids: dict[str, str], fresh_ids: dict[str, str], data_digests: dict[str, bytes],
+                     blobs: dict[str, tuple[bytes, set[str]]]) -> None:
+        """Keep the plans of changed pages and the changed articles in the plan store, drop
+        the rest (on the page store's thread while the files are written)."""
+        store = self.caches.plan_store()
+        if store is None:
+            return
+        stale = [p for p in pages if old_data.get(p.file) != data_digests[p.file]]
+        if stale:
+            store.put_pages(stale, blobs, pages[0].links, self.links_digest)
+        # A new index knows nothing of what the store holds (code changed, or site.toml):
+        # compare with the store itself, or plans of pages the site no longer has stay and
+        # a later one-article edit loads them (the KeyError seen at 10,000 articles).
+        known = set(old_data) if old_data else set(store.all_page_files())
+        gone = known - set(data_digests)
+        if gone:
+            store.drop_pages(gone)
+        store.put_articles(a for a in articles if old_ids.get(a.id) != fresh_ids.get(a.id))
+        stored_ids = set(old_ids) if old_ids else set(store.all_article_ids())
+        store.drop_articles(stored_ids - set(fresh_ids))
 
     def close(self) -> None:
         self.caches.close()
