@@ -91,8 +91,9 @@ def run_pages(builder: "IncrementalBuilder", job: PageJob):
     except (OSError, ValueError) as exc:  # ValueError: output.UnsafePathError
         return _write_failed(builder, writer, extras, job, exc)
     plan.files.update(dict.fromkeys(extra_files))
+    extra_files.clear()  # written: their bytes can go before the pages render
     if extras is not None:
-        extras.files = {}  # written: their bytes can go
+        extras.files = {}
     if not _render(builder, env, job, fps, plan, writer, tree, extras, restored):
         return None
     job.clock.lap("render")
