@@ -77,11 +77,11 @@ class IncrementalBuilder:
     """Call it like build_site: `builder(config) -> IncrementalResult`. Keeps its caches
     between calls; a new Config (site.toml changed) drops them.
 
-    With `state_dir` (the CLI uses `.cache/` of the project) the caches outlive the process:
-    parsed content files and page fingerprints in `build-state.pickle`, and every page by
-    fingerprint in `pages/` (hard links to the output files, see PageStore), so a build
-    after `rm -rf output` links pages back instead of rendering them. With `workers` > 1, many pages to render are shared out to
-    forked processes (never from a process running other threads, e.g. the dev server)."""
+    With `state_dir` (the CLI uses `.cache/` of the project) the caches outlive the process
+    (caches.BuildCaches: the build index, the parse cache, the plan and page stores), so a
+    build after `rm -rf output` links pages back instead of rendering them. With `workers` > 1,
+    many pages to render are shared out to forked processes (never from a process running
+    other threads, e.g. the dev server)."""
 
     def __init__(self, extras: Sequence[ExtraFiles] | None = None, state_dir: str | Path | None = None,
                  workers: int = 1, defer_extras: bool = False):

@@ -98,10 +98,10 @@ def search_sizes(out_dir: Path) -> dict[str, int]:
 
 
 class SearchExtra:
-    """The site build's hook. Called (the plain extras protocol of site.full_build): every
-    file of the search index under search/. `update` (the incremental builder's protocol):
-    the index updated in place from .cache/search.sqlite, files whose bytes are already on
-    disk as None, and the state change to commit once the files are written."""
+    """The site build's hook, a build.extras.StatefulExtra. Called (a plain extra, as
+    site.full_build calls it): every file of the search index under search/. `update`: the
+    index updated in place from .cache/search.sqlite, files whose bytes are already on disk
+    as None, and the state change to commit once the files are written."""
 
     def __repr__(self) -> str:  # stable: the incremental builder hashes it into its key
         return "SearchExtra()"
