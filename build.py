@@ -141,7 +141,7 @@ def main(argv: list[str] | None = None) -> int:
 
         release_memory()
     if command in ("build", "all"):
-        from site_builder.site import build_site
+        from site_builder.build.site import build_site
 
         config = config.with_overrides(content_dir=getattr(args, "content", None),
                                        output_dir=getattr(args, "out", None),
@@ -153,7 +153,7 @@ def main(argv: list[str] | None = None) -> int:
         print(result.summary(), file=sys.stderr)
         return 1 if (not result.ok or (args.strict and (result.errors or ingest_failed))) else 0
     if command in ("serve", "watch"):
-        from site_builder.serve import run_dev
+        from site_builder.dev.serve import run_dev
 
         config = config.with_overrides(base_url=args.base_url)
         return run_dev(config, serve=command == "serve", poll=args.poll,

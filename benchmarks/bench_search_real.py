@@ -73,8 +73,12 @@ def child_build(tree: Path, content: Path, n: int, site: Path, query_count: int,
     """In a child process with `tree` first on sys.path: build search/ and article pages."""
     sys.path.insert(0, str(tree))
     from site_builder.content import read_corpus
-    from site_builder.search_index import plain_text, prepare_documents, write_search_index
-    from site_builder.search.tokens import normalize
+    try:
+        from site_builder.search import plain_text, prepare_documents, write_search_index
+        from site_builder.search.tokens import normalize
+    except ImportError:  # a checkout from before the search package (e.g. fcd22be)
+        from site_builder.search_index import plain_text, prepare_documents, write_search_index
+        from site_builder.search_tokens import normalize
     try:
         from site_builder.search_synthetic import sample_queries
     except ImportError:

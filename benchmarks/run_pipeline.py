@@ -102,7 +102,8 @@ def run(repo: str, root: str, mode: str) -> dict:
         if mode in ("all", "ingest"):
             steps.append(("ingest", ingest_module(repo), "run_ingest"))
         if mode in ("all", "build"):
-            steps.append(("build", "site_builder.site", "build_site"))
+            steps.append(("build", "site_builder.build.site" if (Path(repo) / "site_builder" / "build" / "site.py").is_file()
+                          else "site_builder.site", "build_site"))  # older checkouts
         for step, module_name, func_name in steps:
             t0 = time.perf_counter()
             module = __import__(module_name, fromlist=[func_name])

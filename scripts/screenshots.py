@@ -32,7 +32,7 @@ sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 from browser import chromium, key_pages  # noqa: E402
 from conftest import BASE, SubPathHandler, sample_articles, write_corpus  # noqa: E402
 from site_builder.config import load_config  # noqa: E402
-from site_builder.site import build_site  # noqa: E402
+from site_builder.build.site import build_site  # noqa: E402
 
 WIDTHS = (390, 1280)
 SCHEMES = ("light", "dark")

@@ -89,7 +89,7 @@ def corpus_config(tmp_path: Path) -> Config:
 @pytest.fixture(scope="session")
 def built_site(tmp_path_factory) -> Path:
     """The sample corpus built once under base URL /archive/; returns the output dir."""
-    from site_builder.site import build_site
+    from site_builder.build.site import build_site
 
     tmp = tmp_path_factory.mktemp("site")
     write_corpus(tmp / "content", sample_articles())

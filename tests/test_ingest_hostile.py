@@ -12,7 +12,7 @@ import build
 from site_builder.config import Config
 from site_builder.content import parse_article, read_corpus
 from site_builder.ingest.run import run_ingest
-from site_builder.site import build_site
+from site_builder.build.site import build_site
 
 ROOT = Path(__file__).resolve().parent.parent
 GOOD = "全市部署春季植树造林\n\n本报讯 3月5日上午,市政府召开全市春季植树造林工作会议,安排部署今年的国土绿化任务。\n\n记者 张伟\n"

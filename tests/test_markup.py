@@ -12,8 +12,8 @@ from conftest import site_config, write_corpus
 from ingest_helpers import ingest_text
 from site_builder.markup import escape_printed, unescape_printed
 from site_builder.model import Article
-from site_builder.render import make_markdown
-from site_builder.site import build_site
+from site_builder.build.render import make_markdown
+from site_builder.build.site import build_site
 
 
 class _Page(HTMLParser):

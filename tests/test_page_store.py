@@ -13,9 +13,11 @@ import pytest
 
 pytest.importorskip("site_builder.plan", reason="the render stage is not merged yet")
 
-from site_builder import incremental, render  # noqa: E402
-from site_builder.build_index import BuildIndex  # noqa: E402
-from site_builder.incremental import IncrementalBuilder, _code_version  # noqa: E402
+from site_builder.build import render, render_pool  # noqa: E402
+from site_builder.model import Diagnostic  # noqa: E402
+from site_builder.build.build_index import BuildIndex  # noqa: E402
+from site_builder.build.builder import IncrementalBuilder
+from site_builder.build.fingerprint import code_version as _code_version  # noqa: E402
 
 from test_watch_incremental import _full_build, _tree, project  # noqa: E402,F401
 
@@ -94,8 +96,8 @@ def test_a_render_error_after_pages_were_written_leaves_output_as_it_was(project
     """Pages are written as they render (new files in place, changed ones beside their
     targets); a page failing later takes every one of them back, in this process and in the
     render workers, and the next build recovers."""
-    monkeypatch.setattr(incremental, "PARALLEL_MIN_PAGES", 1)
-    monkeypatch.setattr(incremental, "RENDER_CHUNK", 3)
+    monkeypatch.setattr(render_pool, "PARALLEL_MIN_PAGES", 1)
+    monkeypatch.setattr(render_pool, "RENDER_CHUNK", 3)
     state = tmp_path / "state"
     assert IncrementalBuilder(state_dir=state, workers=workers)(project).ok
     out = project.path("output_dir")
@@ -109,7 +111,7 @@ def test_a_render_error_after_pages_were_written_leaves_output_as_it_was(project
     def fail_late(env, page):
         calls.append(page.file)
         if page.file.startswith("people/") and sum(c.startswith("people/") for c in calls) >= 2:
-            raise render.RenderError(incremental.Diagnostic("templates/person.html", "boom", 1))
+            raise render.RenderError(Diagnostic("templates/person.html", "boom", 1))
         return real(env, page)
 
     monkeypatch.setattr(render, "render_page", fail_late)

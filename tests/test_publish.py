@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 
 from site_builder.config import load_config
-from site_builder.output import PublishedTree, mirror_tree
-from site_builder.site import build_site
+from site_builder.build.output import PublishedTree, mirror_tree
+from site_builder.build.site import build_site
 from test_watch_incremental import _article, _write
 
 REPO = Path(__file__).resolve().parents[1]
@@ -25,7 +25,7 @@ CHILD = """
 import os, signal, sys
 sys.path.insert(0, sys.argv[1])
 from site_builder.config import load_config
-from site_builder.site import build_site
+from site_builder.build.site import build_site
 limit, count = int(sys.argv[3]), 0
 
 def counting(fn):

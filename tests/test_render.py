@@ -14,10 +14,10 @@ from hypothesis import given, settings, strategies as st
 from conftest import sample_articles, site_config, write_corpus
 from site_builder.content import article_to_text
 from site_builder.model import Article
-from site_builder.output import StagedOutput, UnsafePathError, check_relative
+from site_builder.build.output import StagedOutput, UnsafePathError, check_relative
 from site_builder.plan import (ArticleContext, MonthContext, TagContext, UndatedContext,
                                YearContext, plan_site, safe_slug, unique_slugs)
-from site_builder.site import build_site
+from site_builder.build.site import build_site
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 

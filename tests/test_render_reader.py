@@ -98,7 +98,7 @@ def test_citation_says_what_is_unknown_and_never_guesses_the_issue(tmp_path):
 
 
 def test_a_placeholder_site_url_is_never_a_permalink_and_the_build_says_so(corpus_config):
-    from site_builder.site import build_site
+    from site_builder.build.site import build_site
 
     assert "example.org" in corpus_config.site_url  # the test config's placeholder
     result = build_site(corpus_config)
@@ -112,7 +112,7 @@ def test_a_placeholder_site_url_is_never_a_permalink_and_the_build_says_so(corpu
 
 def test_a_real_site_url_gives_absolute_permalinks_and_no_warning(tmp_path):
     from conftest import write_corpus
-    from site_builder.site import build_site
+    from site_builder.build.site import build_site
 
     write_corpus(tmp_path / "content", sample_articles())
     result = build_site(replace(site_config(tmp_path), site_url="https://archive.city-daily.cn/"))

@@ -24,7 +24,7 @@ from site_builder.ingest.files import write_content
 from site_builder.ingest.pages import IngestReport, read_pages
 from site_builder.ingest.run import STOPWORDS_FILE, ingest_pages, run_ingest
 from site_builder.plan import unique_slugs
-from site_builder.site import build_site, full_build
+from site_builder.build.site import build_site, full_build
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "benchmarks"))

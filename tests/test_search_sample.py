@@ -13,7 +13,7 @@ from site_builder.config import load_config
 from site_builder.content import article_to_text, read_corpus
 from site_builder.model import Article
 from search_synthetic import sample_queries
-from site_builder.site import build_site
+from site_builder.build.site import build_site
 
 pytestmark = pytest.mark.browser
 ROOT = Path(__file__).resolve().parent.parent

@@ -15,10 +15,10 @@ from pathlib import Path
 
 import pytest
 
-from site_builder.serve import (LIVERELOAD_TAG, DevHTTPServer, DevSession, ReloadHub,
+from site_builder.dev.serve import (LIVERELOAD_TAG, DevHTTPServer, DevSession, ReloadHub,
                                 inject_livereload)
 from site_builder.model import Diagnostic
-from site_builder.watch import RebuildResult, Rebuilder
+from site_builder.dev.watch import RebuildResult, Rebuilder
 from test_watch_support import fake_build, fake_ingest, make_project, wait_until, write_article
 
 REPO = Path(__file__).resolve().parents[1]
@@ -383,7 +383,7 @@ def test_two_hundred_simultaneous_connections_are_all_answered(site):
 def test_sigterm_is_handled_before_the_server_says_it_serves(tmp_path, monkeypatch):
     """A supervisor sends SIGTERM as soon as it reads "serving": the handler must be in
     place by then, or the process dies without stopping its workers."""
-    from site_builder import serve as serve_module
+    from site_builder.dev import serve as serve_module
 
     config = make_project(tmp_path / "site")
     seen = []

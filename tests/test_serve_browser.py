@@ -6,8 +6,8 @@ import os
 
 import pytest
 
-from site_builder.serve import DevSession
-from site_builder.watch import Rebuilder
+from site_builder.dev.serve import DevSession
+from site_builder.dev.watch import Rebuilder
 from test_watch_support import fake_build, fake_ingest, make_project, write_article
 
 

@@ -9,9 +9,9 @@ from pathlib import Path
 
 from test_watch_support import fake_ingest, make_project, write_article
 
-from site_builder.serve import DevSession, default_site_builder
-from site_builder.site import build_site
-from site_builder.watch import Rebuilder
+from site_builder.dev.serve import DevSession, default_site_builder
+from site_builder.build.site import build_site
+from site_builder.dev.watch import Rebuilder
 
 REPO = Path(__file__).resolve().parent.parent
 

@@ -10,7 +10,7 @@ import pytest
 
 from site_builder.config import Config
 from site_builder.model import Diagnostic
-from site_builder.watch import (ChangeSet, Change, PathClassifier, Rebuilder, Watcher,
+from site_builder.dev.watch import (ChangeSet, Change, PathClassifier, Rebuilder, Watcher,
                                 is_editor_litter)
 from test_watch_support import (Calls, fake_build, fake_ingest, make_project, wait_until,
                                 write_article)
@@ -414,15 +414,16 @@ def test_a_build_that_lists_its_changed_files_is_believed(project):
 
 
 def test_the_build_is_told_which_content_files_changed_only_when_that_is_all_that_changed(tmp_path):
-    from site_builder.build_index import ContentHint
+    from site_builder.build.build_index import ContentHint
 
     config = make_project(tmp_path)
     told = []
 
     class Builder:
-        takes_hints = True
+        def __call__(self, config):
+            return self.build_hinted(config, None)
 
-        def __call__(self, config, hint=None):
+        def build_hinted(self, config, hint):
             told.append(hint)
             return type("Report", (), {"ok": True, "changed_files": [], "diagnostics": []})()
 

@@ -18,9 +18,9 @@ pytest.importorskip("site_builder.plan", reason="the render stage is not merged 
 
 from site_builder.config import Config  # noqa: E402
 from site_builder.content import article_to_text  # noqa: E402
-from site_builder.incremental import IncrementalBuilder  # noqa: E402
+from site_builder.build.builder import IncrementalBuilder  # noqa: E402
 from site_builder.model import Article  # noqa: E402
-from site_builder.site import build_site  # noqa: E402
+from site_builder.build.site import build_site  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[1]
 TAGS = ["经济", "教育", "交通", "文化", "科技", "医疗", "农业", "环境"]
@@ -228,10 +228,10 @@ def test_a_body_edit_in_a_long_lived_builder_takes_the_one_article_path(project)
 
 def test_plan_reads_plan_neutral_fields_only_for_descriptions():
     """The one-article path trusts that plan.py reads these fields only in _description."""
-    from site_builder.build_index import PLAN_NEUTRAL_FIELDS
+    from site_builder.build.build_index import PLAN_NEUTRAL_FIELDS
     import re as _re
 
-    source = (REPO / "site_builder" / "plan.py").read_text(encoding="utf-8")
+    source = "\n".join(f.read_text(encoding="utf-8") for f in sorted((REPO / "site_builder" / "plan").glob("*.py")))
     body = source.split("def _description", 1)
     outside = body[0] + body[1].split("\ndef ", 1)[1]
     for name in PLAN_NEUTRAL_FIELDS - {"path"}:
@@ -344,8 +344,8 @@ def test_a_new_build_index_drops_stored_plans_the_site_no_longer_has(project, tm
 def test_a_failed_write_leaves_the_output_folder_as_it_was(tmp_path):
     """_sync writes new files in place and changed ones beside their targets; an error before
     the renames removes both, new folders included."""
-    from site_builder.incremental import _sync
-    from site_builder.output import UnsafePathError
+    from site_builder.build.writer import sync_tree as _sync
+    from site_builder.build.output import UnsafePathError
 
     out = tmp_path / "output"
     assert _sync(out, {"a/index.html": b"old", "keep.txt": b"k"}) == ["a/index.html", "keep.txt"]
@@ -379,9 +379,9 @@ def test_search_files_come_back_from_the_page_store_after_output_is_deleted(proj
     """`rm -rf output` keeps .cache/: the search index's files are copied back from the page
     store (no shard serialised again); with a stored file missing they are computed again.
     Either way the output equals a full build."""
-    from site_builder.build_index import BuildIndex
+    from site_builder.build.build_index import BuildIndex
     from site_builder.search import postings
-    from site_builder.incremental import _code_version
+    from site_builder.build.fingerprint import code_version as _code_version
 
     state = tmp_path / "state"
     assert IncrementalBuilder(state_dir=state)(project).ok
@@ -413,7 +413,7 @@ def _edit_body(file: Path, words: str) -> None:
 def test_a_one_article_build_unpickles_only_the_stored_articles_its_pages_show(project, tmp_path, monkeypatch):
     """Home and the page index hold every article but show a few: the others stay in the store
     (LazyArticle), and the pages are still those of a full build."""
-    from site_builder import build_index
+    from site_builder.build import build_index
 
     config = replace(project, home_articles=2)
     state = tmp_path / "state"
@@ -470,16 +470,16 @@ def test_a_search_state_written_by_another_build_is_not_trusted(project, tmp_pat
 
 def _rendered_files(monkeypatch) -> list[str]:
     """Record the file of every page the builder renders from now on."""
-    from site_builder import incremental
+    from site_builder.build import render_pool
 
     rendered: list[str] = []
-    real = incremental._render_all
+    real = render_pool.render_all
 
     def spy(env, config, pages, *args, **kwargs):
         rendered.extend(p.file for p in pages)
         return real(env, config, pages, *args, **kwargs)
 
-    monkeypatch.setattr(incremental, "_render_all", spy)
+    monkeypatch.setattr(render_pool, "render_all", spy)
     return rendered
 
 
@@ -544,16 +544,16 @@ def _content_files(root: Path) -> dict[str, tuple[int, int]]:
 def test_builds_told_what_changed_by_a_watcher_equal_a_full_build(project, tmp_path, seed, monkeypatch):
     """With a ContentHint (what serve's watcher saw) the builder reads only the named files
     and trusts output/ as it left it: no walk of content/ or output/, same bytes."""
-    from site_builder import incremental
-    from site_builder.build_index import ContentHint
+    from site_builder.build import builder as builder_module
+    from site_builder.build.build_index import ContentHint
 
     rng = random.Random(seed)
     builder = IncrementalBuilder(state_dir=tmp_path / "state")
     assert builder(project).mode == "full"  # a full scan: hints are trusted from here on
     walks = []
-    for name in ("scan_content", "_known_sizes"):
-        real = getattr(incremental, name)
-        monkeypatch.setattr(incremental, name, lambda *a, _real=real, _name=name: walks.append(_name) or _real(*a))
+    for name in ("scan_content", "known_sizes"):
+        real = getattr(builder_module, name)
+        monkeypatch.setattr(builder_module, name, lambda *a, _real=real, _name=name: walks.append(_name) or _real(*a))
     kinds = CONTENT_KINDS + NEUTRAL_KINDS + rng.choices(CONTENT_KINDS + NEUTRAL_KINDS, k=4)
     rng.shuffle(kinds)
     for step, kind in enumerate(kinds):
@@ -572,7 +572,7 @@ def test_a_hint_from_a_watcher_younger_than_the_last_scan_is_not_trusted(project
     """Changes made before the watcher started are in no hint: the builder scans in full."""
     import time
 
-    from site_builder.build_index import ContentHint
+    from site_builder.build.build_index import ContentHint
 
     builder = IncrementalBuilder(state_dir=tmp_path / "state")
     assert builder(project).ok
@@ -655,7 +655,7 @@ def test_the_racy_window_follows_the_file_systems_timestamp_resolution(tmp_path)
     system with whole-second times, 0.1 s where times have sub-second parts."""
     import os
 
-    from site_builder.build_index import BuildIndex, FileEntry, scan_content, text_digest
+    from site_builder.build.build_index import BuildIndex, FileEntry, scan_content, text_digest
 
     root = tmp_path / "content"
     root.mkdir()
@@ -683,7 +683,7 @@ def test_the_dev_loop_skips_a_file_with_broken_yaml_and_keeps_building_the_rest(
     """Issue 12: one content file with broken YAML stopped every later rebuild of serve/watch.
     Now it is reported at file:line and skipped (as by a one-off build), and an edit to
     another article still appears."""
-    from site_builder.watch import Change, ChangeSet, Rebuilder
+    from site_builder.dev.watch import Change, ChangeSet, Rebuilder
 
     rebuilder = Rebuilder(project, ingest=lambda config: None,
                           build=IncrementalBuilder((), state_dir=tmp_path / "state"))
@@ -712,8 +712,8 @@ def _article_pages(out: Path) -> int:
 def test_the_watcher_survives_content_deleted_and_brought_back(project, tmp_path, poll, restore):
     """Issue 13: after `rm -rf content` and copying it back, serve/watch saw nothing; the next
     edit then built a site of one article. Each step must give the whole site."""
-    from site_builder.serve import DevSession
-    from site_builder.watch import Rebuilder
+    from site_builder.dev.serve import DevSession
+    from site_builder.dev.watch import Rebuilder
     from test_watch_support import wait_until
 
     content = project.root / "content"

@@ -1,6 +1,6 @@
 """A tiny project and a tiny fake ingest + build for the watch and serve tests.
 
-They stand in for site_builder.ingest / site_builder.site so these tests check the watcher,
+They stand in for site_builder.ingest / site_builder.build.site so these tests check the watcher,
 rebuilder and server on their own. The fake build renders with real Jinja2 (so a template
 error is a real TemplateSyntaxError) and writes only files whose bytes change, like the real
 one. No tests in this module.

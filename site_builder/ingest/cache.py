@@ -25,14 +25,14 @@ import sys
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
+from ..cache import CACHE_DIR, CACHE_FORMAT, atomic_write
 from ..codekey import code_key
 from ..model import SeedPage
 from . import corpus, entities, extract, lexicon
 from .pages import ingest_page
 
-CACHE_FILE = ".cache/ingest.pickle"
-CORPUS_FILE = ".cache/ingest-last.pickle"  # small: read first, the big file only when needed
-FORMAT = 5
+CACHE_FILE = f"{CACHE_DIR}/ingest.pickle"
+CORPUS_FILE = f"{CACHE_DIR}/ingest-last.pickle"  # small: read first, the big file only when needed
 # Ingestion's entry: the source of every module it imports is part of the cache salt.
 INGEST_ENTRY = f"{__package__}.run"
 POOL_MIN_PAGES = 24  # fewer misses than this are cheaper in-process than starting workers
@@ -51,7 +51,7 @@ def file_digest(path: Path | None) -> str:
 def salt(userdict: Path | None, stopwords: frozenset[str]) -> str:
     """Everything besides a page's own text that its result depends on."""
     h = hashlib.blake2b(digest_size=16)
-    h.update(f"format {FORMAT}; ingester {extract.INGESTER_VERSION};".encode())
+    h.update(f"format {CACHE_FORMAT}; ingester {extract.INGESTER_VERSION};".encode())
     h.update(b"userdict " + file_digest(userdict).encode())
     h.update(b"stopwords " + "\n".join(sorted(stopwords)).encode("utf-8"))
     h.update(b"places " + file_digest(entities.PLACES_FILE).encode())
@@ -80,7 +80,7 @@ def stat_sig(st: os.stat_result) -> StatSig:
 
 def seed_stats(seeds_dir: Path) -> dict[str, StatSig]:
     """Every file below the seeds folder (seeds, sidecars, anything) -> its stat signature."""
-    from ..build_index import walk_files
+    from ..build.build_index import walk_files
 
     return {rel: stat_sig(st) for rel, st in walk_files(seeds_dir, True)}
 
@@ -152,11 +152,7 @@ def cache_discarded(file: Path, exc: BaseException) -> None:
 
 
 def _dump(obj, file: Path) -> None:
-    file.parent.mkdir(parents=True, exist_ok=True)
-    tmp = file.with_name(f".{file.name}.tmp-{os.getpid()}")
-    with open(tmp, "wb") as fh:
-        pickle.dump(obj, fh, protocol=pickle.HIGHEST_PROTOCOL)
-    os.replace(tmp, file)
+    atomic_write(file, lambda fh: pickle.dump(obj, fh, protocol=pickle.HIGHEST_PROTOCOL))
 
 
 @dataclass

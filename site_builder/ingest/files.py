@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from ..build_index import walk_names
+from ..build.build_index import walk_names
 from ..content import article_to_text, is_hand_edited, parse_article
 from ..model import Diagnostic, SeedPage
 from . import identity

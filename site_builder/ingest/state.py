@@ -25,6 +25,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from ..content import article_to_text, is_hand_edited
+from ..cache import CACHE_DIR, CACHE_FORMAT
 from ..model import Diagnostic
 from . import corpus, entities, extract, identity, lexicon
 from .cache import (WORKERS, Workers, _dump, cache_discarded, load_recorded, page_key, process_page, stat_sig,
@@ -33,9 +34,8 @@ from .files import remove_stale, write_unless_edited
 from .pages import IngestReport, record_outcome
 from .seeds import SEED_SUFFIXES, read_seed
 
-STATE_FILE = ".cache/ingest-state.pickle"
-PAGES_FILE = ".cache/ingest-pages.sqlite"
-STATE_FORMAT = 2
+STATE_FILE = f"{CACHE_DIR}/ingest-state.pickle"
+PAGES_FILE = f"{CACHE_DIR}/ingest-pages.sqlite"
 
 
 # ---------------------------------------------------------------- the page store
@@ -162,11 +162,11 @@ class IngestState:
     postings: dict[str, array] = field(default_factory=dict)  # candidate word -> article slots
     free_slots: list[int] = field(default_factory=list)
     next_slot: int = 0
-    format: int = STATE_FORMAT
+    format: int = CACHE_FORMAT
     recorded_ns: int = 0  # mtime_ns of the state file when loaded (racy-clean rule)
     @classmethod
     def load(cls, root: Path) -> "IngestState | None":
-        return load_recorded(root / STATE_FILE, cls, STATE_FORMAT)
+        return load_recorded(root / STATE_FILE, cls, CACHE_FORMAT)
 
     def save(self, root: Path) -> None:
         _dump(self, root / STATE_FILE)

@@ -9,6 +9,7 @@ import time
 from pathlib import Path
 from typing import Callable, Collection, Iterable
 
+from ..cache import CACHE_DIR
 from ..model import Article, Diagnostic
 from .build import IndexUpdate, SearchIndexReport, full_index
 from .documents import prepare
@@ -97,10 +98,10 @@ def search_sizes(out_dir: Path) -> dict[str, int]:
 
 
 class SearchExtra:
-    """The site build's hook. Called (the plain extras protocol of site.full_build): every
-    file of the search index under search/. `update` (the incremental builder's protocol):
-    the index updated in place from .cache/search.sqlite, files whose bytes are already on
-    disk as None, and the state change to commit once the files are written."""
+    """The site build's hook, a build.extras.StatefulExtra. Called (a plain extra, as
+    site.full_build calls it): every file of the search index under search/. `update`: the
+    index updated in place from .cache/search.sqlite, files whose bytes are already on disk
+    as None, and the state change to commit once the files are written."""
 
     def __repr__(self) -> str:  # stable: the incremental builder hashes it into its key
         return "SearchExtra()"
@@ -113,7 +114,7 @@ class SearchExtra:
     def update(self, articles: list[Article], config, unchanged: Collection[str] = ()) -> IndexUpdate:
         out = Path(config.path("output_dir"))
         on_disk = search_sizes(out)
-        state = Path(config.root) / ".cache" / STATE_FILE
+        state = Path(config.root) / CACHE_DIR / STATE_FILE
         if not _disk_matches_state(out / "search" / "manifest.json", state):
             on_disk = {}  # written by something else (a build without the cache): unknown
         update = index_update(articles, config.base_url, _article_url, state, on_disk, unchanged=unchanged)
@@ -126,7 +127,7 @@ class SearchExtra:
         hashes every shard and record): the incremental builder records it with the articles
         it committed the index for, and passes `unchanged` to `update` while it still holds."""
         try:
-            db = sqlite3.connect(f"file:{Path(config.root) / '.cache' / STATE_FILE}?mode=ro", uri=True)
+            db = sqlite3.connect(f"file:{Path(config.root) / CACHE_DIR / STATE_FILE}?mode=ro", uri=True)
             try:
                 row = db.execute("SELECT digest FROM files WHERE rel = 'manifest.json'").fetchone()
             finally:

@@ -11,6 +11,7 @@ import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..cache import CACHE_FORMAT
 from ..model import Article
 from .tokens import TOKENIZER_VERSION
 from .facets import facet_values
@@ -33,17 +34,14 @@ _code_version: str | None = None
 
 
 def code_version() -> str:
-    """A hash of the code the index's files are made of (this package, the tokenizer, the
-    date formatting): the state in .cache/ is only used by the code that wrote it."""
+    """A hash of the code the index's files are made of (this package and every module it
+    imports: the tokenizer, the date formatting): the state in .cache/ is only used by the
+    code that wrote it."""
     global _code_version
     if _code_version is None:
-        from .. import edtf
-        from . import tokens as search_tokens
-        h = hashlib.blake2b(digest_size=16)
-        package = sorted(Path(__file__).parent.glob("*.py"))
-        for module in (*package, search_tokens.__file__, edtf.__file__):
-            h.update(Path(module).read_bytes())
-        _code_version = h.hexdigest()
+        from ..codekey import code_key
+
+        _code_version = code_key("site_builder.search")  # what the package imports, at any depth
     return _code_version
 
 
@@ -106,8 +104,8 @@ def _tags_text(article: Article) -> str:
 
 def _state_meta(base_url: str, documents: int) -> dict[str, str]:
     """What the whole state is keyed by: an update in place needs all of it unchanged."""
-    return {"format": str(FORMAT), "tokenizer": str(TOKENIZER_VERSION), "code": code_version(),
-            "base": base_url, "documents": str(documents)}
+    return {"format": str(FORMAT), "cache": str(CACHE_FORMAT), "tokenizer": str(TOKENIZER_VERSION),
+            "code": code_version(), "base": base_url, "documents": str(documents)}
 
 
 def remove_stale_states(state_path: Path) -> None:

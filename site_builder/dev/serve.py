@@ -29,8 +29,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import TextIO
 
-from .config import Config
-from .incremental import ExtraOutput, compute_extra_files
+from ..config import Config
+from ..build.extras import ExtraOutput, compute_extra_files
 from .watch import ChangeSet, RebuildResult, Rebuilder, Watcher
 
 LIVERELOAD_PATH = "/__livereload"
@@ -475,8 +475,8 @@ class DevSession:
 def default_site_builder(config: Config):
     """The incremental build the CLI uses too (same bytes as a full build, only changed pages
     rendered), sharing its state in the project's .cache/."""
-    from .incremental import IncrementalBuilder
-    from .site import CACHE_DIR
+    from ..build.builder import IncrementalBuilder
+    from ..cache import CACHE_DIR
 
     return IncrementalBuilder(state_dir=config.root / CACHE_DIR, defer_extras=True)
 

@@ -21,6 +21,8 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Iterable
 
+from ..cache import atomic_write
+
 
 class UnsafePathError(ValueError):
     """A relative output path that would leave the output folder."""
@@ -192,7 +194,7 @@ class PublishedTree:
         behind = self._read_state()
         # From here until publish() or settle() the tree is being changed: no state, so a
         # build killed now leaves the next one to mirror it in full.
-        _unlink_quietly(self.state_file)
+        unlink_quietly(self.state_file)
         if behind is None or not self._catch_up(behind):
             mirror_tree(self.output, self.tree)
         return self.tree
@@ -224,9 +226,7 @@ class PublishedTree:
 
     def _write_state(self, changed: Iterable[str]) -> None:
         data = json.dumps({"identity": self._identity(), "behind": sorted(set(changed))})
-        tmp = self.state_file.with_name(f"state.json.tmp-{os.getpid()}")
-        tmp.write_text(data, encoding="utf-8")
-        os.replace(tmp, self.state_file)
+        atomic_write(self.state_file, data.encode("utf-8"))
 
     def _read_state(self) -> list[str] | None:
         try:
@@ -248,7 +248,7 @@ class PublishedTree:
             try:
                 st = os.lstat(source)
             except FileNotFoundError:
-                _unlink_quietly(Path(target))
+                unlink_quietly(Path(target))
                 remove_empty_parents(os.path.dirname(target), tree)
                 continue
             if not stat.S_ISREG(st.st_mode):
@@ -299,7 +299,7 @@ def mirror_tree(source: Path, target: Path) -> None:
 def _link_into(source: Path, target: Path) -> None:
     """`target` becomes a link to (or copy of) `source`, replaced by one rename."""
     tmp = target.with_name(f".{target.name}.link-{os.getpid()}")
-    _unlink_quietly(tmp)
+    unlink_quietly(tmp)
     try:
         os.link(source, tmp)
     except OSError:
@@ -311,14 +311,23 @@ def _remove_path(path: str, is_dir: bool) -> None:
     if is_dir:
         shutil.rmtree(path)
     else:
-        _unlink_quietly(Path(path))
+        unlink_quietly(Path(path))
 
 
-def _unlink_quietly(path: Path) -> None:
+def unlink_quietly(path: str | Path) -> None:
     try:
         os.unlink(path)
     except FileNotFoundError:
         pass
+
+
+def link_over(source: str, path: str) -> None:
+    """`path` (a temporary name: replaced if it exists) as a link to or copy of `source`."""
+    unlink_quietly(path)
+    try:
+        os.link(source, path)
+    except OSError:
+        shutil.copyfile(source, path)
 
 
 def remove_empty_parents(folder: str, base: str) -> None:

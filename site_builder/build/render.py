@@ -24,12 +24,12 @@ from markdown.treeprocessors import Treeprocessor
 from markdown.util import AMP_SUBSTITUTE
 from markupsafe import Markup
 
-from .config import Config, site_url_is_set
-from .edtf import format_zh
-from .markup import is_safe_url
+from ..config import Config, site_url_is_set
+from ..edtf import format_zh
+from ..markup import is_safe_url
 from .build_index import FACE_FIELDS, LazyArticle
-from .model import Article, Diagnostic
-from .plan import PlannedPage
+from ..model import Article, Diagnostic
+from ..plan import PlannedPage
 
 
 class RenderError(Exception):

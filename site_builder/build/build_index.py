@@ -30,9 +30,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Collection, Iterable
 
-from .model import Article, Diagnostic
+from ..cache import load_pickle, save_pickle
+from ..model import Article, Diagnostic
 
-INDEX_FORMAT = 2
 # Fields plan.py never reads, except `_description` (body, summary) for the article's own page.
 # Every other field, including any added later, counts as part of the plan key.
 PLAN_NEUTRAL_FIELDS = frozenset({"body", "summary", "kicker", "subtitle", "section", "dateline",
@@ -126,25 +126,10 @@ class BuildIndex:
     def load_checked(cls, file: Path, code: str) -> "tuple[BuildIndex | None, str | None]":
         """The index, or None and why when the file exists but cannot be read (corrupted:
         then it is deleted; a full build makes a new one). Missing or stale: None, None."""
-        try:
-            with open(file, "rb") as fh:
-                data = pickle.load(fh)
-            if data.get("format") == INDEX_FORMAT and data.get("code") == code:
-                return data["index"], None
-            return None, None
-        except FileNotFoundError:
-            return None, None
-        except Exception as exc:
-            file.unlink(missing_ok=True)
-            return None, f"{type(exc).__name__}: {exc}"
+        return load_pickle(file, code)
 
     def save(self, file: Path) -> None:
-        file.parent.mkdir(parents=True, exist_ok=True)
-        tmp = file.with_name(f".{file.name}.tmp-{os.getpid()}")
-        with open(tmp, "wb") as fh:
-            pickle.dump({"format": INDEX_FORMAT, "code": self.code, "index": self}, fh,
-                        protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, file)
+        save_pickle(file, self, self.code)
 
 
 @dataclass

@@ -6,8 +6,9 @@ editor litter, coalesces a burst of events (an atomic save, a `git checkout` of 
 one ChangeSet and hands it to a callback on its own worker thread, one batch at a time.
 
 Rebuilder: turns a ChangeSet into a rebuild (re-ingest when seeds, the dictionary or site.toml
-changed, then build the site) and a RebuildResult saying what changed in output/. It is the
-seam where an incremental builder plugs in: subclass it and override `build_step`.
+changed, then one plain call of the site build) and a RebuildResult saying what changed in
+output/. A build that is a protocols.HintedBuild (the IncrementalBuilder serve uses) is told
+which content files the watcher saw change, so it reads only those.
 """
 from __future__ import annotations
 
@@ -22,9 +23,10 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
-from .config import Config, ConfigError, load_config
-from .build_index import walk_files
-from .model import Diagnostic
+from ..config import Config, ConfigError, load_config
+from ..build.build_index import walk_files
+from ..build.protocols import DeferringBuild, HintedBuild
+from ..model import Diagnostic
 
 CATEGORIES = ("seeds", "content", "templates", "static", "config", "userdict")
 # Folders (by `_dir` field of Config) watched recursively, and the category of what is in them.
@@ -443,7 +445,7 @@ class Rebuilder:
     def deferring_builder(self):
         """The builder when it defers work past the reload (the search index), else None."""
         builder = self._build
-        return builder if getattr(builder, "defer_extras", False) else None
+        return builder if isinstance(builder, DeferringBuild) and builder.defer_extras else None
 
     def rebuild(self, changes: ChangeSet) -> RebuildResult | None:
         """Rebuild for `changes`; None when nothing is left to do (e.g. only the echo of
@@ -503,9 +505,11 @@ class Rebuilder:
     def build_step(self, changes: ChangeSet) -> list[Diagnostic]:
         """Build the site. A report with `ok == False` means nothing was written; a report
         with `changed_files` (output paths) saves us comparing output/ before and after."""
-        build = self._build or _project_function("site_builder.site", "build_site")
-        hint = self._content_hint(changes) if getattr(build, "takes_hints", False) else None
-        report = build(self.config, hint) if hint is not None else build(self.config)
+        build = self._build or _project_function("site_builder.build.site", "build_site")
+        if isinstance(build, HintedBuild):
+            report = build.build_hinted(self.config, self._content_hint(changes))
+        else:
+            report = build(self.config)
         diagnostics = diagnostics_of(report)
         if getattr(report, "ok", True) is False:
             raise BuildFailed(diagnostics)
@@ -519,7 +523,7 @@ class Rebuilder:
         """The content files these changes name, when they are all the build needs to read
         again: only content files changed (no folder, nothing ingestion writes), as seen by
         a watcher that says since when it watches."""
-        from .build_index import ContentHint
+        from ..build.build_index import ContentHint
 
         if changes.full or changes.watching_since_ns is None or changes.needs_ingest \
                 or any(c.category != "content" or c.is_dir for c in changes.changes):

@@ -4,10 +4,12 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Callable, Iterable, Sequence
+from typing import Sequence
 
-from .config import Config
-from .model import Article, Diagnostic, Reported
+from ..cache import CACHE_DIR
+from ..config import Config
+from ..model import Diagnostic, Reported
+from .extras import ExtraFiles, default_extras
 
 
 @dataclass
@@ -36,20 +38,9 @@ class BuildResult(Reported):
 
 # Extra output (e.g. the search index): called with the corpus, yields (relative path, bytes).
 # Its files are written into the same staging folder, so they are swapped in with the pages.
-ExtraFiles = Callable[[list[Article], Config], Iterable[tuple[str, bytes]]]
 
 
-CACHE_DIR = ".cache"
 RENDER_WORKERS = 2
-
-
-def default_extras() -> tuple[ExtraFiles, ...]:
-    """What every site build writes besides the pages: the search index (an object: called,
-    it yields every file; the incremental builder calls its `update`, which updates the index
-    in place and reports unchanged files, see incremental.compute_extra_files)."""
-    from .search import search_extra
-
-    return (search_extra,)
 
 
 def build_site(config: Config, extras: Sequence[ExtraFiles] | None = None, cache: bool = True) -> BuildResult:
@@ -61,7 +52,7 @@ def build_site(config: Config, extras: Sequence[ExtraFiles] | None = None, cache
     extras = default_extras() if extras is None else tuple(extras)
     if not cache:
         return _note_unset_site_url(full_build(config, extras), config)
-    from .incremental import IncrementalBuilder
+    from .builder import IncrementalBuilder
 
     started = time.perf_counter()
     builder = IncrementalBuilder(extras, state_dir=config.root / CACHE_DIR, workers=RENDER_WORKERS)
@@ -78,7 +69,7 @@ def build_site(config: Config, extras: Sequence[ExtraFiles] | None = None, cache
 
 def _note_unset_site_url(result: BuildResult, config: Config) -> BuildResult:
     """A build with the placeholder site_url says so (once per build, not per page)."""
-    from .config import SITE_URL_UNSET, site_url_is_set
+    from ..config import SITE_URL_UNSET, site_url_is_set
 
     if not site_url_is_set(config.site_url):
         result.diagnostics.append(Diagnostic(str(config.root / "site.toml"),
@@ -88,9 +79,9 @@ def _note_unset_site_url(result: BuildResult, config: Config) -> BuildResult:
 
 def full_build(config: Config, extras: Sequence[ExtraFiles] | None = None) -> BuildResult:
     """Build into a staging folder and swap it in; on failure keep the previous output."""
-    from .content import read_corpus
+    from ..content import read_corpus
     from .output import StagedOutput, UnsafePathError
-    from .plan import plan_site
+    from ..plan import plan_site
     from .render import RenderError, make_environment, render_page
 
     extras = default_extras() if extras is None else tuple(extras)
