@@ -47,9 +47,15 @@ def unique_slugs(names: Iterable[str]) -> dict[str, str]:
     names = sorted(set(names))
     taken = set(RESERVED_SLUGS)
     out: dict[str, str] = {}
-    plain = [n for n in names if safe_slug(n) == n]
-    for name in plain + [n for n in names if safe_slug(n) != n]:
-        out[name] = _free_slug(safe_slug(name), name, taken)
+    # every name that is its own slug claims it before any name is given a hashed one:
+    # else `a` (taken by `A`) could be handed `a-86f7e437`, the very name of another tag
+    for name in names:
+        if safe_slug(name) == name and name.casefold() not in taken:
+            taken.add(name.casefold())
+            out[name] = name
+    for name in names:
+        if name not in out:
+            out[name] = _free_slug(safe_slug(name), name, taken)
     return out
 
 
