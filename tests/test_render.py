@@ -348,3 +348,25 @@ def test_extra_files_are_written_with_the_site_and_kept_inside_it(corpus_config,
     assert not result.ok and "escaped.txt" in result.summary()
     assert snapshot(Path(corpus_config.output_dir)) == before
     assert not (Path(corpus_config.output_dir).parent / "escaped.txt").exists()
+
+
+@pytest.mark.parametrize("template, reads", [
+    ("{{ a.title }} {{ a['kicker'] }}", False),  # the face: a body edit cannot change this page
+    ("{{ a.body }}", True),
+    ("{{ a }}", True),
+    ("{{ a|string }}", True),
+    ("{{ '%s'|format(a) }}", True),
+    ("{{ [a]|join(',') }}", True),
+    ("{{ a|pprint }}", True),
+    ("{{ a|e }}", True),
+])
+def test_a_render_that_reads_an_article_beyond_its_face_is_recorded(template, reads):
+    """The one-article path re-renders only pages that recorded such a read; a page that
+    printed the whole article through a filter must be among them."""
+    from site_builder.build.render import TrackingEnvironment, _note_printed_article
+
+    env = TrackingEnvironment(finalize=_note_printed_article, autoescape=True)
+    env.deep_reads = set()
+    article = Article(id="x-01", source="seeds/x.txt", order=1, title="标题", body="正文。")
+    env.from_string(template).render(a=article)
+    assert env.deep_reads == ({"x-01"} if reads else set())

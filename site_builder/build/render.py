@@ -6,6 +6,7 @@ as text. Markdown bodies are converted with raw HTML switched off for the same r
 """
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 import sys
@@ -100,11 +101,17 @@ class TrackingEnvironment(jinja2.Environment):
     their face (build_index.FACE_FIELDS): a field outside it, anything that is not a field
     (a property, a dunder), or the whole article printed. Templates reach an article's fields
     only through getattr/getitem (`a.title`, `a["title"]`, and the attribute= of sort, map,
-    selectattr, groupby ...), so a page that recorded no read of an article shows nothing an
-    edit of its body (or other deep fields) can change. Filters that turn a whole article
-    into text (`string`, `pprint`, `format`) are not seen: templates have no use for them."""
+    selectattr, groupby ...), or as a whole: printed (`finalize`) or handed to a filter that
+    turns it into text (`_TEXT_FILTERS`), so a page that recorded no read of an article shows
+    nothing an edit of its body (or other deep fields) can change."""
 
     deep_reads: set[str] | None = None
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in _TEXT_FILTERS:
+            if name in self.filters:
+                self.filters[name] = _noting_articles(self, self.filters[name])
 
     def getattr(self, obj, attribute):
         if type(obj) in _ARTICLE_TYPES and attribute not in FACE_FIELDS and self.deep_reads is not None:
@@ -115,6 +122,28 @@ class TrackingEnvironment(jinja2.Environment):
         if type(obj) in _ARTICLE_TYPES and argument not in FACE_FIELDS and self.deep_reads is not None:
             self.deep_reads.add(obj.id)
         return jinja2.Environment.getitem(self, obj, argument)
+
+
+# Jinja's filters that make text of whatever they are given: an article handed to one is
+# read in full (its dataclass repr holds every field).
+_TEXT_FILTERS = ("string", "pprint", "format", "join", "e", "escape", "forceescape", "safe",
+                 "urlencode", "tojson", "striptags", "wordcount", "truncate", "indent", "center")
+
+
+def _noting_articles(env: "TrackingEnvironment", jinja_filter):
+    """The filter, also noting every article among its arguments (or in a list one of them is)
+    as read in full. Jinja looks at the original's pass_* marker, which wraps copies."""
+
+    @functools.wraps(jinja_filter)
+    def noting(*args, **kwargs):
+        if env.deep_reads is not None:
+            for value in (*args, *kwargs.values()):
+                for item in (value if isinstance(value, (list, tuple)) else (value,)):
+                    if type(item) in _ARTICLE_TYPES:
+                        env.deep_reads.add(item.id)
+        return jinja_filter(*args, **kwargs)
+
+    return noting
 
 
 @jinja2.pass_environment
