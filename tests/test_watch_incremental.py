@@ -738,3 +738,32 @@ def test_the_watcher_survives_content_deleted_and_brought_back(project, tmp_path
     finally:
         dev.stop()
         dev.out.close()
+
+
+def test_plan_reads_plan_neutral_fields_only_for_descriptions_when_run():
+    """The same promise, watched at run time (the source check above cannot see getattr or
+    attrgetter; this one sees only the code paths the sample reaches): plan the sample
+    corpus with articles that note which function reads each field."""
+    import sys as _sys
+    from dataclasses import fields
+
+    from conftest import sample_articles, site_config
+    from site_builder.build.build_index import PLAN_NEUTRAL_FIELDS
+    from site_builder.model import Article
+    from site_builder.plan import plan_site
+
+    reads: set[tuple[str, str]] = set()
+
+    class Noting(Article):
+        def __getattribute__(self, name):
+            if name in PLAN_NEUTRAL_FIELDS:
+                reads.add((name, _sys._getframe(1).f_code.co_name))
+            return object.__getattribute__(self, name)
+
+    def noting(a: Article) -> Article:
+        return Noting(**{f.name: getattr(a, f.name) for f in fields(Article)})
+
+    plan_site([noting(a) for a in sample_articles()], site_config(Path("/nonexistent")))
+    assert reads, "the test must see the reads it judges"
+    outside = {(field, where) for field, where in reads if where not in ("_description", "__repr__", "__eq__")}
+    assert not outside
