@@ -1,4 +1,6 @@
 """Segmentation, column-break repair, headlines and bylines on small pages written here."""
+import pytest
+
 from ingest_helpers import accounted, ingest_text, nonspace
 
 from site_builder.ingest.bylines import is_byline, parse_byline, split_dateline_byline, split_trailing_byline
@@ -180,3 +182,19 @@ def test_a_first_paragraph_cut_short_is_not_a_headline():
                                "020年春季植树造林工作会议。会议要求加强领导。"))
     assert len(arts) == 1 and arts[0].title == "全市部署春季植树造林"
     assert "组织召开2020年春季植树造林工作会议" in arts[0].body and arts[0].reporters == ["蒋璇"]
+
+
+@pytest.mark.parametrize("label, number, name", [("第3版 要闻", "3", "要闻"), ("第04版：国际", "04", "国际"),
+                                               ("A04 要闻", "A04", "要闻"), ("体育 第12版", "12", "体育")])
+def test_a_page_label_above_the_page_is_furniture_and_names_the_page(tmp_path, label, number, name):
+    from site_builder.ingest.seeds import read_seed
+
+    text = page(label, "2020年5月3日 星期日", "春运首日客流平稳有序",
+                "本报讯 5月1日，春运正式拉开帷幕。铁路部门加开旅客列车。")
+    seed = tmp_path / "p.txt"
+    seed.write_text(text, encoding="utf-8")
+    meta = read_seed(seed, tmp_path).page.meta
+    assert (meta.published, meta.page, meta.page_name) == ("2020-05-03", number, name)
+    arts, result = ingest_text(text, meta=meta)
+    assert [a.title for a in arts] == ["春运首日客流平稳有序"]
+    assert label in [l.text for l in result.layout.furniture]

@@ -162,12 +162,21 @@ def page_meta_from_name(stem: str) -> PageMeta:
     return PageMeta(published=date.isoformat(), page=m["page"])
 
 
+HEADER_LINES = 6
+
+
 def meta_from_imprint(text: str, known: PageMeta) -> PageMeta:
     """Fill what the sidecar and file name left open from a printed imprint or page header."""
-    from .segment import IMPRINT, PAGE_HEADER  # the segmenter owns the lines' patterns
+    from .segment import IMPRINT, PAGE_HEADER, page_label  # the segmenter owns the lines' patterns
 
-    for line in text.split("\n"):
-        line = line.strip()
+    lines = [line.strip() for line in text.split("\n") if line.strip()]
+    for line in lines[:HEADER_LINES]:  # a page's label stands above it, not in an article
+        label = page_label(line)
+        if label:
+            known = PageMeta(published=known.published, page=known.page or label[0],
+                             page_name=known.page_name or label[1], newspaper=known.newspaper)
+            break
+    for line in lines:
         m = IMPRINT.match(line)
         if m:
             return _fill(known, (m["y"], m["m"], m["d"]), m["page"], m["paper"].strip())

@@ -47,6 +47,11 @@ IMPRINT = re.compile(r"^《\s*(?P<paper>[^》]{2,20}?)\s*》\s*[（(]\s*(?P<y>\d
 # A page header of an e-paper export: 人民日报 2020年01月15日 星期三 第04版 要闻
 PAGE_HEADER = re.compile(r"^(?=.*(?:19|20)\d{2}年\d{1,2}月\d{1,2}日)(?=.*(?:星期[一二三四五六日天]|第\s*[A-Za-z]?\d{1,3}\s*版))"
                          r"[^。！？，,；;]{6,60}$")
+# A page's own label on a line of its own, as e-paper exports and scans print it above the
+# page: 第04版 要闻, 第4版：国际, A04 要闻, 04版, 要闻 第04版. Its 版次 and 版名 are the page's.
+PAGE_LABEL = re.compile(r"^(?:(?P<name1>[\u4e00-\u9fff·]{2,8})\s*[：:·|｜]?\s*)?"
+                        r"(?:第\s*(?P<n1>[A-Za-z]?\d{1,3})\s*版|(?P<n2>[A-Za-z]?\d{1,3})\s*版|(?P<n3>[A-Za-z]\d{1,3}))"
+                        r"(?:\s*[：:·|｜]?\s*(?P<name2>[\u4e00-\u9fff·]{2,8}))?$")
 _NEWS_OPENERS = {"日前", "近日", "昨日", "昨天", "今日", "今天", "前日", "前天"}
 _YEAR_LINE = re.compile(r"^(?:19|20)\d{2}年?$")
 
@@ -96,6 +101,14 @@ class _Article:
     punctuated_subheadings: int = 0  # read as subheadings from their place (headruns counts them as prose)
 
 
+def page_label(line: str) -> tuple[str, str | None] | None:
+    """(版次, 版名 or None) of a line that is only a page's label, else None."""
+    m = PAGE_LABEL.match(line)
+    if not m or (m["name1"] and m["name2"]) or re.search(r"[见转接第]$|[见转接]第$", m["name1"] or ""):
+        return None  # 详见第5版, 下转第4版: a jump to another page, not this page's label
+    return m["n1"] or m["n2"] or m["n3"], m["name1"] or m["name2"]
+
+
 _NOT_LABEL = re.compile(r"[\s【】\[\]：:]")
 _COLON_SPEECH = re.compile(r"[：:][“\u4e00-\u9fff]{2}")
 _QUOTED = re.compile(r"“[^”]*”|\"[^\"]*\"")
@@ -110,7 +123,7 @@ def classify(text: str) -> str:
     if bare in ROLE_SIGNATURES:
         return BYLINE
     if (_PAGE_CREDIT.match(stripped) and len(stripped) <= 60) or IMPRINT.match(stripped) \
-            or PAGE_HEADER.match(stripped):
+            or PAGE_HEADER.match(stripped) or page_label(stripped):
         return FURNITURE
     if _CLOSING_CREDIT.match(stripped) or _is_design_credit(stripped) or _CLOSING_NOTE.match(stripped) \
             or bylines.closing_credit(stripped) is not None:
