@@ -167,3 +167,26 @@ def test_articles_of_a_dated_page_share_its_issue_date():
             "记者 李四\n\n春耕开始\n\n春耕开始了。\n")
     arts, _ = ingest_text(page, stem="20200303-02", meta=PageMeta(published="2020-03-03", page="02"))
     assert [a.date for a in arts] == ["2020-03-03"] * 3
+
+
+@pytest.mark.parametrize("lead, printed, month", [
+    ("【本报讯】3月14日是周末，市区各大公园迎来赏花高峰。", "【本报讯】3月14日", 3),
+    ("〔本报北京3月4日电〕记者从有关部门获悉，春耕备耕有序推进。", "〔本报北京3月4日电〕", 3),
+    ("■本报讯 记者昨日从市住建局获悉，今年将改造老旧小区。", "■本报讯", None),
+])
+def test_a_dateline_in_brackets_or_after_a_mark_is_an_agency_dateline(lead, printed, month):
+    from site_builder.ingest.dates import find_dateline
+
+    dateline = find_dateline(lead)
+    assert dateline is not None and dateline.text == printed and dateline.agency and dateline.strong
+    assert dateline.month == month
+
+
+def test_a_bracketed_agency_dateline_opens_an_article_after_a_finished_one():
+    from ingest_helpers import ingest_text
+
+    text = "\n\n".join(["公园客流创新高", "本报讯 3月14日，市区各大公园迎来赏花高峰。游客比去年同期增长两成。",
+                        "老旧小区改造今年再启动", "【本报讯】记者昨日从市住建局获悉，今年全市计划改造老旧小区120个。"])
+    arts, _ = ingest_text(text)
+    assert [a.title for a in arts] == ["公园客流创新高", "老旧小区改造今年再启动"]
+    assert arts[1].dateline == "【本报讯】"

@@ -18,10 +18,13 @@ _CN_DIGITS = {c: i for i, c in enumerate("零一二三四五六七八九")} | {"
 _NUM = r"(?:\d{1,2}|[一二三四五六七八九十]{1,3})"
 # 本报讯 | 本报北京1月18日电 | 新华社北京1月18日电 | 本报郑州讯
 AGENCY_PREFIXES = ("本报", "新华社", "中新社", "人民网", "新华网", "央视网", "中国新闻社")
-_AGENCY = rf"(?:{'|'.join(AGENCY_PREFIXES)})[\u4e00-\u9fff]{{0,8}}?(?:讯|电)"
+# Some papers set the dateline in brackets or after a mark: 【本报讯】, 〔本报北京3月4日电〕, ■本报讯
+_OPEN_MARKS = "【〔［[■□●◆"
+_AGENCY = (rf"[{_OPEN_MARKS}]?\s*(?:{'|'.join(AGENCY_PREFIXES)})[\u4e00-\u9fff]{{0,8}}?(?:讯|电)"
+           r"(?:[】〕］\]](?=.))?")
 _AGENCY_DATE = re.compile(
-    rf"^(?P<agency>(?:本报|新华社|中新社|人民网|新华网|央视网|中国新闻社)[\u4e00-\u9fff]{{0,8}}?)"
-    rf"(?:(?P<y>\d{{4}})年)?(?P<m>{_NUM})月(?P<d>{_NUM})日电")
+    rf"^[{_OPEN_MARKS}]?\s*(?P<agency>(?:{'|'.join(AGENCY_PREFIXES)})[\u4e00-\u9fff]{{0,8}}?)"
+    rf"(?:(?P<y>\d{{4}})年)?(?P<m>{_NUM})月(?P<d>{_NUM})日电(?:[】〕］\]](?=.))?")
 _PLAIN_DATE = re.compile(rf"^(?:(?P<y>\d{{4}})年)?(?P<m>{_NUM})月(?P<d>{_NUM})日(?:上午|下午|晚上|晚间|晚|早上|早晨|凌晨|中午|夜间|傍晚)?")
 _RELATIVE = re.compile(r"^(?P<word>昨日|昨天|今日|今天|前日|前天|日前|近日|近期|前不久|不久前|本周|上周|近来)"
                        r"(?:上午|下午|晚上|晚间|晚|早上|凌晨|中午|夜间)?")
@@ -41,12 +44,12 @@ class Dateline:
     @property
     def agency(self) -> bool:
         """本报讯 / 本报北京1月18日电 / 新华社…电: filed for the issue it is printed in."""
-        return self.text.startswith(AGENCY_PREFIXES)
+        return self.text.lstrip(_OPEN_MARKS).lstrip().startswith(AGENCY_PREFIXES)
 
     @property
     def strong(self) -> bool:
         """A dateline that only an article's first paragraph carries (本报讯, …电, a date)."""
-        return self.month is not None or self.text.startswith(AGENCY_PREFIXES)
+        return self.month is not None or self.agency
 
 
 def _num(text: str) -> int:

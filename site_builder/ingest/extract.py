@@ -106,7 +106,7 @@ def summary_of(paragraphs: list[str], dateline: dates.Dateline | None) -> str | 
     if not paragraphs:
         return None
     text = paragraphs[0]
-    if dateline and text.startswith(dateline.text) and dateline.text.startswith(("本报", "新华社", "中新社")):
+    if dateline and text.startswith(dateline.text) and dateline.agency:
         text = text[len(dateline.text):]
     text = re.sub(r"^[\s,，：:]+", "", text)
     sentences = re.findall(r"[^。！？!?]+[。！？!?]?", text)

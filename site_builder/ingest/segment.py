@@ -352,7 +352,7 @@ def _starts_new_article(article: _Article, run: list[_Item], nxt: _Item | None,
     if not heads:
         return False
     dateline = _find_dateline(nxt.line.text) if nxt is not None and nxt.kind == PARA else None
-    agency = dateline is not None and dateline.text.startswith(dates.AGENCY_PREFIXES)
+    agency = dateline is not None and dateline.agency
     last = _last_text_paragraph(article)
     if last is not None and not article.ends_with_credit and (is_cut(last.text) or ends_with_lead_in(last.text)):
         return dateline is not None and dateline.strong
@@ -580,7 +580,7 @@ def _agency_dateline(text: str) -> bool:
     """本报讯 / 新华社…电 open an article; one printed after an article's text opens a new
     (headless) item, such as a brief under a commentary."""
     dl = _find_dateline(text)
-    return dl is not None and dl.text.startswith(dates.AGENCY_PREFIXES)
+    return dl is not None and dl.agency
 
 
 def _opens_article(item: _Item) -> bool:
