@@ -198,3 +198,19 @@ def test_a_page_label_above_the_page_is_furniture_and_names_the_page(tmp_path, l
     arts, result = ingest_text(text, meta=meta)
     assert [a.title for a in arts] == ["春运首日客流平稳有序"]
     assert label in [l.text for l in result.layout.furniture]
+
+
+def test_an_editors_note_above_a_headline_opens_the_article_it_introduces():
+    text = page("编者按：本报今起推出系列报道，走进基层一线，记录新年里的新变化。",
+                "奋斗新征程", "——来自基层一线的报道之一",
+                "清晨六点，城东的工地上已是一片忙碌。工人们正在为一座新学校浇筑地基。",
+                "市政协召开常委会议",
+                "本报讯 3月15日，市政协召开常委会议，审议通过了年度工作要点。",
+                "编者按：下面这组文章，记录了几位普通人的一天。",
+                "菜市场里的早晨",
+                "天还没亮，菜市场已经热闹起来。摊主们忙着摆放新鲜蔬菜。")
+    arts, result = ingest_text(text)
+    assert [a.title for a in arts] == ["奋斗新征程", "市政协召开常委会议", "菜市场里的早晨"]
+    assert arts[0].body.startswith("编者按：本报今起推出系列报道") and "编者按" not in arts[1].body
+    assert arts[2].body.startswith("编者按：下面这组文章") and "编者按" not in arts[0].tags
+    assert accounted(result) == nonspace(text)

@@ -386,7 +386,7 @@ def _term_kind(word: str, flag: str, stopwords: frozenset[str]) -> tuple[bool, b
 
 
 # Words of the page's furniture, bylines and datelines are never tags (本报记者, 图片, 第四版, 日电 of 2日电).
-_FURNITURE_TAG = re.compile(r"本报|记者|通讯员|图片|照片|摄影|摄像|版面|编辑|制图|责编|第.版|来源|新华社|电讯|^日电$")
+_FURNITURE_TAG = re.compile(r"本报|记者|通讯员|图片|照片|摄影|摄像|版面|编辑|制图|责编|第.版|来源|编者|新华社|电讯|^日电$")
 GENERIC_IDF = 6.0  # below this background idf a noun says little about the article (目的, 标准)
 GENERIC_PROCESS_IDF = 7.0  # … and a verbal noun (启动, 设置, 分析)
 SPECIFIC_IDF = 7.5  # a part of a compound at least this rare carries its meaning (班子 of 班子成员)

@@ -496,6 +496,7 @@ def segment_page(page: SeedPage) -> PageLayout:
     diagnostics: list[Diagnostic] = []
     section: str | None = None
     pending_bylines: list[str] = []
+    preface: list[Line] = []  # an editor's note printed above the headline it introduces
     current: _Article | None = None
     i = 0
     while i < len(items):
@@ -506,21 +507,23 @@ def segment_page(page: SeedPage) -> PageLayout:
             nxt = items[end] if end < len(items) else None
             if current is not None and all(it.kind == FURNITURE for it in items[end:]):
                 furniture.extend(it.line for it in run)  # nothing but page furniture follows
-            elif current is not None and _headline_inside_cut_sentence(current, run, items, end):
+                i = end
+                continue
+            if current is not None and not preface and _headline_inside_cut_sentence(current, run, items, end):
                 # The rest of the cut sentence was printed under the next article's headline.
                 _add_paragraph(current, items[end].line)
                 current = _open_article(run)
                 articles.append(current)
                 i = end + 1
                 continue
-            elif current is None or _starts_new_article(current, run, nxt, items, end):
-                if current is None and not articles and section is None and len(run) >= 2 \
-                        and run[0].kind == HEAD and _is_section(run[0].line, page):
-                    section = run[0].line.text.strip()
-                    run = run[1:]
-                current = _open_article(run)
+            elif current is None or preface or _starts_new_article(current, run, nxt, items, end):
+                # an editor's note after finished text introduces a new article, never a section
+                if current is None and not articles and section is None:
+                    section, run = _split_section(run, page)
+                current = _open_with_preface(run, preface)
                 current.bylines.extend(pending_bylines)
                 pending_bylines = []
+                preface = []
                 articles.append(current)
             else:
                 for it in run:
@@ -528,9 +531,7 @@ def segment_page(page: SeedPage) -> PageLayout:
                     current.punctuated_subheadings += it.subheading
             i = end
             continue
-        if item.kind == CREDIT and (current is None or _last_text_paragraph(current) is None) \
-                and bylines.is_byline(item.line.text):
-            item = _Item(BYLINE, item.line)  # （记者 某某） under a headline: the article's byline
+        item = _as_head_byline(item, current)
         if item.kind == FURNITURE or (item.kind == CREDIT and current is None):
             furniture.append(item.line)
             i += 1
@@ -542,20 +543,19 @@ def segment_page(page: SeedPage) -> PageLayout:
             i += 1
             continue
         if item.kind == BYLINE:
-            if current is None:
-                pending_bylines.append(item.line.text.strip())
-            else:
-                current.bylines.append(item.line.text.strip())
-                if i > 0 and items[i - 1].kind in (PARA, BYLINE) and current.paragraphs:
-                    current.closed = True
+            (pending_bylines if current is None else current.bylines).append(item.line.text.strip())
+            if current is not None and i > 0 and items[i - 1].kind in (PARA, BYLINE) and current.paragraphs:
+                current.closed = True
+            i += 1
+            continue
+        if _is_preface(items, i) and (current is None or _last_text_paragraph(current) is not None):
+            preface.append(item.line)
             i += 1
             continue
         if current is None or (current.closed and _opens_article(item)) or \
                 (_agency_dateline(item.line.text) and _last_text_paragraph(current) is not None):
             if current is None:
-                diagnostics.append(Diagnostic(page.path, "no recognisable headline before this paragraph; "
-                                              "the article's title is taken from its first words. Put the "
-                                              "headline on its own line to fix it", item.line.number, "warning"))
+                diagnostics.append(_headless_warning(page, item.line))
             current = _Article(headline=[])
             current.bylines.extend(pending_bylines)
             pending_bylines = []
@@ -563,8 +563,7 @@ def segment_page(page: SeedPage) -> PageLayout:
         _add_paragraph(current, item.line)
         i += 1
     if pending_bylines:
-        diagnostics.append(Diagnostic(page.path, "byline with no article; kept as page furniture",
-                                      severity="warning"))
+        diagnostics.append(Diagnostic(page.path, "byline with no article; kept as page furniture", severity="warning"))
         furniture.extend(Line(0, b) for b in pending_bylines)
     return PageLayout(section=section, articles=[_draft(a) for a in articles], furniture=furniture,
                       diagnostics=diagnostics)
@@ -586,6 +585,42 @@ def _agency_dateline(text: str) -> bool:
 def _opens_article(item: _Item) -> bool:
     dl = _find_dateline(item.line.text)
     return dl is not None and dl.strong
+
+
+def _as_head_byline(item: _Item, current: _Article | None) -> _Item:
+    """（记者 某某） under a headline, before any text: the article's byline, not a closing credit."""
+    if item.kind == CREDIT and (current is None or _last_text_paragraph(current) is None) \
+            and bylines.is_byline(item.line.text):
+        return _Item(BYLINE, item.line)
+    return item
+
+
+def _split_section(run: list[_Item], page: SeedPage) -> tuple[str | None, list[_Item]]:
+    """The page's section label (要闻, 城事) when the page's first heading run starts with it."""
+    if len(run) >= 2 and run[0].kind == HEAD and _is_section(run[0].line, page):
+        return run[0].line.text.strip(), run[1:]
+    return None, run
+
+
+def _headless_warning(page: SeedPage, line: Line) -> Diagnostic:
+    return Diagnostic(page.path, "no recognisable headline before this paragraph; the article's title is taken "
+                      "from its first words. Put the headline on its own line to fix it", line.number, "warning")
+
+
+# An editor's note (编者按：…) opens the article it introduces, wherever the page prints it.
+_PREFACE = re.compile(r"^[【\[]?(?:编者按|编者的话|编者注|编前)[】\]]?[：:]")
+
+
+def _is_preface(items: list[_Item], i: int) -> bool:
+    """An editor's note straight above a headline: the first paragraph of the article under it."""
+    return (items[i].kind == PARA and i + 1 < len(items) and items[i + 1].kind == HEAD
+            and _PREFACE.match(items[i].line.text.strip()) is not None)
+
+
+def _open_with_preface(run: list[_Item], preface: list[Line]) -> _Article:
+    article = _open_article(run)
+    article.paragraphs[0:0] = [Paragraph(l.text.strip(), (l.number,) * 2) for l in preface]
+    return article
 
 
 def _open_article(run: list[_Item]) -> _Article:
