@@ -214,3 +214,17 @@ def test_an_editors_note_above_a_headline_opens_the_article_it_introduces():
     assert arts[0].body.startswith("编者按：本报今起推出系列报道") and "编者按" not in arts[1].body
     assert arts[2].body.startswith("编者按：下面这组文章") and "编者按" not in arts[0].tags
     assert accounted(result) == nonspace(text)
+
+
+def test_a_column_of_briefs_is_one_article_per_brief():
+    text = page("市政协召开常委会议",
+                "本报讯 3月15日，市政协召开常委会议，审议通过了年度工作要点。",
+                "简讯",
+                "●全市首个智慧停车场投用 日前，位于老城区的智慧停车场正式投入使用，可提供车位300个。（记者 钱伟）",
+                "●春季招聘会本周六举行 本周六，市人才市场将举办春季大型招聘会，预计提供岗位5000余个。（记者 吴琳）",
+                "■ 要坚持稳中求进，统筹发展和安全，这一条是列表里的一项，不是简讯。")
+    arts, result = ingest_text(text)
+    assert [a.title for a in arts] == ["市政协召开常委会议", "全市首个智慧停车场投用", "春季招聘会本周六举行"]
+    assert "简讯" not in arts[0].body and [a.reporters for a in arts[1:]] == [["钱伟"], ["吴琳"]]
+    assert arts[2].body.startswith("本周六") and "列表里的一项" in arts[2].body
+    assert accounted(result) == nonspace(text)

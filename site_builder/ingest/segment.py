@@ -536,10 +536,14 @@ def segment_page(page: SeedPage) -> PageLayout:
             furniture.append(item.line)
             i += 1
             continue
-        if item.kind == CREDIT:
-            # The article's last line: kept in its body, and what follows is another article.
+        if item.kind == CREDIT:  # the article's last line: kept in its body; another article follows
             current.paragraphs.append(Paragraph(item.line.text.strip(), (item.line.number,) * 2))
             current.closed = current.ends_with_credit = True
+            i += 1
+            continue
+        if _is_brief(items, i):
+            current = _open_brief(item.line, current, furniture)
+            articles.append(current)
             i += 1
             continue
         if item.kind == BYLINE:
@@ -556,9 +560,7 @@ def segment_page(page: SeedPage) -> PageLayout:
                 (_agency_dateline(item.line.text) and _last_text_paragraph(current) is not None):
             if current is None:
                 diagnostics.append(_headless_warning(page, item.line))
-            current = _Article(headline=[])
-            current.bylines.extend(pending_bylines)
-            pending_bylines = []
+            current, pending_bylines = _Article(headline=[], bylines=pending_bylines), []
             articles.append(current)
         _add_paragraph(current, item.line)
         i += 1
@@ -585,6 +587,40 @@ def _agency_dateline(text: str) -> bool:
 def _opens_article(item: _Item) -> bool:
     dl = _find_dateline(item.line.text)
     return dl is not None and dl.strong
+
+
+# A column of briefs as city papers print them: each item a paragraph led by a mark, its own
+# headline, a space, then its text (●全市首个智慧停车场投用 日前，…（记者 某某）).
+_BRIEF = re.compile(r"^(?P<mark>[●■◆◇★☆◎○▲△▶►])[\s　]*(?P<head>[^\s　，。！？；：,.!?;:（）()“”]{4,24})[\s　]+"
+                    r"(?P<text>[^\s　].{15,})$")
+BRIEF_LABELS = {"简讯", "快讯", "短讯", "简报", "资讯", "速递", "动态", "新闻速递", "新闻简讯", "本地简讯", "一句话新闻"}
+
+
+def _brief(text: str) -> re.Match | None:
+    m = _BRIEF.match(text.strip())
+    return m if m and any(p in m["text"] for p in SENTENCE_PUNCT) else None
+
+
+def _is_brief(items: list[_Item], i: int) -> bool:
+    """A brief: such a paragraph next to another one (a lone one may be a list item)."""
+    if items[i].kind != PARA or _brief(items[i].line.text) is None:
+        return False
+    return any(0 <= j < len(items) and items[j].kind == PARA and _brief(items[j].line.text) is not None
+               for j in (i - 1, i + 1))
+
+
+def _open_brief(line: Line, current: _Article | None, furniture: list[Line]) -> _Article:
+    """The brief as an article of its own; its mark, and a briefs label the article before
+    took as its last subheading (简讯), go to the page's furniture."""
+    m = _brief(line.text)
+    if current is not None and current.paragraphs and current.paragraphs[-1].heading \
+            and _NOT_LABEL.sub("", current.paragraphs[-1].text) in BRIEF_LABELS:
+        label = current.paragraphs.pop()
+        furniture.append(Line(label.lines[0], label.text))
+    furniture.append(Line(line.number, m["mark"]))
+    article = _Article(headline=[Line(line.number, m["head"])])
+    _add_paragraph(article, Line(line.number, m["text"]))
+    return article
 
 
 def _as_head_byline(item: _Item, current: _Article | None) -> _Item:
