@@ -228,3 +228,14 @@ def test_a_column_of_briefs_is_one_article_per_brief():
     assert "简讯" not in arts[0].body and [a.reporters for a in arts[1:]] == [["钱伟"], ["吴琳"]]
     assert arts[2].body.startswith("本周六") and "列表里的一项" in arts[2].body
     assert accounted(result) == nonspace(text)
+
+
+@pytest.mark.parametrize("jump", ["（下转第4版）", "(转A4版)", "（紧转二版）"])
+def test_a_jump_to_another_page_ends_the_article_and_is_no_headline(jump):
+    text = page("全市一季度经济运行稳中向好",
+                "本报讯 记者从市统计局获悉，一季度全市地区生产总值同比增长8.2%。社会消费品零售总额增长",
+                jump, "春季植树活动启动", "本报讯 3月12日，全市春季义务植树活动在城北生态园启动。")
+    arts, result = ingest_text(text)
+    assert [(a.kicker, a.title) for a in arts] == [(None, "全市一季度经济运行稳中向好"), (None, "春季植树活动启动")]
+    assert arts[0].body.rstrip().endswith(jump)
+    assert accounted(result) == nonspace(text)

@@ -66,6 +66,9 @@ _CLOSING_CREDIT = re.compile(
     r"|^[（(](?:摘自|选自|转自|来源|原载)[^（）()]{1,80}(?:[（(][^（）()]{0,30}[）)][^（）()]{0,40})*[）)]$"
     r"|^(?:新华社|中新社)(?:记者)?[^，。；：:（）()]{0,12}发(?:[（(][^（）()]{1,20}[）)])?$"
     r"|^[^，。；：:]{0,20}(?:制图|供图|绘图|漫画)$")
+# Where the article goes on: （下转第4版）, 转A4版, （紧转二版）. It ends the article's text on this page.
+_JUMP_ON = re.compile(r"^[（(【\[]?\s*(?:下转|紧转|转至|转|续见|详见)第?\s*(?:[A-Za-z]?\d{1,3}|[一二三四五六七八九十]{1,3})"
+                      r"\s*版\s*[）)】\]]?$")
 # A bracketed credit that closes an article but does not read as a byline (names the byline
 # reader does not accept): the reporters of a round-up （综合本报记者…报道）.
 _ROUNDUP_CREDIT = re.compile(r"^[（(](?:综合)?(?:本报|新华社|中新社)?(?:特约|见习|实习)?记者[^（）()。；;]{2,120}[）)]$")
@@ -125,7 +128,7 @@ def classify(text: str) -> str:
     if (_PAGE_CREDIT.match(stripped) and len(stripped) <= 60) or IMPRINT.match(stripped) \
             or PAGE_HEADER.match(stripped) or page_label(stripped):
         return FURNITURE
-    if _CLOSING_CREDIT.match(stripped) or _is_design_credit(stripped) or _CLOSING_NOTE.match(stripped) \
+    if _CLOSING_CREDIT.match(stripped) or _JUMP_ON.match(stripped) or _is_design_credit(stripped) or _CLOSING_NOTE.match(stripped) \
             or bylines.closing_credit(stripped) is not None:
         return CREDIT
     if _YEAR_LINE.match(stripped):
