@@ -102,6 +102,8 @@ def test_byline_forms():
     assert (b.reporters, b.correspondents, b.writers, b.photographers) == (["张改华"], ["孙飞"], ["张黎"], ["刘赛"])
     assert parse_byline("□某某报业集团记者 程玉峰 李颖").reporters == ["程玉峰", "李颖"]
     assert parse_byline("本报记者 王浩 摄").photographers == ["王浩"]
+    b = parse_byline("文·图/张晓")  # one person's words and pictures, joined by a middle dot
+    assert is_byline("文·图/张晓") and (b.writers, b.photographers) == (["张晓"], ["张晓"])
     assert split_trailing_byline("会议进行了讨论。记者 马雁 李江 通讯员 时军昌") == ("会议进行了讨论。", "记者 马雁 李江 通讯员 时军昌")
     assert split_trailing_byline("他说。（记者 张三）") == ("他说。", "（记者 张三）")
     assert split_trailing_byline("会议强调,要加强学习。") == ("会议强调,要加强学习。", None)

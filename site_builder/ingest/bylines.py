@@ -28,7 +28,7 @@ ROLE_WORDS = tuple(sorted(REPORTER_ROLES + CORRESPONDENT_ROLES + PHOTOGRAPHER_RO
                           key=len, reverse=True))
 _ROLE_RE = "|".join(ROLE_WORDS)
 MARKS = "□■●◆◇○▲△★☆"
-_KINDS = "文图|图文|文|图|摄"
+_KINDS = "文·图|图·文|文图|图文|文|图|摄"
 _SLASH = re.compile(rf"^(?:{_KINDS})[/／、](?:{_KINDS})$|^(?P<name>[{HAN}·]{{2,6}})?[/／](?P<kind>{_KINDS})$|^(?P<kind2>{_KINDS})[/／](?P<name2>[{HAN}·]{{2,6}})?$")
 _GLUED = re.compile(rf"^(?P<org>[{HAN}A-Za-z0-9]{{0,12}}?)(?P<role>{_ROLE_RE})(?P<name>[{HAN}·]{{2,6}})?$")
 _NAME_SHOT = re.compile(rf"^(?P<name>[{HAN}·]{{2,4}})摄(?:[（(][^（）()]{{2,12}}[）)])?$")
