@@ -241,3 +241,17 @@ def test_a_jump_to_another_page_ends_the_article_and_is_no_headline(jump):
     assert [(a.kicker, a.title) for a in arts] == [(None, "全市一季度经济运行稳中向好"), (None, "春季植树活动启动")]
     assert arts[0].body.rstrip().endswith(jump)
     assert accounted(result) == nonspace(text)
+
+
+def test_a_front_page_index_is_furniture_and_names_no_page(tmp_path):
+    from site_builder.ingest.seeds import read_seed
+
+    text = page("今日导读", "我市启动城市更新三年行动 2版", "春耕备耕有序推进 3版", "社区食堂 5版",
+                "全市重点项目集中开工", "本报讯 3月16日，全市一季度重点项目集中开工活动举行，共有86个项目开工。")
+    seed = tmp_path / "p.txt"
+    seed.write_text(text, encoding="utf-8")
+    meta = read_seed(seed, tmp_path).page.meta
+    assert (meta.page, meta.page_name) == (None, None)  # an index lists other pages, not this one
+    arts, result = ingest_text(text, meta=meta)
+    assert [a.title for a in arts] == ["全市重点项目集中开工"]
+    assert len(result.layout.furniture) == 4 and accounted(result) == nonspace(text)

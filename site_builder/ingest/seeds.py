@@ -170,12 +170,11 @@ def meta_from_imprint(text: str, known: PageMeta) -> PageMeta:
     from .segment import IMPRINT, PAGE_HEADER, page_label  # the segmenter owns the lines' patterns
 
     lines = [line.strip() for line in text.split("\n") if line.strip()]
-    for line in lines[:HEADER_LINES]:  # a page's label stands above it, not in an article
-        label = page_label(line)
-        if label:
-            known = PageMeta(published=known.published, page=known.page or label[0],
-                             page_name=known.page_name or label[1], newspaper=known.newspaper)
-            break
+    # a page's label stands above it, once: several are a front page's index of other pages
+    labels = [label for label in map(page_label, lines[:HEADER_LINES]) if label]
+    if len(labels) == 1:
+        known = PageMeta(published=known.published, page=known.page or labels[0][0],
+                         page_name=known.page_name or labels[0][1], newspaper=known.newspaper)
     for line in lines:
         m = IMPRINT.match(line)
         if m:

@@ -52,6 +52,8 @@ PAGE_HEADER = re.compile(r"^(?=.*(?:19|20)\d{2}年\d{1,2}月\d{1,2}日)(?=.*(?:�
 PAGE_LABEL = re.compile(r"^(?:(?P<name1>[\u4e00-\u9fff·]{2,8})\s*[：:·|｜]?\s*)?"
                         r"(?:第\s*(?P<n1>[A-Za-z]?\d{1,3})\s*版|(?P<n2>[A-Za-z]?\d{1,3})\s*版|(?P<n3>[A-Za-z]\d{1,3}))"
                         r"(?:\s*[：:·|｜]?\s*(?P<name2>[\u4e00-\u9fff·]{2,8}))?$")
+# An entry of a front page's index (今日导读): a headline and the page it is on, 春耕备耕有序推进 3版.
+_INDEX_ENTRY = re.compile(r"^[^\s　。！？，,；;]{4,30}[\s　]+(?:第\s*)?(?:[A-Za-z]?\d{1,3}|[一二三四五六七八九十]{1,3})\s*版$")
 _NEWS_OPENERS = {"日前", "近日", "昨日", "昨天", "今日", "今天", "前日", "前天"}
 _YEAR_LINE = re.compile(r"^(?:19|20)\d{2}年?$")
 
@@ -126,7 +128,7 @@ def classify(text: str) -> str:
     if bare in ROLE_SIGNATURES:
         return BYLINE
     if (_PAGE_CREDIT.match(stripped) and len(stripped) <= 60) or IMPRINT.match(stripped) \
-            or PAGE_HEADER.match(stripped) or page_label(stripped):
+            or PAGE_HEADER.match(stripped) or page_label(stripped) or _INDEX_ENTRY.match(stripped):
         return FURNITURE
     if _CLOSING_CREDIT.match(stripped) or _JUMP_ON.match(stripped) or _is_design_credit(stripped) or _CLOSING_NOTE.match(stripped) \
             or bylines.closing_credit(stripped) is not None:
@@ -214,6 +216,10 @@ def _classify_page(lines: list[Line]) -> list[_Item]:
         if items[i].kind == PARA and _reads_as_subheading(items[i - 1], items[i], items[i + 1]):
             items[i].kind, items[i].subheading = HEAD, True
     _headline_lines_with_punctuation(items)
+    for i in range(len(items) - 1):  # 今日导读 above the index's entries is part of the index
+        if items[i].kind in (HEAD, LABEL) and items[i].line.text.strip().endswith("导读") \
+                and items[i + 1].kind == FURNITURE:
+            items[i].kind = FURNITURE
     return items
 
 
