@@ -11,7 +11,7 @@ from test_watch_support import fake_ingest, make_project, write_article
 
 from site_builder.dev.serve import DevSession, default_site_builder
 from site_builder.build.site import build_site
-from site_builder.dev.watch import Rebuilder
+from site_builder.dev.rebuild import Rebuilder
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -38,8 +38,9 @@ def test_a_save_reloads_first_and_the_search_index_follows(tmp_path):
     for name in ("templates", "static"):
         shutil.rmtree(config.root / name)
         shutil.copytree(REPO / name, config.root / name)
-    dev = DevSession(config, port=0, serve=False, debounce=0.05,
-                     rebuilder=Rebuilder(config, ingest=fake_ingest(), build=default_site_builder(config)))
+    builder = default_site_builder(config)
+    dev = DevSession(config, port=0, serve=False, debounce=0.05, search_index=builder,
+                     rebuilder=Rebuilder(config, ingest=fake_ingest(), build=builder))
     q = dev.hub.subscribe()
     dev.start()
     try:
