@@ -242,7 +242,6 @@ def test_a_source_folder_created_later_is_watched(tmp_path):
 
 def _rebuilder(config: Config, calls: Calls | None = None) -> Rebuilder:
     rebuilder = Rebuilder(config, ingest=fake_ingest(calls), build=fake_build(calls))
-    rebuilder.prime()
     return rebuilder
 
 

@@ -4,12 +4,11 @@ output/. The build loop (dev/loop.py) calls it; nothing here waits, watches or s
 """
 from __future__ import annotations
 
-import hashlib
 import os
 import stat
 import time
 import traceback
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Callable
 
@@ -18,46 +17,6 @@ from ..build.protocols import HintedBuild
 from ..config import Config, ConfigError, load_config
 from ..model import Diagnostic
 from .watch import ChangeSet
-
-
-# ---------------------------------------------------------------------------- output snapshot
-
-
-@dataclass
-class OutputSnapshot:
-    """Size, mtime and content digest of every file under output/, to tell which files a
-    build really changed. Only files whose stat changed are hashed again."""
-
-    root: Path
-    files: dict[str, tuple[int, int, bytes]] = field(default_factory=dict)
-
-    @classmethod
-    def take(cls, root: Path, previous: "OutputSnapshot | None" = None) -> "OutputSnapshot":
-        old = previous.files if previous is not None and previous.root == root else {}
-        files: dict[str, tuple[int, int, bytes]] = {}
-        for rel, st in walk_files(root, follow_symlinks=False):
-            known = old.get(rel)
-            if known is not None and known[:2] == (st.st_size, st.st_mtime_ns):
-                files[rel] = known
-                continue
-            try:
-                digest = _digest(root / rel)
-            except OSError:
-                continue  # removed while we looked
-            files[rel] = (st.st_size, st.st_mtime_ns, digest)
-        return cls(root, files)
-
-    def changed_since(self, before: "OutputSnapshot") -> list[str]:
-        """Files added, removed, or with different bytes: sorted relative POSIX paths."""
-        changed = [rel for rel, (_, _, digest) in self.files.items()
-                   if rel not in before.files or before.files[rel][2] != digest]
-        changed += [rel for rel in before.files if rel not in self.files]
-        return sorted(changed)
-
-
-def _digest(path: Path) -> bytes:
-    with open(path, "rb") as f:
-        return hashlib.file_digest(f, "blake2b").digest()[:16]
 
 
 # ---------------------------------------------------------------------------- rebuilder
@@ -111,11 +70,11 @@ class Rebuilder:
     read (broken YAML) is skipped and reported by the build, as in a one-off build; it does
     not stop the rebuild, so edits to every other file keep appearing.
 
-    `ingest` and `build` take a Config and return a report with `.ok` (optional) and
-    `.errors` / `.diagnostics` (Diagnostic or text); they default to the project's
-    run_ingest and build_site. A failed rebuild leaves output/ to the build (the real one
-    writes atomically) and remembers its changes, so the next rebuild still covers them.
-    An incremental builder replaces `build_step`.
+    `ingest` and `build` take a Config and return a report with `.ok` (optional),
+    `.errors` / `.diagnostics` (Diagnostic or text) and, for the build, `.changed_files`
+    (what it wrote or removed: what the browsers are told); they default to the project's
+    run_ingest and its incremental builder. A failed rebuild leaves output/ to the build (the
+    real one writes atomically) and remembers its changes, so the next rebuild covers them.
     """
 
     def __init__(self, config: Config, *, ingest: BuildFn | None = None,
@@ -127,8 +86,7 @@ class Rebuilder:
         self._reload_config = reload_config or _config_reloader(config)
         self._carried = ChangeSet()  # changes of failed rebuilds, retried with the next one
         self._own_writes: dict[str, tuple | None] = {}  # content files ingest wrote
-        self._snapshot: OutputSnapshot | None = None
-        self._reported_changes: list[str] | None = None
+        self._changed_files: list[str] = []  # what the last build step said it wrote or removed
 
     def rebuild(self, changes: ChangeSet) -> RebuildResult | None:
         """Rebuild for `changes`; None when nothing is left to do (e.g. only the echo of
@@ -138,7 +96,7 @@ class Rebuilder:
             return None
         changes = self._carried.merge(changes)
         start = time.perf_counter()
-        self._reported_changes = None
+        self._changed_files = []
         try:
             diagnostics, ok = self._run_steps(changes), True
         except BuildFailed as failed:
@@ -148,7 +106,7 @@ class Rebuilder:
         elapsed = (time.perf_counter() - start) * 1000
         diagnostics = [_relative_to(d, self.config.root) for d in diagnostics]
         self._carried = ChangeSet() if ok else changes
-        changed = self._output_changes()
+        changed = self._changed_files
         pages = sum(1 for rel in changed if rel.endswith((".html", ".htm")))
         css_only = bool(changed) and all(rel.endswith(".css") for rel in changed)
         return RebuildResult(ok, tuple(diagnostics), pages, css_only, elapsed, tuple(changed))
@@ -185,9 +143,11 @@ class Rebuilder:
         return diagnostics_of(report)
 
     def build_step(self, changes: ChangeSet) -> list[Diagnostic]:
-        """Build the site. A report with `ok == False` means nothing was written; a report
-        with `changed_files` (output paths) saves us comparing output/ before and after."""
-        build = self._build or _project_function("site_builder.build.site", "build_site")
+        """Build the site. A report with `ok == False` means nothing was written; its
+        `changed_files` (output paths) say what the browsers reload."""
+        if self._build is None:
+            self._build = _default_build(self.config)
+        build = self._build
         if isinstance(build, HintedBuild):
             report = build.build_hinted(self.config, self._content_hint(changes))
         else:
@@ -195,8 +155,7 @@ class Rebuilder:
         diagnostics = diagnostics_of(report)
         if getattr(report, "ok", True) is False:
             raise BuildFailed(diagnostics)
-        reported = getattr(report, "changed_files", None)
-        self._reported_changes = sorted(reported) if reported is not None else None
+        self._changed_files = sorted(getattr(report, "changed_files", None) or ())
         return diagnostics
 
     # -- helpers
@@ -231,20 +190,6 @@ class Rebuilder:
                 del self._own_writes[rel]
             kept.append(c)
         return replace(changes, changes=tuple(kept))
-
-    def _output_changes(self) -> list[str]:
-        if self._reported_changes is not None:
-            self._snapshot = None  # stale from here on; taken again if a build stops reporting
-            return self._reported_changes
-        out_dir = Path(self.config.path("output_dir"))
-        before = self._snapshot or OutputSnapshot(out_dir)
-        after = OutputSnapshot.take(out_dir, before)
-        self._snapshot = after
-        return after.changed_since(before)
-
-    def prime(self) -> None:
-        """Record output/ as it is, so the first rebuild reports only what it changes."""
-        self._snapshot = OutputSnapshot.take(Path(self.config.path("output_dir")))
 
 
 def _norm(rel: str) -> str:
@@ -289,6 +234,15 @@ def _config_reloader(config: Config) -> Callable[[], Config]:
         return load_config(config.root).with_overrides(base_url=cli_base)
 
     return reload
+
+
+def _default_build(config: Config):
+    """The CLI's incremental build with its caches in .cache/, in this process (the loop's
+    thread: never forked workers), search index included."""
+    from ..build.builder import IncrementalBuilder
+    from ..cache import CACHE_DIR
+
+    return IncrementalBuilder(state_dir=config.root / CACHE_DIR)
 
 
 def _project_function(module: str, name: str) -> Callable:

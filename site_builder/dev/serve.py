@@ -376,7 +376,6 @@ class DevSession:
         if self._serve:
             self.server = DevHTTPServer(self._address, self.config.path("output_dir"),
                                         self.config.base_url, self.hub)
-        self.loop.rebuilder.prime()
         if initial_build:
             self.loop.build(ChangeSet.everything())
         self.watcher.start()
