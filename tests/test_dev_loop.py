@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from site_builder.dev.rebuild import Rebuilder
 from site_builder.dev.serve import DevSession
 from site_builder.dev.watch import PathClassifier, PendingChanges
-from test_watch_support import fake_ingest, make_project, wait_until, write_article
+from test_watch_support import events_until, fake_ingest, make_project, wait_until, write_article
 
 INDEX_SECONDS = 1.5
 
@@ -57,19 +57,6 @@ class DeferringFake:
         return Report(mode="extras", changed_files=sorted(extras.files))
 
 
-def _events(q, until: str, timeout: float = 30) -> list[str]:
-    seen, deadline = [], time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            event, _ = q.get(timeout=0.2)
-        except Exception:
-            continue
-        seen.append(event)
-        if event == until:
-            return seen
-    raise AssertionError(f"no {until!r} event; saw {seen}")
-
-
 def test_a_save_during_the_search_index_goes_first_and_the_stale_index_is_dropped(tmp_path):
     config = make_project(tmp_path / "site")
     fake = DeferringFake()
@@ -80,7 +67,7 @@ def test_a_save_during_the_search_index_goes_first_and_the_stale_index_is_droppe
     try:
         time.sleep(0.3)  # the first build's index is being computed (spawn, then 1.5 s)
         write_article(config.root, "a1", "第1篇文章", "索引计算期间的保存。")
-        events = _events(q, "search")
+        events = events_until(q, "search")
         assert events[:2] == ["hello", "reload"]  # the save's pages, before any index
         assert fake.calls[:2] == [("build", 1), ("build", 2)]
         assert ("commit", 1, True) in fake.calls  # computed for the first build: dropped

@@ -162,3 +162,17 @@ def wait_until(predicate, timeout: float = 5.0, interval: float = 0.01) -> bool:
             return True
         time.sleep(interval)
     return bool(predicate())
+
+
+def events_until(q, until: str, timeout: float = 60) -> list[str]:
+    """The names of the events a ReloadHub subscription `q` gets, up to the first `until`."""
+    seen, deadline = [], time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            event, _ = q.get(timeout=0.2)
+        except Exception:
+            continue
+        seen.append(event)
+        if event == until:
+            return seen
+    raise AssertionError(f"no {until!r} event; saw {seen}")
