@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import concurrent.futures
 import multiprocessing
+import threading
 import traceback
 from dataclasses import dataclass
 from typing import Callable, Protocol
@@ -60,6 +61,8 @@ class SearchIndexAfterPages:
         self.say = say
         self._pool: concurrent.futures.ProcessPoolExecutor | None = None
         self._job: _IndexJob | None = None
+        self._lock = threading.Lock()
+        self._stopped = False
 
     def follow(self, pending: PendingChanges, config: Config) -> bool:
         """Bring the index up to the last build. False when a save came first (the loop
@@ -67,14 +70,18 @@ class SearchIndexAfterPages:
         while True:
             if self._job is None:
                 self._job = self._submit(pending, config)
+                if self._job is None:
+                    return False  # stopping
             if not pending.wait_for(self._job.future.done):
                 return False
             job, self._job = self._job, None
             try:
                 done = self.builder.commit_extras(job.generation, job.future.result(), config)
-            except concurrent.futures.process.BrokenProcessPool:
-                self._pool = None  # killed (stop, or the system): the next call spawns anew
-                return pending.stopped
+            except concurrent.futures.process.BrokenProcessPool as exc:
+                self._pool = None  # killed (stop, or the system): the next save spawns anew
+                if not pending.stopped:
+                    self.say(f"search index not updated: its worker process ended ({exc})")
+                return True
             except Exception as exc:  # reported; the pages stay, the next save retries
                 self.say(f"search index not updated: {type(exc).__name__}: {exc}")
                 return True
@@ -82,11 +89,14 @@ class SearchIndexAfterPages:
                 self._report(done, config)
                 return True
 
-    def _submit(self, pending: PendingChanges, config: Config) -> _IndexJob:
-        if self._pool is None:
-            self._pool = concurrent.futures.ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"))
+    def _submit(self, pending: PendingChanges, config: Config) -> _IndexJob | None:
         generation, corpus = self.builder.extras_snapshot()
-        future = self._pool.submit(compute_extra_files, self.builder.extras, corpus, config)
+        with self._lock:  # stop() may run on another thread: no worker once it has
+            if self._stopped:
+                return None
+            if self._pool is None:
+                self._pool = concurrent.futures.ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"))
+            future = self._pool.submit(compute_extra_files, self.builder.extras, corpus, config)
         future.add_done_callback(lambda _: pending.wake())
         return _IndexJob(generation, future)
 
@@ -99,12 +109,14 @@ class SearchIndexAfterPages:
 
     def stop(self) -> None:
         """End the worker now: a search index half computed is not worth waiting for."""
-        if self._pool is None:
-            return
-        # ProcessPoolExecutor (before 3.14) cannot stop a running task: end its process.
-        for process in list(self._pool._processes.values()):
-            process.terminate()
-        self._pool.shutdown(wait=False, cancel_futures=True)
+        with self._lock:
+            self._stopped = True
+            if self._pool is None:
+                return
+            # ProcessPoolExecutor (before 3.14) cannot stop a running task: end its process.
+            for process in list(self._pool._processes.values()):
+                process.terminate()
+            self._pool.shutdown(wait=False, cancel_futures=True)
 
 
 class BuildLoop:
