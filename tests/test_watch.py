@@ -132,8 +132,6 @@ def test_change_set_merge_keeps_the_latest_state_per_path():
     merged = a.merge(b)
     assert sorted((c.kind, c.path) for c in merged.changes) == [("deleted", "content/x.md"),
                                                                 ("modified", "static/a.css")]
-    assert not merged.css_only
-    assert ChangeSet((Change("modified", "static/a.css", "static"),)).css_only
     assert ChangeSet((Change("modified", "seeds/p.txt", "seeds"),)).needs_ingest
     assert not ChangeSet((Change("modified", "content/x.md", "content"),)).needs_ingest
 

@@ -16,7 +16,7 @@ import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import Any, Callable
 
 from ..config import Config
 
@@ -54,6 +54,8 @@ class Change:
 
 @dataclass(frozen=True)
 class ChangeSet:
+    """What one burst of events changed (or everything), as the build loop takes it."""
+
     changes: tuple[Change, ...] = ()
     full: bool = False  # rebuild everything: start-up, or forced
     # when the watcher that saw these changes started (time.time_ns()); None: not from one
@@ -66,27 +68,14 @@ class ChangeSet:
     def __bool__(self) -> bool:
         return self.full or bool(self.changes)
 
-    def __len__(self) -> int:
-        return len(self.changes)
-
     @property
     def categories(self) -> frozenset[str]:
         return frozenset(CATEGORIES) if self.full else frozenset(c.category for c in self.changes)
-
-    def paths(self, category: str, kinds: Iterable[str] = ("created", "modified", "deleted")) -> list[str]:
-        kinds = set(kinds)
-        return [c.path for c in self.changes if c.category == category and c.kind in kinds]
 
     @property
     def needs_ingest(self) -> bool:
         """Seeds are read by ingestion; the dictionary and site.toml change what it writes."""
         return bool(self.categories & {"seeds", "userdict", "config"})
-
-    @property
-    def css_only(self) -> bool:
-        return (not self.full and bool(self.changes)
-                and all(c.category == "static" and c.path.endswith(".css") and c.kind != "deleted"
-                        for c in self.changes))
 
     def merge(self, other: "ChangeSet") -> "ChangeSet":
         """Both sets as one; a later change to a path replaces an earlier one."""
@@ -98,12 +87,6 @@ class ChangeSet:
         starts = [s.watching_since_ns for s in (self, other) if s]
         since = None if not starts or None in starts else max(starts)
         return ChangeSet(tuple(by_path.values()), self.full or other.full, since)
-
-    def describe(self) -> str:
-        if self.full:
-            return "everything"
-        counts = {cat: len(self.paths(cat)) for cat in CATEGORIES if self.paths(cat)}
-        return ", ".join(f"{n} {cat}" for cat, n in counts.items())
 
 
 class PathClassifier:
