@@ -90,7 +90,7 @@ def _watching(project, poll: bool, debounce: float):
 
 def _start_watching(config: Config, batches: Batches, debounce: float, poll: bool = False):
     pending = PendingChanges(PathClassifier(config), debounce=debounce)
-    watcher = Watcher(config, pending, poll=poll, poll_interval=0.05)
+    watcher = Watcher(pending, poll=poll, poll_interval=0.05)
     watcher.start()
     return watcher, batches.consume(pending)
 

@@ -350,7 +350,7 @@ class DevSession:
         self.out = out or sys.stderr
         self.hub = ReloadHub()
         self.pending = PendingChanges(PathClassifier(config), debounce=debounce)
-        self.watcher = Watcher(config, self.pending, poll=poll, poll_interval=poll_interval, log=self.say)
+        self.watcher = Watcher(self.pending, poll=poll, poll_interval=poll_interval, log=self.say)
         self.search = SearchIndexAfterPages(search_index, self.hub, self.say) if search_index else None
         self.loop = BuildLoop(rebuilder, self.pending, self.hub, self.say, search=self.search,
                               retarget=self._retarget)

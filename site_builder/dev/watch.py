@@ -242,7 +242,7 @@ class PendingChanges:
 class Watcher:
     """Observe the sources and record every event that concerns one in `pending`."""
 
-    def __init__(self, config: Config, pending: PendingChanges, *, poll: bool = False,
+    def __init__(self, pending: PendingChanges, *, poll: bool = False,
                  poll_interval: float = 0.5, log=None):
         self.classifier = pending.classifier
         self.pending = pending
