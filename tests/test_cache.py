@@ -54,3 +54,39 @@ def test_the_build_code_key_covers_every_build_module():
                 if p.stem not in ("__init__", "site", "protocols")}
     assert expected <= set(reached), expected - set(reached)
     assert {"site_builder.plan", "site_builder.content", "site_builder.search.documents"} <= set(reached)
+
+
+def test_one_racy_rule_for_every_stat_trusting_cache():
+    """The build's content scan and the ingest memos trust a stat by one rule: equal
+    signatures, and every time (mtime, and ctime where recorded) a racy window before the
+    record: 0.1 s where times have sub-second parts, 2 s where they are whole seconds."""
+    from site_builder.cache import stat_trusted
+
+    recorded = 1_700_000_000 * 10**9
+
+    def sig(mtime_ago: int, ctime_ago: int | None = None) -> tuple:
+        mtime = recorded - mtime_ago
+        return (10, mtime) if ctime_ago is None else (10, mtime, recorded - ctime_ago, 7)
+
+    fine = 123_457  # a sub-second part
+    assert stat_trusted(sig(300_000_000 + fine), sig(300_000_000 + fine), recorded)
+    assert not stat_trusted(sig(50_000_000 + fine), sig(50_000_000 + fine), recorded)
+    assert not stat_trusted(sig(10**9), sig(10**9), recorded)  # whole seconds: coarse
+    assert stat_trusted(sig(3 * 10**9), sig(3 * 10**9), recorded)
+    old, changed_lately = sig(3 * 10**9 + fine, 3 * 10**9 + fine), sig(3 * 10**9 + fine, 20_000_000 + fine)
+    assert stat_trusted(old, old, recorded)
+    assert not stat_trusted(changed_lately, changed_lately, recorded)  # ctime in the window
+    assert not stat_trusted(sig(3 * 10**9), (11, recorded - 3 * 10**9), recorded)
+    assert stat_trusted(None, None, recorded) and not stat_trusted(None, sig(3 * 10**9), recorded)
+
+
+def test_the_ingest_memo_rereads_a_file_written_just_before_it():
+    """The ingest memo applies the same window: a file modified 50 ms before the memo was
+    written is read again (before, anything older than the memo file was trusted)."""
+    from site_builder.ingest.cache import CorpusMemo
+
+    memo = CorpusMemo(key="k", files=[], report_state=b"", recorded_ns=1_700_000_000 * 10**9 + 5_000)
+    just_before = (10, memo.recorded_ns - 50_000_000, memo.recorded_ns - 50_000_000, 7)
+    long_before = (10, memo.recorded_ns - 500_000_000, memo.recorded_ns - 500_000_000, 7)
+    assert not memo.trusted(just_before, just_before)
+    assert memo.trusted(long_before, long_before)

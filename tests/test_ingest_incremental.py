@@ -12,6 +12,7 @@ import os
 import random
 import shutil
 import sys
+import time
 from dataclasses import replace
 from pathlib import Path
 
@@ -157,3 +158,24 @@ def test_state_counts_equal_counts_from_scratch(project):
         other = by_rel[rec.rel]
         assert (rec.here1, rec.confirmed, rec.known_here, rec.digest) == \
                (other.here1, other.confirmed, other.known_here, other.digest), rec.rel
+
+
+def test_a_content_file_racy_against_the_memo_is_read_once_then_trusted(project):
+    """The ingest memo trusts stats by cache.stat_trusted: a content file modified just before
+    the memo was written is read on the next run, found as written, and the memo is saved
+    again, so the run after trusts it (as git refreshes its index)."""
+    from site_builder.ingest.cache import CORPUS_FILE
+
+    config, _ = project
+    run_ingest(config, workers=1)
+    time.sleep(0.15)  # past the racy window of every file that run wrote
+    memo = config.root / CORPUS_FILE
+    newest = max(p.stat().st_mtime_ns for p in (config.root / "content").rglob("*.md"))
+    racy_ns = newest + 20_000_000  # the memo 20 ms after the last content file: racy
+    os.utime(memo, ns=(racy_ns, racy_ns))
+    report = run_ingest(config, workers=1)
+    assert not report.errors and not report.written
+    assert memo.stat().st_mtime_ns != racy_ns  # read, found as written, memo saved again
+    refreshed = memo.stat().st_mtime_ns
+    run_ingest(config, workers=1)
+    assert memo.stat().st_mtime_ns == refreshed  # now trusted: nothing read, nothing saved

@@ -18,7 +18,7 @@ import pytest
 from site_builder.dev.serve import (LIVERELOAD_TAG, DevHTTPServer, DevSession, ReloadHub,
                                 inject_livereload)
 from site_builder.model import Diagnostic
-from site_builder.dev.watch import RebuildResult, Rebuilder
+from site_builder.dev.rebuild import RebuildResult, Rebuilder
 from test_watch_support import fake_build, fake_ingest, make_project, wait_until, write_article
 
 REPO = Path(__file__).resolve().parents[1]

@@ -7,7 +7,7 @@ import os
 import pytest
 
 from site_builder.dev.serve import DevSession
-from site_builder.dev.watch import Rebuilder
+from site_builder.dev.rebuild import Rebuilder
 from test_watch_support import fake_build, fake_ingest, make_project, write_article
 
 
@@ -30,7 +30,7 @@ def served(tmp_path):
 def _open(browser, dev: DevSession):
     page = browser.new_page()
     page.goto(dev.server.url + "a1/")
-    # Connected once the hello event arrived: the script then knows the build's generation.
+    # Connected once the hello event arrived: the script then knows the build's epoch.
     page.wait_for_selector("html[data-livereload=connected]", state="attached", timeout=5000)
     return page
 

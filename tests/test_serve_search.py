@@ -3,15 +3,14 @@ the search index follows from a worker process, and the site then equals a full 
 from __future__ import annotations
 
 import shutil
-import time
 from dataclasses import replace
 from pathlib import Path
 
-from test_watch_support import fake_ingest, make_project, write_article
+from test_watch_support import events_until, fake_ingest, make_project, write_article
 
 from site_builder.dev.serve import DevSession, default_site_builder
 from site_builder.build.site import build_site
-from site_builder.dev.watch import Rebuilder
+from site_builder.dev.rebuild import Rebuilder
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -20,32 +19,20 @@ def _tree(folder: Path) -> dict[str, bytes]:
     return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
-def _events(q, until: str, timeout: float = 60) -> list[str]:
-    seen, deadline = [], time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            event, _ = q.get(timeout=0.2)
-        except Exception:
-            continue
-        seen.append(event)
-        if event == until:
-            return seen
-    raise AssertionError(f"no {until!r} event; saw {seen}")
-
-
 def test_a_save_reloads_first_and_the_search_index_follows(tmp_path):
     config = make_project(tmp_path / "site", articles=3)
     for name in ("templates", "static"):
         shutil.rmtree(config.root / name)
         shutil.copytree(REPO / name, config.root / name)
-    dev = DevSession(config, port=0, serve=False, debounce=0.05,
-                     rebuilder=Rebuilder(config, ingest=fake_ingest(), build=default_site_builder(config)))
+    builder = default_site_builder(config)
+    dev = DevSession(config, port=0, serve=False, debounce=0.05, search_index=builder,
+                     rebuilder=Rebuilder(config, ingest=fake_ingest(), build=builder))
     q = dev.hub.subscribe()
     dev.start()
     try:
-        _events(q, "search")  # the first build's index
+        events_until(q, "search")  # the first build's index
         write_article(config.root, "a2", "第2篇文章", "防汛会商会议召开。")
-        events = _events(q, "search")
+        events = events_until(q, "search")
         assert events.index("reload") < events.index("search")
         full = replace(config, output_dir="full-output")
         assert build_site(full, cache=False).ok

@@ -10,8 +10,9 @@ import pytest
 
 from site_builder.config import Config
 from site_builder.model import Diagnostic
-from site_builder.dev.watch import (ChangeSet, Change, PathClassifier, Rebuilder, Watcher,
-                                is_editor_litter)
+from site_builder.dev.rebuild import Rebuilder
+from site_builder.dev.watch import (ChangeSet, Change, PathClassifier, PendingChanges, Watcher,
+                                    is_editor_litter)
 from test_watch_support import (Calls, fake_build, fake_ingest, make_project, wait_until,
                                 write_article)
 
@@ -20,15 +21,26 @@ BURST_DEBOUNCE = 0.5
 
 
 class Batches:
-    """Collects what the watcher hands over."""
+    """Takes every burst from the pending changes on a thread of its own, as the build loop
+    does, and collects them (empty ones, which the loop skips, left out)."""
 
-    def __init__(self):
+    def __init__(self, on_changes=None):
         self.items: list[ChangeSet] = []
         self.lock = threading.Lock()
+        self.on_changes = on_changes
 
-    def __call__(self, changes: ChangeSet) -> None:
-        with self.lock:
-            self.items.append(changes)
+    def consume(self, pending: PendingChanges) -> threading.Thread:
+        def run():
+            while (changes := pending.take()) is not None:
+                if changes:
+                    with self.lock:
+                        self.items.append(changes)
+                    if self.on_changes is not None:
+                        self.on_changes(changes)
+
+        thread = threading.Thread(target=run, daemon=True)
+        thread.start()
+        return thread
 
     def all_changes(self) -> list[Change]:
         with self.lock:
@@ -69,11 +81,18 @@ def watching_bursts(request, project):
 
 def _watching(project, poll: bool, debounce: float):
     batches = Batches()
-    watcher = Watcher(project, batches, debounce=debounce, poll=poll, poll_interval=0.05)
-    watcher.start()
+    watcher, thread = _start_watching(project, batches, debounce, poll=poll)
     time.sleep(0.1)  # let the polling observer take its first snapshot
     yield project, batches
     watcher.stop()
+    thread.join(5)
+
+
+def _start_watching(config: Config, batches: Batches, debounce: float, poll: bool = False):
+    pending = PendingChanges(PathClassifier(config), debounce=debounce)
+    watcher = Watcher(pending, poll=poll, poll_interval=0.05)
+    watcher.start()
+    return watcher, batches.consume(pending)
 
 
 # ---------------------------------------------------------------------------- classification
@@ -113,8 +132,6 @@ def test_change_set_merge_keeps_the_latest_state_per_path():
     merged = a.merge(b)
     assert sorted((c.kind, c.path) for c in merged.changes) == [("deleted", "content/x.md"),
                                                                 ("modified", "static/a.css")]
-    assert not merged.css_only
-    assert ChangeSet((Change("modified", "static/a.css", "static"),)).css_only
     assert ChangeSet((Change("modified", "seeds/p.txt", "seeds"),)).needs_ingest
     assert not ChangeSet((Change("modified", "content/x.md", "content"),)).needs_ingest
 
@@ -208,8 +225,7 @@ def test_a_source_folder_created_later_is_watched(tmp_path):
     config = Config(root=tmp_path)
     (tmp_path / "site.toml").write_text("")
     batches = Batches()
-    watcher = Watcher(config, batches, debounce=DEBOUNCE)
-    watcher.start()
+    watcher, _ = _start_watching(config, batches, DEBOUNCE)
     try:
         (tmp_path / "content").mkdir()
         time.sleep(0.15)
@@ -224,7 +240,6 @@ def test_a_source_folder_created_later_is_watched(tmp_path):
 
 def _rebuilder(config: Config, calls: Calls | None = None) -> Rebuilder:
     rebuilder = Rebuilder(config, ingest=fake_ingest(calls), build=fake_build(calls))
-    rebuilder.prime()
     return rebuilder
 
 
@@ -364,8 +379,7 @@ def test_adding_and_deleting_a_seed_rebuilds_once_each(project):
     rebuilder = _rebuilder(project, calls)
     rebuilder.rebuild(ChangeSet.everything())
     results = []
-    watcher = Watcher(project, lambda ch: results.append(rebuilder.rebuild(ch)), debounce=DEBOUNCE)
-    watcher.start()
+    watcher, _ = _start_watching(project, Batches(lambda ch: results.append(rebuilder.rebuild(ch))), DEBOUNCE)
     try:
         seed = project.root / "seeds" / "p1.txt"
         seed.write_text("种子标题\n种子正文。", encoding="utf-8")

@@ -683,11 +683,11 @@ def test_the_dev_loop_skips_a_file_with_broken_yaml_and_keeps_building_the_rest(
     """Issue 12: one content file with broken YAML stopped every later rebuild of serve/watch.
     Now it is reported at file:line and skipped (as by a one-off build), and an edit to
     another article still appears."""
-    from site_builder.dev.watch import Change, ChangeSet, Rebuilder
+    from site_builder.dev.rebuild import Rebuilder
+    from site_builder.dev.watch import Change, ChangeSet
 
     rebuilder = Rebuilder(project, ingest=lambda config: None,
                           build=IncrementalBuilder((), state_dir=tmp_path / "state"))
-    rebuilder.prime()
     assert rebuilder.rebuild(ChangeSet.everything()).ok
     files = sorted((project.root / "content").rglob("*.md"))
     broken, other = files[0], files[1]
@@ -713,7 +713,7 @@ def test_the_watcher_survives_content_deleted_and_brought_back(project, tmp_path
     """Issue 13: after `rm -rf content` and copying it back, serve/watch saw nothing; the next
     edit then built a site of one article. Each step must give the whole site."""
     from site_builder.dev.serve import DevSession
-    from site_builder.dev.watch import Rebuilder
+    from site_builder.dev.rebuild import Rebuilder
     from test_watch_support import wait_until
 
     content = project.root / "content"

@@ -39,6 +39,7 @@ NOT_FOUND = """<!doctype html>
 class FakeReport:
     ok: bool = True
     errors: list[Diagnostic] = field(default_factory=list)
+    changed_files: list[str] = field(default_factory=list)  # output paths written or removed
 
 
 @dataclass
@@ -129,27 +130,28 @@ def fake_build(calls: Calls | None = None):
             if asset.is_file():
                 files["static/" + asset.relative_to(static).as_posix()] = asset.read_text(encoding="utf-8")
         out = config.path("output_dir")
-        for rel, text in files.items():
-            _write_if_changed(out / rel, text)
+        changed = [rel for rel, text in files.items() if _write_if_changed(out / rel, text)]
         for old in sorted(out.rglob("*"), reverse=True):
             rel = old.relative_to(out).as_posix()
             if old.is_file() and rel not in files:
                 old.unlink()
+                changed.append(rel)
             elif old.is_dir() and not any(old.iterdir()):
                 old.rmdir()
         # Like the real build: skipped files are errors, yet the rest of the site is written.
-        return FakeReport(ok=True, errors=errors)
+        return FakeReport(ok=True, errors=errors, changed_files=changed)
 
     return build
 
 
-def _write_if_changed(path: Path, text: str) -> None:
+def _write_if_changed(path: Path, text: str) -> bool:
     if path.exists() and path.read_text(encoding="utf-8") == text:
-        return
+        return False
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(path.name + ".tmp")
     tmp.write_text(text, encoding="utf-8")
     tmp.replace(path)
+    return True
 
 
 def wait_until(predicate, timeout: float = 5.0, interval: float = 0.01) -> bool:
@@ -160,3 +162,17 @@ def wait_until(predicate, timeout: float = 5.0, interval: float = 0.01) -> bool:
             return True
         time.sleep(interval)
     return bool(predicate())
+
+
+def events_until(q, until: str, timeout: float = 60) -> list[str]:
+    """The names of the events a ReloadHub subscription `q` gets, up to the first `until`."""
+    seen, deadline = [], time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            event, _ = q.get(timeout=0.2)
+        except Exception:
+            continue
+        seen.append(event)
+        if event == until:
+            return seen
+    raise AssertionError(f"no {until!r} event; saw {seen}")

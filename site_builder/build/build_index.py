@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Collection, Iterable
 
-from ..cache import load_pickle, save_pickle
+from ..cache import load_pickle, save_pickle, stat_trusted
 from ..model import Article, Diagnostic
 
 # Fields plan.py never reads, except `_description` (body, summary) for the article's own page.
@@ -38,20 +38,6 @@ from ..model import Article, Diagnostic
 PLAN_NEUTRAL_FIELDS = frozenset({"body", "summary", "kicker", "subtitle", "section", "dateline",
                                  "byline", "places", "organizations", "source_lines", "generated",
                                  "path"})
-# Files written this close before a scan are hashed again next time (git's racy-clean rule):
-# a second write in the same timestamp tick would leave the stat as recorded. 2 s where the
-# file system keeps modification times in whole seconds or two (FAT, HFS+, some network
-# shares); 0.1 s where it keeps finer ones (the kernel's clock for them ticks every few ms).
-RACY_NS = 2_000_000_000
-FINE_RACY_NS = 100_000_000
-
-
-def racy_window(mtimes: Iterable[int]) -> int:
-    """The racy window for files with these mtimes: fine only when some mtime has a
-    sub-second part, which a coarse file system never gives."""
-    return FINE_RACY_NS if any(m % 1_000_000_000 for m in mtimes) else RACY_NS
-
-
 # What a listing shows of an article: its *face*, every field but these. A page whose render
 # read no field of an article outside its face (recorded by render.py's TrackingEnvironment)
 # depends on that article through face_key only, so editing a body re-renders the article's
@@ -154,13 +140,13 @@ def scan_content(root: Path, previous: BuildIndex | None) -> ContentScan:
     stats = {rel: (st.st_size, st.st_mtime_ns) for rel, st in walk_files(root, follow_symlinks=True)
              if rel.endswith(".md")}
     known = previous.files if previous is not None else {}
-    racy_from = (previous.scanned_ns if previous is not None else 0) - racy_window(m for _, m in stats.values())
+    scanned = previous.scanned_ns if previous is not None else 0
     digests: dict[str, str] = {}
     texts: dict[str, bytes] = {}
     unreadable: dict[str, str] = {}
     for rel, (size, mtime) in stats.items():
         entry = known.get(rel)
-        if entry is not None and entry.size == size and entry.mtime_ns == mtime and mtime < racy_from:
+        if entry is not None and stat_trusted((entry.size, entry.mtime_ns), (size, mtime), scanned):
             digests[rel] = entry.digest
             continue
         _read_file(root, rel, texts, digests, unreadable)

@@ -86,7 +86,8 @@ class IncrementalBuilder:
     def __init__(self, extras: Sequence[ExtraFiles] | None = None, state_dir: str | Path | None = None,
                  workers: int = 1, defer_extras: bool = False):
         self.extras = default_extras() if extras is None else tuple(extras)
-        # The dev server rebuilds pages and signals the reload first, then calls run_extras():
+        # The dev loop rebuilds pages and signals the reload first, then computes the extras
+        # from extras_snapshot() in a worker and calls commit_extras() (dev/loop.py):
         # a one-article edit must not wait for the whole search index.
         self.defer_extras = defer_extras
         self.generation = 0  # counts builds, so extras computed for an older one are dropped

@@ -6,7 +6,7 @@ from typing import Protocol, Sequence, runtime_checkable
 from ..config import Config
 from ..model import Article, Diagnostic
 from .build_index import ContentHint
-from .extras import ExtraOutput
+from .extras import ExtraFiles, ExtraOutput
 
 
 class BuildReport(Protocol):
@@ -29,12 +29,11 @@ class HintedBuild(Protocol):
     def build_hinted(self, config: Config, hint: ContentHint | None) -> BuildReport: ...
 
 
-@runtime_checkable
 class DeferringBuild(HintedBuild, Protocol):
-    """A build that can leave the extras (the search index) for after the reload: the dev
-    server takes a snapshot, computes the extras in a worker process, and commits them."""
+    """A build made to leave the extras (the search index) for after the reload: the dev
+    loop takes a snapshot, computes the extras in a worker process, and commits them."""
 
-    defer_extras: bool
+    extras: Sequence[ExtraFiles]
 
     def extras_snapshot(self) -> tuple[int, list[Article]]: ...
 

@@ -1,9 +1,9 @@
 // Live reload for `python build.py serve`; injected into served HTML only, never built.
 // Listens to /__livereload (Server-Sent Events):
-//   hello  {generation, errors}  on connect; a new generation after a reconnect means the
+//   hello  {epoch, errors}  on connect; a new epoch after a reconnect means the
 //                                site was rebuilt while we were away: reload
-//   reload {generation, paths}   a good rebuild: reload the page
-//   css    {generation, errors}  only stylesheets changed: swap them without a reload
+//   reload {epoch, paths}   a good rebuild: reload the page
+//   css    {epoch, errors}  only stylesheets changed: swap them without a reload
 //   error  {errors: [...]}       a failed rebuild: show the messages over the page
 // A good rebuild may still carry errors (a file it skipped): shown over the fresh page.
 // hello says `failed` when the latest rebuild failed (the page is the last good one).
@@ -12,7 +12,7 @@
   if (!window.EventSource || window.__livereload) return;
   window.__livereload = true;
   var OVERLAY_ID = "__livereload-overlay";
-  var generation = null;
+  var epoch = null;
 
   function data(event) {
     try { return JSON.parse(event.data); } catch (e) { return {}; }
@@ -65,11 +65,11 @@
   var source = new EventSource("/__livereload");
   source.addEventListener("hello", function (event) {
     var d = data(event);
-    if (generation !== null && d.generation !== generation) {
+    if (epoch !== null && d.epoch !== epoch) {
       location.reload();
       return;
     }
-    generation = d.generation;
+    epoch = d.epoch;
     document.documentElement.setAttribute("data-livereload", "connected");  // for tests
     if (d.errors && d.errors.length) showOverlay(d.errors, d.failed ? FAILED : SKIPPED); else hideOverlay();
   });
@@ -80,7 +80,7 @@
   });
   source.addEventListener("css", function (event) {
     var d = data(event);
-    generation = d.generation;
+    epoch = d.epoch;
     if (d.errors && d.errors.length) showOverlay(d.errors); else hideOverlay();
     swapStylesheets();
   });

@@ -6,15 +6,13 @@ script into HTML it serves; the files on disk never contain it. The script liste
 Server-Sent Events from ReloadHub at /__livereload: `reload` after a good rebuild, `css` when
 only stylesheets changed, `error` with file:line messages when a rebuild failed (the last good
 site keeps being served; the next good rebuild reloads and clears the overlay).
-DevSession ties Watcher -> Rebuilder -> terminal + ReloadHub together; run_dev runs it until
-Ctrl-C.
+DevSession starts the build loop (dev/loop.py), the watcher and the server; run_dev runs it
+until Ctrl-C.
 """
 from __future__ import annotations
 
-import concurrent.futures
 import json
 import mimetypes
-import multiprocessing
 import os
 import posixpath
 import queue
@@ -30,8 +28,10 @@ from pathlib import Path
 from typing import TextIO
 
 from ..config import Config
-from ..build.extras import ExtraOutput, compute_extra_files
-from .watch import ChangeSet, RebuildResult, Rebuilder, Watcher
+from ..build.protocols import DeferringBuild
+from .loop import BuildLoop, SearchIndexAfterPages
+from .rebuild import RebuildResult, Rebuilder
+from .watch import ChangeSet, PathClassifier, PendingChanges, Watcher
 
 LIVERELOAD_PATH = "/__livereload"
 LIVERELOAD_SCRIPT_PATH = "/__livereload.js"
@@ -84,20 +84,22 @@ def inject_livereload(html: bytes) -> bytes:
 
 class ReloadHub:
     """Fans rebuild events out to every connected browser (one queue per SSE client) and
-    remembers the latest state, so a tab that (re)connects learns it at once."""
+    remembers the latest state, so a tab that (re)connects learns it at once. The *epoch*
+    names the site shown: this process's token and the count of good builds that changed
+    output (as MkDocs' epoch); a tab that reconnects to another epoch reloads."""
 
     def __init__(self):
         self._clients: set[queue.Queue] = set()
         self._lock = threading.Lock()
         self._token = secrets.token_hex(4)  # differs per process: a restarted server reloads
-        self._count = 0
+        self._builds = 0
         self.errors: list[str] = []
         self.failed = False  # the latest rebuild failed: browsers show the last good site
         self.closed = False
 
     @property
-    def generation(self) -> str:
-        return f"{self._token}-{self._count}"
+    def epoch(self) -> str:
+        return f"{self._token}-{self._builds}"
 
     def subscribe(self) -> queue.Queue:
         q: queue.Queue = queue.Queue()
@@ -106,18 +108,13 @@ class ReloadHub:
                 q.put(None)
             else:
                 self._clients.add(q)
-            q.put(("hello", {"generation": self.generation, "errors": list(self.errors),
+            q.put(("hello", {"epoch": self.epoch, "errors": list(self.errors),
                              "failed": self.failed}))
         return q
 
     def unsubscribe(self, q: queue.Queue) -> None:
         with self._lock:
             self._clients.discard(q)
-
-    @property
-    def client_count(self) -> int:
-        with self._lock:
-            return len(self._clients)
 
     def publish(self, event: str, payload: dict) -> None:
         with self._lock:
@@ -135,8 +132,8 @@ class ReloadHub:
         if not result.ok:
             self.publish("error", {"errors": list(self.errors)})
             return
-        self._count += 1
-        payload = {"generation": self.generation, "errors": list(self.errors)}
+        self._builds += 1
+        payload = {"epoch": self.epoch, "errors": list(self.errors)}
         if result.css_only:
             self.publish("css", payload)
         else:
@@ -339,33 +336,36 @@ def _decodes(url_path: str) -> bool:
 
 
 class DevSession:
-    """Initial build, then watch -> rebuild -> report (terminal, and browsers when serving)."""
+    """Build once, then run the build loop (dev/loop.py) on its thread, the watcher feeding
+    it and, when serving, the HTTP server beside it."""
 
     def __init__(self, config: Config, *, serve: bool = True, poll: bool = False,
                  host: str | None = None, port: int | None = None,
                  rebuilder: Rebuilder | None = None, debounce: float = 0.08,
-                 poll_interval: float = 0.5, out: TextIO | None = None):
-        self.rebuilder = rebuilder or Rebuilder(config)
+                 poll_interval: float = 0.5, out: TextIO | None = None,
+                 search_index: DeferringBuild | None = None):
+        """`search_index`: the builder, when it was made to leave the search index for after
+        the pages (default_site_builder); the loop then brings the index up after each build."""
+        rebuilder = rebuilder or Rebuilder(config)
         self.out = out or sys.stderr
         self.hub = ReloadHub()
-        self.watcher = Watcher(config, self.on_changes, debounce=debounce, poll=poll,
-                               poll_interval=poll_interval, log=self.say)
+        self.pending = PendingChanges(PathClassifier(config), debounce=debounce)
+        self.watcher = Watcher(self.pending, poll=poll, poll_interval=poll_interval, log=self.say)
+        self.search = SearchIndexAfterPages(search_index, self.hub, self.say) if search_index else None
+        self.loop = BuildLoop(rebuilder, self.pending, self.hub, self.say, search=self.search,
+                              retarget=self._retarget)
         self.server: DevHTTPServer | None = None
         self._serve = serve
         self._address = (host or "127.0.0.1", 8000 if port is None else port)
-        self._server_thread: threading.Thread | None = None
-        self.results: list[RebuildResult] = []  # every rebuild's result, for tests and tools
-        # Page rebuilds and the search index's commit take turns; computing the index happens
-        # on its own thread outside the lock, so a save is never stuck behind it.
-        self._build_lock = threading.Lock()
-        self._extras_wanted = threading.Event()
-        self._stopping = False
-        self._extras_thread = threading.Thread(target=self._extras_loop, name="search-index", daemon=True)
-        self._pool: concurrent.futures.ProcessPoolExecutor | None = None
+        self._threads: list[threading.Thread] = []
 
     @property
     def config(self) -> Config:
-        return self.rebuilder.config
+        return self.loop.rebuilder.config
+
+    @property
+    def results(self) -> list[RebuildResult]:
+        return self.loop.results
 
     def say(self, message: str) -> None:
         print(message, file=self.out, flush=True)
@@ -376,105 +376,42 @@ class DevSession:
         if self._serve:
             self.server = DevHTTPServer(self._address, self.config.path("output_dir"),
                                         self.config.base_url, self.hub)
-        self._extras_thread.start()
         if initial_build:
-            self.rebuilder.prime()
-            self.on_changes(ChangeSet.everything())
-        else:
-            self.rebuilder.prime()
+            self.loop.build(ChangeSet.everything())
         self.watcher.start()
+        self._thread(self.loop.run, "build-loop")
         if self.server is not None:
-            self._server_thread = threading.Thread(target=self.server.serve_forever, args=(0.1,),
-                                                   name="dev-http", daemon=True)
-            self._server_thread.start()
+            self._thread(lambda: self.server.serve_forever(0.1), "dev-http")
             self.say(f"serving {self.server.url} (Ctrl-C to stop)")
         self.say("watching for changes" + (" (polling)" if self.watcher.poll else ""))
 
-    def on_changes(self, changes: ChangeSet) -> RebuildResult | None:
-        with self._build_lock:
-            result = self.rebuilder.rebuild(changes)
-        if result is None:
-            return None
-        self.results.append(result)
-        self.say(result.summary())
-        if self.server is not None:
-            # site.toml may have moved output/ or changed base_url.
-            self.server.output_dir = Path(self.config.path("output_dir"))
-            self.server.base_url = self.config.base_url
-        self.hub.publish_result(result, self.config.base_url)
-        if result.ok and self.rebuilder.deferring_builder() is not None:
-            self._extras_wanted.set()
-        return result
+    def _thread(self, target, name: str) -> None:
+        thread = threading.Thread(target=target, name=name, daemon=True)
+        thread.start()
+        self._threads.append(thread)
 
-    def _extras_loop(self) -> None:
-        """After each good rebuild: the search index, which a one-article edit changes
-        throughout (idf, lengths). A newer rebuild makes a run stale; it is dropped and the
-        newer one's follows. Only open search pages reload for it."""
-        while True:
-            self._extras_wanted.wait()
-            if self._stopping:
-                return
-            self._extras_wanted.clear()
-            builder = self.rebuilder.deferring_builder()
-            if builder is None:
-                continue
-            try:
-                with self._build_lock:
-                    generation, corpus = builder.extras_snapshot()
-                files = self._compute_elsewhere(builder, corpus)
-                if files is None:
-                    return  # stopping
-                with self._build_lock:
-                    done = builder.commit_extras(generation, files, self.config)
-            except Exception as exc:  # reported; the pages stay, the next save retries
-                self.say(f"search index not updated: {type(exc).__name__}: {exc}")
-                continue
-            if done.mode == "superseded":
-                continue
-            if not done.ok:
-                self.say("search index not updated:" + "".join(f"\n  {d}" for d in done.diagnostics))
-            elif done.changed_files:
-                self.say(f"search index updated: {len(done.changed_files)} files")
-                self.hub.publish("search", {"paths": [self.config.base_url + rel for rel in done.changed_files]})
-
-    def _compute_elsewhere(self, builder, corpus) -> ExtraOutput | None:
-        """Compute the extras in a worker process. In a thread of this process it would hold
-        the GIL for seconds at a time and starve the next page rebuild, whose thousands of
-        stat() calls each wait to get the GIL back (measured at 10,000 articles: 21 s instead
-        of 0.4 s). Spawned, not forked: this process runs threads."""
-        if self._pool is None:
-            self._pool = concurrent.futures.ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"))
-        future = self._pool.submit(compute_extra_files, builder.extras, corpus, self.config)
-        try:
-            return future.result()
-        except concurrent.futures.process.BrokenProcessPool:
-            self._pool = None
-            if self._stopping:
-                return None
-            raise
+    def _retarget(self, config: Config) -> None:
+        if self.server is not None:  # site.toml may have moved output/ or changed base_url
+            self.server.output_dir = Path(config.path("output_dir"))
+            self.server.base_url = config.base_url
 
     def stop(self) -> None:
-        self._stopping = True
-        self._extras_wanted.set()
-        if self._pool is not None:  # a search index half computed is not worth waiting for
-            for process in list(getattr(self._pool, "_processes", {}).values()):
-                process.terminate()
-            self._pool.shutdown(wait=False, cancel_futures=True)
-        self.watcher.stop()
+        if self.search is not None:
+            self.search.stop()
+        self.watcher.stop()  # stops the pending changes too: the loop ends after its build
         self.hub.close()
         if self.server is not None:
-            if self._server_thread is not None:  # shutdown() waits for serve_forever to end
+            if any(t.name == "dev-http" for t in self._threads):  # shutdown() waits for serve_forever
                 self.server.shutdown()
             self.server.server_close()
-        if self._server_thread is not None:
-            self._server_thread.join(timeout=5)
-        if self._extras_thread.is_alive():
-            self._extras_thread.join(timeout=60)
+        for thread in self._threads:
+            thread.join(timeout=60)
 
 
 def default_site_builder(config: Config):
     """The incremental build the CLI uses too (same bytes as a full build, only changed pages
-    rendered), sharing its state in the project's .cache/."""
+    rendered), sharing its state in the project's .cache/; the search index is left for
+    after the pages (SearchIndexAfterPages)."""
     from ..build.builder import IncrementalBuilder
     from ..cache import CACHE_DIR
 
@@ -483,8 +420,9 @@ def default_site_builder(config: Config):
 
 def run_dev(config: Config, serve: bool, poll: bool, host: str | None, port: int | None) -> int:
     """Build, then rebuild on every change (and serve with live reload) until Ctrl-C."""
+    builder = default_site_builder(config)
     session = DevSession(config, serve=serve, poll=poll, host=host, port=port,
-                         rebuilder=Rebuilder(config, build=default_site_builder(config)))
+                         rebuilder=Rebuilder(config, build=builder), search_index=builder)
     # `kill` (SIGTERM) stops like Ctrl-C, so the search index worker goes too. Installed
     # before start() says "serving": a supervisor may send it as soon as it reads that line,
     # and a signal during the first build stops it as well.

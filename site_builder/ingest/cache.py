@@ -25,7 +25,7 @@ import sys
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
-from ..cache import CACHE_DIR, CACHE_FORMAT, atomic_write
+from ..cache import CACHE_DIR, CACHE_FORMAT, atomic_write, stat_trusted
 from ..codekey import code_key
 from ..model import SeedPage
 from . import corpus, entities, extract, lexicon
@@ -90,11 +90,11 @@ class CorpusMemo:
     """The last run's outcome as a whole: valid while every page key (and the salt) is equal.
 
     Stat hints let a run skip reading files: the seeds folder's files and each content file
-    as written, by (size, mtime_ns, ctime_ns, inode). As in git's racy-clean rule, a file whose
-    mtime or ctime is not older than this memo file itself (same clock, same timestamp
-    granularity) may have changed within one timestamp tick of being recorded, so it is read.
-    A change that keeps size, both times and the inode needs a deliberate clock or filesystem
-    trick (ctime cannot be set by programs), so stat equality is trusted otherwise."""
+    as written, by (size, mtime_ns, ctime_ns, inode), trusted by site_builder.cache.stat_trusted
+    against this memo file's own mtime (`recorded_ns`): a file modified within the racy window
+    before it is read. A change that keeps size, both times and the inode needs a deliberate
+    clock or filesystem trick (ctime cannot be set by programs), so stat equality is trusted
+    otherwise."""
 
     key: str
     files: list[tuple[str, str]]  # (content-relative path, hash of its text) in write order
@@ -117,13 +117,6 @@ class CorpusMemo:
 
     def save(self, root: Path) -> None:
         _dump(self, root / CORPUS_FILE)
-
-
-def stat_trusted(recorded: StatSig | None, now: StatSig | None, recorded_ns: int) -> bool:
-    """git's racy-clean rule: a file whose stat matches the record is unchanged only if it was
-    last modified before the record was written (a later write within the same clock tick
-    could keep size and mtime)."""
-    return recorded == now and (now is None or max(now[1], now[2]) < recorded_ns)
 
 
 def load_recorded(file: Path, cls: type, format: int | None = None):

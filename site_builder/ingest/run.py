@@ -285,13 +285,15 @@ def _replay(memo, root: Path, content_dir: Path, report: IngestReport, listing: 
     disk as written or edited by hand (then kept, as a full run would). False: run in full.
     A file whose stat signature is the one recorded (and not racy) is not read; the memo is
     saved again when files had to be read, or the seeds' stats changed, so the next run
-    need not read them."""
+    need not read them (a racy file read and found unchanged is trusted against the newer
+    memo, as git refreshes its index)."""
     read_diagnostics, diagnostics, furniture, articles, pages = pickle.loads(memo.report_state)
     if listing is None:  # the seeds were not read: say what reading them said
         diagnostics = read_diagnostics + diagnostics
     kept: list[tuple[str, Diagnostic]] = []
     produced: set[str] = set()  # relative posix paths (strings: 10,000 Path objects cost 0.1 s)
     stats: dict[str, tuple] = {}
+    reread_unchanged = False  # racy files read and found as written
     base = str(content_dir) + os.sep
     for rel, digest in memo.files:
         target = base + rel
@@ -318,6 +320,7 @@ def _replay(memo, root: Path, content_dir: Path, report: IngestReport, listing: 
                 continue
         stats[rel] = now
         produced.add(rel)
+        reread_unchanged = True
     report.pages = pages
     report.diagnostics.extend(diagnostics)
     report.furniture.update(furniture)
@@ -327,7 +330,7 @@ def _replay(memo, root: Path, content_dir: Path, report: IngestReport, listing: 
         report.kept_edits.append(path)
         report.diagnostics.append(diagnostic)
     remove_stale(content_dir, produced, None, report)
-    if stats != memo.file_stats or (listing is not None and listing != memo.seed_stats):
+    if reread_unchanged or stats != memo.file_stats or (listing is not None and listing != memo.seed_stats):
         memo.file_stats = stats
         if listing is not None:
             memo.seed_stats, memo.seeds_dir = listing, seeds_dir
