@@ -265,6 +265,7 @@ def _headline_lines_with_punctuation(items: list[_Item]) -> None:
 
 
 MAX_SUBHEADING_CHARS = 24
+
 _NOT_SENTENCE_START = set("的了着过地得之而及与和或并但却也都又就才，、。；：！？”）)")
 _NUMBERED_HEAD = re.compile(r"^(?:[一二三四五六七八九十]{1,3}、|[（(][一二三四五六七八九十]{1,3}[）)]|\d{1,2}[.、．])")
 
@@ -296,14 +297,21 @@ _TOPIC_COLON = re.compile(r"^[^，,：:]{1,8}[：:]")
 _CLAUSE_OPENER = re.compile(r"(?:指出|强调|表示|要求|认为|介绍|说|告诉记者|提出|获悉|了解到|\d+年|以来|目前|期间)$")
 
 
+_MIN_PHRASE_CHARS = 2
+_MAX_PHRASE_RATIO = 4
+
+
 def _balanced_phrases(text: str) -> bool:
-    """Subheadings are built of parallel phrases (擦亮国之重器，突破核心技术，迈向创新高地;
-    教育：创新创业不仅仅是一堂课); a line cut by a column end stops anywhere (主任某某强调,要进)."""
+    """Subheadings are built of whole phrases (擦亮国之重器，突破核心技术，迈向创新高地;
+    要形成长效机制，防止返贫; 快递员：多送单，多提成; 教育：创新创业不仅仅是一堂课); a line
+    cut by a column end stops anywhere (主任某某强调,要进)."""
     rest = _TOPIC_COLON.sub("", text, count=1)
-    parts = [p for p in re.split(r"[，,：:]", rest)]
-    if any(len(p) < 4 or _CLAUSE_OPENER.search(p) for p in parts) or rest[-1:].isdigit():
+    if any(c in rest for c in "：:"):
+        return False  # a colon after a clause leads into a list or a quotation: prose (…任务：一是)
+    parts = rest.split("，") if "，" in rest else rest.split(",")
+    if any(len(p) < _MIN_PHRASE_CHARS or _CLAUSE_OPENER.search(p) for p in parts) or rest[-1:].isdigit():
         return False
-    return max(len(p) for p in parts) <= 2 * min(len(p) for p in parts)
+    return max(len(p) for p in parts) <= _MAX_PHRASE_RATIO * min(len(p) for p in parts)
 
 
 def _word_spans(left: str, right: str) -> bool:
