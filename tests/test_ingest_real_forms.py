@@ -41,6 +41,20 @@ CLOSING_CREDITS = [
     ("本版制图：孟小川", {}),
     ("2020年3月2日", {}),
     ("readers@example.com", {}),
+    # two-character names padded to the width of three, with no-break or ideographic spaces
+    ("吕\xa0\xa0青摄（图片社）", {"photographers": ["吕青"]}),
+    ("殷\u3000秋\u3000何朗摄影报道", {"photographers": ["殷秋", "何朗"]}),
+    ("贺\xa0东图\xa0钱\xa0莉文", {"photographers": ["贺东"], "writers": ["钱莉"]}),
+    ("（靖\xa0\xa0远）", {"reporters": ["靖远"]}),
+    ("（孔德明\xa0\xa0吴\xa0\xa0帆）", {"reporters": ["孔德明", "吴帆"]}),
+    ("（执笔：韩\xa0\xa0平）", {"writers": ["韩平"]}),
+    ("（殷\xa0秋参与采写）", {"reporters": ["殷秋"]}),
+    # an editor's note, a data source, a labelled address, the speaker of a quotation
+    ("（相关报道见第六版）", {}),
+    ("（本系列评论结束）", {}),
+    ("数据来源：市统计局", {}),
+    ("读者来信邮箱：readers@example.com", {}),
+    ("——某市园林局局长日前在全市绿化工作会议上说", {}),
 ]
 
 

@@ -60,7 +60,11 @@ _CLOSING_CREDIT = re.compile(
     r"|^[（(][^（）()]{0,40}(?:整理|综合|编译|辑)[）)]$"
     r"|^[（(](?:摘自|选自|转自|来源|原载)[^（）()]{1,80}(?:[（(][^（）()]{0,30}[）)][^（）()]{0,40})*[）)]$"
     r"|^(?:新华社|中新社)(?:记者)?[^，。；：:（）()]{0,12}发(?:[（(][^（）()]{1,20}[）)])?$"
-    r"|^[^，。；：:]{0,20}(?:制图|供图|绘图|漫画)$")
+    r"|^[^，。；：:]{0,20}(?:制图|供图|绘图|漫画)$"
+    # an editor's note closing a piece: （相关报道见第四版） （本系列评论结束） （完） （未完待续）
+    r"|^[（(][^（）()]{0,40}(?:见第?[\d一二三四五六七八九十]{1,3}版|结束|完|待续)[）)]$"
+    # the speaker of the quotation above: ——某省委书记某某日前在某会议上说
+    r"|^——[^，。；;！？]{4,60}(?:说|表示|指出|强调)$")
 # A bracketed credit that closes an article but does not read as a byline (names the byline
 # reader does not accept): the reporters of a round-up （综合本报记者…报道）.
 _ROUNDUP_CREDIT = re.compile(r"^[（(](?:综合)?(?:本报|新华社|中新社)?(?:特约|见习|实习)?记者[^（）()。；;]{2,120}[）)]$")
@@ -71,12 +75,12 @@ _COLUMN_TAG = re.compile(r"^(?P<head>[^。；;（(]{2,50})[（(](?P<tag>[^（）
 _PAGE_CREDIT = re.compile(r"^[【\[]?(?:本版|本期)?(?:责编|责任编辑|编辑|校对|组版|审校|审读)[：:\s]")
 # Credits for the pictures, charts and layout of the article above them (本版制图：…, 版式设计：…,
 # 本版图片来源：…): printed in its column, so they end that article, in its body.
-_DESIGN_CREDIT = re.compile(r"^(?:本版|本期|本组|本文)?(?:制图|版式设计|版式|视觉设计|设计|美编|摄影|图片|图片来源|统筹|策划)"
+_DESIGN_CREDIT = re.compile(r"^(?:本版|本期|本组|本文)?(?:制图|版式设计|版式|视觉设计|设计|美编|摄影|图片|图片来源|数据来源|资料来源|统筹|策划)"
                             r"[：:]\s*[^，。；;！？]{1,40}$"
                             r"|^(?:本版|本期)?(?:版式设计|制图|美编)\s*(?P<name>[\u4e00-\u9fff]{2,4})$")
 # A line of its own that is only a date (the day a letter or a decision was signed), an
 # e-mail address or a web address: the close of the article above it.
-_CLOSING_NOTE = re.compile(r"^(?:(?:19|20)\d{2}年\d{1,2}月\d{1,2}日|[\w.+-]+@[\w-]+(?:\.[\w-]+)+|https?://\S+|www\.\S+)$")
+_CLOSING_NOTE = re.compile(r"^(?:(?:19|20)\d{2}年\d{1,2}月\d{1,2}日|(?:[\u4e00-\u9fff]{1,10}[：:]\s*)?[\w.+-]+@[\w-]+(?:\.[\w-]+)+|https?://\S+|www\.\S+)$")
 
 
 @dataclass
