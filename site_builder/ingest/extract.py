@@ -9,12 +9,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from . import bylines, dates, entities, segment
+from . import bylines, dates, entities, headroles, segment
 from ..edtf import format_edtf, parse_edtf
 from ..markup import escape_printed
 from ..model import Article, ArticleDraft, Line, PageLayout, SeedPage
 
-INGESTER_VERSION = "9"
+INGESTER_VERSION = "10"
 SUMMARY_CHARS = 120
 _DASH_SPLIT = re.compile(r"^(?P<title>.+?)\s*(?P<sub>——.+)$")
 _DECK_CHARS = 24  # a second headline line longer than this, with clauses, is a deck
@@ -59,9 +59,13 @@ def assign_headline(lines: list[Line]) -> tuple[str | None, str, str | None]:
 def _title_then_subtitle(first: str, second: str) -> bool:
     """Two lines are title and subtitle, not kicker and title, when the column tag closes the
     first (the tag belongs to the title), or when the second is a long deck of clauses."""
-    if segment.is_tagged_headline(second):
+    tagged_first, tagged_second = segment.is_tagged_headline(first), segment.is_tagged_headline(second)
+    decided = headroles.title_first(first, second, tagged_first, tagged_second)
+    if decided is not None:
+        return decided
+    if tagged_second:
         return False
-    if segment.is_tagged_headline(first):
+    if tagged_first:
         return True
     return len(second) > _DECK_CHARS and _CLAUSE_PUNCT.search(second) is not None
 
