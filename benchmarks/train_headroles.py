@@ -19,7 +19,6 @@ from __future__ import annotations
 import argparse
 import json
 import math
-import re
 import sys
 from pathlib import Path
 
@@ -29,7 +28,7 @@ import yaml  # noqa: E402
 
 from site_builder.ingest import extract, headroles, segment  # noqa: E402
 
-from train_headruns import fit  # noqa: E402
+from train_headruns import fit, write_weights  # noqa: E402
 
 
 def load_stacks(folder: Path) -> list[tuple[tuple[str, str], int]]:
@@ -70,15 +69,6 @@ def rule_accuracy(data) -> float:
     return right / max(1, len(data))
 
 
-def write_weights(weights: dict[str, float]) -> None:
-    path = Path(__file__).resolve().parent.parent / "site_builder" / "ingest" / "headroles.py"
-    text = path.read_text(encoding="utf-8")
-    body = "".join(f"    {k!r}: {v:.4f},\n" for k, v in weights.items())
-    new = re.sub(r"WEIGHTS: dict\[str, float\] = \{.*?\n\}|WEIGHTS: dict\[str, float\] = \{\}",
-                 lambda _: "WEIGHTS: dict[str, float] = {\n" + body + "}", text, count=1, flags=re.S)
-    path.write_text(new, encoding="utf-8")
-
-
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("train", nargs="+", type=Path)
@@ -95,7 +85,7 @@ def main() -> None:
     weights = dict(zip(headroles.FEATURES, w))
     print(json.dumps({k: round(v, 4) for k, v in weights.items()}))
     if a.write:
-        write_weights(weights)
+        write_weights(weights, "headroles.py")
 
 
 if __name__ == "__main__":
