@@ -43,9 +43,9 @@ _BOUNDARY = re.compile(rf"[，,。、；;：:（(）)\s\d“”]|{'|'.join(sorte
 _NOT_NAME_END = set("等和及与的在为是对了说称讲们后要着每都也就还把被需给已曾将向从让很最")
 # characters that glue a clause to the end of a transliterated name (…·弗林托普带着他的)
 _GLUE = set("的了着在是和与及将把被对向给从带也就都还又已曾正说称等")
-# what follows a surname to address or stand for a person, not a given name (王小姐, 赵某某, 韦家)
+# what follows a surname to address or stand for a person, not a given name (王小姐, 赵某某, 郭老)
 _NOT_GIVEN_NAME = ("某", "小姐", "先生", "女士", "老师", "师傅", "大爷", "大妈", "阿姨", "大姐", "大哥", "同志",
-                   "夫妇", "奶奶", "爷爷", "大娘")
+                   "夫妇", "奶奶", "爷爷", "大娘", "老")
 _SPEECH_AFTER = re.compile(r"表示|强调|指出|说[,，：:]|要求|提出|认为|希望|主持|介绍|告诉")
 _CLAUSE_NAME = re.compile(rf"(?:^|[，,。；;：:“])([{HAN}]{{2,3}}?)(?={_SPEECH_AFTER.pattern})")
 _ROLE_START = re.compile(r".*(?:听取了|听取|传达|学习|会议由|由|在|和|与|及|以及|对|为|向|是|邀请|陪同|会上|其中)")
