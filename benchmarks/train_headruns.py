@@ -80,8 +80,9 @@ def accuracy(xs, ys, w) -> float:
     return right / max(1, len(ys))
 
 
-def write_weights(weights: dict[str, float]) -> None:
-    path = Path(__file__).resolve().parent.parent / "site_builder" / "ingest" / "headruns.py"
+def write_weights(weights: dict[str, float], module: str = "headruns.py") -> None:
+    """Replace the WEIGHTS block of site_builder/ingest/<module> with `weights`."""
+    path = Path(__file__).resolve().parent.parent / "site_builder" / "ingest" / module
     text = path.read_text(encoding="utf-8")
     body = "".join(f"    {k!r}: {v:.4f},\n" for k, v in weights.items())
     new = re.sub(r"WEIGHTS: dict\[str, float\] = \{.*?\n\}|WEIGHTS: dict\[str, float\] = \{\}",

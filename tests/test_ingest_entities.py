@@ -72,6 +72,22 @@ def test_foreign_name_stops_before_the_words_after_it():
     assert entities.foreign_name_at("卢卡·费拉里正忙着布置展台", 0) == "卢卡·费拉里"
 
 
+def test_an_idiom_after_a_foreign_name_and_a_title_before_it_are_not_part_of_it():
+    """…顾问雷诺·贝尔说 (顾问, a title jieba tags as a name), …·贝尔一语道破 (an idiom)."""
+    found = people("基金会董事顾问雷诺·贝尔说，合作前景广阔。学者伊莎·莫兰一语道破：“关键在人。”")
+    assert "雷诺·贝尔" in found
+    assert not any(n.startswith("顾问") or n.endswith("一语道破") for n in found)
+    assert entities.foreign_name_at("伊莎·莫兰一语道破其中关键", 0) == "伊莎·莫兰"
+
+
+def test_a_rarer_surname_before_a_dictionary_word_or_an_adverb_after_a_name_is_no_name():
+    """党员、干部初心变没变: 初心 is a word, not a surname and a given name; 黄捷很 ends with an adverb."""
+    for word in ("初心变", "黄捷很", "郭老"):
+        assert not entities._could_be_name(word), word
+    assert "初心变" not in people("党员、干部初心变没变，要由群众评价。")
+    assert entities._could_be_name("冼星海") and entities._could_be_name("黄捷")
+
+
 def test_everyday_words_joined_by_a_dot_are_no_name():
     assert entities.foreign_name_at("面对面·特别节目", 0) is None
     assert "约翰·" not in people("专家约翰·。")
@@ -88,7 +104,9 @@ def test_everyday_words_are_no_places_or_organisations():
         assert entities.is_place(word), word
     for word, flag in (("接合部", "n"), ("合理布局", "n"), ("现场会", "n"), ("老干部", "n"), ("加油站", "nt"), ("网上银行", "nt")):
         assert not entities.is_organization(word, flag), word
-    for word, flag in (("北京联合大学", "nt"), ("中国外交部", "nt")):
+    for word, flag in (("新政府", "nt"), ("国议会", "nt")):  # 国议会 of 美国议会
+        assert not entities.is_organization(word, flag), word
+    for word, flag in (("北京联合大学", "nt"), ("中国外交部", "nt"), ("叙政府", "nt")):
         assert entities.is_organization(word, flag), word
 
 

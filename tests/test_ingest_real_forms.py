@@ -41,6 +41,20 @@ CLOSING_CREDITS = [
     ("本版制图：孟小川", {}),
     ("2020年3月2日", {}),
     ("readers@example.com", {}),
+    # two-character names padded to the width of three, with no-break or ideographic spaces
+    ("吕\xa0\xa0青摄（图片社）", {"photographers": ["吕青"]}),
+    ("殷\u3000秋\u3000何朗摄影报道", {"photographers": ["殷秋", "何朗"]}),
+    ("贺\xa0东图\xa0钱\xa0莉文", {"photographers": ["贺东"], "writers": ["钱莉"]}),
+    ("（靖\xa0\xa0远）", {"reporters": ["靖远"]}),
+    ("（孔德明\xa0\xa0吴\xa0\xa0帆）", {"reporters": ["孔德明", "吴帆"]}),
+    ("（执笔：韩\xa0\xa0平）", {"writers": ["韩平"]}),
+    ("（殷\xa0秋参与采写）", {"reporters": ["殷秋"]}),
+    # an editor's note, a data source, a labelled address, the speaker of a quotation
+    ("（相关报道见第六版）", {}),
+    ("（本系列评论结束）", {}),
+    ("数据来源：市统计局", {}),
+    ("读者来信邮箱：readers@example.com", {}),
+    ("——某市园林局局长日前在全市绿化工作会议上说", {}),
 ]
 
 
@@ -219,11 +233,8 @@ def test_column_cut_half_above_the_next_headline_is_not_a_kicker():
     assert "全力做好苗木养护工作，让新绿常在。" in body_plain(arts[0].body)
 
 
-def test_punctuated_subheadings_between_finished_paragraphs_are_headings():
-    """Subheadings of parallel phrases carry commas and colons (修好老街巷，留住城市记忆;
-    二、压实责任，形成合力; 交通：出行更方便): between two finished paragraphs, followed by
-    a sentence of its own, such a line is a heading of the article, not the start of a paragraph."""
-    heads = ["修好老街巷，留住城市记忆", "二、压实管护责任，形成工作合力", "交通：出行路线更方便"]
+def assert_headings_of_one_article(heads: list[str]) -> None:
+    """Each line of heads printed between finished paragraphs of one article is its heading."""
     body = [STORY_A, STORY_A2]
     for head in heads:
         body += [head, "街道组织居民代表逐户走访，收集意见建议两百多条，逐条列出整改清单。",
@@ -234,12 +245,28 @@ def test_punctuated_subheadings_between_finished_paragraphs_are_headings():
         assert f"## {head}" in arts[0].body, head
 
 
+def test_punctuated_subheadings_between_finished_paragraphs_are_headings():
+    """Subheadings of parallel phrases carry commas and colons (修好老街巷，留住城市记忆;
+    二、压实责任，形成合力; 交通：出行更方便): between two finished paragraphs, followed by
+    a sentence of its own, such a line is a heading of the article, not the start of a paragraph."""
+    heads = ["修好老街巷，留住城市记忆", "二、压实管护责任，形成工作合力", "交通：出行路线更方便"]
+    assert_headings_of_one_article(heads)
+
+
+def test_punctuated_subheadings_of_uneven_or_short_phrases_are_headings():
+    """A subheading's phrases need not be of a length (要建立长效机制，防止返贫; 补上农村电网
+    短板，用电更安心) and a role heading lists short ones (志愿者：多跑腿，多出力，不怕累)."""
+    heads = ["要建立可持续的长效管护机制，防止返绿", "志愿者：多跑腿，多出力，不怕累", "勤学深悟，夯实社区治理的群众基础"]
+    assert_headings_of_one_article(heads)
+
+
 def test_a_short_cut_half_with_a_comma_is_still_joined():
     """会议指出，今年全市 | 新增绿地…: a speaker or a time opening the line, or a word running
     across the break, marks the first half of a cut paragraph, not a subheading."""
     for first, rest in (("市园林局有关负责人指出，今年全市将新建", "口袋公园十二处，绿化覆盖率继续提高。"),
                         ("今年以来，全区已经累计完成改造的", "老旧小区项目有四十个，惠及居民上万户。"),
-                        ("全市各区新建口袋公园，进一步推", "动城市绿化提质，让市民出门见绿。")):
+                        ("全市各区新建口袋公园，进一步推", "动城市绿化提质，让市民出门见绿。"),
+                        ("区园林局明确了两项重点任务：一是", "新建口袋公园，二是加强苗木管护。")):
         arts, _ = ingest_text(page("城市植树添新绿", STORY_A, first, rest, STORY_A2))
         assert first + rest in body_plain(arts[0].body).split("\n"), first
 

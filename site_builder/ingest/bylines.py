@@ -32,7 +32,7 @@ _KINDS = "文·图|图·文|文图|图文|文|图|摄"
 _SLASH = re.compile(rf"^(?:{_KINDS})[/／、](?:{_KINDS})$|^(?P<name>[{HAN}·]{{2,6}})?[/／](?P<kind>{_KINDS})$|^(?P<kind2>{_KINDS})[/／](?P<name2>[{HAN}·]{{2,6}})?$")
 _GLUED = re.compile(rf"^(?P<org>[{HAN}A-Za-z0-9]{{0,12}}?)(?P<role>{_ROLE_RE})(?P<name>[{HAN}·]{{2,6}})?$")
 _NAME_SHOT = re.compile(rf"^(?P<name>[{HAN}·]{{2,4}})摄(?:[（(][^（）()]{{2,12}}[）)])?$")
-_CHUNK_SPLIT = re.compile(r"[\s　、，,]+")
+_CHUNK_SPLIT = re.compile(r"[\s　、，,：:]+")
 _PAREN = re.compile(r"[（(][^（）()]{2,60}[）)]")
 _SENTENCE_END = "。！？!?…”』」"
 ROLES = ("reporters", "correspondents", "writers", "photographers")
@@ -71,6 +71,18 @@ def _split_run_on(token: str) -> list[str]:
         half = len(token) // 2
         return [token[:half], token[half:]]
     return [token]
+
+
+# A two-character name set in the width of three (王  纲, 曹 一图): a lone character, then
+# spaces (ASCII, no-break or ideographic), then the rest of the name. Role characters alone
+# (记者 王浩 摄) are no half of a name.
+_PADDED_NAME = re.compile(rf"(?:^|(?<=[\s（(、，,：:{MARKS}]))(?P<first>[{HAN}])[\s　]+(?=[{HAN}])")
+_NOT_NAME_HALF = set("摄文图")
+
+
+def join_padded_names(text: str) -> str:
+    """王\xa0\xa0纲摄 -> 王纲摄: newspapers pad two-character names to the width of three."""
+    return _PADDED_NAME.sub(lambda m: m["first"] if m["first"] not in _NOT_NAME_HALF else m.group(0), text)
 
 
 def parse_byline(text: str) -> Byline:
@@ -212,6 +224,7 @@ _CREDIT_SOURCE = re.compile(rf"^据?(?:本报|新华社|中新社)[{HAN}]{{0,8}}
 _CREDIT_WORK = re.compile(r"(?:采访整理|整理|摄影报道|报道|参与采写|采写|供稿)$")
 _PICTURE_TEXT = re.compile(rf"^(?P<p>[{HAN}]{{2,4}})图(?P<w>[{HAN}]{{2,4}})文$|^(?P<w2>[{HAN}]{{2,4}})文(?P<p2>[{HAN}]{{2,4}})图$")
 _BRACKETED = re.compile(r"^[（(](?P<inner>[^（）()]+)[）)]$")
+_PADDED_SIGNATURE = re.compile(rf"^[（(](?P<a>[{HAN}])[\s　]+(?P<b>[{HAN}])[）)]$")
 MAX_CREDIT_CHARS = 80
 
 
@@ -223,7 +236,11 @@ def closing_credit(line: str) -> Byline | None:
     text = line.strip()
     if not text or len(text) > MAX_CREDIT_CHARS:
         return None
-    pictures = _PICTURE_TEXT.match(text)
+    padded = _PADDED_SIGNATURE.match(text)
+    if padded:  # （靖  伟）: the padding marks a name, whatever its surname
+        return Byline(text=text, reporters=[padded["a"] + padded["b"]])
+    text = join_padded_names(text)
+    pictures = _PICTURE_TEXT.match(re.sub(r"\s", "", text))
     if pictures:
         p, w = pictures["p"] or pictures["p2"], pictures["w"] or pictures["w2"]
         if plausible_name(p) and plausible_name(w):
@@ -237,6 +254,9 @@ def closing_credit(line: str) -> Byline | None:
         inner = inner[: worked.start()].strip()
     if bracketed and plausible_name(inner):  # （某某）: a brief signed by its reporter
         return Byline(text=text, reporters=[inner])
+    signers = _CHUNK_SPLIT.split(inner) if bracketed and not worked else []
+    if len(signers) >= 2 and all(plausible_name(n) for n in signers):  # （甲  乙）: signed by two
+        return Byline(text=text, reporters=signers)
     if _photo_credit(inner):
         return _picture_credit(text, inner)
     if not (bracketed or worked):

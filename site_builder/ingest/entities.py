@@ -30,6 +30,7 @@ TITLE_WORDS = (
     # people quoted by what they are rather than by office
     "居民", "村民", "市民", "志愿者", "工作人员", "职工", "网格员", "店主", "老人", "学生", "家长", "教师", "护士",
     "患者", "游客", "农民", "创始人", "负责人", "党员", "社工",
+    "顾问",
 )
 _TITLE_SET = frozenset(TITLE_WORDS)
 _TITLE_RE = "|".join(sorted(TITLE_WORDS, key=len, reverse=True))
@@ -39,12 +40,12 @@ SPEECH_VERBS = ("表示", "强调", "指出", "说", "要求", "提出", "主持
 _TITLE_AT = re.compile(rf"(?:{_TITLE_RE})(?=[{HAN}])")
 _BOUNDARY = re.compile(rf"[，,。、；;：:（(）)\s\d“”]|{'|'.join(sorted(SPEECH_VERBS, key=len, reverse=True))}|$")
 # the last character of a clause word glued to a name (丁剑说, 干部要, 戴着, 党员们, 毕业后)
-_NOT_NAME_END = set("等和及与的在为是对了说称讲们后要着每都也就还把被需给已曾将向从让")
+_NOT_NAME_END = set("等和及与的在为是对了说称讲们后要着每都也就还把被需给已曾将向从让很最")
 # characters that glue a clause to the end of a transliterated name (…·弗林托普带着他的)
 _GLUE = set("的了着在是和与及将把被对向给从带也就都还又已曾正说称等")
-# what follows a surname to address or stand for a person, not a given name (王小姐, 赵某某, 韦家)
+# what follows a surname to address or stand for a person, not a given name (王小姐, 赵某某, 郭老)
 _NOT_GIVEN_NAME = ("某", "小姐", "先生", "女士", "老师", "师傅", "大爷", "大妈", "阿姨", "大姐", "大哥", "同志",
-                   "夫妇", "奶奶", "爷爷", "大娘")
+                   "夫妇", "奶奶", "爷爷", "大娘", "老")
 _SPEECH_AFTER = re.compile(r"表示|强调|指出|说[,，：:]|要求|提出|认为|希望|主持|介绍|告诉")
 _CLAUSE_NAME = re.compile(rf"(?:^|[，,。；;：:“])([{HAN}]{{2,3}}?)(?={_SPEECH_AFTER.pattern})")
 _ROLE_START = re.compile(r".*(?:听取了|听取|传达|学习|会议由|由|在|和|与|及|以及|对|为|向|是|邀请|陪同|会上|其中)")
@@ -141,10 +142,15 @@ def _name_part_end(last: str) -> int:
     at = 0
     for word in lexicon.words(last):
         if at and (_BOUNDARY.match(word) or (len(word) >= 2 and lexicon.is_frequent_word(word))
+                   or (len(word) >= 3 and (lexicon.word_flag(word) or "x")[0] in _PHRASE_FLAGS)
                    or word[0] in NOT_NAME_START or word[0] in _GLUE):
             return at
         at += len(word)
     return at
+
+
+# jieba's tags of idioms and set phrases (一语道破, 仗义执言): never syllables of a name
+_PHRASE_FLAGS = "il"
 
 
 def _words_before_name(first_part: str) -> int:
@@ -156,7 +162,7 @@ def _words_before_name(first_part: str) -> int:
     at = 0
     for word in lexicon.words(first_part):
         at += len(word)
-        if at < len(first_part) and ((len(word) >= 2 and lexicon.is_plain_word(word))
+        if at < len(first_part) and ((len(word) >= 2 and (lexicon.is_plain_word(word) or word in _TITLE_SET))
                                      or word in NOT_NAME_START or word in "的了"):
             cut = at
     return cut
@@ -180,6 +186,9 @@ def _could_be_name(name: str) -> bool:
     if (len(name) == 3 and name[0] not in FREQUENT_SURNAMES and name[:2] not in COMPOUND_SURNAMES
             and lexicon.is_common_word(name[:2])):
         return False  # 干部要, 毕业后, 游客张: an everyday word, then one more character
+    if (len(name) == 3 and name[0] not in FREQUENT_SURNAMES and name[:2] not in COMPOUND_SURNAMES
+            and lexicon.is_plain_word(name[:2]) and lexicon.word_flag(name[:2]) not in ("ns", "nz")):
+        return False  # 初心变, 揭下蒙: a rarer surname starting a word of the dictionary
     if len(name) == 3 and lexicon.is_common_word(rest) and _function_flag(rest) and lexicon.word_flag(rest)[0] != "v":
         return False  # 曾多次: a surname, then an adverb or numeral
     # 和市级, 高水平: a surname that is also a common word, before a common word
@@ -487,6 +496,8 @@ def is_organization(word: str, flag: str) -> bool:
     head = lexicon.words(word[:-1])[0]
     if len(head) >= 2 and lexicon.is_common_word(head) and (lexicon.word_flag(head) or "x")[0] in "vadsfmb":
         return False  # 上市公司, 加油站, 网上银行: what a body does or where, not which one
+    if _one_plain_character_before_body(word):
+        return False  # 新政府, 国议会 (of 美国议会): no name says which body
     if flag == "nt":
         return True
     if flag not in ("n", "nz"):
@@ -494,6 +505,14 @@ def is_organization(word: str, flag: str) -> bool:
     head = lexicon.words(word)[0]
     return len(head) < len(word) and (head.startswith(_NATIONAL) or is_place(head)
                                       or (lexicon.word_flag(head) or "x") in ("ns", "nr", "nrt", "nz", "nt", "j"))
+
+
+def _one_plain_character_before_body(word: str) -> bool:
+    """One character before the longest body suffix that is no abbreviated place (叙政府 is
+    Syria's government, 新政府 and 国议会 name none)."""
+    suffix = max((s for s in ORG_SUFFIXES if word.endswith(s)), key=len)
+    head = word[:-len(suffix)]
+    return len(head) == 1 and (lexicon.word_flag(head) or "x") not in ("ns", "j", "nz", "nt")
 
 
 def choose_tags(terms: ArticleTerms, doc_freq: Counter, n_docs: int, exclude: set[str],

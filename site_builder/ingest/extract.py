@@ -9,12 +9,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from . import bylines, dates, entities, segment
+from . import bylines, dates, entities, headroles, segment
 from ..edtf import format_edtf, parse_edtf
 from ..markup import escape_printed
 from ..model import Article, ArticleDraft, Line, PageLayout, SeedPage
 
-INGESTER_VERSION = "10"
+INGESTER_VERSION = "12"
 SUMMARY_CHARS = 120
 _DASH_SPLIT = re.compile(r"^(?P<title>.+?)\s*(?P<sub>——.+)$")
 _DECK_CHARS = 24  # a second headline line longer than this, with clauses, is a deck
@@ -31,9 +31,9 @@ class Extracted:
 def assign_headline(lines: list[Line]) -> tuple[str | None, str, str | None]:
     """(kicker, title, subtitle) from one to three printed headline lines.
 
-    One line is the title ("主标题 ——副题" splits at the dashes). Two lines are kicker and title,
-    unless the second starts with dashes, the first carries the column tag, or the second is a
-    long deck (then title and subtitle). With three or more lines the longest is the title:
+    One line is the title ("主标题 ——副题" splits at the dashes). Of two lines a second that
+    starts with dashes is the subtitle; otherwise `headroles` weighs the two lines' shape
+    (kicker + title, or title + subtitle). With three or more lines the longest is the title:
     kickers and subtitles are set smaller and usually print fewer words."""
     texts = [l.text.strip() for l in lines]
     if not texts:
@@ -57,11 +57,16 @@ def assign_headline(lines: list[Line]) -> tuple[str | None, str, str | None]:
 
 
 def _title_then_subtitle(first: str, second: str) -> bool:
-    """Two lines are title and subtitle, not kicker and title, when the column tag closes the
-    first (the tag belongs to the title), or when the second is a long deck of clauses."""
-    if segment.is_tagged_headline(second):
+    """Two lines are title and subtitle, not kicker and title: the model's call; without its
+    weights (the trainer's baseline), when the column tag closes the first (the tag belongs to
+    the title) or the second is a long deck of clauses."""
+    tagged_first, tagged_second = segment.is_tagged_headline(first), segment.is_tagged_headline(second)
+    decided = headroles.title_first(first, second, tagged_first, tagged_second)
+    if decided is not None:
+        return decided
+    if tagged_second:
         return False
-    if segment.is_tagged_headline(first):
+    if tagged_first:
         return True
     return len(second) > _DECK_CHARS and _CLAUSE_PUNCT.search(second) is not None
 

@@ -67,7 +67,11 @@ _CLOSING_CREDIT = re.compile(
     r"|^[（(][^（）()]{0,40}(?:整理|综合|编译|辑)[）)]$"
     r"|^[（(](?:摘自|选自|转自|来源|原载)[^（）()]{1,80}(?:[（(][^（）()]{0,30}[）)][^（）()]{0,40})*[）)]$"
     r"|^(?:新华社|中新社)(?:记者)?[^，。；：:（）()]{0,12}发(?:[（(][^（）()]{1,20}[）)])?$"
-    r"|^[^，。；：:]{0,20}(?:制图|供图|绘图|漫画)$")
+    r"|^[^，。；：:]{0,20}(?:制图|供图|绘图|漫画)$"
+    # an editor's note closing a piece: （相关报道见第四版） （本系列评论结束） （完） （未完待续）
+    r"|^[（(][^（）()]{0,40}(?:见第?[\d一二三四五六七八九十]{1,3}版|结束|完|待续)[）)]$"
+    # the speaker of the quotation above: ——某省委书记某某日前在某会议上说
+    r"|^——[^，。；;！？]{4,60}(?:说|表示|指出|强调)$")
 # Where the article goes on: （下转第4版）, 转A4版, （紧转二版）. It ends the article's text on this page.
 _JUMP_ON = re.compile(r"^[（(【\[]?\s*(?:下转|紧转|转至|转|续见|详见)第?\s*(?:[A-Za-z]?\d{1,3}|[一二三四五六七八九十]{1,3})"
                       r"\s*版\s*[）)】\]]?$")
@@ -81,12 +85,12 @@ _COLUMN_TAG = re.compile(r"^(?P<head>[^。；;（(]{2,50})[（(](?P<tag>[^（）
 _PAGE_CREDIT = re.compile(r"^[【\[]?(?:本版|本期)?(?:责编|责任编辑|编辑|校对|组版|审校|审读)[：:\s]")
 # Credits for the pictures, charts and layout of the article above them (本版制图：…, 版式设计：…,
 # 本版图片来源：…): printed in its column, so they end that article, in its body.
-_DESIGN_CREDIT = re.compile(r"^(?:本版|本期|本组|本文)?(?:制图|版式设计|版式|视觉设计|设计|美编|摄影|图片|图片来源|统筹|策划)"
+_DESIGN_CREDIT = re.compile(r"^(?:本版|本期|本组|本文)?(?:制图|版式设计|版式|视觉设计|设计|美编|摄影|图片|图片来源|数据来源|资料来源|统筹|策划)"
                             r"[：:]\s*[^，。；;！？]{1,40}$"
                             r"|^(?:本版|本期)?(?:版式设计|制图|美编)\s*(?P<name>[\u4e00-\u9fff]{2,4})$")
 # A line of its own that is only a date (the day a letter or a decision was signed), an
 # e-mail address or a web address: the close of the article above it.
-_CLOSING_NOTE = re.compile(r"^(?:(?:19|20)\d{2}年\d{1,2}月\d{1,2}日|[\w.+-]+@[\w-]+(?:\.[\w-]+)+|https?://\S+|www\.\S+)$")
+_CLOSING_NOTE = re.compile(r"^(?:(?:19|20)\d{2}年\d{1,2}月\d{1,2}日|(?:[\u4e00-\u9fff]{1,10}[：:]\s*)?[\w.+-]+@[\w-]+(?:\.[\w-]+)+|https?://\S+|www\.\S+)$")
 
 
 @dataclass
@@ -287,6 +291,7 @@ def _headline_lines_with_punctuation(items: list[_Item]) -> None:
 
 
 MAX_SUBHEADING_CHARS = 24
+
 _NOT_SENTENCE_START = set("的了着过地得之而及与和或并但却也都又就才，、。；：！？”）)")
 _NUMBERED_HEAD = re.compile(r"^(?:[一二三四五六七八九十]{1,3}、|[（(][一二三四五六七八九十]{1,3}[）)]|\d{1,2}[.、．])")
 
@@ -318,14 +323,21 @@ _TOPIC_COLON = re.compile(r"^[^，,：:]{1,8}[：:]")
 _CLAUSE_OPENER = re.compile(r"(?:指出|强调|表示|要求|认为|介绍|说|告诉记者|提出|获悉|了解到|\d+年|以来|目前|期间)$")
 
 
+_MIN_PHRASE_CHARS = 2
+_MAX_PHRASE_RATIO = 4
+
+
 def _balanced_phrases(text: str) -> bool:
-    """Subheadings are built of parallel phrases (擦亮国之重器，突破核心技术，迈向创新高地;
-    教育：创新创业不仅仅是一堂课); a line cut by a column end stops anywhere (主任某某强调,要进)."""
+    """Subheadings are built of whole phrases (擦亮国之重器，突破核心技术，迈向创新高地;
+    要形成长效机制，防止返贫; 快递员：多送单，多提成; 教育：创新创业不仅仅是一堂课); a line
+    cut by a column end stops anywhere (主任某某强调,要进)."""
     rest = _TOPIC_COLON.sub("", text, count=1)
-    parts = [p for p in re.split(r"[，,：:]", rest)]
-    if any(len(p) < 4 or _CLAUSE_OPENER.search(p) for p in parts) or rest[-1:].isdigit():
+    if any(c in rest for c in "：:"):
+        return False  # a colon after a clause leads into a list or a quotation: prose (…任务：一是)
+    parts = rest.split("，") if "，" in rest else rest.split(",")
+    if any(len(p) < _MIN_PHRASE_CHARS or _CLAUSE_OPENER.search(p) for p in parts) or rest[-1:].isdigit():
         return False
-    return max(len(p) for p in parts) <= 2 * min(len(p) for p in parts)
+    return max(len(p) for p in parts) <= _MAX_PHRASE_RATIO * min(len(p) for p in parts)
 
 
 def _word_spans(left: str, right: str) -> bool:

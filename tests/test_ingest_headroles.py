@@ -1,0 +1,39 @@
+"""Headline roles of two-line stacks (kicker + title or title + subtitle), on stacks written here."""
+from ingest_helpers import ingest_text
+
+from site_builder.ingest.extract import assign_headline
+from site_builder.model import Line
+
+LEAD = "本报讯 3月5日上午,市政府召开全市城市更新工作推进会议,安排部署今年的改造任务。"
+
+
+def roles(first: str, second: str) -> tuple[str | None, str, str | None]:
+    return assign_headline([Line(1, first), Line(2, second)])
+
+
+def test_who_chaired_under_a_long_event_line_is_the_subtitle():
+    # A news headline names the event; a short line under it says who chaired it.
+    assert roles("全市城市更新工作推进会议在市民中心召开", "李华主持") == \
+        (None, "全市城市更新工作推进会议在市民中心召开", "李华主持")
+    assert roles("市人大常委会举行第十二次主任会议", "王明主持")[1] == "市人大常委会举行第十二次主任会议"
+
+
+def test_a_figure_under_an_event_line_is_the_subtitle():
+    assert roles("滨江区第三届职业技能大赛在会展中心开幕", "3000名选手参赛")[1] == "滨江区第三届职业技能大赛在会展中心开幕"
+
+
+def test_a_bracketed_adoption_note_is_the_subtitle():
+    assert roles("河湾区志愿服务促进办法", "（2021年3月1日区人大常委会通过）") == \
+        (None, "河湾区志愿服务促进办法", "（2021年3月1日区人大常委会通过）")
+
+
+def test_kickers_stay_kickers():
+    assert roles("市长在滨江新区调研时强调", "抓住机遇 加快建设现代产业体系")[0] == "市长在滨江新区调研时强调"
+    assert roles("青年志愿者张小北——", "在山村小学教了十年书")[0] == "青年志愿者张小北——"
+    assert roles("绿化家园 共建美丽城市", "全市部署春季植树造林")[0] == "绿化家园 共建美丽城市"
+    assert roles("春风十里绿满城", "全市部署春季植树造林工作 确保完成全年任务")[0] == "春风十里绿满城"
+
+
+def test_roles_reach_the_article():
+    arts, _ = ingest_text("全市城市更新工作推进会议在市民中心召开\n\n李华主持\n\n" + LEAD + "\n")
+    assert (arts[0].kicker, arts[0].title, arts[0].subtitle) == (None, "全市城市更新工作推进会议在市民中心召开", "李华主持")
