@@ -37,3 +37,9 @@ def test_kickers_stay_kickers():
 def test_roles_reach_the_article():
     arts, _ = ingest_text("全市城市更新工作推进会议在市民中心召开\n\n李华主持\n\n" + LEAD + "\n")
     assert (arts[0].kicker, arts[0].title, arts[0].subtitle) == (None, "全市城市更新工作推进会议在市民中心召开", "李华主持")
+
+
+def test_a_first_line_ending_in_a_reporting_verb_is_a_kicker_over_a_short_title():
+    # 某某…时强调 reports a speech; the short line under it is what was said: the title.
+    assert roles("市委书记在河湾区调研老旧小区改造和城市更新工作时强调", "办好群众身边实事") == \
+        ("市委书记在河湾区调研老旧小区改造和城市更新工作时强调", "办好群众身边实事", None)
