@@ -17,6 +17,7 @@ import yaml
 from ..content import yaml_error_line
 from ..markup import strip_controls
 from ..model import Diagnostic, PageMeta, SeedPage
+from .pagelines import IMPRINT, PAGE_HEADER, page_label
 
 SEED_SUFFIXES = (".txt",)
 LARGE_PAGE_BYTES = 2_000_000  # a printed page holds ~20,000 characters; far more is suspicious
@@ -167,8 +168,6 @@ HEADER_LINES = 6
 
 def meta_from_imprint(text: str, known: PageMeta) -> PageMeta:
     """Fill what the sidecar and file name left open from a printed imprint or page header."""
-    from .segment import IMPRINT, PAGE_HEADER, page_label  # the segmenter owns the lines' patterns
-
     lines = [line.strip() for line in text.split("\n") if line.strip()]
     # a page's label stands above it, once: several are a front page's index of other pages
     labels = [label for label in map(page_label, lines[:HEADER_LINES]) if label]

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 
 from . import bylines, dates, headruns, lexicon
 from .names import plausible_name
+from .pagelines import is_page_furniture
 from ..model import ArticleDraft, Diagnostic, Line, PageLayout, Paragraph, SeedPage
 
 MAX_HEADING_CHARS = 40
@@ -41,19 +42,6 @@ ROLE_SIGNATURES = {"本报评论员", "本报特约评论员", "特约评论员"
 SECTION_SUFFIXES = ("新闻", "要闻", "综合", "时政", "经济", "财经", "国际", "国内", "体育", "文化", "社会", "民生",
                     "评论", "理论", "副刊", "专版", "专题", "法治", "教育", "健康", "城事", "视点", "观察", "科技",
                     "农村", "区县", "县区", "文体", "城建", "读者", "文艺", "旅游", "周刊", "特刊", "聚焦", "广告")
-# The imprint web editions print under a page: 《人民日报》（2020年01月15日 04 版）
-IMPRINT = re.compile(r"^《\s*(?P<paper>[^》]{2,20}?)\s*》\s*[（(]\s*(?P<y>\d{4})年(?P<m>\d{1,2})月(?P<d>\d{1,2})日"
-                     r"\s*(?P<page>[A-Za-z]?\d{1,3})\s*版\s*[）)]$")
-# A page header of an e-paper export: 人民日报 2020年01月15日 星期三 第04版 要闻
-PAGE_HEADER = re.compile(r"^(?=.*(?:19|20)\d{2}年\d{1,2}月\d{1,2}日)(?=.*(?:星期[一二三四五六日天]|第\s*[A-Za-z]?\d{1,3}\s*版))"
-                         r"[^。！？，,；;]{6,60}$")
-# A page's own label on a line of its own, as e-paper exports and scans print it above the
-# page: 第04版 要闻, 第4版：国际, A04 要闻, 04版, 要闻 第04版. Its 版次 and 版名 are the page's.
-PAGE_LABEL = re.compile(r"^(?:(?P<name1>[\u4e00-\u9fff·]{2,8})\s*[：:·|｜]?\s*)?"
-                        r"(?:第\s*(?P<n1>[A-Za-z]?\d{1,3})\s*版|(?P<n2>[A-Za-z]?\d{1,3})\s*版|(?P<n3>[A-Za-z]\d{1,3}))"
-                        r"(?:\s*[：:·|｜]?\s*(?P<name2>[\u4e00-\u9fff·]{2,8}))?$")
-# An entry of a front page's index (今日导读): a headline and the page it is on, 春耕备耕有序推进 3版.
-_INDEX_ENTRY = re.compile(r"^[^\s　。！？，,；;]{4,30}[\s　]+(?:第\s*)?(?:[A-Za-z]?\d{1,3}|[一二三四五六七八九十]{1,3})\s*版$")
 _NEWS_OPENERS = {"日前", "近日", "昨日", "昨天", "今日", "今天", "前日", "前天"}
 _YEAR_LINE = re.compile(r"^(?:19|20)\d{2}年?$")
 
@@ -81,8 +69,6 @@ _ROUNDUP_CREDIT = re.compile(r"^[（(](?:综合)?(?:本报|新华社|中新社)?
 _BRACKETED = re.compile(r"^[（(](?P<inner>[^（）()]{2,8})[）)]$")
 # A column tag in brackets closing a headline: 减负看得见（第一落点） …（人民时评）
 _COLUMN_TAG = re.compile(r"^(?P<head>[^。；;（(]{2,50})[（(](?P<tag>[^（）()。；;]{2,60})[）)]$")
-# Page credits printed on most Chinese newspaper pages: 本版责编：… 责任编辑：… 版式设计：…
-_PAGE_CREDIT = re.compile(r"^[【\[]?(?:本版|本期)?(?:责编|责任编辑|编辑|校对|组版|审校|审读)[：:\s]")
 # Credits for the pictures, charts and layout of the article above them (本版制图：…, 版式设计：…,
 # 本版图片来源：…): printed in its column, so they end that article, in its body.
 _DESIGN_CREDIT = re.compile(r"^(?:本版|本期|本组|本文)?(?:制图|版式设计|版式|视觉设计|设计|美编|摄影|图片|图片来源|数据来源|资料来源|统筹|策划)"
@@ -110,14 +96,6 @@ class _Article:
     punctuated_subheadings: int = 0  # read as subheadings from their place (headruns counts them as prose)
 
 
-def page_label(line: str) -> tuple[str, str | None] | None:
-    """(版次, 版名 or None) of a line that is only a page's label, else None."""
-    m = PAGE_LABEL.match(line)
-    if not m or (m["name1"] and m["name2"]) or re.search(r"[见转接第]$|[见转接]第$", m["name1"] or ""):
-        return None  # 详见第5版, 下转第4版: a jump to another page, not this page's label
-    return m["n1"] or m["n2"] or m["n3"], m["name1"] or m["name2"]
-
-
 _NOT_LABEL = re.compile(r"[\s【】\[\]：:]")
 _COLON_SPEECH = re.compile(r"[：:][“\u4e00-\u9fff]{2}")
 _QUOTED = re.compile(r"“[^”]*”|\"[^\"]*\"")
@@ -131,8 +109,7 @@ def classify(text: str) -> str:
         return LABEL
     if bare in ROLE_SIGNATURES:
         return BYLINE
-    if (_PAGE_CREDIT.match(stripped) and len(stripped) <= 60) or IMPRINT.match(stripped) \
-            or PAGE_HEADER.match(stripped) or page_label(stripped) or _INDEX_ENTRY.match(stripped):
+    if is_page_furniture(stripped):
         return FURNITURE
     if _CLOSING_CREDIT.match(stripped) or _JUMP_ON.match(stripped) or _is_design_credit(stripped) or _CLOSING_NOTE.match(stripped) \
             or bylines.closing_credit(stripped) is not None:
