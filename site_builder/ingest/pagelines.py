@@ -25,7 +25,7 @@ PAGE_CREDIT = re.compile(r"^[【\[]?(?:本版|本期)?(?:责编|责任编辑|编
 def page_label(line: str) -> tuple[str, str | None] | None:
     """(版次, 版名 or None) of a line that is only a page's label, else None."""
     m = PAGE_LABEL.match(line)
-    if not m or (m["name1"] and m["name2"]) or re.search(r"[见转接第]$|[见转接]第$", m["name1"] or ""):
+    if not m or (m["name1"] and m["name2"]) or re.search(r"[见转接第]$", m["name1"] or ""):
         return None  # 详见第5版, 下转第4版: a jump to another page, not this page's label
     return m["n1"] or m["n2"] or m["n3"], m["name1"] or m["name2"]
 

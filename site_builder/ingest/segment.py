@@ -59,10 +59,10 @@ _CLOSING_CREDIT = re.compile(
     # an editor's note closing a piece: （相关报道见第四版） （本系列评论结束） （完） （未完待续）
     r"|^[（(][^（）()]{0,40}(?:见第?[\d一二三四五六七八九十]{1,3}版|结束|完|待续)[）)]$"
     # the speaker of the quotation above: ——某省委书记某某日前在某会议上说
-    r"|^——[^，。；;！？]{4,60}(?:说|表示|指出|强调)$")
-# Where the article goes on: （下转第4版）, 转A4版, （紧转二版）. It ends the article's text on this page.
-_JUMP_ON = re.compile(r"^[（(【\[]?\s*(?:下转|紧转|转至|转|续见|详见)第?\s*(?:[A-Za-z]?\d{1,3}|[一二三四五六七八九十]{1,3})"
-                      r"\s*版\s*[）)】\]]?$")
+    r"|^——[^，。；;！？]{4,60}(?:说|表示|指出|强调)$"
+    # where the article goes on: （下转第4版）, 转A4版, （紧转二版）; it ends the text on this page
+    r"|^[（(【\[]?\s*(?:下转|紧转|转至|转|续见|详见)第?\s*(?:[A-Za-z]?\d{1,3}|[一二三四五六七八九十]{1,3})"
+    r"\s*版\s*[）)】\]]?$")
 # A bracketed credit that closes an article but does not read as a byline (names the byline
 # reader does not accept): the reporters of a round-up （综合本报记者…报道）.
 _ROUNDUP_CREDIT = re.compile(r"^[（(](?:综合)?(?:本报|新华社|中新社)?(?:特约|见习|实习)?记者[^（）()。；;]{2,120}[）)]$")
@@ -111,7 +111,7 @@ def classify(text: str) -> str:
         return BYLINE
     if is_page_furniture(stripped):
         return FURNITURE
-    if _CLOSING_CREDIT.match(stripped) or _JUMP_ON.match(stripped) or _is_design_credit(stripped) or _CLOSING_NOTE.match(stripped) \
+    if _CLOSING_CREDIT.match(stripped) or _is_design_credit(stripped) or _CLOSING_NOTE.match(stripped) \
             or bylines.closing_credit(stripped) is not None:
         return CREDIT
     if _YEAR_LINE.match(stripped):
