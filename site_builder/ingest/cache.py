@@ -28,7 +28,7 @@ from pathlib import Path
 from ..cache import CACHE_DIR, CACHE_FORMAT, atomic_write, stat_trusted
 from ..codekey import code_key
 from ..model import SeedPage
-from . import corpus, entities, extract, lexicon
+from . import corpus, entities, extract, headruns, lexicon
 from .pages import ingest_page
 
 CACHE_FILE = f"{CACHE_DIR}/ingest.pickle"
@@ -55,6 +55,7 @@ def salt(userdict: Path | None, stopwords: frozenset[str]) -> str:
     h.update(b"userdict " + file_digest(userdict).encode())
     h.update(b"stopwords " + "\n".join(sorted(stopwords)).encode("utf-8"))
     h.update(b"places " + file_digest(entities.PLACES_FILE).encode())
+    h.update(b"heading runs " + file_digest(headruns.MODEL_PATH).encode())
     h.update(b"code " + code_key(INGEST_ENTRY).encode())
     return h.hexdigest()
 

@@ -14,7 +14,7 @@ from ..edtf import format_edtf, parse_edtf
 from ..markup import escape_printed
 from ..model import Article, ArticleDraft, Line, PageLayout, SeedPage
 
-INGESTER_VERSION = "12"
+INGESTER_VERSION = "13"
 SUMMARY_CHARS = 120
 _DASH_SPLIT = re.compile(r"^(?P<title>.+?)\s*(?P<sub>——.+)$")
 _DECK_CHARS = 24  # a second headline line longer than this, with clauses, is a deck

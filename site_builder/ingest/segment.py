@@ -347,26 +347,25 @@ def _last_text_paragraph(article: _Article) -> Paragraph | None:
 def _starts_new_article(article: _Article, run: list[_Item], nxt: _Item | None,
                         items: list[_Item], end: int) -> bool:
     heads = [it for it in run if it.kind == HEAD]
-    if not heads:
-        return False
+    if not heads or all(_NOT_LABEL.sub("", it.line.text) in BRIEF_LABELS for it in heads):
+        return False  # nothing to head an article, or a briefs label (简讯) that _open_brief files away
     dateline = _find_dateline(nxt.line.text) if nxt is not None and nxt.kind == PARA else None
     agency = dateline is not None and dateline.agency
     last = _last_text_paragraph(article)
-    if last is not None and not article.ends_with_credit and (is_cut(last.text) or ends_with_lead_in(last.text)):
-        return dateline is not None and dateline.strong
+    if last is not None and not article.ends_with_credit and ends_with_lead_in(last.text):
+        return dateline is not None and dateline.strong  # the text announces what follows (如下——)
     if all(it.subheading for it in heads) and not (nxt is not None and nxt.kind == BYLINE) \
             and not (dateline is not None and dateline.agency):
         return False  # punctuated like prose, read as a subheading only from its place in the text
-    if article.closed or (nxt is not None and nxt.kind == BYLINE):
-        return True
-    if agency and dateline.strong:
-        return True
-    # 近日/日前/昨日 opening the next paragraph: how news articles start, not how sections do.
-    relative = dateline is not None and dateline.relative in _NEWS_OPENERS
-    if relative or (dateline is not None and article.bylines):
-        return True
+    if nxt is not None and nxt.kind == BYLINE:
+        return True  # headline, then byline: how an article opens
+    if article.closed and not (last is not None and _COMPILED_BY.search(last.text)):
+        return True  # a byline or credit closed the article above
     if run[-1].kind == LABEL and _NOT_LABEL.sub("", run[-1].line.text) in _OPENING_LABELS:
         return True  # headline lines, then 核心提示/编者按: how an article opens
+    # 近日/日前/昨日 opening the next paragraph: how news articles start, not how sections do.
+    relative = dateline is not None and dateline.relative in _NEWS_OPENERS
+    cut = last is not None and not article.ends_with_credit and is_cut(last.text)
     # A date opening the next paragraph is how news articles start, but also how the sections
     # of a long report do: the model weighs it with the run's shape.
     texts = [it.line.text.strip() for it in heads]
@@ -383,13 +382,22 @@ def _starts_new_article(article: _Article, run: list[_Item], nxt: _Item | None,
         next_dated=dateline is not None and dateline.month is not None and not agency,
         byline_soon=byline_soon, paras_after=paras_after,
         same_shape_before=_same_shape_before(article, texts),
-        article_chars=sum(len(p.text) for p in article.paragraphs if p.is_text))
-    fallback = len(heads) >= 2
+        article_chars=sum(len(p.text) for p in article.paragraphs if p.is_text),
+        cut=cut, strong=dateline is not None and dateline.strong, closed=article.closed, agency=agency,
+        dated_with_bylines=dateline is not None and bool(article.bylines))
+    fallback = ctx.strong if cut else (ctx.closed or (agency and ctx.strong) or relative
+                                       or ctx.dated_with_bylines or len(heads) >= 2)
     decided = headruns.opens_article(ctx, [is_tagged_headline(t) for t in texts],
                                      [t.startswith(_DASH_LEAD) for t in texts])
     if headruns.TRACE is not None:
         headruns.TRACE.append((ctx, texts, fallback))
     return fallback if decided is None else decided
+
+
+# （本报记者某某采访整理）: the credit of one compiled part (a speaker's words, an interview)
+# that often closes a section of a composite piece rather than the piece; half of the runs after
+# it open an article on the development pages, so the model decides.
+_COMPILED_BY = re.compile(r"整理[）)]$")
 
 
 _SHORT_PIECE_ITEMS = 4  # a photo item or brief: a paragraph or two, then its credit
