@@ -132,6 +132,13 @@ def test_dateline_words_are_kept():
     assert find_dateline("会议指出,要加强学习") is None
 
 
+def test_a_day_of_this_week_is_not_a_dateline():
+    """本周六 announces a day that may be still to come; 本周 alone is the week of the issue."""
+    assert find_dateline("本周六，市人才市场将举办春季招聘会") is None
+    assert find_dateline("上周末，全市迎来降温") is None
+    assert find_dateline("本周，全市迎来降温").text == "本周"
+
+
 @pytest.mark.parametrize("value, zh", [
     ("2023-03-07", "2023年3月7日"), ("2021", "2021年"), ("XXXX-07-18", "7月18日（年份不详）"),
     ("2014?", "2014年（推断）"), ("XXXX", "日期不详"), ("2020-05~", "2020年5月（约）"),

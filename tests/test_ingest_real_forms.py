@@ -82,6 +82,16 @@ def test_a_bracketed_byline_under_a_headline_is_the_articles_byline():
     assert arts[0].reporters == ["周立新"] and "周立新" not in body_plain(arts[0].body)
 
 
+def test_an_authors_note_names_nobody_but_a_compiler_after_it_is_credited():
+    """（作者为…）describes the author the byline named: no words of it become a person."""
+    for note, reporters in (("（作者为比尔及梅琳达·盖茨基金会联席主席）", []),
+                            ("（作者为某剧团原团长，本报记者孔德明整理）", ["孔德明"])):
+        arts, _ = ingest_text(page("城市植树添新绿", STORY_A, STORY_A2, note, "湿地公园迎客来", STORY_B, STORY_B2))
+        assert [a.title for a in arts] == ["城市植树添新绿", "湿地公园迎客来"], note
+        assert set(reporters) <= set(arts[0].reporters), note
+        assert not any("作者" in p for p in arts[0].reporters + arts[0].people), note
+
+
 def test_closing_credits_are_classified_as_credits():
     assert segment.classify("（本报柏林3月1日电）") == segment.CREDIT
     assert segment.classify("（作者为某大学教授）") == segment.CREDIT

@@ -226,6 +226,9 @@ _PICTURE_TEXT = re.compile(rf"^(?P<p>[{HAN}]{{2,4}})图(?P<w>[{HAN}]{{2,4}})文$
 _BRACKETED = re.compile(r"^[（(](?P<inner>[^（）()]+)[）)]$")
 _PADDED_SIGNATURE = re.compile(rf"^[（(](?P<a>[{HAN}])[\s　]+(?P<b>[{HAN}])[）)]$")
 MAX_CREDIT_CHARS = 80
+# （作者为某基金会联席主席）: a note on who the author is, whose name the byline gave; a compiler
+# may follow it (（作者为某剧团原团长，本报记者某某整理）).
+_AUTHOR_NOTE = re.compile(r"^(?:本文)?作者(?:为|系|是)[^，,；;]*[，,；;]?")
 
 
 def closing_credit(line: str) -> Byline | None:
@@ -248,7 +251,9 @@ def closing_credit(line: str) -> Byline | None:
         return None
     bracketed = _BRACKETED.match(text)
     inner = bracketed["inner"].strip() if bracketed else text
-    inner = _CREDIT_SOURCE.sub("", inner)
+    inner = _CREDIT_SOURCE.sub("", _AUTHOR_NOTE.sub("", inner))
+    if not inner:
+        return None
     worked = _CREDIT_WORK.search(inner)
     if worked:
         inner = inner[: worked.start()].strip()

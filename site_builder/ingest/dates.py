@@ -26,7 +26,8 @@ _AGENCY_DATE = re.compile(
     rf"^[{_OPEN_MARKS}]?\s*(?P<agency>(?:{'|'.join(AGENCY_PREFIXES)})[\u4e00-\u9fff]{{0,8}}?)"
     rf"(?:(?P<y>\d{{4}})年)?(?P<m>{_NUM})月(?P<d>{_NUM})日电(?:[】〕］\]](?=.))?")
 _PLAIN_DATE = re.compile(rf"^(?:(?P<y>\d{{4}})年)?(?P<m>{_NUM})月(?P<d>{_NUM})日(?:上午|下午|晚上|晚间|晚|早上|早晨|凌晨|中午|夜间|傍晚)?")
-_RELATIVE = re.compile(r"^(?P<word>昨日|昨天|今日|今天|前日|前天|日前|近日|近期|前不久|不久前|本周|上周|近来)"
+# 本周六, 下周一: a day of the week (often one still to come) is not a dateline.
+_RELATIVE = re.compile(r"^(?P<word>昨日|昨天|今日|今天|前日|前天|日前|近日|近期|前不久|不久前|本周|上周|近来)(?![一二三四五六日天末])"
                        r"(?:上午|下午|晚上|晚间|晚|早上|凌晨|中午|夜间)?")
 _YEAR_IN_TEXT = re.compile(r"(?<![\d.])((?:19|20)\d{2})年(?!代)")
 # Years written as targets or spans are not the year the article reports on.
