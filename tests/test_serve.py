@@ -348,7 +348,9 @@ def test_ctrl_c_stops_build_py_serve_cleanly(tmp_path, sig):
         port = int(url.rsplit(":", 1)[1].split("/")[0])
         assert get(port, "/__livereload.js")[0] == 200
         proc.send_signal(sig)
-        assert proc.wait(timeout=10) == 0
+        # A liveness bound, not a speed goal: it exits in 0.2-0.3 s idle or with the cores busy,
+        # but once took over 10 s while other builds saturated the machine's disk and cores.
+        assert proc.wait(timeout=30) == 0
     finally:
         if proc.poll() is None:
             proc.kill()
