@@ -144,6 +144,16 @@ def test_opening_label_starts_the_body_and_is_not_a_headline_line():
     assert arts[1].summary.startswith("一座新公园开放了")
 
 
+def test_a_deck_between_the_headline_and_an_opening_label_is_the_subtitle():
+    deck = "新修步道八公里，沿途设置观鸟点和科普展板，首日入园超过一万人次"
+    arts, _ = ingest_text(page("城市植树添新绿", STORY_A, STORY_A2,
+                               "湿地公园迎客来", deck, "核心阅读",
+                               "一座新公园开放了，它让城市多了一片绿。", STORY_B2))
+    assert [a.title for a in arts] == ["城市植树添新绿", "湿地公园迎客来"]
+    assert arts[1].subtitle == deck
+    assert arts[1].body.startswith("核心阅读\n\n一座新公园开放了")
+
+
 # A feature article long enough that a first subheading would have come by now.
 LONG_STORY = [
     "清晨六点，城东菜市场已经热闹起来，摊主们忙着把刚从城郊运来的蔬菜码放整齐，前来采购的居民络绎不绝。",

@@ -233,10 +233,15 @@ def _continued_after_run(items: list[_Item], i: int) -> bool:
     return after is not None and (after.kind == BYLINE or (after.kind == PARA and _agency_dateline(after.line.text)))
 
 
+def _is_opening_label(item: _Item) -> bool:
+    return item.kind == LABEL and _NOT_LABEL.sub("", item.line.text) in _OPENING_LABELS
+
+
 def _headline_lines_with_punctuation(items: list[_Item]) -> None:
     """Headline lines that read as prose by their punctuation or length, told by their place:
     - a deck under a headline: lines that do not finish a sentence, between heading lines and
-      an agency dateline (本报北京5月21日电) that opens the article's text;
+      an agency dateline (本报北京5月21日电) that opens the article's text or an opening label
+      (核心阅读) that heads it;
     - a title with punctuation (我爱你，中国！) right above a dash subtitle (——…侧记);
     - a long kicker with no punctuation at all, or a short one of clauses that finishes no
       sentence, right above a heading line."""
@@ -261,8 +266,8 @@ def _headline_lines_with_punctuation(items: list[_Item]) -> None:
                 and _find_dateline(items[deck_end].line.text) is None:
             deck_end += 1
         if deck_end > i and i > 0 and items[i - 1].kind == HEAD and deck_end < len(items) \
-                and items[deck_end].kind == PARA and _agency_dateline(items[deck_end].line.text) \
-                and _opens_article(items[deck_end]):
+                and (_is_opening_label(items[deck_end]) or (items[deck_end].kind == PARA
+                     and _agency_dateline(items[deck_end].line.text) and _opens_article(items[deck_end]))):
             for k in range(i, deck_end):
                 items[k].kind = HEAD
 
@@ -361,7 +366,7 @@ def _starts_new_article(article: _Article, run: list[_Item], nxt: _Item | None,
         return True  # headline, then byline: how an article opens
     if article.closed and not (last is not None and _COMPILED_BY.search(last.text)):
         return True  # a byline or credit closed the article above
-    if run[-1].kind == LABEL and _NOT_LABEL.sub("", run[-1].line.text) in _OPENING_LABELS:
+    if _is_opening_label(run[-1]):
         return True  # headline lines, then 核心提示/编者按: how an article opens
     # 近日/日前/昨日 opening the next paragraph: how news articles start, not how sections do.
     relative = dateline is not None and dateline.relative in _NEWS_OPENERS
