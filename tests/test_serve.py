@@ -333,8 +333,11 @@ def test_stop_ends_threads_streams_and_the_socket(tmp_path):
 @pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM])
 def test_ctrl_c_stops_build_py_serve_cleanly(tmp_path, sig):
     make_project(tmp_path / "site")
+    # Ctrl-C as a terminal sends it: a suite started as a background job (`./dev test &`, CI
+    # runners) passes SIGINT on ignored, and Python then never turns it into KeyboardInterrupt.
     proc = subprocess.Popen([sys.executable, str(REPO / "build.py"), "--root", str(tmp_path / "site"),
-                             "serve", "--port", "0"], cwd=REPO, stderr=subprocess.PIPE, text=True)
+                             "serve", "--port", "0"], cwd=REPO, stderr=subprocess.PIPE, text=True,
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     try:
         url = None
         deadline = time.monotonic() + 60
@@ -348,9 +351,7 @@ def test_ctrl_c_stops_build_py_serve_cleanly(tmp_path, sig):
         port = int(url.rsplit(":", 1)[1].split("/")[0])
         assert get(port, "/__livereload.js")[0] == 200
         proc.send_signal(sig)
-        # A liveness bound, not a speed goal: it exits in 0.2-0.3 s idle or with the cores busy,
-        # but once took over 10 s while other builds saturated the machine's disk and cores.
-        assert proc.wait(timeout=30) == 0
+        assert proc.wait(timeout=10) == 0
     finally:
         if proc.poll() is None:
             proc.kill()
