@@ -154,6 +154,18 @@ def test_a_deck_between_the_headline_and_an_opening_label_is_the_subtitle():
     assert arts[1].body.startswith("核心阅读\n\n一座新公园开放了")
 
 
+def test_a_labelled_line_under_the_headline_opens_the_body():
+    """【人物】某某 under a headline is the first labelled part of the text, not a subtitle; a
+    whole-line column label above a headline (【走基层】) stays a headline line."""
+    arts, _ = ingest_text(page("城市植树添新绿", STORY_A, STORY_A2,
+                               "匠心守护城市绿（最美奋斗者）", "【人物】“园林工匠”王小林",
+                               "【故事】王小林在城东苗圃工作了三十年，培育的树苗种满了半座城。",
+                               "【点评】平凡岗位上的坚守，同样值得尊敬。"))
+    assert [a.title for a in arts] == ["城市植树添新绿", "匠心守护城市绿（最美奋斗者）"]
+    assert arts[1].subtitle is None and arts[1].kicker is None
+    assert arts[1].body.startswith("【人物】“园林工匠”王小林\n\n【故事】王小林")  # a line, not a heading
+
+
 # A feature article long enough that a first subheading would have come by now.
 LONG_STORY = [
     "清晨六点，城东菜市场已经热闹起来，摊主们忙着把刚从城郊运来的蔬菜码放整齐，前来采购的居民络绎不绝。",

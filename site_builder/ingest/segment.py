@@ -670,20 +670,28 @@ def _open_with_preface(run: list[_Item], preface: list[Line]) -> _Article:
     return article
 
 
+# 【人物】“铁路工匠”某某 under a headline: the first labelled part of the text (【故事】, 【点评】
+# follow it), the body's first line, not a subtitle.
+_LABELLED_LINE = re.compile(r"^[【\[][^】\]]{1,8}[】\]]\s*\S")
+
+
 def _open_article(run: list[_Item]) -> _Article:
     """Up to three headline lines open the article; labels and the rest are its subheadings."""
     headline: list[Line] = []
     rest: list[_Item] = []
     for it in run:
-        if it.kind == HEAD and len(headline) < 3 and not rest:
+        if it.kind == HEAD and len(headline) < 3 and not rest \
+                and not (headline and _LABELLED_LINE.match(it.line.text.strip())):
             headline.append(it.line)
         else:
             rest.append(it)
     article = _Article(headline=headline)
     for k, it in enumerate(rest):
         text = it.line.text.strip()
-        # 核心阅读 right under the headline opens the body: a line of it, not a section heading.
-        opening = k == 0 and headline and it.kind == LABEL and _NOT_LABEL.sub("", text) in _OPENING_LABELS
+        # 核心阅读 (or 【人物】某某) right under the headline opens the body: a line of it, not a
+        # section heading.
+        opening = k == 0 and headline and ((it.kind == LABEL and _NOT_LABEL.sub("", text) in _OPENING_LABELS)
+                                           or (it.kind == HEAD and _LABELLED_LINE.match(text)))
         article.paragraphs.append(Paragraph(text, (it.line.number,) * 2, heading=not opening, label=bool(opening)))
     return article
 
