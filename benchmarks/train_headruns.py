@@ -89,11 +89,6 @@ def fit(xs: list[list[float]], ys: list[int], l2: float = 1e-3, epochs: int = 15
     return w
 
 
-def accuracy(xs, ys, w) -> float:
-    right = sum((sum(wi * xi for wi, xi in zip(w, x)) > 0) == bool(y) for x, y in zip(xs, ys))
-    return right / max(1, len(ys))
-
-
 def write_weights(weights: dict[str, float], module: str = "headruns.py") -> None:
     """Replace the WEIGHTS block of site_builder/ingest/<module> with `weights`."""
     path = Path(__file__).resolve().parent.parent / "site_builder" / "ingest" / module
@@ -134,16 +129,12 @@ def _export_tree(tree, rate: float) -> list[list]:
     return nodes
 
 
-def _as_tuples(trees: list[list[list]]) -> tuple:
-    return tuple(tuple(tuple(n) for n in t) for t in trees)
-
-
 def use(model: dict | None) -> None:
-    headruns.MODEL = None if model is None else headruns.Trees(model["base"], _as_tuples(model["trees"]))
+    headruns.MODEL = None if model is None else headruns.Trees.from_json(model)
 
 
 def rate_of(model: dict, xs, ys) -> float:
-    trees = headruns.Trees(model["base"], _as_tuples(model["trees"]))
+    trees = headruns.Trees.from_json(model)
     return sum((trees.score(x) > 0) == bool(y) for x, y in zip(xs, ys)) / max(1, len(ys))
 
 

@@ -108,6 +108,11 @@ class Trees:
     base: float
     trees: tuple[tuple[tuple, ...], ...]
 
+    @classmethod
+    def from_json(cls, data: dict) -> "Trees":
+        """The trees as the trainer writes them: {"base": …, "trees": [[node, …], …]}."""
+        return cls(float(data["base"]), tuple(tuple(tuple(n) for n in t) for t in data["trees"]))
+
     def score(self, x: list[float]) -> float:
         total = self.base
         for tree in self.trees:
@@ -126,7 +131,7 @@ def load_model(path: Path = MODEL_PATH) -> Trees | None:
     if tuple(data["features"]) != FEATURES:
         raise ValueError(f"{path}: fitted on other features than headruns.FEATURES; "
                          "refit it with benchmarks/train_headruns.py --write")
-    return Trees(float(data["base"]), tuple(tuple(tuple(n) for n in t) for t in data["trees"]))
+    return Trees.from_json(data)
 
 
 _UNREAD = Trees(0.0, ())

@@ -690,8 +690,7 @@ def _open_article(run: list[_Item]) -> _Article:
         text = it.line.text.strip()
         # 核心阅读 (or 【人物】某某) right under the headline opens the body: a line of it, not a
         # section heading.
-        opening = k == 0 and headline and ((it.kind == LABEL and _NOT_LABEL.sub("", text) in _OPENING_LABELS)
-                                           or (it.kind == HEAD and _LABELLED_LINE.match(text)))
+        opening = k == 0 and headline and (_is_opening_label(it) or (it.kind == HEAD and _LABELLED_LINE.match(text)))
         article.paragraphs.append(Paragraph(text, (it.line.number,) * 2, heading=not opening, label=bool(opening)))
     return article
 
