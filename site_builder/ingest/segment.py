@@ -20,8 +20,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from . import bylines, dates, headruns, lexicon
-from .names import plausible_name
+from . import bylines, closings, dates, headruns, lexicon
 from .pagelines import is_page_furniture
 from ..model import ArticleDraft, Diagnostic, Line, PageLayout, Paragraph, SeedPage
 
@@ -46,37 +45,9 @@ _NEWS_OPENERS = {"日前", "近日", "昨日", "昨天", "今日", "今天", "�
 _YEAR_LINE = re.compile(r"^(?:19|20)\d{2}年?$")
 
 PARA, HEAD, YEAR, LABEL, BYLINE, FURNITURE, CREDIT = "para", "head", "year", "label", "byline", "furniture", "credit"
-# Lines that close an article rather than open one: a bracketed dateline printed at the end
-# （本报柏林2月12日电）, an author's note （作者为…）, a compiler's credit （本报记者…整理）, a
-# source （摘自…）, an agency photo credit (新华社发, …摄（图片社）), a chart credit (…制图).
-_CLOSING_CREDIT = re.compile(
-    r"^[（(](?:本报|新华社|中新社|据)[^（）()]{0,40}(?:电|报道|消息)(?:[\s　][^（）()]{0,60})?[）)]$"
-    r"|^[（(](?:本文)?作者[^（）()]{1,80}(?:[（(][^（）()]{0,30}[）)][^（）()]{0,40})*[）)]$"
-    r"|^[（(][^（）()]{0,40}(?:整理|综合|编译|辑)[）)]$"
-    r"|^[（(](?:摘自|选自|转自|来源|原载)[^（）()]{1,80}(?:[（(][^（）()]{0,30}[）)][^（）()]{0,40})*[）)]$"
-    r"|^(?:新华社|中新社)(?:记者)?[^，。；：:（）()]{0,12}发(?:[（(][^（）()]{1,20}[）)])?$"
-    r"|^[^，。；：:]{0,20}(?:制图|供图|绘图|漫画)$"
-    # an editor's note closing a piece: （相关报道见第四版） （本系列评论结束） （完） （未完待续）
-    r"|^[（(][^（）()]{0,40}(?:见第?[\d一二三四五六七八九十]{1,3}版|结束|完|待续)[）)]$"
-    # the speaker of the quotation above: ——某省委书记某某日前在某会议上说
-    r"|^——[^，。；;！？]{4,60}(?:说|表示|指出|强调)$"
-    # where the article goes on: （下转第4版）, 转A4版, （紧转二版）; it ends the text on this page
-    r"|^[（(【\[]?\s*(?:下转|紧转|转至|转|续见|详见)第?\s*(?:[A-Za-z]?\d{1,3}|[一二三四五六七八九十]{1,3})"
-    r"\s*版\s*[）)】\]]?$")
-# A bracketed credit that closes an article but does not read as a byline (names the byline
-# reader does not accept): the reporters of a round-up （综合本报记者…报道）.
-_ROUNDUP_CREDIT = re.compile(r"^[（(](?:综合)?(?:本报|新华社|中新社)?(?:特约|见习|实习)?记者[^（）()。；;]{2,120}[）)]$")
-_BRACKETED = re.compile(r"^[（(](?P<inner>[^（）()]{2,8})[）)]$")
+# CREDIT: a line that closes the article above it (closings.py), kept in its body.
 # A column tag in brackets closing a headline: 减负看得见（第一落点） …（人民时评）
 _COLUMN_TAG = re.compile(r"^(?P<head>[^。；;（(]{2,50})[（(](?P<tag>[^（）()。；;]{2,60})[）)]$")
-# Credits for the pictures, charts and layout of the article above them (本版制图：…, 版式设计：…,
-# 本版图片来源：…): printed in its column, so they end that article, in its body.
-_DESIGN_CREDIT = re.compile(r"^(?:本版|本期|本组|本文)?(?:制图|版式设计|版式|视觉设计|设计|美编|摄影|图片|图片来源|数据来源|资料来源|统筹|策划)"
-                            r"[：:]\s*[^，。；;！？]{1,40}$"
-                            r"|^(?:本版|本期)?(?:版式设计|制图|美编)\s*(?P<name>[\u4e00-\u9fff]{2,4})$")
-# A line of its own that is only a date (the day a letter or a decision was signed), an
-# e-mail address or a web address: the close of the article above it.
-_CLOSING_NOTE = re.compile(r"^(?:(?:19|20)\d{2}年\d{1,2}月\d{1,2}日|(?:[\u4e00-\u9fff]{1,10}[：:]\s*)?[\w.+-]+@[\w-]+(?:\.[\w-]+)+|https?://\S+|www\.\S+)$")
 
 
 @dataclass
@@ -111,14 +82,13 @@ def classify(text: str) -> str:
         return BYLINE
     if is_page_furniture(stripped):
         return FURNITURE
-    if _CLOSING_CREDIT.match(stripped) or _is_design_credit(stripped) or _CLOSING_NOTE.match(stripped) \
-            or bylines.closing_credit(stripped) is not None:
+    if closings.closes_article(stripped):
         return CREDIT
     if _YEAR_LINE.match(stripped):
         return YEAR
     if bylines.is_byline_line(stripped):
         return BYLINE
-    if _ROUNDUP_CREDIT.match(stripped) or _is_signature(stripped):
+    if closings.signs_article(stripped):
         return CREDIT
     if is_tagged_headline(stripped) or _is_dash_headline(stripped):
         return HEAD
@@ -136,19 +106,8 @@ def classify(text: str) -> str:
     return HEAD
 
 
-def _is_signature(text: str) -> bool:
-    """（张三） or （王 婷）: the name that signs a brief, in brackets on its own line."""
-    m = _BRACKETED.match(text)
-    return m is not None and plausible_name(re.sub(r"[\s　]+", "", m["inner"]))
-
-
 # 各位代表： / 同志们，朋友们： / 尊敬的主席先生：: a speech or a letter addresses its audience.
 _SALUTATION = re.compile(r"^(?=.*(?:各位|同志|朋友|先生|女士|尊敬的|亲爱的|们[：:，,]))[\u4e00-\u9fff、，, ]{2,20}[：:]$")
-
-
-def _is_design_credit(text: str) -> bool:
-    m = _DESIGN_CREDIT.match(text)
-    return m is not None and (m["name"] is None or plausible_name(m["name"]))
 
 
 def is_tagged_headline(text: str) -> bool:
@@ -350,7 +309,7 @@ def _last_text_paragraph(article: _Article) -> Paragraph | None:
 
 
 def _starts_new_article(article: _Article, run: list[_Item], nxt: _Item | None,
-                        items: list[_Item], end: int) -> bool:
+                        items: list[_Item], end: int, weights: dict[str, float]) -> bool:
     heads = [it for it in run if it.kind == HEAD]
     if not heads or all(_NOT_LABEL.sub("", it.line.text) in BRIEF_LABELS for it in heads):
         return False  # nothing to head an article, or a briefs label (简讯) that _open_brief files away
@@ -375,6 +334,8 @@ def _starts_new_article(article: _Article, run: list[_Item], nxt: _Item | None,
     # of a long report do: the model weighs it with the run's shape.
     texts = [it.line.text.strip() for it in heads]
     paras_after, byline_soon = _what_follows(items, end)
+    above = "".join(line.text for line in article.headline) + "".join(p.text for p in article.paragraphs if p.is_text)
+    below = "".join(it.line.text for it in items[end:end + paras_after])[:_COHESION_CHARS]
     ctx = headruns.RunContext(
         heads=texts, has_label=any(it.kind == LABEL for it in run),
         prev_text=last.text if last is not None else None,
@@ -389,7 +350,9 @@ def _starts_new_article(article: _Article, run: list[_Item], nxt: _Item | None,
         same_shape_before=_same_shape_before(article, texts),
         article_chars=sum(len(p.text) for p in article.paragraphs if p.is_text),
         cut=cut, strong=dateline is not None and dateline.strong, closed=article.closed, agency=agency,
-        dated_with_bylines=dateline is not None and bool(article.bylines))
+        dated_with_bylines=dateline is not None and bool(article.bylines),
+        cohesion=headruns.cohesion(above[-_COHESION_ABOVE:], below, weights),
+        page_cohesion=headruns.cohesion(_other_text(items, article, end + paras_after), below, weights))
     fallback = ctx.strong if cut else (ctx.closed or (agency and ctx.strong) or relative
                                        or ctx.dated_with_bylines or len(heads) >= 2)
     decided = headruns.opens_article(ctx, [is_tagged_headline(t) for t in texts],
@@ -403,6 +366,20 @@ def _starts_new_article(article: _Article, run: list[_Item], nxt: _Item | None,
 # that often closes a section of a composite piece rather than the piece; half of the runs after
 # it open an article on the development pages, so the model decides.
 _COMPILED_BY = re.compile(r"整理[）)]$")
+
+
+_COHESION_CHARS = 600  # enough of the following text to tell its topic
+_COHESION_ABOVE = 1500  # as much text above it to compare with, from the article and from the rest of the page
+
+
+def _other_text(items: list[_Item], article: _Article, after: int) -> str:
+    """Text of the page outside the current article and the text under the run: the page's
+    earlier articles, or when they are too short, what follows."""
+    start = article.headline[0].number if article.headline else article.paragraphs[0].lines[0]
+    before = "".join(it.line.text for it in items if it.kind == PARA and it.line.number < start)
+    if len(before) >= 400:
+        return before[-_COHESION_ABOVE:]
+    return "".join(it.line.text for it in items[after:] if it.kind == PARA)[:_COHESION_ABOVE]
 
 
 _SHORT_PIECE_ITEMS = 4  # a photo item or brief: a paragraph or two, then its credit
@@ -502,6 +479,7 @@ def _add_paragraph(article: _Article, line: Line) -> None:
 
 def segment_page(page: SeedPage) -> PageLayout:
     items = _classify_page(page.lines)
+    weights = headruns.pair_weights([it.line.text for it in items if it.kind == PARA])
     articles: list[_Article] = []
     furniture: list[Line] = []
     diagnostics: list[Diagnostic] = []
@@ -527,7 +505,7 @@ def segment_page(page: SeedPage) -> PageLayout:
                 articles.append(current)
                 i = end + 1
                 continue
-            elif current is None or preface or _starts_new_article(current, run, nxt, items, end):
+            elif current is None or preface or _starts_new_article(current, run, nxt, items, end, weights):
                 # an editor's note after finished text introduces a new article, never a section
                 if current is None and not articles and section is None:
                     section, run = _split_section(run, page)
