@@ -330,3 +330,39 @@ def test_a_salutation_opens_the_body_and_a_speaker_kicker_stays_a_headline_line(
     assert arts[0].subtitle is None and body_plain(arts[0].body).startswith("各位代表，同志们：")
     arts, _ = ingest_text(page("市园林局：", "今年新增绿地三百公顷", STORY_A2, STORY_B2))
     assert arts[0].kicker == "市园林局：" and arts[0].title == "今年新增绿地三百公顷"
+
+
+# A composite piece: one headline and byline, then each speaker's section under a heading with
+# its own reporter. Nothing closes the text above a section, so it is not a new article.
+VILLAGE_VOICES = [
+    "代表委员谈乡村振兴", "本报记者 王立新",
+    "今年全国两会上，乡村振兴是代表委员热议的话题。本报记者采访了几位来自基层的代表委员，听他们讲述家乡的新变化。",
+    "种粮大户李春生代表", "让种粮更有奔头", "本报记者 赵晓明",
+    "“今年我们合作社流转土地三千亩，全部种上了优质小麦。”李春生代表说，国家的惠农政策越来越好，种粮的积极性越来越高。",
+    "李春生建议，进一步完善农业社会化服务体系，让小农户也能用上现代化农机，降低种粮成本。",
+    "乡村医生张秀兰委员", "守好村民健康第一道关", "本报记者 孙丽娜",
+    "张秀兰在村卫生室工作了二十多年。她说，这几年村卫生室条件大大改善，村民看病不用再跑远路。",
+    "她建议，加大对乡村医生的培训力度，提高乡村医生待遇，让更多年轻人愿意扎根农村。",
+    "返乡创业青年刘洋代表", "把家乡的好产品卖出去", "本报记者 周建国",
+    "大学毕业后，刘洋回到家乡开起了网店，帮助乡亲们把土特产卖到全国各地。",
+    "刘洋说，希望国家继续支持农村电商发展，完善农村物流网络，让更多农产品走出大山。"]
+
+
+def test_sections_with_their_own_reporters_stay_in_their_composite_piece():
+    arts, _ = ingest_text(page(*VILLAGE_VOICES))
+    assert [a.title for a in arts] == ["代表委员谈乡村振兴"]
+    assert arts[0].reporters == ["王立新", "赵晓明", "孙丽娜", "周建国"]
+    assert "让种粮更有奔头" in body_plain(arts[0].body) and "刘洋回到家乡" in body_plain(arts[0].body)
+
+
+def test_a_heading_and_byline_after_an_article_closed_by_its_byline_opens_the_next():
+    arts, _ = ingest_text(page("城市植树添新绿", STORY_A, STORY_A2, "记者 王小明",
+                               "湿地公园迎客来", "记者 李大华", STORY_B, STORY_B2))
+    assert [(a.title, a.reporters) for a in arts] == [("城市植树添新绿", ["王小明"]), ("湿地公园迎客来", ["李大华"])]
+
+
+def test_the_dateline_under_a_byline_still_tells_a_new_article():
+    """Headline, byline, then 本报讯: the dateline is read past the byline."""
+    arts, _ = ingest_text(page("城市植树添新绿", "记者 王小明", STORY_A, STORY_A2, "科技手段守护湿地",
+                               "记者 李大华", "本报讯 3月2日上午，" + STORY_B.split("）", 1)[1], STORY_B2))
+    assert [a.title for a in arts] == ["城市植树添新绿", "科技手段守护湿地"]

@@ -64,6 +64,7 @@ class _Article:
     bylines: list[str] = field(default_factory=list)
     closed: bool = False  # a byline line followed its last paragraph
     ends_with_credit: bool = False  # its last body line is a closing credit, never a cut sentence
+    top_byline: bool = False  # a byline printed between its headline and its first paragraph
     punctuated_subheadings: int = 0  # read as subheadings from their place (headruns counts them as prose)
 
 
@@ -313,7 +314,11 @@ def _starts_new_article(article: _Article, run: list[_Item], nxt: _Item | None,
     heads = [it for it in run if it.kind == HEAD]
     if not heads or all(_NOT_LABEL.sub("", it.line.text) in BRIEF_LABELS for it in heads):
         return False  # nothing to head an article, or a briefs label (简讯) that _open_brief files away
-    dateline = _find_dateline(nxt.line.text) if nxt is not None and nxt.kind == PARA else None
+    text_at = end
+    while text_at < len(items) and items[text_at].kind == BYLINE:
+        text_at += 1  # the dateline opens the first paragraph, under the byline if there is one
+    first = items[text_at] if text_at < len(items) and items[text_at].kind == PARA else None
+    dateline = _find_dateline(first.line.text) if first is not None else None
     agency = dateline is not None and dateline.agency
     last = _last_text_paragraph(article)
     if last is not None and not article.ends_with_credit and ends_with_lead_in(last.text):
@@ -321,8 +326,12 @@ def _starts_new_article(article: _Article, run: list[_Item], nxt: _Item | None,
     if all(it.subheading for it in heads) and not (nxt is not None and nxt.kind == BYLINE) \
             and not (dateline is not None and dateline.agency):
         return False  # punctuated like prose, read as a subheading only from its place in the text
-    if nxt is not None and nxt.kind == BYLINE:
-        return True  # headline, then byline: how an article opens
+    byline_next = nxt is not None and nxt.kind == BYLINE
+    if byline_next and (article.closed or (article.bylines and not article.top_byline)):
+        return True  # headline, then byline, after an article that printed its byline at its end
+    # Under an article whose byline stood at its top, or that has none yet, a heading and a
+    # byline is as often a section of a composite piece (each speaker, each place, its own
+    # reporter): the model weighs it.
     if article.closed and not (last is not None and _COMPILED_BY.search(last.text)):
         return True  # a byline or credit closed the article above
     if _is_opening_label(run[-1]):
@@ -351,6 +360,7 @@ def _starts_new_article(article: _Article, run: list[_Item], nxt: _Item | None,
         article_chars=sum(len(p.text) for p in article.paragraphs if p.is_text),
         cut=cut, strong=dateline is not None and dateline.strong, closed=article.closed, agency=agency,
         dated_with_bylines=dateline is not None and bool(article.bylines),
+        byline_next=byline_next, top_byline=article.top_byline,
         cohesion=headruns.cohesion(above[-_COHESION_ABOVE:], below, weights),
         page_cohesion=headruns.cohesion(_other_text(items, article, end + paras_after), below, weights))
     fallback = ctx.strong if cut else (ctx.closed or (agency and ctx.strong) or relative
@@ -509,10 +519,8 @@ def segment_page(page: SeedPage) -> PageLayout:
                 # an editor's note after finished text introduces a new article, never a section
                 if current is None and not articles and section is None:
                     section, run = _split_section(run, page)
-                current = _open_with_preface(run, preface)
-                current.bylines.extend(pending_bylines)
-                pending_bylines = []
-                preface = []
+                current = _open_with_preface(run, preface, pending_bylines)
+                pending_bylines, preface = [], []
                 articles.append(current)
             else:
                 for it in run:
@@ -536,9 +544,10 @@ def segment_page(page: SeedPage) -> PageLayout:
             i += 1
             continue
         if item.kind == BYLINE:
-            (pending_bylines if current is None else current.bylines).append(item.line.text.strip())
-            if current is not None and i > 0 and items[i - 1].kind in (PARA, BYLINE) and current.paragraphs:
-                current.closed = True
+            if current is None:
+                pending_bylines.append(item.line.text.strip())
+            else:
+                _add_byline(current, item.line.text.strip(), after_text=i > 0 and items[i - 1].kind in (PARA, BYLINE))
             i += 1
             continue
         if _is_preface(items, i) and (current is None or _last_text_paragraph(current) is not None):
@@ -558,6 +567,15 @@ def segment_page(page: SeedPage) -> PageLayout:
         furniture.extend(Line(0, b) for b in pending_bylines)
     return PageLayout(section=section, articles=[_draft(a) for a in articles], furniture=furniture,
                       diagnostics=diagnostics)
+
+
+def _add_byline(article: _Article, text: str, after_text: bool) -> None:
+    """A byline line: at the article's top it signs the article; after its text it closes it."""
+    article.bylines.append(text)
+    if not any(p.is_text for p in article.paragraphs):
+        article.top_byline = True
+    if after_text and article.paragraphs:
+        article.closed = True
 
 
 def _find_dateline(text: str) -> dates.Dateline | None:
@@ -642,9 +660,11 @@ def _is_preface(items: list[_Item], i: int) -> bool:
             and _PREFACE.match(items[i].line.text.strip()) is not None)
 
 
-def _open_with_preface(run: list[_Item], preface: list[Line]) -> _Article:
+def _open_with_preface(run: list[_Item], preface: list[Line], bylines_above: list[str]) -> _Article:
     article = _open_article(run)
     article.paragraphs[0:0] = [Paragraph(l.text.strip(), (l.number,) * 2) for l in preface]
+    article.bylines.extend(bylines_above)
+    article.top_byline = bool(bylines_above)
     return article
 
 
