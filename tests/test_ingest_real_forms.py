@@ -366,3 +366,20 @@ def test_the_dateline_under_a_byline_still_tells_a_new_article():
     arts, _ = ingest_text(page("城市植树添新绿", "记者 王小明", STORY_A, STORY_A2, "科技手段守护湿地",
                                "记者 李大华", "本报讯 3月2日上午，" + STORY_B.split("）", 1)[1], STORY_B2))
     assert [a.title for a in arts] == ["城市植树添新绿", "科技手段守护湿地"]
+
+
+def test_a_speakers_attribution_under_a_quotation_stays_in_the_article():
+    """点睛: quotations, each followed by ——某某代表（…）; and ——编者 under an editor's note."""
+    quotes = ["“稳就业首先要稳企业，要让中小企业活下来、留得住人。”",
+              "“乡村医生是村民健康的守门人，待遇要跟上，队伍才能稳。”",
+              "“农产品要卖得好，物流和品牌两头都要抓。”"]
+    speakers = ["——陈明远代表（某省人力资源和社会保障厅厅长）", "——张秀兰委员（某县乡村医生）",
+                "——刘洋代表（某村电商合作社负责人）"]
+    blocks = ["两会声音", "今年全国两会上，代表委员们围绕稳就业、保民生建言献策，本报摘录部分发言。", *[b for pair in zip(quotes, speakers) for b in pair], "（本报记者 王立新整理）",
+              "湿地公园迎客来", STORY_B, STORY_B2]
+    arts, _ = ingest_text(page(*blocks))
+    assert [a.title for a in arts] == ["两会声音", "湿地公园迎客来"]
+    assert all(s.lstrip("—") in body_plain(arts[0].body) for s in speakers)
+    note = ["绿化家园", "编者按：春季是植树的好时节，本版今起推出系列报道，记录各地的新绿。", "——编 者",
+            "清晨，城东的河堤上已经热闹起来，志愿者们扛着铁锹、提着水桶，三五成群地栽下一棵棵树苗。", STORY_A2]
+    assert [a.title for a in ingest_text(page(*note))[0]] == ["绿化家园"]

@@ -2,7 +2,7 @@
 
 A few clear cases are rules in `segment._starts_new_article` (a byline under the run after an
 article that printed its byline at its end, the article above closed by a byline or credit,
-核心提示 under the run, a previous paragraph that
+核心提示 under the run, a run of ——-led attributions under text, a previous paragraph that
 ends by announcing what follows, a run punctuated like prose). Everything else is judged here by
 boosted decision trees over the shape of the run and its neighbours: a headline stack is long,
 carries a column tag, dashes or a colon, and comes after a finished article; subheadings are

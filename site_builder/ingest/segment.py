@@ -167,6 +167,8 @@ def _classify_page(lines: list[Line]) -> list[_Item]:
 _MAX_DECK_CHARS = 90  # a headline's deck (提要) line, set in small type under it
 _MAX_DECK_LINES = 3
 _MAX_DASHED_TITLE_CHARS = 30
+# ——某某代表（某省某厅厅长）: the speaker of the quotation above, not a subtitle under a title.
+_ATTRIBUTION = re.compile(r"^——[^（）()，。]{2,30}[（(][^（）()]{2,40}[）)]$")
 _MAX_PLAIN_KICKER_CHARS = 60
 _MAX_CLAUSE_KICKER_CHARS = 26  # 共抓大保护，不搞大开发 above a title: shorter than a column-cut half
 _MIN_LAST_CLAUSE = 4  # a kicker ends on a whole phrase; a column cut ends anywhere (…任务：一)
@@ -213,7 +215,8 @@ def _headline_lines_with_punctuation(items: list[_Item]) -> None:
         if nxt is None:
             continue
         if nxt.kind == HEAD and _after_finished_text(items, i) and (
-                (len(text) <= _MAX_DASHED_TITLE_CHARS and nxt.line.text.strip().startswith(_DASH_LEAD))
+                (len(text) <= _MAX_DASHED_TITLE_CHARS and nxt.line.text.strip().startswith(_DASH_LEAD)
+                 and not _ATTRIBUTION.match(nxt.line.text.strip()))
                 or (len(text) <= _MAX_PLAIN_KICKER_CHARS and not _ANY_PUNCT.search(text))
                 or (len(text) <= _MAX_CLAUSE_KICKER_CHARS and is_cut(text) and not any(p in text for p in SENTENCE_PUNCT)
                     and len(_CLAUSE_SPLIT.split(text)[-1]) >= _MIN_LAST_CLAUSE and not _continued_after_run(items, i))):
@@ -326,6 +329,8 @@ def _starts_new_article(article: _Article, run: list[_Item], nxt: _Item | None,
     if all(it.subheading for it in heads) and not (nxt is not None and nxt.kind == BYLINE) \
             and not (dateline is not None and dateline.agency):
         return False  # punctuated like prose, read as a subheading only from its place in the text
+    if last is not None and not article.closed and all(it.line.text.strip().startswith(_DASH_LEAD) for it in heads):
+        return False  # ——某某代表（…） under a quotation, ——编者 under a note: 256 of 258 on real pages
     byline_next = nxt is not None and nxt.kind == BYLINE
     if byline_next and (article.closed or (article.bylines and not article.top_byline)):
         return True  # headline, then byline, after an article that printed its byline at its end
