@@ -43,3 +43,14 @@ def test_a_first_line_ending_in_a_reporting_verb_is_a_kicker_over_a_short_title(
     # 某某…时强调 reports a speech; the short line under it is what was said: the title.
     assert roles("市委书记在河湾区调研老旧小区改造和城市更新工作时强调", "办好群众身边实事") == \
         ("市委书记在河湾区调研老旧小区改造和城市更新工作时强调", "办好群众身边实事", None)
+
+
+def test_who_attended_in_a_part_of_the_second_line_makes_it_the_subtitle():
+    assert roles("市政协十届五次会议闭幕", "张军出席 20名委员作大会发言")[1] == "市政协十届五次会议闭幕"
+    assert roles("全市科技创新大会召开", "王明出席并讲话")[1] == "全市科技创新大会召开"
+
+
+def test_a_time_scope_above_a_figure_is_the_kicker():
+    assert roles("截至5月底", "全市新增城镇就业岗位2.1万个")[0] == "截至5月底"
+    assert roles("“十一”假期前三日", "全市接待游客超120万人次")[0] == "“十一”假期前三日"
+    assert roles("今年以来", "滨江区新登记市场主体增长两成")[0] == "今年以来"
