@@ -94,16 +94,29 @@ def test_the_same_heading_place_over_an_unrelated_story_opens_an_article():
     assert titles_of(["青石岭水库除险加固完工", *RESERVOIR, *NEW_STORY]) == ["青石岭水库除险加固完工", "中小学生田径运动会开幕"]
 
 
+def page_pairs(paragraphs: list[str]) -> headruns.PagePairs:
+    return headruns.PagePairs(dict(enumerate(paragraphs, 1)), set(range(1, len(paragraphs) + 1)))
+
+
 def test_cohesion_is_the_weighted_share_of_pairs_below_already_printed_above():
-    above = "".join(RESERVOIR)
-    weights = headruns.pair_weights([*RESERVOIR, *GOES_ON[1:3], *NEW_STORY[1:3]])
-    goes_on = headruns.cohesion(above, "".join(GOES_ON[1:3]), weights)
-    unrelated = headruns.cohesion(above, "".join(NEW_STORY[1:3]), weights)
+    texts = [*RESERVOIR, *GOES_ON[1:3], *NEW_STORY[1:3]]
+    pairs = page_pairs(texts)
+    n = len(RESERVOIR)
+    above = pairs.gather(range(n, 0, -1), 1500)
+    goes_on = pairs.cohesion(above, pairs.gather([n + 1, n + 2], 600))
+    unrelated = pairs.cohesion(above, pairs.gather([n + 3, n + 4], 600))
     assert goes_on > 0.15 and unrelated < 0.05
-    assert headruns.cohesion(RESERVOIR[0], "".join(GOES_ON[1:3]), weights) == -1.0  # too little above to tell
-    assert headruns.cohesion(above, GOES_ON[2][:20], weights) == -1.0  # too little below
+    assert pairs.cohesion(pairs.gather([1], 1500), pairs.gather([n + 1, n + 2], 600)) == -1.0  # too little above
+    assert pairs.cohesion(above, pairs.gather([n + 2], 600)[0:1] + (20,)) == -1.0  # too little below
 
 
 def test_pairs_printed_in_every_paragraph_weigh_nothing():
-    weights = headruns.pair_weights(["水库大坝加固", "水库闸门更换", "水库下游清淤"])
-    assert weights["水库"] < 0.3 < weights["大坝"]
+    pairs = page_pairs(["水库大坝加固", "水库闸门更换", "水库下游清淤"])
+    pairs.gather([1], 10)
+    assert pairs.weight(["水库"]) < 0.3 < pairs.weight(["大坝"])
+
+
+def test_gather_reads_lines_in_the_order_given_until_the_limit():
+    pairs = page_pairs(["水库大坝加固", "水库闸门更换", "水库下游清淤"])
+    found, chars = pairs.gather([3, 2, 1], 12)
+    assert chars == 12 and "清淤" in found and "闸门" in found and "大坝" not in found

@@ -32,7 +32,9 @@ import json
 import math
 import re
 from dataclasses import dataclass
+from collections import Counter
 from pathlib import Path
+from typing import Iterable
 
 _NUMBERED = re.compile(r"^(?:[一二三四五六七八九十]{1,3}[、.．]|[（(][一二三四五六七八九十\d]{1,3}[）)]|[①-⑳]|第[一二三四五六七八九十\d]{1,3}[章节部篇]|\d{1,2}[.、．](?!\d))")
 _SPACE_INSIDE = re.compile(r"\S[\s\u3000\u00a0]+\S")
@@ -116,28 +118,51 @@ def char_pairs(text: str) -> set[str]:
     return set(_HAN_PAIR.findall(text))
 
 
-def pair_weights(paragraphs: list[str]) -> dict[str, float]:
-    """How telling each character pair is on this page: log(paragraphs / paragraphs holding it).
-    Pairs printed all over the page (its topic, a template's words) say little about where one
-    article ends."""
-    df: dict[str, int] = {}
-    for text in paragraphs:
-        for pair in char_pairs(text):
-            df[pair] = df.get(pair, 0) + 1
-    n = len(paragraphs) + 1
-    return {pair: math.log(n / k) for pair, k in df.items()}
+class PagePairs:
+    """The Han character pairs of each line of a page, read once, and how telling each pair is
+    there: log(paragraphs / paragraphs holding it). Pairs printed all over the page (its topic, a
+    template's words) say little about where one article ends."""
 
+    def __init__(self, lines: dict[int, str], paragraphs: set[int]):
+        self._lines, self._paragraphs = lines, paragraphs
+        self.pairs: dict[int, set[str]] = {}
+        self.chars: dict[int, int] = {}
 
-def cohesion(above: str, below: str, weights: dict[str, float]) -> float:
-    """Weighted share of the character pairs below the run already printed above it: high when
-    the text goes on about what the article was about. -1 when either side is too short to tell."""
-    if len(above) < _COHESION_MIN[0] or len(below) < _COHESION_MIN[1]:
-        return -1.0
-    pairs = char_pairs(below)
-    total = sum(weights.get(p, 1.0) for p in pairs)
-    if not total:
-        return -1.0
-    return sum(weights.get(p, 1.0) for p in pairs & char_pairs(above)) / total
+    def _read(self) -> None:
+        """Read the page on first use: most pages settle every run by rule and never need it."""
+        self.pairs = {n: char_pairs(text) for n, text in self._lines.items()}
+        self.chars = {n: len(text) for n, text in self._lines.items()}
+        self._held: Counter[str] = Counter()  # paragraphs holding each pair
+        for n in self._paragraphs:
+            self._held.update(self.pairs[n])
+        self._log_share = [0.0] + [math.log((len(self._paragraphs) + 1) / k) for k in range(1, len(self._paragraphs) + 1)]
+
+    def weight(self, pairs: Iterable[str]) -> float:
+        """Summed weights of pairs printed in the page's paragraphs (the text under a run is)."""
+        return sum(map(self._log_share.__getitem__, map(self._held.__getitem__, pairs)))
+
+    def gather(self, numbers: Iterable[int], limit: int) -> tuple[set[str], int]:
+        """The pairs of these lines, taken in this order until `limit` characters are read."""
+        if not self.chars and self._lines:
+            self._read()
+        found: set[str] = set()
+        chars = 0
+        for n in numbers:
+            if n in self.pairs:
+                found |= self.pairs[n]
+                chars += self.chars[n]
+                if chars >= limit:
+                    break
+        return found, chars
+
+    def cohesion(self, above: tuple[set[str], int], below: tuple[set[str], int]) -> float:
+        """Weighted share of the pairs below the run already printed above it: high when the
+        text goes on about what the article was about. -1 when either side is too short to tell."""
+        (known, above_chars), (pairs, below_chars) = above, below
+        if above_chars < _COHESION_MIN[0] or below_chars < _COHESION_MIN[1]:
+            return -1.0
+        total = self.weight(pairs)
+        return self.weight(pairs & known) / total if total else -1.0
 
 
 # Set to a list by the training script: every judged run is appended as (context, lines, rule).

@@ -313,7 +313,7 @@ def _last_text_paragraph(article: _Article) -> Paragraph | None:
 
 
 def _starts_new_article(article: _Article, run: list[_Item], nxt: _Item | None,
-                        items: list[_Item], end: int, weights: dict[str, float]) -> bool:
+                        items: list[_Item], end: int, pairs: headruns.PagePairs) -> bool:
     heads = [it for it in run if it.kind == HEAD]
     if not heads or all(_NOT_LABEL.sub("", it.line.text) in BRIEF_LABELS for it in heads):
         return False  # nothing to head an article, or a briefs label (简讯) that _open_brief files away
@@ -348,8 +348,7 @@ def _starts_new_article(article: _Article, run: list[_Item], nxt: _Item | None,
     # of a long report do: the model weighs it with the run's shape.
     texts = [it.line.text.strip() for it in heads]
     paras_after, byline_soon = _what_follows(items, end)
-    above = "".join(line.text for line in article.headline) + "".join(p.text for p in article.paragraphs if p.is_text)
-    below = "".join(it.line.text for it in items[end:end + paras_after])[:_COHESION_CHARS]
+    below = pairs.gather((it.line.number for it in items[end:end + paras_after]), _COHESION_CHARS)
     ctx = headruns.RunContext(
         heads=texts, has_label=any(it.kind == LABEL for it in run),
         prev_text=last.text if last is not None else None,
@@ -366,8 +365,8 @@ def _starts_new_article(article: _Article, run: list[_Item], nxt: _Item | None,
         cut=cut, strong=dateline is not None and dateline.strong, closed=article.closed, agency=agency,
         dated_with_bylines=dateline is not None and bool(article.bylines),
         byline_next=byline_next, top_byline=article.top_byline,
-        cohesion=headruns.cohesion(above[-_COHESION_ABOVE:], below, weights),
-        page_cohesion=headruns.cohesion(_other_text(items, article, end + paras_after), below, weights))
+        cohesion=pairs.cohesion(pairs.gather(_article_lines(article), _COHESION_ABOVE), below),
+        page_cohesion=pairs.cohesion(_other_text(items, article, end + paras_after, pairs), below))
     fallback = ctx.strong if cut else (ctx.closed or (agency and ctx.strong) or relative
                                        or ctx.dated_with_bylines or len(heads) >= 2)
     decided = headruns.opens_article(ctx, [is_tagged_headline(t) for t in texts],
@@ -385,16 +384,27 @@ _COMPILED_BY = re.compile(r"整理[）)]$")
 
 _COHESION_CHARS = 600  # enough of the following text to tell its topic
 _COHESION_ABOVE = 1500  # as much text above it to compare with, from the article and from the rest of the page
+_COHESION_MIN_OTHER = 400  # the page's earlier articles hold enough text to stand for the page
 
 
-def _other_text(items: list[_Item], article: _Article, after: int) -> str:
-    """Text of the page outside the current article and the text under the run: the page's
-    earlier articles, or when they are too short, what follows."""
+def _article_lines(article: _Article):
+    """The current article's lines, last first: its text, then its headline."""
+    for p in reversed(article.paragraphs):
+        if p.is_text:
+            yield from range(p.lines[1], p.lines[0] - 1, -1)
+    yield from (line.number for line in reversed(article.headline))
+
+
+def _other_text(items: list[_Item], article: _Article, after: int,
+                pairs: headruns.PagePairs) -> tuple[set[str], int]:
+    """The page's text outside the current article and the text under the run: its earlier
+    articles, nearest first, or when they are too short, what follows."""
     start = article.headline[0].number if article.headline else article.paragraphs[0].lines[0]
-    before = "".join(it.line.text for it in items if it.kind == PARA and it.line.number < start)
-    if len(before) >= 400:
-        return before[-_COHESION_ABOVE:]
-    return "".join(it.line.text for it in items[after:] if it.kind == PARA)[:_COHESION_ABOVE]
+    before = pairs.gather((it.line.number for it in reversed(items) if it.kind == PARA and it.line.number < start),
+                          _COHESION_ABOVE)
+    if before[1] >= _COHESION_MIN_OTHER:
+        return before
+    return pairs.gather((it.line.number for it in items[after:] if it.kind == PARA), _COHESION_ABOVE)
 
 
 _SHORT_PIECE_ITEMS = 4  # a photo item or brief: a paragraph or two, then its credit
@@ -494,7 +504,8 @@ def _add_paragraph(article: _Article, line: Line) -> None:
 
 def segment_page(page: SeedPage) -> PageLayout:
     items = _classify_page(page.lines)
-    weights = headruns.pair_weights([it.line.text for it in items if it.kind == PARA])
+    pairs = headruns.PagePairs({it.line.number: it.line.text for it in items if it.kind in (PARA, HEAD)},
+                               {it.line.number for it in items if it.kind == PARA})
     articles: list[_Article] = []
     furniture: list[Line] = []
     diagnostics: list[Diagnostic] = []
@@ -520,7 +531,7 @@ def segment_page(page: SeedPage) -> PageLayout:
                 articles.append(current)
                 i = end + 1
                 continue
-            elif current is None or preface or _starts_new_article(current, run, nxt, items, end, weights):
+            elif current is None or preface or _starts_new_article(current, run, nxt, items, end, pairs):
                 # an editor's note after finished text introduces a new article, never a section
                 if current is None and not articles and section is None:
                     section, run = _split_section(run, page)
