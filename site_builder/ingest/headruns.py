@@ -123,7 +123,7 @@ class PagePairs:
     there: log(paragraphs / paragraphs holding it). Pairs printed all over the page (its topic, a
     template's words) say little about where one article ends."""
 
-    def __init__(self, lines: dict[int, str], paragraphs: set[int]):
+    def __init__(self, lines: dict[int, str], paragraphs: list[int]):
         self._lines, self._paragraphs = lines, paragraphs
         self.pairs: dict[int, set[str]] = {}
         self.chars: dict[int, int] = {}
@@ -154,6 +154,15 @@ class PagePairs:
                 if chars >= limit:
                     break
         return found, chars
+
+    def elsewhere(self, start: int, resume: int, limit: int) -> tuple[set[str], int]:
+        """The page's paragraphs outside one article and the text under a run: those before
+        line `start`, nearest first, or when they are too short to stand for the page, those
+        from line `resume` on."""
+        before = self.gather((n for n in reversed(self._paragraphs) if n < start), limit)
+        if before[1] >= _COHESION_MIN[0]:
+            return before
+        return self.gather((n for n in self._paragraphs if n >= resume), limit)
 
     def cohesion(self, above: tuple[set[str], int], below: tuple[set[str], int]) -> float:
         """Weighted share of the pairs below the run already printed above it: high when the

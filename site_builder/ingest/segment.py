@@ -18,9 +18,9 @@ Rules (all general; none names a page or a string of one):
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 
-from . import bylines, closings, dates, headruns, lexicon
+from . import bylines, closings, dates, headruns, lexicon, runcontext
+from .layout import BYLINE, CREDIT, FURNITURE, HEAD, LABEL, PARA, YEAR, OpenArticle, PageItem
 from .pagelines import is_page_furniture
 from ..model import ArticleDraft, Diagnostic, Line, PageLayout, Paragraph, SeedPage
 
@@ -44,28 +44,8 @@ SECTION_SUFFIXES = ("新闻", "要闻", "综合", "时政", "经济", "财经", 
 _NEWS_OPENERS = {"日前", "近日", "昨日", "昨天", "今日", "今天", "前日", "前天"}
 _YEAR_LINE = re.compile(r"^(?:19|20)\d{2}年?$")
 
-PARA, HEAD, YEAR, LABEL, BYLINE, FURNITURE, CREDIT = "para", "head", "year", "label", "byline", "furniture", "credit"
-# CREDIT: a line that closes the article above it (closings.py), kept in its body.
 # A column tag in brackets closing a headline: 减负看得见（第一落点） …（人民时评）
 _COLUMN_TAG = re.compile(r"^(?P<head>[^。；;（(]{2,50})[（(](?P<tag>[^（）()。；;]{2,60})[）)]$")
-
-
-@dataclass
-class _Item:
-    kind: str
-    line: Line
-    subheading: bool = False  # a punctuated short line read as a subheading (_reads_as_subheading)
-
-
-@dataclass
-class _Article:
-    headline: list[Line]
-    paragraphs: list[Paragraph] = field(default_factory=list)
-    bylines: list[str] = field(default_factory=list)
-    closed: bool = False  # a byline line followed its last paragraph
-    ends_with_credit: bool = False  # its last body line is a closing credit, never a cut sentence
-    top_byline: bool = False  # a byline printed between its headline and its first paragraph
-    punctuated_subheadings: int = 0  # read as subheadings from their place (headruns counts them as prose)
 
 
 _NOT_LABEL = re.compile(r"[\s【】\[\]：:]")
@@ -143,8 +123,8 @@ def ends_with_lead_in(text: str) -> bool:
     return text.rstrip().endswith(_LEAD_IN)
 
 
-def _classify_page(lines: list[Line]) -> list[_Item]:
-    items = [_Item(classify(l.text), l) for l in lines]
+def _classify_page(lines: list[Line]) -> list[PageItem]:
+    items = [PageItem(classify(l.text), l) for l in lines]
     # A lone short line after a finished paragraph whose last word runs on into the next line
     # is the first half of a paragraph cut by the column end, not a subheading. (After a cut
     # paragraph, a short line is a subheading printed inside the cut sentence.)
@@ -176,12 +156,12 @@ _CLAUSE_SPLIT = re.compile(r"[，,、：:；;]")
 _ANY_PUNCT = re.compile(r"[，,、。；;：:！!？?“”\"‘’《》（）()…—]")
 
 
-def _after_finished_text(items: list[_Item], i: int) -> bool:
+def _after_finished_text(items: list[PageItem], i: int) -> bool:
     """Line i does not continue a paragraph cut by the column end."""
     return i == 0 or items[i - 1].kind != PARA or not is_cut(items[i - 1].line.text)
 
 
-def _continued_after_run(items: list[_Item], i: int) -> bool:
+def _continued_after_run(items: list[PageItem], i: int) -> bool:
     """Line i is the first half of a sentence whose rest follows the heading lines below it:
     a column-cut paragraph, not a kicker."""
     end = _heading_run(items, i + 1)
@@ -195,11 +175,11 @@ def _continued_after_run(items: list[_Item], i: int) -> bool:
     return after is not None and (after.kind == BYLINE or (after.kind == PARA and _agency_dateline(after.line.text)))
 
 
-def _is_opening_label(item: _Item) -> bool:
+def _is_opening_label(item: PageItem) -> bool:
     return item.kind == LABEL and _NOT_LABEL.sub("", item.line.text) in _OPENING_LABELS
 
 
-def _headline_lines_with_punctuation(items: list[_Item]) -> None:
+def _headline_lines_with_punctuation(items: list[PageItem]) -> None:
     """Headline lines that read as prose by their punctuation or length, told by their place:
     - a deck under a headline: lines that do not finish a sentence, between heading lines and
       an agency dateline (本报北京5月21日电) that opens the article's text or an opening label
@@ -241,7 +221,7 @@ _NOT_SENTENCE_START = set("的了着过地得之而及与和或并但却也都�
 _NUMBERED_HEAD = re.compile(r"^(?:[一二三四五六七八九十]{1,3}、|[（(][一二三四五六七八九十]{1,3}[）)]|\d{1,2}[.、．])")
 
 
-def _reads_as_subheading(prev: _Item, item: _Item, nxt: _Item) -> bool:
+def _reads_as_subheading(prev: PageItem, item: PageItem, nxt: PageItem) -> bool:
     """擦亮国之重器，迈向创新高地 / 教育：创新不仅仅是一堂课 / 八、自觉接受监督，加强工作:
     a short line between two paragraphs with a comma or a colon in it, yet no sentence end,
     is a subheading when the paragraph before it is finished and the one after it starts a
@@ -298,22 +278,22 @@ def _word_spans(left: str, right: str) -> bool:
     return False
 
 
-def _heading_run(items: list[_Item], start: int) -> int:
+def _heading_run(items: list[PageItem], start: int) -> int:
     end = start
     while end < len(items) and items[end].kind in (HEAD, YEAR, LABEL):
         end += 1
     return end
 
 
-def _last_text_paragraph(article: _Article) -> Paragraph | None:
+def _last_text_paragraph(article: OpenArticle) -> Paragraph | None:
     for p in reversed(article.paragraphs):
         if p.is_text:
             return p
     return None
 
 
-def _starts_new_article(article: _Article, run: list[_Item], nxt: _Item | None,
-                        items: list[_Item], end: int, pairs: headruns.PagePairs) -> bool:
+def _starts_new_article(article: OpenArticle, run: list[PageItem], nxt: PageItem | None,
+                        items: list[PageItem], end: int, pairs: headruns.PagePairs) -> bool:
     heads = [it for it in run if it.kind == HEAD]
     if not heads or all(_NOT_LABEL.sub("", it.line.text) in BRIEF_LABELS for it in heads):
         return False  # nothing to head an article, or a briefs label (简讯) that _open_brief files away
@@ -347,8 +327,8 @@ def _starts_new_article(article: _Article, run: list[_Item], nxt: _Item | None,
     # A date opening the next paragraph is how news articles start, but also how the sections
     # of a long report do: the model weighs it with the run's shape.
     texts = [it.line.text.strip() for it in heads]
-    paras_after, byline_soon = _what_follows(items, end)
-    below = pairs.gather((it.line.number for it in items[end:end + paras_after]), _COHESION_CHARS)
+    paras_after, byline_soon = runcontext.what_follows(items, end)
+    below = pairs.gather((it.line.number for it in items[end:end + paras_after]), runcontext.COHESION_CHARS)
     ctx = headruns.RunContext(
         heads=texts, has_label=any(it.kind == LABEL for it in run),
         prev_text=last.text if last is not None else None,
@@ -357,16 +337,17 @@ def _starts_new_article(article: _Article, run: list[_Item], nxt: _Item | None,
         headline_lines=len(article.headline),
         next_text=nxt.line.text.strip() if nxt is not None and nxt.kind == PARA else None,
         next_relative=relative,
-        similar_later=_similar_runs_after(items, end, texts),
+        similar_later=runcontext.similar_runs_after(items, end, texts),
         next_dated=dateline is not None and dateline.month is not None and not agency,
         byline_soon=byline_soon, paras_after=paras_after,
-        same_shape_before=_same_shape_before(article, texts),
+        same_shape_before=runcontext.same_shape_before(article, texts),
         article_chars=sum(len(p.text) for p in article.paragraphs if p.is_text),
         cut=cut, strong=dateline is not None and dateline.strong, closed=article.closed, agency=agency,
         dated_with_bylines=dateline is not None and bool(article.bylines),
         byline_next=byline_next, top_byline=article.top_byline,
-        cohesion=pairs.cohesion(pairs.gather(_article_lines(article), _COHESION_ABOVE), below),
-        page_cohesion=pairs.cohesion(_other_text(items, article, end + paras_after, pairs), below))
+        cohesion=pairs.cohesion(pairs.gather(runcontext.article_lines(article), runcontext.COHESION_ABOVE), below),
+        page_cohesion=pairs.cohesion(pairs.elsewhere(runcontext.first_line(article), runcontext.line_at(items, end + paras_after),
+                                                     runcontext.COHESION_ABOVE), below))
     fallback = ctx.strong if cut else (ctx.closed or (agency and ctx.strong) or relative
                                        or ctx.dated_with_bylines or len(heads) >= 2)
     decided = headruns.opens_article(ctx, [is_tagged_headline(t) for t in texts],
@@ -382,80 +363,7 @@ def _starts_new_article(article: _Article, run: list[_Item], nxt: _Item | None,
 _COMPILED_BY = re.compile(r"整理[）)]$")
 
 
-_COHESION_CHARS = 600  # enough of the following text to tell its topic
-_COHESION_ABOVE = 1500  # as much text above it to compare with, from the article and from the rest of the page
-_COHESION_MIN_OTHER = 400  # the page's earlier articles hold enough text to stand for the page
-
-
-def _article_lines(article: _Article):
-    """The current article's lines, last first: its text, then its headline."""
-    for p in reversed(article.paragraphs):
-        if p.is_text:
-            yield from range(p.lines[1], p.lines[0] - 1, -1)
-    yield from (line.number for line in reversed(article.headline))
-
-
-def _other_text(items: list[_Item], article: _Article, after: int,
-                pairs: headruns.PagePairs) -> tuple[set[str], int]:
-    """The page's text outside the current article and the text under the run: its earlier
-    articles, nearest first, or when they are too short, what follows."""
-    start = article.headline[0].number if article.headline else article.paragraphs[0].lines[0]
-    before = pairs.gather((it.line.number for it in reversed(items) if it.kind == PARA and it.line.number < start),
-                          _COHESION_ABOVE)
-    if before[1] >= _COHESION_MIN_OTHER:
-        return before
-    return pairs.gather((it.line.number for it in items[after:] if it.kind == PARA), _COHESION_ABOVE)
-
-
-_SHORT_PIECE_ITEMS = 4  # a photo item or brief: a paragraph or two, then its credit
-
-
-def _what_follows(items: list[_Item], end: int) -> tuple[int, bool]:
-    """(paragraphs after the run before the next heading, byline or credit; whether a byline
-    or credit closes them within a few paragraphs)."""
-    i = end
-    while i < len(items) and i - end <= _LOOKAHEAD_ITEMS and items[i].kind == PARA:
-        i += 1
-    closed = i < len(items) and items[i].kind in (BYLINE, CREDIT) and i - end <= _SHORT_PIECE_ITEMS
-    return i - end, closed
-
-
-def _same_shape_before(article: _Article, texts: list[str]) -> bool:
-    """The article already printed a subheading run of as many lines of about this length."""
-    runs: list[list[str]] = []
-    previous_heading = False
-    for p in article.paragraphs:
-        if p.heading:
-            if not previous_heading:
-                runs.append([])
-            runs[-1].append(p.text)
-        previous_heading = p.heading
-    longest = max(len(t) for t in texts)
-    return any(len(r) == len(texts) and abs(max(len(t) for t in r) - longest) <= 4 for r in runs)
-
-
-_LOOKAHEAD_ITEMS = 200  # how far a run looks for runs of its shape (keeps a huge page linear)
-
-
-def _similar_runs_after(items: list[_Item], end: int, texts: list[str]) -> int:
-    """Later heading runs with as many lines of about the same length: subheadings recur."""
-    count, i, stop = 0, end, min(len(items), end + _LOOKAHEAD_ITEMS)
-    longest = max(len(t) for t in texts)
-    while i < stop and count < 3:
-        if items[i].kind != HEAD:
-            i += 1
-            continue
-        j = i
-        while j < stop and items[j].kind == HEAD:
-            j += 1
-        lens = [len(items[k].line.text.strip()) for k in range(i, j)]
-        if j - i == len(texts) and abs(max(lens) - longest) <= 4:
-            count += 1
-        i = j
-    return count
-
-
-def _headline_inside_cut_sentence(article: _Article, run: list[_Item], items: list[_Item], end: int) -> bool:
+def _headline_inside_cut_sentence(article: OpenArticle, run: list[PageItem], items: list[PageItem], end: int) -> bool:
     """…党史学习教 [headline of the next article] 育任务。 [byline] [本报…电 first paragraph]:
     the short paragraph right after the headline finishes the previous article's cut
     sentence; the next article starts after it (with its byline, or its dateline)."""
@@ -483,7 +391,7 @@ def _is_section(line: Line, page: SeedPage) -> bool:
     return len(text) <= 8 and " " not in text and text.endswith(SECTION_SUFFIXES)
 
 
-def _add_paragraph(article: _Article, line: Line) -> None:
+def _add_paragraph(article: OpenArticle, line: Line) -> None:
     text = line.text.strip()
     if not any(p.is_text for p in article.paragraphs):
         text, found = bylines.split_dateline_byline(text)
@@ -504,15 +412,14 @@ def _add_paragraph(article: _Article, line: Line) -> None:
 
 def segment_page(page: SeedPage) -> PageLayout:
     items = _classify_page(page.lines)
-    pairs = headruns.PagePairs({it.line.number: it.line.text for it in items if it.kind in (PARA, HEAD)},
-                               {it.line.number for it in items if it.kind == PARA})
-    articles: list[_Article] = []
+    pairs = runcontext.page_pairs(items)
+    articles: list[OpenArticle] = []
     furniture: list[Line] = []
     diagnostics: list[Diagnostic] = []
     section: str | None = None
     pending_bylines: list[str] = []
     preface: list[Line] = []  # an editor's note printed above the headline it introduces
-    current: _Article | None = None
+    current: OpenArticle | None = None
     i = 0
     while i < len(items):
         item = items[i]
@@ -574,7 +481,7 @@ def segment_page(page: SeedPage) -> PageLayout:
                 (_agency_dateline(item.line.text) and _last_text_paragraph(current) is not None):
             if current is None:
                 diagnostics.append(_headless_warning(page, item.line))
-            current, pending_bylines = _Article(headline=[], bylines=pending_bylines), []
+            current, pending_bylines = OpenArticle(headline=[], bylines=pending_bylines), []
             articles.append(current)
         _add_paragraph(current, item.line)
         i += 1
@@ -585,7 +492,7 @@ def segment_page(page: SeedPage) -> PageLayout:
                       diagnostics=diagnostics)
 
 
-def _add_byline(article: _Article, text: str, after_text: bool) -> None:
+def _add_byline(article: OpenArticle, text: str, after_text: bool) -> None:
     """A byline line: at the article's top it signs the article; after its text it closes it."""
     article.bylines.append(text)
     if not any(p.is_text for p in article.paragraphs):
@@ -607,7 +514,7 @@ def _agency_dateline(text: str) -> bool:
     return dl is not None and dl.agency
 
 
-def _opens_article(item: _Item) -> bool:
+def _opens_article(item: PageItem) -> bool:
     dl = _find_dateline(item.line.text)
     return dl is not None and dl.strong
 
@@ -624,7 +531,7 @@ def _brief(text: str) -> re.Match | None:
     return m if m and any(p in m["text"] for p in SENTENCE_PUNCT) else None
 
 
-def _is_brief(items: list[_Item], i: int) -> bool:
+def _is_brief(items: list[PageItem], i: int) -> bool:
     """A brief: such a paragraph next to another one (a lone one may be a list item)."""
     if items[i].kind != PARA or _brief(items[i].line.text) is None:
         return False
@@ -632,7 +539,7 @@ def _is_brief(items: list[_Item], i: int) -> bool:
                for j in (i - 1, i + 1))
 
 
-def _open_brief(line: Line, current: _Article | None, furniture: list[Line]) -> _Article:
+def _open_brief(line: Line, current: OpenArticle | None, furniture: list[Line]) -> OpenArticle:
     """The brief as an article of its own; its mark, and a briefs label the article before
     took as its last subheading (简讯), go to the page's furniture."""
     m = _brief(line.text)
@@ -641,20 +548,20 @@ def _open_brief(line: Line, current: _Article | None, furniture: list[Line]) -> 
         label = current.paragraphs.pop()
         furniture.append(Line(label.lines[0], label.text))
     furniture.append(Line(line.number, m["mark"]))
-    article = _Article(headline=[Line(line.number, m["head"])])
+    article = OpenArticle(headline=[Line(line.number, m["head"])])
     _add_paragraph(article, Line(line.number, m["text"]))
     return article
 
 
-def _as_head_byline(item: _Item, current: _Article | None) -> _Item:
+def _as_head_byline(item: PageItem, current: OpenArticle | None) -> PageItem:
     """（记者 某某） under a headline, before any text: the article's byline, not a closing credit."""
     if item.kind == CREDIT and (current is None or _last_text_paragraph(current) is None) \
             and bylines.is_byline(item.line.text):
-        return _Item(BYLINE, item.line)
+        return PageItem(BYLINE, item.line)
     return item
 
 
-def _split_section(run: list[_Item], page: SeedPage) -> tuple[str | None, list[_Item]]:
+def _split_section(run: list[PageItem], page: SeedPage) -> tuple[str | None, list[PageItem]]:
     """The page's section label (要闻, 城事) when the page's first heading run starts with it."""
     if len(run) >= 2 and run[0].kind == HEAD and _is_section(run[0].line, page):
         return run[0].line.text.strip(), run[1:]
@@ -670,13 +577,13 @@ def _headless_warning(page: SeedPage, line: Line) -> Diagnostic:
 _PREFACE = re.compile(r"^[【\[]?(?:编者按|编者的话|编者注|编前)[】\]]?[：:]")
 
 
-def _is_preface(items: list[_Item], i: int) -> bool:
+def _is_preface(items: list[PageItem], i: int) -> bool:
     """An editor's note straight above a headline: the first paragraph of the article under it."""
     return (items[i].kind == PARA and i + 1 < len(items) and items[i + 1].kind == HEAD
             and _PREFACE.match(items[i].line.text.strip()) is not None)
 
 
-def _open_with_preface(run: list[_Item], preface: list[Line], bylines_above: list[str]) -> _Article:
+def _open_with_preface(run: list[PageItem], preface: list[Line], bylines_above: list[str]) -> OpenArticle:
     article = _open_article(run)
     article.paragraphs[0:0] = [Paragraph(l.text.strip(), (l.number,) * 2) for l in preface]
     article.bylines.extend(bylines_above)
@@ -689,17 +596,17 @@ def _open_with_preface(run: list[_Item], preface: list[Line], bylines_above: lis
 _LABELLED_LINE = re.compile(r"^[【\[][^】\]]{1,8}[】\]]\s*\S")
 
 
-def _open_article(run: list[_Item]) -> _Article:
+def _open_article(run: list[PageItem]) -> OpenArticle:
     """Up to three headline lines open the article; labels and the rest are its subheadings."""
     headline: list[Line] = []
-    rest: list[_Item] = []
+    rest: list[PageItem] = []
     for it in run:
         if it.kind == HEAD and len(headline) < 3 and not rest \
                 and not (headline and _LABELLED_LINE.match(it.line.text.strip())):
             headline.append(it.line)
         else:
             rest.append(it)
-    article = _Article(headline=headline)
+    article = OpenArticle(headline=headline)
     for k, it in enumerate(rest):
         text = it.line.text.strip()
         # 核心阅读 (or 【人物】某某) right under the headline opens the body: a line of it, not a
@@ -709,5 +616,5 @@ def _open_article(run: list[_Item]) -> _Article:
     return article
 
 
-def _draft(article: _Article) -> ArticleDraft:
+def _draft(article: OpenArticle) -> ArticleDraft:
     return ArticleDraft(headline=article.headline, paragraphs=article.paragraphs, byline_texts=article.bylines)

@@ -1,0 +1,27 @@
+"""What the segmenter works with: a page's lines by kind, and the article it is building."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ..model import Line, Paragraph
+
+PARA, HEAD, YEAR, LABEL, BYLINE, FURNITURE, CREDIT = "para", "head", "year", "label", "byline", "furniture", "credit"
+# CREDIT: a line that closes the article above it (closings.py), kept in its body.
+
+
+@dataclass
+class PageItem:
+    kind: str
+    line: Line
+    subheading: bool = False  # a punctuated short line read as a subheading (_reads_as_subheading)
+
+
+@dataclass
+class OpenArticle:
+    headline: list[Line]
+    paragraphs: list[Paragraph] = field(default_factory=list)
+    bylines: list[str] = field(default_factory=list)
+    closed: bool = False  # a byline line followed its last paragraph
+    ends_with_credit: bool = False  # its last body line is a closing credit, never a cut sentence
+    top_byline: bool = False  # a byline printed between its headline and its first paragraph
+    punctuated_subheadings: int = 0  # read as subheadings from their place (headruns counts them as prose)
