@@ -4,11 +4,13 @@ Rules (all general; none names a page or a string of one):
 - A line is a paragraph when it carries sentence punctuation or is long; a short line without
   it is a heading (headline or subheading); a year alone ("2020") or an editorial label
   (核心提示, 编者按) is always a subheading; a byline line is a byline.
-- A run of heading lines starts a new article when the evidence says so: the previous article
-  was closed by a byline line, the next paragraph opens with a dateline (本报讯, …电, 7月18日),
-  the run holds two or more headline lines, or a byline follows the run. It never does while
-  the previous paragraph is cut mid-sentence (its second half is still to come) or ends with a
-  lead-in (——, ：) to what follows. Otherwise the run is the current article's subheadings.
+- A run of heading lines starts a new article when the evidence says so. A few cases are rules
+  here (the previous article closed by a byline or credit, a byline under the run after an
+  article signed at its end, an opening label under it; never after a lead-in (——, ：) to what
+  follows, nor for ——-led attributions under text); the rest is weighed by the heading-run
+  model (`headruns.py`) over the run's shape and surroundings (`runcontext.py`): datelines,
+  what the article printed so far, whether the text under the run goes on about the article.
+  Otherwise the run is the current article's subheadings.
 - Column breaks: a paragraph that ends without closing punctuation is joined with the next
   paragraph of the same article, across any subheadings printed between the two halves. A
   short line is a cut half, not a subheading, when a word runs across the break (建|设).
