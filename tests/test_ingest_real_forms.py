@@ -383,3 +383,12 @@ def test_a_speakers_attribution_under_a_quotation_stays_in_the_article():
     note = ["绿化家园", "编者按：春季是植树的好时节，本版今起推出系列报道，记录各地的新绿。", "——编 者",
             "清晨，城东的河堤上已经热闹起来，志愿者们扛着铁锹、提着水桶，三五成群地栽下一棵棵树苗。", STORY_A2]
     assert [a.title for a in ingest_text(page(*note))[0]] == ["绿化家园"]
+
+
+def test_the_reporters_notes_printed_with_a_report_stay_in_it():
+    notes = ["青山绿水间的坚守（记者手记）",
+             "采访中，记者跟着护林员走了一整天山路。他说，守住这片林子，就是守住乡亲们的饭碗。",
+             "这样的坚守，让人动容。"]
+    arts, _ = ingest_text(page("城市植树添新绿", STORY_A, STORY_A2, *notes, "湿地公园迎客来", "记者 李大华", STORY_B, STORY_B2))
+    assert [a.title for a in arts] == ["城市植树添新绿", "湿地公园迎客来"]
+    assert "青山绿水间的坚守" in body_plain(arts[0].body)

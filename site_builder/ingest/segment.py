@@ -93,6 +93,17 @@ def classify(text: str) -> str:
 _SALUTATION = re.compile(r"^(?=.*(?:各位|同志|朋友|先生|女士|尊敬的|亲爱的|们[：:，,]))[\u4e00-\u9fff、，, ]{2,20}[：:]$")
 
 
+# A reporter's notes or a short comment printed with the report above them: on the development
+# pages 18 of 22 headings so tagged are inside that report (a related link, （链接）, is not).
+_COMPANION_TAGS = {"记者手记", "短评"}
+
+
+def _companion_tag(text: str) -> bool:
+    """A heading tagged as a piece that goes with the article above it (…（记者手记）)."""
+    m = _COLUMN_TAG.match(text.strip())
+    return m is not None and _NOT_LABEL.sub("", m["tag"]) in _COMPANION_TAGS
+
+
 def is_tagged_headline(text: str) -> bool:
     """减负看得见 一线变化多（第一落点·关注基层减负②）: a headline with its column tag."""
     m = _COLUMN_TAG.match(text)
@@ -323,6 +334,8 @@ def _starts_new_article(article: OpenArticle, run: list[PageItem], nxt: PageItem
         return True  # a byline or credit closed the article above
     if _is_opening_label(run[-1]):
         return True  # headline lines, then 核心提示/编者按: how an article opens
+    if last is not None and any(_companion_tag(it.line.text) for it in heads) and not byline_next:
+        return False  # 走进基层（记者手记）: the reporter's notes that go with the article above
     # 近日/日前/昨日 opening the next paragraph: how news articles start, not how sections do.
     relative = dateline is not None and dateline.relative in _NEWS_OPENERS
     cut = last is not None and not article.ends_with_credit and is_cut(last.text)
