@@ -120,3 +120,16 @@ def test_gather_reads_lines_in_the_order_given_until_the_limit():
     pairs = page_pairs(["水库大坝加固", "水库闸门更换", "水库下游清淤"])
     found, chars = pairs.gather([3, 2, 1], 12)
     assert chars == 12 and "清淤" in found and "闸门" in found and "大坝" not in found
+
+
+def test_weights_sum_the_same_in_any_order():
+    """A set's order follows the process's string hashing: the sum must not (worker processes
+    and the dev loop must decide a run alike)."""
+    import random
+    texts = [RESERVOIR[i % len(RESERVOIR)][: 20 + 7 * i] for i in range(40)]
+    pairs = page_pairs(texts)
+    pairs.gather([1], 10)
+    every = sorted(set().union(*pairs.pairs.values()))
+    rng = random.Random(5)
+    totals = {pairs.weight(rng.sample(every, len(every))) for _ in range(50)}
+    assert len(totals) == 1

@@ -138,8 +138,10 @@ class PagePairs:
         self._log_share = [0.0] + [math.log((len(self._paragraphs) + 1) / k) for k in range(1, len(self._paragraphs) + 1)]
 
     def weight(self, pairs: Iterable[str]) -> float:
-        """Summed weights of pairs printed in the page's paragraphs (the text under a run is)."""
-        return sum(map(self._log_share.__getitem__, map(self._held.__getitem__, pairs)))
+        """Summed weights of pairs printed in the page's paragraphs (the text under a run is).
+        fsum, because a set's order changes with the process's string hashing and a plain sum
+        with it, in the last bits: a run must be decided the same in every process."""
+        return math.fsum(map(self._log_share.__getitem__, map(self._held.__getitem__, pairs)))
 
     def gather(self, numbers: Iterable[int], limit: int) -> tuple[set[str], int]:
         """The pairs of these lines, taken in this order until `limit` characters are read."""
