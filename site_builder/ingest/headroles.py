@@ -41,7 +41,8 @@ FEATURES = ("bias", "bracketed_second", "lead_in_first", "tagged_first", "tagged
 
 
 def features(first: str, second: str, tagged_first: bool, tagged_second: bool) -> list[float]:
-    la, lb = len(_SPACE.sub("", first)), len(_SPACE.sub("", second))
+    bare_first = _SPACE.sub("", first)
+    la, lb = len(bare_first), len(_SPACE.sub("", second))
     return [
         1.0, float(bool(_BRACKETED.match(second))), float(first.endswith(("——", "：", ":"))),
         float(tagged_first), float(tagged_second), min(la, 60) / 20, min(lb, 60) / 20,
@@ -53,8 +54,8 @@ def features(first: str, second: str, tagged_first: bool, tagged_second: bool) -
         float(first.rstrip("：:——").endswith(_REPORTING_VERBS)),
         float(lb > _DECK_CHARS and bool(_CLAUSES.search(second))),
         float(any(part.endswith(_ATTENDANCE_VERBS) for part in _SPACE.split(second))),
-        float(_SPACE.sub("", first).endswith(_EVENT_VERBS)),
-        float(bool(_TIME_SCOPE.search(_SPACE.sub("", first)))),
+        float(bare_first.endswith(_EVENT_VERBS)),
+        float(bool(_TIME_SCOPE.search(bare_first))),
     ]
 
 

@@ -31,8 +31,8 @@ from __future__ import annotations
 import json
 import math
 import re
-from dataclasses import dataclass
 from collections import Counter
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable
 
@@ -125,17 +125,21 @@ class PagePairs:
 
     def __init__(self, lines: dict[int, str], paragraphs: list[int]):
         self._lines, self._paragraphs = lines, paragraphs
+        self._ready = False
         self.pairs: dict[int, set[str]] = {}
         self.chars: dict[int, int] = {}
+        self._held: Counter[str] = Counter()  # paragraphs holding each pair
+        self._log_share: list[float] = []  # weight by how many paragraphs hold a pair
 
-    def _read(self) -> None:
+    def _read_page(self) -> None:
         """Read the page on first use: most pages settle every run by rule and never need it."""
+        self._ready = True
         self.pairs = {n: char_pairs(text) for n, text in self._lines.items()}
         self.chars = {n: len(text) for n, text in self._lines.items()}
-        self._held: Counter[str] = Counter()  # paragraphs holding each pair
         for n in self._paragraphs:
             self._held.update(self.pairs[n])
-        self._log_share = [0.0] + [math.log((len(self._paragraphs) + 1) / k) for k in range(1, len(self._paragraphs) + 1)]
+        n = len(self._paragraphs)
+        self._log_share = [0.0] + [math.log((n + 1) / k) for k in range(1, n + 1)]
 
     def weight(self, pairs: Iterable[str]) -> float:
         """Summed weights of pairs printed in the page's paragraphs (the text under a run is).
@@ -145,8 +149,8 @@ class PagePairs:
 
     def gather(self, numbers: Iterable[int], limit: int) -> tuple[set[str], int]:
         """The pairs of these lines, taken in this order until `limit` characters are read."""
-        if not self.chars and self._lines:
-            self._read()
+        if not self._ready:
+            self._read_page()
         found: set[str] = set()
         chars = 0
         for n in numbers:

@@ -5,8 +5,10 @@ from __future__ import annotations
 from .headruns import PagePairs
 from .layout import BYLINE, CREDIT, HEAD, PARA, OpenArticle, PageItem
 
-COHESION_CHARS = 600  # enough of the following text to tell its topic
-COHESION_ABOVE = 1500  # as much text above it to compare with, from the article and from the rest of the page
+_COHESION_BELOW = 600  # enough of the text under a run to tell its topic
+_COHESION_ABOVE = 1500  # as much text above it to compare with, from the article and from the rest of the page
+_SHORT_PIECE_ITEMS = 4  # a photo item or brief: a paragraph or two, then its credit
+_LOOKAHEAD_ITEMS = 200  # how far a run looks for runs of its shape (keeps a huge page linear)
 
 
 def page_pairs(items: list[PageItem]) -> PagePairs:
@@ -15,23 +17,24 @@ def page_pairs(items: list[PageItem]) -> PagePairs:
                      [it.line.number for it in items if it.kind == PARA])
 
 
-def first_line(article: OpenArticle) -> int:
-    return article.headline[0].number if article.headline else article.paragraphs[0].lines[0]
+def cohesion(pairs: PagePairs, article: OpenArticle, items: list[PageItem], end: int,
+             paras_after: int) -> tuple[float, float]:
+    """How much the text under the run (items[end:end + paras_after]) goes on about the article
+    above it, and about the page's other text (RunContext.cohesion, .page_cohesion)."""
+    below = pairs.gather((it.line.number for it in items[end:end + paras_after]), _COHESION_BELOW)
+    start = article.headline[0].number if article.headline else article.paragraphs[0].lines[0]
+    after = end + paras_after
+    resume = items[after].line.number if after < len(items) else items[-1].line.number + 1
+    return (pairs.cohesion(pairs.gather(_article_lines(article), _COHESION_ABOVE), below),
+            pairs.cohesion(pairs.elsewhere(start, resume, _COHESION_ABOVE), below))
 
 
-def line_at(items: list[PageItem], i: int) -> int:
-    return items[i].line.number if i < len(items) else (items[-1].line.number + 1 if items else 0)
-
-
-def article_lines(article: OpenArticle):
+def _article_lines(article: OpenArticle):
     """The current article's lines, last first: its text, then its headline."""
     for p in reversed(article.paragraphs):
         if p.is_text:
             yield from range(p.lines[1], p.lines[0] - 1, -1)
     yield from (line.number for line in reversed(article.headline))
-
-
-_SHORT_PIECE_ITEMS = 4  # a photo item or brief: a paragraph or two, then its credit
 
 
 def what_follows(items: list[PageItem], end: int) -> tuple[int, bool]:
@@ -56,9 +59,6 @@ def same_shape_before(article: OpenArticle, texts: list[str]) -> bool:
         previous_heading = p.heading
     longest = max(len(t) for t in texts)
     return any(len(r) == len(texts) and abs(max(len(t) for t in r) - longest) <= 4 for r in runs)
-
-
-_LOOKAHEAD_ITEMS = 200  # how far a run looks for runs of its shape (keeps a huge page linear)
 
 
 def similar_runs_after(items: list[PageItem], end: int, texts: list[str]) -> int:

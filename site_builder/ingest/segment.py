@@ -298,6 +298,12 @@ def _heading_run(items: list[PageItem], start: int) -> int:
     return end
 
 
+def _past_bylines(items: list[PageItem], i: int) -> int:
+    while i < len(items) and items[i].kind == BYLINE:
+        i += 1
+    return i
+
+
 def _last_text_paragraph(article: OpenArticle) -> Paragraph | None:
     for p in reversed(article.paragraphs):
         if p.is_text:
@@ -310,9 +316,7 @@ def _starts_new_article(article: OpenArticle, run: list[PageItem], nxt: PageItem
     heads = [it for it in run if it.kind == HEAD]
     if not heads or all(_NOT_LABEL.sub("", it.line.text) in BRIEF_LABELS for it in heads):
         return False  # nothing to head an article, or a briefs label (简讯) that _open_brief files away
-    text_at = end
-    while text_at < len(items) and items[text_at].kind == BYLINE:
-        text_at += 1  # the dateline opens the first paragraph, under the byline if there is one
+    text_at = _past_bylines(items, end)  # the dateline opens the first paragraph, under any byline
     first = items[text_at] if text_at < len(items) and items[text_at].kind == PARA else None
     dateline = _find_dateline(first.line.text) if first is not None else None
     agency = dateline is not None and dateline.agency
@@ -343,7 +347,7 @@ def _starts_new_article(article: OpenArticle, run: list[PageItem], nxt: PageItem
     # of a long report do: the model weighs it with the run's shape.
     texts = [it.line.text.strip() for it in heads]
     paras_after, byline_soon = runcontext.what_follows(items, end)
-    below = pairs.gather((it.line.number for it in items[end:end + paras_after]), runcontext.COHESION_CHARS)
+    cohesion, page_cohesion = runcontext.cohesion(pairs, article, items, end, paras_after)
     ctx = headruns.RunContext(
         heads=texts, has_label=any(it.kind == LABEL for it in run),
         prev_text=last.text if last is not None else None,
@@ -360,9 +364,7 @@ def _starts_new_article(article: OpenArticle, run: list[PageItem], nxt: PageItem
         cut=cut, strong=dateline is not None and dateline.strong, closed=article.closed, agency=agency,
         dated_with_bylines=dateline is not None and bool(article.bylines),
         byline_next=byline_next, top_byline=article.top_byline,
-        cohesion=pairs.cohesion(pairs.gather(runcontext.article_lines(article), runcontext.COHESION_ABOVE), below),
-        page_cohesion=pairs.cohesion(pairs.elsewhere(runcontext.first_line(article), runcontext.line_at(items, end + paras_after),
-                                                     runcontext.COHESION_ABOVE), below))
+        cohesion=cohesion, page_cohesion=page_cohesion)
     fallback = ctx.strong if cut else (ctx.closed or (agency and ctx.strong) or relative
                                        or ctx.dated_with_bylines or len(heads) >= 2)
     decided = headruns.opens_article(ctx, [is_tagged_headline(t) for t in texts],
@@ -390,9 +392,7 @@ def _headline_inside_cut_sentence(article: OpenArticle, run: list[PageItem], ite
     rest = items[end].line.text
     if _find_dateline(rest) is not None or is_cut(rest):
         return False
-    after = end + 1
-    while after < len(items) and items[after].kind == BYLINE:
-        after += 1
+    after = _past_bylines(items, end + 1)
     if after > end + 1:
         return True  # a byline under the headline: the new article's
     dateline = _find_dateline(items[after].line.text) if after < len(items) and items[after].kind == PARA else None
