@@ -55,6 +55,17 @@ CLOSING_CREDITS = [
     ("数据来源：市统计局", {}),
     ("读者来信邮箱：readers@example.com", {}),
     ("——某市园林局局长日前在全市绿化工作会议上说", {}),
+    # a surname outside the most frequent hundred; two padded names before 摄影报道; a pen name
+    ("傅明远摄（图片社）", {"photographers": ["傅明远"]}),
+    ("林\xa0\xa0岚\xa0\xa0周树平摄影报道", {"photographers": ["林岚", "周树平"]}),
+    ("孔德明\xa0吴帆摄影报道（图片社）", {"photographers": ["孔德明", "吴帆"]}),
+    ("程\xa0\xa0一图\xa0\xa0雨\xa0\xa0禾文", {"photographers": ["程一"], "writers": ["雨禾"]}),
+    # a reader's signature under a letter, a signing date and place, the credits of a feature
+    ("浙江丽水市\xa0陈晓松", {}),
+    ("山西某县退休教师\xa0\xa0刘\xa0\xa0才", {}),
+    ("2020年3月2日于杭州", {}),
+    ("内容统筹：本报编辑\xa0孟小川\xa0\xa0\xa0\xa0图表设计：某某融媒体平台", {}),
+    ("（2020年全国科普论坛发言摘要）", {}),
 ]
 
 
@@ -69,6 +80,14 @@ def test_closing_credits_end_the_article_in_its_body_and_credit_its_makers():
         for role, names in roles.items():
             assert set(names) <= set(getattr(arts[0], role)), (credit, role)
         assert not result.layout.furniture, credit
+
+
+def test_a_readers_signature_is_a_place_then_a_name():
+    """山东某市 某某 closes a letter; a place and then a place (余村, 灵隐寺) is a headline."""
+    for signature in ("浙江丽水市\xa0陈晓松", "内蒙古某某市\xa0刘\xa0才", "福建某县纪委书记、监委主任\xa0程靖"):
+        assert segment.classify(signature) == segment.CREDIT, signature
+    for headline in ("浙江安吉县\xa0余村", "杭州西湖区\xa0灵隐寺", "北京\xa0王府井"):
+        assert segment.classify(headline) == segment.HEAD, headline
 
 
 def test_a_credit_line_is_not_joined_with_the_next_paragraph():

@@ -81,8 +81,15 @@ _NOT_NAME_HALF = set("摄文图")
 
 
 def join_padded_names(text: str) -> str:
-    """王\xa0\xa0纲摄 -> 王纲摄: newspapers pad two-character names to the width of three."""
-    return _PADDED_NAME.sub(lambda m: m["first"] if m["first"] not in _NOT_NAME_HALF else m.group(0), text)
+    """王\xa0\xa0纲摄 -> 王纲摄: newspapers pad two-character names to the width of three.
+    The character after the padding ends that name: in 方  圆  吴树江 it is no name's first half."""
+    out, at, taken = [], 0, -1
+    for m in _PADDED_NAME.finditer(text):
+        if m["first"] in _NOT_NAME_HALF or m.start() == taken:
+            continue
+        out.append(text[at:m.start()] + m["first"])
+        at, taken = m.end(), m.end()
+    return "".join(out) + text[at:]
 
 
 def parse_byline(text: str) -> Byline:
@@ -221,7 +228,7 @@ def split_dateline_byline(paragraph: str) -> tuple[str, str | None]:
 # What a closing credit line may add around its names: （据新华社塔什干电 记者X）, （本报记者X整理）,
 # 本报记者X摄影报道, （X参与采写）.
 _CREDIT_SOURCE = re.compile(rf"^据?(?:本报|新华社|中新社)[{HAN}]{{0,8}}?(?:\d{{1,2}}月\d{{1,2}}日)?电\s*")
-_CREDIT_WORK = re.compile(r"(?:采访整理|整理|摄影报道|报道|参与采写|采写|供稿)$")
+_CREDIT_WORK = re.compile(r"(?P<work>采访整理|整理|摄影报道|报道|参与采写|采写|供稿)(?:[（(][^（）()]{2,12}[）)])?$")  # （图片社）
 _PICTURE_TEXT = re.compile(rf"^(?P<p>[{HAN}]{{2,4}})图(?P<w>[{HAN}]{{2,4}})文$|^(?P<w2>[{HAN}]{{2,4}})文(?P<p2>[{HAN}]{{2,4}})图$")
 _BRACKETED = re.compile(r"^[（(](?P<inner>[^（）()]+)[）)]$")
 _PADDED_SIGNATURE = re.compile(rf"^[（(](?P<a>[{HAN}])[\s　]+(?P<b>[{HAN}])[）)]$")
@@ -246,7 +253,7 @@ def closing_credit(line: str) -> Byline | None:
     pictures = _PICTURE_TEXT.match(re.sub(r"\s", "", text))
     if pictures:
         p, w = pictures["p"] or pictures["p2"], pictures["w"] or pictures["w2"]
-        if plausible_name(p) and plausible_name(w):
+        if plausible_name(p) or plausible_name(w):  # 曹一图羽生文: a pen name has no surname
             return Byline(text=text, photographers=[p], writers=[w])
         return None
     bracketed = _BRACKETED.match(text)
@@ -271,7 +278,7 @@ def closing_credit(line: str) -> Byline | None:
     parsed = parse_byline(inner if _has_credit(inner) else "记者 " + inner)
     if not parsed.complete or not parsed.names():
         return None
-    if worked and worked.group(0) == "摄影报道":  # a report in pictures: they took them
+    if worked and worked["work"] == "摄影报道":  # a report in pictures: they took them
         return Byline(text=text, photographers=parsed.names())
     return Byline(text=text, reporters=parsed.reporters, correspondents=parsed.correspondents,
                   writers=parsed.writers, photographers=parsed.photographers)

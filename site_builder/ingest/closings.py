@@ -16,7 +16,7 @@ from .names import plausible_name
 _CLOSING_CREDIT = re.compile(
     r"^[（(](?:本报|新华社|中新社|据)[^（）()]{0,40}(?:电|报道|消息)(?:[\s　][^（）()]{0,60})?[）)]$"
     r"|^[（(](?:本文)?作者[^（）()]{1,80}(?:[（(][^（）()]{0,30}[）)][^（）()]{0,40})*[）)]$"
-    r"|^[（(][^（）()]{0,40}(?:整理|综合|编译|辑)[）)]$"
+    r"|^[（(][^（）()]{0,40}(?:整理|综合|编译|辑|摘要|摘编|摘登|节选)[）)]$"
     r"|^[（(](?:摘自|选自|转自|来源|原载)[^（）()]{1,80}(?:[（(][^（）()]{0,30}[）)][^（）()]{0,40})*[）)]$"
     r"|^(?:新华社|中新社)(?:记者)?[^，。；：:（）()]{0,12}发(?:[（(][^（）()]{1,20}[）)])?$"
     r"|^[^，。；：:]{0,20}(?:制图|供图|绘图|漫画)$"
@@ -31,14 +31,21 @@ _CLOSING_CREDIT = re.compile(
 # reader does not accept): the reporters of a round-up （综合本报记者…报道）.
 _ROUNDUP_CREDIT = re.compile(r"^[（(](?:综合)?(?:本报|新华社|中新社)?(?:特约|见习|实习)?记者[^（）()。；;]{2,120}[）)]$")
 _BRACKETED = re.compile(r"^[（(](?P<inner>[^（）()]{2,8})[）)]$")
+# A reader's letter signed with where the reader lives (and works), then the name:
+# 山东威海市 石志新, 内蒙古赤峰市 刘 才, 福建某县纪委书记、监委主任 程靖.
+_READER_SIGNATURE = re.compile(r"^(?P<where>[\u4e00-\u9fff]{1,12}?(?:省|市|县|区|州|盟|旗)[\u4e00-\u9fff、]{0,16})"
+                               r"[\s　]+(?P<name>[\u4e00-\u9fff][\s　]*[\u4e00-\u9fff]{1,3})$")
+_PLACE_END = set("省市县区州盟旗镇乡村街路港湾岛山河湖园馆站")
 # Credits for the pictures, charts and layout of the article above them (本版制图：…, 版式设计：…,
 # 本版图片来源：…): printed in its column, so they end that article, in its body.
-_DESIGN_CREDIT = re.compile(r"^(?:本版|本期|本组|本文)?(?:制图|版式设计|版式|视觉设计|设计|美编|摄影|图片|图片来源|数据来源|资料来源|统筹|策划)"
+# 内容统筹：…  图表设计：… as well.
+_DESIGN_CREDIT = re.compile(r"^(?:本版|本期|本组|本文|内容|图表|视频|文字)?"
+                            r"(?:制图|版式设计|版式|视觉设计|设计|美编|摄影|图片|图片来源|数据来源|资料来源|统筹|策划)"
                             r"[：:]\s*[^，。；;！？]{1,40}$"
                             r"|^(?:本版|本期)?(?:版式设计|制图|美编)\s*(?P<name>[\u4e00-\u9fff]{2,4})$")
 # A line of its own that is only a date (the day a letter or a decision was signed), an
 # e-mail address or a web address: the close of the article above it.
-_CLOSING_NOTE = re.compile(r"^(?:(?:19|20)\d{2}年\d{1,2}月\d{1,2}日|(?:[\u4e00-\u9fff]{1,10}[：:]\s*)?[\w.+-]+@[\w-]+(?:\.[\w-]+)+|https?://\S+|www\.\S+)$")
+_CLOSING_NOTE = re.compile(r"^(?:(?:19|20)\d{2}年\d{1,2}月\d{1,2}日(?:于[\u4e00-\u9fff]{2,8})?|(?:[\u4e00-\u9fff]{1,10}[：:]\s*)?[\w.+-]+@[\w-]+(?:\.[\w-]+)+|https?://\S+|www\.\S+)$")
 
 
 def closes_article(text: str) -> bool:
@@ -53,9 +60,21 @@ def signs_article(text: str) -> bool:
 
 
 def _is_signature(text: str) -> bool:
-    """（张三） or （王 婷）: the name that signs a brief, in brackets on its own line."""
+    """（张三） or （王 婷）: the name that signs a brief, in brackets on its own line; or a
+    reader's signature."""
     m = _BRACKETED.match(text)
-    return m is not None and plausible_name(re.sub(r"[\s　]+", "", m["inner"]))
+    if m is not None:
+        return plausible_name(re.sub(r"[\s　]+", "", m["inner"]))
+    return reader_signature(text)
+
+
+def reader_signature(text: str) -> bool:
+    """山东威海市 石志新: a reader's place and name under a letter."""
+    m = _READER_SIGNATURE.match(text)
+    if m is None:
+        return False
+    name = re.sub(r"[\s　]+", "", m["name"])
+    return plausible_name(name) and name[-1] not in _PLACE_END
 
 
 def _is_design_credit(text: str) -> bool:

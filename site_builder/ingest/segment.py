@@ -473,7 +473,9 @@ def segment_page(page: SeedPage) -> PageLayout:
             continue
         if item.kind == CREDIT:  # the article's last line: kept in its body; another article follows
             current.paragraphs.append(Paragraph(item.line.text.strip(), (item.line.number,) * 2))
-            current.closed = current.ends_with_credit = True
+            current.ends_with_credit = True
+            # a reader's signature closes one letter of a readers' column as often as the column
+            current.closed = not closings.reader_signature(item.line.text.strip())
             i += 1
             continue
         if _is_brief(items, i):
