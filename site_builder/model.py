@@ -75,6 +75,7 @@ class Paragraph:
     lines: tuple[int, int]
     heading: bool = False
     label: bool = False  # an opening label (核心阅读) printed as a line of the body, not a heading
+    byline: bool = False  # a section's byline under its heading (heading too): its names credit the article
 
     @property
     def is_text(self) -> bool:

@@ -86,6 +86,8 @@ PAGE_OF_OCTOBER = """
 
 镇上还为村里配了两辆班车，每天早晚各发一趟。
 
+（记者 王小明）
+
 电站的四十年
 
 1983年5月20日，第一台机组在峡谷里开始发电，照亮了两岸的村庄。
@@ -96,6 +98,8 @@ PAGE_OF_OCTOBER = """
 
 
 def test_dates_on_a_page_without_its_issue_agree_with_its_datelines():
+    # (the report above is signed, so the heading over 1983年… opens an article whatever the
+    # heading-run model makes of a one-line head under two short paragraphs)
     arts, _ = ingest_text(PAGE_OF_OCTOBER)
     assert [a.date for a in arts] == ["XXXX-10-08", "XXXX"]
     assert arts[1].dateline_date == "1983-05-20"

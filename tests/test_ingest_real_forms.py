@@ -372,6 +372,13 @@ def test_sections_with_their_own_reporters_stay_in_their_composite_piece():
     assert [a.title for a in arts] == ["代表委员谈乡村振兴"]
     assert arts[0].reporters == ["王立新", "赵晓明", "孙丽娜", "周建国"]
     assert "让种粮更有奔头" in body_plain(arts[0].body) and "刘洋回到家乡" in body_plain(arts[0].body)
+    # each section's byline is printed under its heading, where a reader looks for who wrote it;
+    # the piece's own byline (above its text) is not in the body
+    lines = arts[0].body.split("\n")
+    for heading, byline in (("让种粮更有奔头", "本报记者 赵晓明"), ("把家乡的好产品卖出去", "本报记者 周建国")):
+        at = lines.index("## " + heading)
+        assert [l for l in lines[at + 1:] if l.strip()][0] == "## " + byline
+    assert "王立新" not in arts[0].body and arts[0].byline == "本报记者 王立新"
 
 
 def test_a_heading_and_byline_after_an_article_closed_by_its_byline_opens_the_next():
@@ -411,3 +418,68 @@ def test_the_reporters_notes_printed_with_a_report_stay_in_it():
     arts, _ = ingest_text(page("城市植树添新绿", STORY_A, STORY_A2, *notes, "湿地公园迎客来", "记者 李大华", STORY_B, STORY_B2))
     assert [a.title for a in arts] == ["城市植树添新绿", "湿地公园迎客来"]
     assert "青山绿水间的坚守" in body_plain(arts[0].body)
+
+
+def test_a_deck_may_end_on_a_title_in_book_marks():
+    """A deck under the headline that ends on 》 or ） finishes no sentence: a headline line."""
+    deck = "审议通过《城市绿化条例（草案）》，以立法守护城市绿地；讨论通过《湿地保护办法（修订草案）》"
+    arts, _ = ingest_text(page("市政府召开常务会议", deck, STORY_A, STORY_A2))
+    assert deck in (arts[0].kicker or "", arts[0].title, arts[0].subtitle or "")
+    assert body_plain(arts[0].body).startswith("本报北京3月2日电")
+
+
+# A long report whose sections are headed by two lines: a short theme, then a point with a comma
+# in it. The second line is punctuated like prose but stands between two finished paragraphs.
+PORT_REPORT = [
+    "开放港区迎来新机遇",
+    "本报天津3月2日电（记者王小明）港区管委会今天发布一季度发展情况，港区货物吞吐量同比增长百分之十二，"
+    "新开通国际航线四条，集装箱码头作业效率创下新高，港区企业普遍反映通关更便利了。",
+    "港区管委会负责人介绍，今年港区把扩大开放作为头号工程，围绕航线、通关、物流三个方面推出二十项措施，"
+    "吸引了一批航运企业和物流企业落户，港区的集装箱吞吐能力和航线网络都有了明显提升。",
+    "在集装箱码头，一台台桥吊正在作业，集卡车有序进出。码头负责人说，自动化改造完成后，"
+    "桥吊作业效率提高了三成，船舶在港时间缩短了一天，港区的航线和货物吞吐量都在稳步增长。",
+    "抓住开放机遇",
+    "坚持高水平开放，共同打造港区开放新高地",
+    "港区今年新开通的四条国际航线，连接东南亚和欧洲的主要港口。航运企业负责人说，港区航线网络越来越密，"
+    "码头作业效率越来越高，企业愿意把更多集装箱航线放在港区，港区的开放优势正在显现。",
+    "港区还推出通关便利措施，集装箱货物在码头的平均通关时间缩短到一天以内，港区企业的物流成本明显下降。",
+]
+
+
+def test_a_punctuated_second_line_of_a_two_line_subheading_is_a_heading():
+    arts, _ = ingest_text(page(*PORT_REPORT))
+    assert [a.title for a in arts] == ["开放港区迎来新机遇"]
+    lines = arts[0].body.split("\n")
+    assert "## 抓住开放机遇" in lines and "## 坚持高水平开放，共同打造港区开放新高地" in lines
+
+
+def test_lines_under_a_headline_above_the_agency_dateline_are_not_an_article_of_their_own():
+    """A long title line and summary points printed in bold without full stops, then 新华社…电:
+    the lines run together (none ends a sentence), yet the dateline opens this article's text,
+    not a headless article; the title line goes back to the headline, the points stay text."""
+    arts, _ = ingest_text(page(
+        "市长在全市春季植树动员大会上强调",
+        "全民动手植树造林绿化家园为建设生态宜居城市打下坚实基础努力让城市更绿更美",
+        "植树造林是功在当代、利在千秋的事业。各级各部门要把植树造林摆在重要位置，一年接着一年干，"
+        "一代接着一代干，发动全社会力量参与义务植树，让绿色成为城市发展最动人的底色，让群众在家门口享受绿色福利",
+        "要坚持科学绿化、规划引领，因地制宜选择树种，提高苗木成活率。要加强后期管护，落实管护责任，"
+        "建立健全长效机制，让每一棵树都发挥生态效益，让造林成果惠及子孙后代，为建设美丽城市作出新的更大贡献",
+        "新华社某市3月2日电（记者王小明）全市春季植树动员大会今天召开，市长出席会议并讲话。",
+        STORY_A2, "湿地公园迎客来", STORY_B, STORY_B2))
+    assert len(arts) == 2
+    assert arts[0].kicker == "市长在全市春季植树动员大会上强调"
+    assert arts[0].title == "全民动手植树造林绿化家园为建设生态宜居城市打下坚实基础努力让城市更绿更美"
+    paragraphs = [p for p in body_plain(arts[0].body).split("\n") if p.strip()]
+    assert paragraphs[0].startswith("植树造林是功在当代") and paragraphs[1].startswith("要坚持科学绿化")
+    assert paragraphs[2].startswith("新华社某市3月2日电")
+
+
+def test_a_heading_over_an_agency_dateline_heads_the_article_it_opens():
+    """Whatever the model thinks of the heading, 本报讯 under it opens an article: the heading is
+    that article's headline, never a subheading left at the end of the article above."""
+    for top_byline in (True, False):
+        head = ["城市植树添新绿"] + (["记者 王小明"] if top_byline else [])
+        arts, _ = ingest_text(page(*head, STORY_A, STORY_A2, "科技手段守护湿地", "记者 李大华",
+                                   "本报讯 3月2日上午，" + STORY_B.split("）", 1)[1], STORY_B2))
+        assert [a.title for a in arts] == ["城市植树添新绿", "科技手段守护湿地"], top_byline
+        assert "科技手段守护湿地" not in arts[0].body

@@ -134,7 +134,8 @@ def extract_article(page: SeedPage, layout: PageLayout, draft: ArticleDraft, ord
     dateline = dates.find_dateline(texts[0]) if texts else None
     full_text = "\n".join(texts)
     when = dates.article_dates(dateline, page.meta.published, texts[0] if texts else "", full_text)
-    credits = [bylines.parse_byline(b) for b in draft.byline_texts] + closing_credits(draft)
+    credits = [bylines.parse_byline(b) for b in draft.byline_texts] + closing_credits(draft) \
+        + [bylines.parse_byline(p.text) for p in draft.paragraphs if p.byline]
     article = Article(
         id=f"{page.slug}-{order:02d}",
         source=page.path,

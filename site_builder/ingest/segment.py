@@ -24,13 +24,10 @@ import re
 from . import bylines, closings, dates, headruns, lexicon, runcontext
 from .layout import BYLINE, CREDIT, FURNITURE, HEAD, LABEL, PARA, YEAR, OpenArticle, PageItem
 from .pagelines import is_page_furniture
+from .sentences import SENTENCE_PUNCT, ends_with_lead_in, finishes_sentence, is_cut
 from ..model import ArticleDraft, Diagnostic, Line, PageLayout, Paragraph, SeedPage
 
 MAX_HEADING_CHARS = 40
-SENTENCE_PUNCT = "。！？!?；;"
-_CLOSING = "。！？!?…；;）)」』】》"
-_LEAD_IN = ("——", "—", "：", ":")
-_QUOTE_CLOSE = "”’\"'"
 EDITORIAL_LABELS = {"核心提示", "核心阅读", "编者按", "编者的话", "导语", "导读", "阅读提示", "开栏的话", "相关链接", "链接",
                     "背景链接", "新闻链接", "记者手记", "短评", "延伸阅读", "小贴士", "温馨提示", "专家观点",
                     "内容提要", "提要", "摘要", "引子", "引言", "前言", "回信", "贺信", "贺电", "唁电", "复信"}
@@ -121,21 +118,6 @@ def _is_dash_headline(text: str) -> bool:
     return text.startswith(_DASH_LEAD) and len(text) > 3 or (text.endswith("——") and len(text) <= 60)
 
 
-def is_cut(text: str) -> bool:
-    """True when a paragraph stops mid-sentence: its rest was printed in the next column."""
-    text = text.rstrip()
-    if not text or text.endswith(_LEAD_IN):
-        return False
-    last = text[-1]
-    if last in _QUOTE_CLOSE:
-        return len(text) < 2 or text[-2] not in "。！？!?…"
-    return last not in _CLOSING
-
-
-def ends_with_lead_in(text: str) -> bool:
-    return text.rstrip().endswith(_LEAD_IN)
-
-
 def _classify_page(lines: list[Line]) -> list[PageItem]:
     items = [PageItem(classify(l.text), l) for l in lines]
     # A lone short line after a finished paragraph whose last word runs on into the next line
@@ -147,7 +129,7 @@ def _classify_page(lines: list[Line]) -> list[PageItem]:
                 and lexicon.word_runs_across(items[i].line.text, items[i + 1].line.text)):
             items[i].kind = PARA
     for i in range(1, len(items) - 1):
-        if items[i].kind == PARA and _reads_as_subheading(items[i - 1], items[i], items[i + 1]):
+        if items[i].kind == PARA and _reads_as_subheading(_text_before(items, i), items[i], items[i + 1]):
             items[i].kind, items[i].subheading = HEAD, True
     _headline_lines_with_punctuation(items)
     for i in range(len(items) - 1):  # 今日导读 above the index's entries is part of the index
@@ -158,6 +140,7 @@ def _classify_page(lines: list[Line]) -> list[PageItem]:
 
 
 _MAX_DECK_CHARS = 90  # a headline's deck (提要) line, set in small type under it
+_MAX_HEADLINE_LINES = 3  # kicker, title, subtitle
 _MAX_DECK_LINES = 3
 _MAX_DASHED_TITLE_CHARS = 30
 # ——某某代表（某省某厅厅长）: the speaker of the quotation above, not a subtitle under a title.
@@ -218,7 +201,7 @@ def _headline_lines_with_punctuation(items: list[PageItem]) -> None:
         deck_end = i
         while deck_end < len(items) and deck_end - i < _MAX_DECK_LINES and items[deck_end].kind == PARA \
                 and len(items[deck_end].line.text.strip()) <= _MAX_DECK_CHARS \
-                and is_cut(items[deck_end].line.text) and not ends_with_lead_in(items[deck_end].line.text) \
+                and not finishes_sentence(items[deck_end].line.text) and not ends_with_lead_in(items[deck_end].line.text) \
                 and _find_dateline(items[deck_end].line.text) is None:
             deck_end += 1
         if deck_end > i and i > 0 and items[i - 1].kind == HEAD and deck_end < len(items) \
@@ -232,6 +215,15 @@ MAX_SUBHEADING_CHARS = 24
 
 _NOT_SENTENCE_START = set("的了着过地得之而及与和或并但却也都又就才，、。；：！？”）)")
 _NUMBERED_HEAD = re.compile(r"^(?:[一二三四五六七八九十]{1,3}、|[（(][一二三四五六七八九十]{1,3}[）)]|\d{1,2}[.、．])")
+
+
+def _text_before(items: list[PageItem], i: int) -> PageItem:
+    """The item before line i, or, under a one-line heading (得天时，一步“先手棋”落子正当时 /
+    坚持高水平开放，共同打造对外开放新高地), the paragraph above that heading."""
+    if i >= 2 and items[i - 1].kind == HEAD and items[i - 2].kind == PARA \
+            and len(items[i - 1].line.text.strip()) <= MAX_SUBHEADING_CHARS:
+        return items[i - 2]
+    return items[i - 1]
 
 
 def _reads_as_subheading(prev: PageItem, item: PageItem, nxt: PageItem) -> bool:
@@ -329,7 +321,8 @@ def _starts_new_article(article: OpenArticle, run: list[PageItem], nxt: PageItem
     if last is not None and not article.closed and all(it.line.text.strip().startswith(_DASH_LEAD) for it in heads):
         return False  # ——某某代表（…） under a quotation, ——编者 under a note: 256 of 258 on real pages
     byline_next = nxt is not None and nxt.kind == BYLINE
-    if byline_next and (article.closed or (article.bylines and not article.top_byline)):
+    signed = bool(article.bylines) or article.section_bylines > 0
+    if byline_next and (article.closed or (signed and not article.top_byline)):
         return True  # headline, then byline, after an article that printed its byline at its end
     # Under an article whose byline stood at its top, or that has none yet, a heading and a
     # byline is as often a section of a composite piece (each speaker, each place, its own
@@ -362,7 +355,7 @@ def _starts_new_article(article: OpenArticle, run: list[PageItem], nxt: PageItem
         same_shape_before=runcontext.same_shape_before(article, texts),
         article_chars=sum(len(p.text) for p in article.paragraphs if p.is_text),
         cut=cut, strong=dateline is not None and dateline.strong, closed=article.closed, agency=agency,
-        dated_with_bylines=dateline is not None and bool(article.bylines),
+        dated_with_bylines=dateline is not None and signed,
         byline_next=byline_next, top_byline=article.top_byline,
         cohesion=cohesion, page_cohesion=page_cohesion)
     fallback = ctx.strong if cut else (ctx.closed or (agency and ctx.strong) or relative
@@ -371,6 +364,11 @@ def _starts_new_article(article: OpenArticle, run: list[PageItem], nxt: PageItem
                                      [t.startswith(_DASH_LEAD) for t in texts])
     if headruns.TRACE is not None:
         headruns.TRACE.append((ctx, texts, fallback))
+    if agency and last is not None and not _only_a_deck(article):
+        # 本报讯 / 新华社…电 under the run opens an article anyway (segment_page), so the run is
+        # its headline. Decided after the model so that the trees are still fitted on these runs:
+        # without them the fit loses its footing on the rest (cross-month precision -0.8).
+        return True
     return fallback if decided is None else decided
 
 
@@ -414,7 +412,7 @@ def _add_paragraph(article: OpenArticle, line: Line) -> None:
             article.bylines.append(found)
     text, trailing = bylines.split_trailing_byline(text)
     last = _last_text_paragraph(article)
-    if last is not None and not article.ends_with_credit and is_cut(last.text):
+    if last is not None and not article.ends_with_credit and is_cut(last.text) and not _agency_dateline(text):
         # Join the halves in place: subheadings printed between them follow the joined paragraph.
         last.text += text
         last.lines = (last.lines[0], line.number)
@@ -471,11 +469,8 @@ def segment_page(page: SeedPage) -> PageLayout:
             furniture.append(item.line)
             i += 1
             continue
-        if item.kind == CREDIT:  # the article's last line: kept in its body; another article follows
-            current.paragraphs.append(Paragraph(item.line.text.strip(), (item.line.number,) * 2))
-            current.ends_with_credit = True
-            # a reader's signature closes one letter of a readers' column as often as the column
-            current.closed = not closings.reader_signature(item.line.text.strip())
+        if item.kind == CREDIT:
+            _add_credit(current, item.line)
             i += 1
             continue
         if _is_brief(items, i):
@@ -487,15 +482,16 @@ def segment_page(page: SeedPage) -> PageLayout:
             if current is None:
                 pending_bylines.append(item.line.text.strip())
             else:
-                _add_byline(current, item.line.text.strip(), after_text=i > 0 and items[i - 1].kind in (PARA, BYLINE))
+                _place_byline(current, item.line, after_text=i > 0 and items[i - 1].kind in (PARA, BYLINE))
             i += 1
             continue
         if _is_preface(items, i) and (current is None or _last_text_paragraph(current) is not None):
             preface.append(item.line)
             i += 1
             continue
-        if current is None or (current.closed and _opens_article(item)) or \
-                (_agency_dateline(item.line.text) and _last_text_paragraph(current) is not None):
+        if current is not None and _agency_dateline(item.line.text) and _only_a_deck(current):
+            _split_deck(current, items)
+        elif _opens_headless_article(current, item):
             if current is None:
                 diagnostics.append(_headless_warning(page, item.line))
             current, pending_bylines = OpenArticle(headline=[], bylines=pending_bylines), []
@@ -509,6 +505,28 @@ def segment_page(page: SeedPage) -> PageLayout:
                       diagnostics=diagnostics)
 
 
+def _add_credit(article: OpenArticle, line: Line) -> None:
+    """The article's last line: kept in its body; another article follows. A reader's signature
+    closes one letter of a readers' column as often as the column, so it leaves that open."""
+    article.paragraphs.append(Paragraph(line.text.strip(), (line.number,) * 2))
+    article.ends_with_credit = True
+    article.closed = not closings.reader_signature(line.text.strip())
+
+
+def _opens_headless_article(current: OpenArticle | None, item: PageItem) -> bool:
+    """A paragraph that starts an article with no headline: the page's first text, a dated
+    paragraph after a closed article, an agency dateline after text."""
+    return current is None or (current.closed and _opens_article(item)) or \
+        (_agency_dateline(item.line.text) and _last_text_paragraph(current) is not None)
+
+
+def _place_byline(article: OpenArticle, line: Line, after_text: bool) -> None:
+    if _under_section_heading(article):
+        _add_section_byline(article, line)
+    else:
+        _add_byline(article, line.text.strip(), after_text)
+
+
 def _add_byline(article: OpenArticle, text: str, after_text: bool) -> None:
     """A byline line: at the article's top it signs the article; after its text it closes it."""
     article.bylines.append(text)
@@ -516,6 +534,50 @@ def _add_byline(article: OpenArticle, text: str, after_text: bool) -> None:
         article.top_byline = True
     if after_text and article.paragraphs:
         article.closed = True
+
+
+def _only_a_deck(article: OpenArticle) -> bool:
+    """A headline, then one paragraph that finishes no sentence and has no dateline: lines printed
+    under the headline (a long title line, 听取…汇报 研究…, summary points in bold), joined because
+    none ends a sentence. The article's text starts at the agency dateline under them: on the
+    development pages 18 of 18 such datelines opened no article of their own."""
+    return bool(article.headline) and len(article.paragraphs) == 1 and article.paragraphs[0].is_text \
+        and not finishes_sentence(article.paragraphs[0].text) and _find_dateline(article.paragraphs[0].text) is None
+
+
+def _split_deck(article: OpenArticle, items: list[PageItem]) -> None:
+    """Undo the joins of the lines above an agency dateline: leading lines with no sentence in
+    them are headline lines (up to three in all), the rest (summary points, each with a full
+    stop inside) paragraphs of their own."""
+    deck = article.paragraphs[0]
+    lines = [it.line for it in items if deck.lines[0] <= it.line.number <= deck.lines[1] and it.kind == PARA]
+    if "".join(l.text.strip() for l in lines) != deck.text:
+        lines = [Line(deck.lines[0], deck.text)]
+    article.paragraphs.clear()
+    for line in lines:
+        text = line.text.strip()
+        if not article.paragraphs and len(article.headline) < _MAX_HEADLINE_LINES and len(text) <= _MAX_DECK_CHARS \
+                and not any(p in text for p in SENTENCE_PUNCT):
+            article.headline.append(line)
+        else:
+            article.paragraphs.append(Paragraph(text, (line.number, line.number)))
+
+
+def _under_section_heading(article: OpenArticle) -> bool:
+    """The article has printed text and then a subheading: a byline here signs that section
+    (a composite piece, each place or speaker with its own reporter). Under an opening label's
+    text (核心提示 …) and one heading, the byline is the article's own, printed below its preface."""
+    paras = article.paragraphs
+    if not paras or not paras[-1].heading or _last_text_paragraph(article) is None:
+        return False
+    return not (paras[0].label and not any(p.heading for p in paras[:-1]))
+
+
+def _add_section_byline(article: OpenArticle, line: Line) -> None:
+    """Kept in the body under its section's heading, where a reader looks for who wrote that
+    part; extraction still credits its names to the article."""
+    article.paragraphs.append(Paragraph(line.text.strip(), (line.number,) * 2, heading=True, byline=True))
+    article.section_bylines += 1
 
 
 def _find_dateline(text: str) -> dates.Dateline | None:
@@ -618,7 +680,7 @@ def _open_article(run: list[PageItem]) -> OpenArticle:
     headline: list[Line] = []
     rest: list[PageItem] = []
     for it in run:
-        if it.kind == HEAD and len(headline) < 3 and not rest \
+        if it.kind == HEAD and len(headline) < _MAX_HEADLINE_LINES and not rest \
                 and not (headline and _LABELLED_LINE.match(it.line.text.strip())):
             headline.append(it.line)
         else:
