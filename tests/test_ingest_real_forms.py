@@ -5,7 +5,7 @@ headline line or paragraph, blank lines between them.
 """
 from ingest_helpers import body_plain, ingest_text
 
-from site_builder.ingest import segment
+from site_builder.ingest import headruns, segment
 
 
 def page(*blocks: str) -> str:
@@ -66,6 +66,7 @@ CLOSING_CREDITS = [
     ("2020年3月2日于杭州", {}),
     ("内容统筹：本报编辑\xa0孟小川\xa0\xa0\xa0\xa0图表设计：某某融媒体平台", {}),
     ("（2020年全国科普论坛发言摘要）", {}),
+    ("资料照片", {}),
 ]
 
 
@@ -483,3 +484,60 @@ def test_a_heading_over_an_agency_dateline_heads_the_article_it_opens():
                                    "本报讯 3月2日上午，" + STORY_B.split("）", 1)[1], STORY_B2))
         assert [a.title for a in arts] == ["城市植树添新绿", "科技手段守护湿地"], top_byline
         assert "科技手段守护湿地" not in arts[0].body
+
+
+def test_a_letter_printed_in_full_and_the_report_on_it_are_one_article():
+    """回信 (or 贺信) under the headline, the letter, its date and credit, then 新华社…电 on the
+    letter: the report goes with the letter it reports, not into an article of its own."""
+    arts, _ = ingest_text(page(
+        "市长回信勉励全市环卫工人", "回 信", "全市环卫工人同志们：",
+        "你们好！来信收悉。这些年来，你们起早贪黑，守护着城市的干净整洁，辛苦了！",
+        "希望你们继续发扬吃苦耐劳的精神，为建设美丽城市作出新的贡献。",
+        "2020年3月2日", "（本报某市3月2日电）",
+        "本报某市3月2日电 近日，全市环卫工人代表给市长写信，讲述一年来坚守岗位的故事。市长回信勉励他们。",
+        "据介绍，全市现有环卫工人一万余名，承担着城区道路清扫保洁任务。",
+        "湿地公园迎客来", STORY_B, STORY_B2))
+    assert [a.title for a in arts] == ["市长回信勉励全市环卫工人", "湿地公园迎客来"]
+    body = body_plain(arts[0].body)
+    assert "你们好！来信收悉" in body and "环卫工人代表给市长写信" in body
+
+
+# A long report, then a photo item under its label: a caption and a photo credit.
+PHOTO_ITEM = ["图片报道",
+              "3月1日，游客在湿地公园观赏候鸟。近年来，湿地公园生态环境持续改善，越冬候鸟数量逐年增加，吸引了大批市民和游客前来观鸟。",
+              "王海摄（图片社）"]
+
+
+class _TreesSayingSubheading:
+    """Stands in for the fitted trees: every run they are asked about is a subheading."""
+
+    def score(self, features: list[float]) -> float:
+        return -1.0
+
+
+def test_a_photo_items_label_opens_the_photo_item_whatever_the_trees_say(monkeypatch):
+    """图片报道 heads a photo item of its own (80 of 80 on the development pages), even where
+    the trees would read the run as a subheading of the long article above."""
+    from test_ingest_headruns import RESERVOIR
+    monkeypatch.setattr(headruns, "MODEL", _TreesSayingSubheading())
+    arts, _ = ingest_text(page("青石岭水库除险加固完工", *RESERVOIR, *PHOTO_ITEM))
+    assert [a.title for a in arts] == ["青石岭水库除险加固完工", "图片报道"]
+    assert arts[1].photographers == ["王海"]
+    arts, _ = ingest_text(page("青石岭水库除险加固完工", *RESERVOIR, "水库灌区迎春灌", *PHOTO_ITEM[1:]))
+    assert [a.title for a in arts] == ["青石岭水库除险加固完工"]  # the stand-in is at work
+
+
+def test_an_agency_dateline_under_a_run_makes_it_a_headline_whatever_the_trees_say(monkeypatch):
+    monkeypatch.setattr(headruns, "MODEL", _TreesSayingSubheading())
+    arts, _ = ingest_text(page("城市植树添新绿", "记者 王小明", STORY_A, STORY_A2, "科技手段守护湿地", "记者 李大华",
+                               "本报讯 3月2日上午，" + STORY_B.split("）", 1)[1], STORY_B2))
+    assert [a.title for a in arts] == ["城市植树添新绿", "科技手段守护湿地"]
+
+
+def test_a_caption_label_leads_into_the_caption_in_the_body():
+    """图片说明： is no heading: it introduces the caption of the article's picture."""
+    arts, _ = ingest_text(page("城市植树添新绿", STORY_A, STORY_A2, "图片说明：", "图为志愿者在植树现场。",
+                               "湿地公园迎客来", STORY_B, STORY_B2))
+    assert [a.title for a in arts] == ["城市植树添新绿", "湿地公园迎客来"]
+    lines = arts[0].body.split("\n")
+    assert "图片说明：" in lines and "图为志愿者在植树现场。" in lines

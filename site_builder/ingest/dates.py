@@ -100,6 +100,19 @@ def _dated(text: str, m: re.Match) -> Dateline | None:
     return Dateline(text=text.strip(), month=month, day=day, year=year)
 
 
+def opening_dateline(paragraph: str) -> Dateline | None:
+    """The dateline opening a paragraph; 据新华社…电 (a report taken from an agency) too."""
+    text = paragraph.lstrip()
+    return find_dateline(text[1:] if text.startswith("据") else text)
+
+
+def agency_opening(paragraph: str) -> bool:
+    """本报讯 / 新华社…电 open an article; one printed after an article's text opens a new
+    (headless) item, such as a brief under a commentary."""
+    dl = opening_dateline(paragraph)
+    return dl is not None and dl.agency
+
+
 def years_in_text(text: str) -> list[int]:
     """Years printed as 'YYYY年' that name a present or past year (not 2035年 targets)."""
     years = []

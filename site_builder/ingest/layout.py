@@ -1,12 +1,16 @@
 """What the segmenter works with: a page's lines by kind, and the article it is building."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from ..model import Line, Paragraph
 
 PARA, HEAD, YEAR, LABEL, BYLINE, FURNITURE, CREDIT = "para", "head", "year", "label", "byline", "furniture", "credit"
 # CREDIT: a line that closes the article above it (closings.py), kept in its body.
+MAX_HEADLINE_LINES = 3  # kicker, title, subtitle
+MAX_DECK_CHARS = 90  # a headline's deck (提要) line, set in small type under it
+NOT_LABEL = re.compile(r"[\s【】\[\]：:]")  # what a label may carry around its word: 【链接】, 核心阅读：
 
 
 @dataclass

@@ -21,8 +21,9 @@ from __future__ import annotations
 
 import re
 
-from . import bylines, closings, dates, headruns, lexicon, runcontext
-from .layout import BYLINE, CREDIT, FURNITURE, HEAD, LABEL, PARA, YEAR, OpenArticle, PageItem
+from . import bylines, closings, dates, decks, headruns, lexicon, runcontext
+from .layout import (BYLINE, CREDIT, FURNITURE, HEAD, LABEL, MAX_DECK_CHARS, MAX_HEADLINE_LINES, NOT_LABEL, PARA, YEAR,
+                     OpenArticle, PageItem)
 from .pagelines import is_page_furniture
 from .sentences import SENTENCE_PUNCT, ends_with_lead_in, finishes_sentence, is_cut
 from ..model import ArticleDraft, Diagnostic, Line, PageLayout, Paragraph, SeedPage
@@ -35,6 +36,8 @@ EDITORIAL_LABELS = {"核心提示", "核心阅读", "编者按", "编者的话",
 # preface, or the kind of document that follows (回信 under 某某给某某的回信).
 _OPENING_LABELS = {"核心提示", "核心阅读", "编者按", "编者的话", "导语", "导读", "阅读提示", "开栏的话",
                    "内容提要", "提要", "摘要", "引子", "引言", "前言", "回信", "贺信", "贺电", "唁电", "复信"}
+_PHOTO_ITEM_LABELS = {"图片报道", "图片新闻", "新闻图片", "组图"}
+_CAPTION_LABELS = {"图片说明", "图说", "图注"}
 # Commentaries are signed by a role, not a name: a byline all the same.
 ROLE_SIGNATURES = {"本报评论员", "本报特约评论员", "特约评论员", "评论员", "本报编辑部", "本刊评论员"}
 SECTION_SUFFIXES = ("新闻", "要闻", "综合", "时政", "经济", "财经", "国际", "国内", "体育", "文化", "社会", "民生",
@@ -47,7 +50,6 @@ _YEAR_LINE = re.compile(r"^(?:19|20)\d{2}年?$")
 _COLUMN_TAG = re.compile(r"^(?P<head>[^。；;（(]{2,50})[（(](?P<tag>[^（）()。；;]{2,60})[）)]$")
 
 
-_NOT_LABEL = re.compile(r"[\s【】\[\]：:]")
 _COLON_SPEECH = re.compile(r"[：:][“\u4e00-\u9fff]{2}")
 _QUOTED = re.compile(r"“[^”]*”|\"[^\"]*\"")
 _CLAUSE_THEN_MORE = re.compile(r"[，,].*[\u4e00-\u9fff]{2}")
@@ -55,9 +57,11 @@ _CLAUSE_THEN_MORE = re.compile(r"[，,].*[\u4e00-\u9fff]{2}")
 
 def classify(text: str) -> str:
     stripped = text.strip()
-    bare = _NOT_LABEL.sub("", stripped)
+    bare = NOT_LABEL.sub("", stripped)
     if bare in EDITORIAL_LABELS:
         return LABEL
+    if bare in _CAPTION_LABELS:
+        return PARA  # 图片说明： leads into the caption of the article's picture: a line of its body
     if bare in ROLE_SIGNATURES:
         return BYLINE
     if is_page_furniture(stripped):
@@ -74,7 +78,7 @@ def classify(text: str) -> str:
         return HEAD
     if len(stripped) > MAX_HEADING_CHARS or any(p in stripped for p in SENTENCE_PUNCT):
         return PARA
-    if _agency_dateline(stripped) and len(stripped) > 6:
+    if dates.agency_opening(stripped) and len(stripped) > 6:
         return PARA  # 本报北京5月21日电（记者…）… cut short by the column end: still prose
     if stripped[-1] in "，,、" or stripped.endswith("……") or _SALUTATION.match(stripped):
         return PARA
@@ -98,7 +102,7 @@ _COMPANION_TAGS = {"记者手记", "短评"}
 def _companion_tag(text: str) -> bool:
     """A heading tagged as a piece that goes with the article above it (…（记者手记）)."""
     m = _COLUMN_TAG.match(text.strip())
-    return m is not None and _NOT_LABEL.sub("", m["tag"]) in _COMPANION_TAGS
+    return m is not None and NOT_LABEL.sub("", m["tag"]) in _COMPANION_TAGS
 
 
 def is_tagged_headline(text: str) -> bool:
@@ -139,8 +143,6 @@ def _classify_page(lines: list[Line]) -> list[PageItem]:
     return items
 
 
-_MAX_DECK_CHARS = 90  # a headline's deck (提要) line, set in small type under it
-_MAX_HEADLINE_LINES = 3  # kicker, title, subtitle
 _MAX_DECK_LINES = 3
 _MAX_DASHED_TITLE_CHARS = 30
 # ——某某代表（某省某厅厅长）: the speaker of the quotation above, not a subtitle under a title.
@@ -168,11 +170,11 @@ def _continued_after_run(items: list[PageItem], i: int) -> bool:
     # …全力做好统计调查 [headline] 成效，…。 [本报…电 or a byline]: the line under the headline
     # finishes the cut sentence, and the new article's text starts only after it.
     after = items[end + 1] if end + 1 < len(items) else None
-    return after is not None and (after.kind == BYLINE or (after.kind == PARA and _agency_dateline(after.line.text)))
+    return after is not None and (after.kind == BYLINE or (after.kind == PARA and dates.agency_opening(after.line.text)))
 
 
 def _is_opening_label(item: PageItem) -> bool:
-    return item.kind == LABEL and _NOT_LABEL.sub("", item.line.text) in _OPENING_LABELS
+    return item.kind == LABEL and NOT_LABEL.sub("", item.line.text) in _OPENING_LABELS
 
 
 def _headline_lines_with_punctuation(items: list[PageItem]) -> None:
@@ -200,13 +202,13 @@ def _headline_lines_with_punctuation(items: list[PageItem]) -> None:
             continue
         deck_end = i
         while deck_end < len(items) and deck_end - i < _MAX_DECK_LINES and items[deck_end].kind == PARA \
-                and len(items[deck_end].line.text.strip()) <= _MAX_DECK_CHARS \
+                and len(items[deck_end].line.text.strip()) <= MAX_DECK_CHARS \
                 and not finishes_sentence(items[deck_end].line.text) and not ends_with_lead_in(items[deck_end].line.text) \
-                and _find_dateline(items[deck_end].line.text) is None:
+                and dates.opening_dateline(items[deck_end].line.text) is None:
             deck_end += 1
         if deck_end > i and i > 0 and items[i - 1].kind == HEAD and deck_end < len(items) \
                 and (_is_opening_label(items[deck_end]) or (items[deck_end].kind == PARA
-                     and _agency_dateline(items[deck_end].line.text) and _opens_article(items[deck_end]))):
+                     and dates.agency_opening(items[deck_end].line.text) and _opens_article(items[deck_end]))):
             for k in range(i, deck_end):
                 items[k].kind = HEAD
 
@@ -306,11 +308,11 @@ def _last_text_paragraph(article: OpenArticle) -> Paragraph | None:
 def _starts_new_article(article: OpenArticle, run: list[PageItem], nxt: PageItem | None,
                         items: list[PageItem], end: int, pairs: headruns.PagePairs) -> bool:
     heads = [it for it in run if it.kind == HEAD]
-    if not heads or all(_NOT_LABEL.sub("", it.line.text) in BRIEF_LABELS for it in heads):
+    if not heads or all(NOT_LABEL.sub("", it.line.text) in BRIEF_LABELS for it in heads):
         return False  # nothing to head an article, or a briefs label (简讯) that _open_brief files away
     text_at = _past_bylines(items, end)  # the dateline opens the first paragraph, under any byline
     first = items[text_at] if text_at < len(items) and items[text_at].kind == PARA else None
-    dateline = _find_dateline(first.line.text) if first is not None else None
+    dateline = dates.opening_dateline(first.line.text) if first is not None else None
     agency = dateline is not None and dateline.agency
     last = _last_text_paragraph(article)
     if last is not None and not article.ends_with_credit and ends_with_lead_in(last.text):
@@ -364,10 +366,11 @@ def _starts_new_article(article: OpenArticle, run: list[PageItem], nxt: PageItem
                                      [t.startswith(_DASH_LEAD) for t in texts])
     if headruns.TRACE is not None:
         headruns.TRACE.append((ctx, texts, fallback))
-    if agency and last is not None and not _only_a_deck(article):
-        # 本报讯 / 新华社…电 under the run opens an article anyway (segment_page), so the run is
-        # its headline. Decided after the model so that the trees are still fitted on these runs:
-        # without them the fit loses its footing on the rest (cross-month precision -0.8).
+    # Decided after the model, so that the trees are still fitted on these runs (fitted without
+    # the agency runs, cross-month precision fell 0.8): 本报讯 / 新华社…电 under the run opens an
+    # article anyway (segment_page), so the run is its headline; and a photo item's label
+    # (图片报道) heads a photo item of its own (80 of 80 on the development pages).
+    if (agency and last is not None and not decks.only_a_deck(article)) or NOT_LABEL.sub("", texts[0]) in _PHOTO_ITEM_LABELS:
         return True
     return fallback if decided is None else decided
 
@@ -388,12 +391,12 @@ def _headline_inside_cut_sentence(article: OpenArticle, run: list[PageItem], ite
     if end + 1 >= len(items) or items[end].kind != PARA:
         return False
     rest = items[end].line.text
-    if _find_dateline(rest) is not None or is_cut(rest):
+    if dates.opening_dateline(rest) is not None or is_cut(rest):
         return False
     after = _past_bylines(items, end + 1)
     if after > end + 1:
         return True  # a byline under the headline: the new article's
-    dateline = _find_dateline(items[after].line.text) if after < len(items) and items[after].kind == PARA else None
+    dateline = dates.opening_dateline(items[after].line.text) if after < len(items) and items[after].kind == PARA else None
     return dateline is not None and dateline.strong
 
 
@@ -412,7 +415,7 @@ def _add_paragraph(article: OpenArticle, line: Line) -> None:
             article.bylines.append(found)
     text, trailing = bylines.split_trailing_byline(text)
     last = _last_text_paragraph(article)
-    if last is not None and not article.ends_with_credit and is_cut(last.text) and not _agency_dateline(text):
+    if last is not None and not article.ends_with_credit and is_cut(last.text) and not dates.agency_opening(text):
         # Join the halves in place: subheadings printed between them follow the joined paragraph.
         last.text += text
         last.lines = (last.lines[0], line.number)
@@ -489,9 +492,7 @@ def segment_page(page: SeedPage) -> PageLayout:
             preface.append(item.line)
             i += 1
             continue
-        if current is not None and _agency_dateline(item.line.text) and _only_a_deck(current):
-            _split_deck(current, items)
-        elif _opens_headless_article(current, item):
+        if not decks.dateline_opens_own_text(current, item, items) and _opens_headless_article(current, item):
             if current is None:
                 diagnostics.append(_headless_warning(page, item.line))
             current, pending_bylines = OpenArticle(headline=[], bylines=pending_bylines), []
@@ -517,7 +518,7 @@ def _opens_headless_article(current: OpenArticle | None, item: PageItem) -> bool
     """A paragraph that starts an article with no headline: the page's first text, a dated
     paragraph after a closed article, an agency dateline after text."""
     return current is None or (current.closed and _opens_article(item)) or \
-        (_agency_dateline(item.line.text) and _last_text_paragraph(current) is not None)
+        (dates.agency_opening(item.line.text) and _last_text_paragraph(current) is not None)
 
 
 def _place_byline(article: OpenArticle, line: Line, after_text: bool) -> None:
@@ -534,33 +535,6 @@ def _add_byline(article: OpenArticle, text: str, after_text: bool) -> None:
         article.top_byline = True
     if after_text and article.paragraphs:
         article.closed = True
-
-
-def _only_a_deck(article: OpenArticle) -> bool:
-    """A headline, then one paragraph that finishes no sentence and has no dateline: lines printed
-    under the headline (a long title line, 听取…汇报 研究…, summary points in bold), joined because
-    none ends a sentence. The article's text starts at the agency dateline under them: on the
-    development pages 18 of 18 such datelines opened no article of their own."""
-    return bool(article.headline) and len(article.paragraphs) == 1 and article.paragraphs[0].is_text \
-        and not finishes_sentence(article.paragraphs[0].text) and _find_dateline(article.paragraphs[0].text) is None
-
-
-def _split_deck(article: OpenArticle, items: list[PageItem]) -> None:
-    """Undo the joins of the lines above an agency dateline: leading lines with no sentence in
-    them are headline lines (up to three in all), the rest (summary points, each with a full
-    stop inside) paragraphs of their own."""
-    deck = article.paragraphs[0]
-    lines = [it.line for it in items if deck.lines[0] <= it.line.number <= deck.lines[1] and it.kind == PARA]
-    if "".join(l.text.strip() for l in lines) != deck.text:
-        lines = [Line(deck.lines[0], deck.text)]
-    article.paragraphs.clear()
-    for line in lines:
-        text = line.text.strip()
-        if not article.paragraphs and len(article.headline) < _MAX_HEADLINE_LINES and len(text) <= _MAX_DECK_CHARS \
-                and not any(p in text for p in SENTENCE_PUNCT):
-            article.headline.append(line)
-        else:
-            article.paragraphs.append(Paragraph(text, (line.number, line.number)))
 
 
 def _under_section_heading(article: OpenArticle) -> bool:
@@ -580,21 +554,8 @@ def _add_section_byline(article: OpenArticle, line: Line) -> None:
     article.section_bylines += 1
 
 
-def _find_dateline(text: str) -> dates.Dateline | None:
-    """The dateline opening a paragraph; 据新华社…电 (a report taken from an agency) too."""
-    text = text.lstrip()
-    return dates.find_dateline(text[1:] if text.startswith("据") else text)
-
-
-def _agency_dateline(text: str) -> bool:
-    """本报讯 / 新华社…电 open an article; one printed after an article's text opens a new
-    (headless) item, such as a brief under a commentary."""
-    dl = _find_dateline(text)
-    return dl is not None and dl.agency
-
-
 def _opens_article(item: PageItem) -> bool:
-    dl = _find_dateline(item.line.text)
+    dl = dates.opening_dateline(item.line.text)
     return dl is not None and dl.strong
 
 
@@ -623,7 +584,7 @@ def _open_brief(line: Line, current: OpenArticle | None, furniture: list[Line]) 
     took as its last subheading (简讯), go to the page's furniture."""
     m = _brief(line.text)
     if current is not None and current.paragraphs and current.paragraphs[-1].heading \
-            and _NOT_LABEL.sub("", current.paragraphs[-1].text) in BRIEF_LABELS:
+            and NOT_LABEL.sub("", current.paragraphs[-1].text) in BRIEF_LABELS:
         label = current.paragraphs.pop()
         furniture.append(Line(label.lines[0], label.text))
     furniture.append(Line(line.number, m["mark"]))
@@ -680,7 +641,7 @@ def _open_article(run: list[PageItem]) -> OpenArticle:
     headline: list[Line] = []
     rest: list[PageItem] = []
     for it in run:
-        if it.kind == HEAD and len(headline) < _MAX_HEADLINE_LINES and not rest \
+        if it.kind == HEAD and len(headline) < MAX_HEADLINE_LINES and not rest \
                 and not (headline and _LABELLED_LINE.match(it.line.text.strip())):
             headline.append(it.line)
         else:
