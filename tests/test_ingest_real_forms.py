@@ -378,7 +378,7 @@ def test_sections_with_their_own_reporters_stay_in_their_composite_piece():
     lines = arts[0].body.split("\n")
     for heading, byline in (("让种粮更有奔头", "本报记者 赵晓明"), ("把家乡的好产品卖出去", "本报记者 周建国")):
         at = lines.index("## " + heading)
-        assert [l for l in lines[at + 1:] if l.strip()][0] == "## " + byline
+        assert [l for l in lines[at + 1:] if l.strip()][0] == "#### " + byline
     assert "王立新" not in arts[0].body and arts[0].byline == "本报记者 王立新"
 
 

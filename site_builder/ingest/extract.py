@@ -75,7 +75,8 @@ def body_markdown(draft: ArticleDraft) -> str:
     blocks = []
     for p in draft.paragraphs:
         if p.heading:
-            blocks.append(f"## {escape_printed(p.text)}")
+            # a section's byline sits under its heading one level down, set smaller (site.css)
+            blocks.append(f"{'####' if p.byline else '##'} {escape_printed(p.text)}")
         else:
             blocks.append(escape_printed(p.text))
     return "\n\n".join(blocks)
