@@ -541,3 +541,16 @@ def test_a_caption_label_leads_into_the_caption_in_the_body():
     assert [a.title for a in arts] == ["城市植树添新绿", "湿地公园迎客来"]
     lines = arts[0].body.split("\n")
     assert "图片说明：" in lines and "图为志愿者在植树现场。" in lines
+
+
+def test_a_byline_below_an_opening_box_and_a_series_line_is_the_articles_own():
+    """核心提示 and its text are a box above the article, not its text: the byline under the
+    heading that follows the box signs the article and leaves the body (a byline under a
+    heading after the article's own text would be a section's, kept in the body)."""
+    arts, _ = ingest_text(page(
+        "城市绿化三年行动综述", "核心提示",
+        "三年来，全市新增绿地三千公顷，建成口袋公园两百个，市民出门见绿的愿望正在变成现实。",
+        "三年行动系列报道之一", "记者 王立新",
+        STORY_A2, "公园建设提速", "江边湿地公园今年向市民开放，园内新修步道八公里，沿途设置观鸟点和科普展板。"))
+    assert [a.title for a in arts] == ["城市绿化三年行动综述"]
+    assert arts[0].reporters == ["王立新"] and "王立新" not in arts[0].body

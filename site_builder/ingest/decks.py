@@ -11,10 +11,11 @@ from ..model import Line, Paragraph
 _DOCUMENT_LABELS = {"回信", "贺信", "贺电", "唁电", "复信"}  # a document printed in full, then the news of it
 
 
-def dateline_opens_own_text(current: OpenArticle | None, item: PageItem, items: list[PageItem]) -> bool:
-    """An agency dateline that opens the current article's own report, not a new article: under
-    its headline's deck (split back into headline lines and points), or under the document the
-    article prints first (回信, 贺信 …, then 新华社…电 on it; 6 of 6 on the development pages)."""
+def take_own_dateline(current: OpenArticle | None, item: PageItem, items: list[PageItem]) -> bool:
+    """Whether the agency dateline in `item` opens the current article's own report rather than
+    a new article, readying the article for it: under its headline's deck (split back into
+    headline lines and points), or under the document the article prints first (回信, 贺信 …,
+    then 新华社…电 on it; 6 of 6 on the development pages)."""
     if current is None or not dates.agency_opening(item.line.text):
         return False
     if only_a_deck(current):

@@ -28,5 +28,4 @@ class OpenArticle:
     closed: bool = False  # a byline line followed its last paragraph
     ends_with_credit: bool = False  # its last body line is a closing credit, never a cut sentence
     top_byline: bool = False  # a byline printed between its headline and its first paragraph
-    section_bylines: int = 0  # bylines printed under its subheadings (kept in the body)
     punctuated_subheadings: int = 0  # read as subheadings from their place (headruns counts them as prose)

@@ -323,7 +323,7 @@ def _starts_new_article(article: OpenArticle, run: list[PageItem], nxt: PageItem
     if last is not None and not article.closed and all(it.line.text.strip().startswith(_DASH_LEAD) for it in heads):
         return False  # ——某某代表（…） under a quotation, ——编者 under a note: 256 of 258 on real pages
     byline_next = nxt is not None and nxt.kind == BYLINE
-    signed = bool(article.bylines) or article.section_bylines > 0
+    signed = bool(article.bylines) or any(p.byline for p in article.paragraphs)
     if byline_next and (article.closed or (signed and not article.top_byline)):
         return True  # headline, then byline, after an article that printed its byline at its end
     # Under an article whose byline stood at its top, or that has none yet, a heading and a
@@ -492,7 +492,7 @@ def segment_page(page: SeedPage) -> PageLayout:
             preface.append(item.line)
             i += 1
             continue
-        if not decks.dateline_opens_own_text(current, item, items) and _opens_headless_article(current, item):
+        if not decks.take_own_dateline(current, item, items) and _opens_headless_article(current, item):
             if current is None:
                 diagnostics.append(_headless_warning(page, item.line))
             current, pending_bylines = OpenArticle(headline=[], bylines=pending_bylines), []
@@ -509,9 +509,10 @@ def segment_page(page: SeedPage) -> PageLayout:
 def _add_credit(article: OpenArticle, line: Line) -> None:
     """The article's last line: kept in its body; another article follows. A reader's signature
     closes one letter of a readers' column as often as the column, so it leaves that open."""
-    article.paragraphs.append(Paragraph(line.text.strip(), (line.number,) * 2))
+    text = line.text.strip()
+    article.paragraphs.append(Paragraph(text, (line.number,) * 2))
     article.ends_with_credit = True
-    article.closed = not closings.reader_signature(line.text.strip())
+    article.closed = not closings.reader_signature(text)
 
 
 def _opens_headless_article(current: OpenArticle | None, item: PageItem) -> bool:
@@ -538,9 +539,10 @@ def _add_byline(article: OpenArticle, text: str, after_text: bool) -> None:
 
 
 def _under_section_heading(article: OpenArticle) -> bool:
-    """The article has printed text and then a subheading: a byline here signs that section
-    (a composite piece, each place or speaker with its own reporter). Under an opening label's
-    text (核心提示 …) and one heading, the byline is the article's own, printed below its preface."""
+    """The article has printed text of its own and then a subheading: a byline here signs that
+    section (a composite piece, each place or speaker with its own reporter). An opening label's
+    box (核心提示 and its text, up to the first heading) is not the article's own text: a byline
+    under the heading after it is the article's, printed below its preface."""
     paras = article.paragraphs
     if not paras or not paras[-1].heading or _last_text_paragraph(article) is None:
         return False
@@ -551,7 +553,6 @@ def _add_section_byline(article: OpenArticle, line: Line) -> None:
     """Kept in the body under its section's heading, where a reader looks for who wrote that
     part; extraction still credits its names to the article."""
     article.paragraphs.append(Paragraph(line.text.strip(), (line.number,) * 2, heading=True, byline=True))
-    article.section_bylines += 1
 
 
 def _opens_article(item: PageItem) -> bool:
