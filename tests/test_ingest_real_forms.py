@@ -554,3 +554,24 @@ def test_a_byline_below_an_opening_box_and_a_series_line_is_the_articles_own():
         STORY_A2, "公园建设提速", "江边湿地公园今年向市民开放，园内新修步道八公里，沿途设置观鸟点和科普展板。"))
     assert [a.title for a in arts] == ["城市绿化三年行动综述"]
     assert arts[0].reporters == ["王立新"] and "王立新" not in arts[0].body
+
+
+def test_field_lines_open_the_body_and_are_never_joined_with_the_prose_under_them():
+    """时间：… / 日程：… above a scene: the time is the body's first line, not a subtitle, and the
+    field line that ends without a full stop is a line of its own, not half of a paragraph cut by
+    the column end. The summary and the dateline are read from the prose under them."""
+    arts, _ = ingest_text(page(
+        "“把每一棵树都种活”", "时间：3月2日上午", "日程：市长到城东植树点参加义务植树",
+        "“今年栽下的苗木，成活率要比去年更高。”在城东植树点，市长一边扶正树苗一边叮嘱。",
+        STORY_A2))
+    a = arts[0]
+    assert a.title == "“把每一棵树都种活”" and a.subtitle is None
+    lines = body_plain(a.body).split("\n")
+    assert lines[0] == "时间：3月2日上午" and "日程：市长到城东植树点参加义务植树" in lines
+    assert a.summary.startswith("“今年栽下的苗木")
+
+
+def test_a_speakers_colon_is_prose_and_a_line_cut_after_it_is_still_joined():
+    cut = "局长表示：下一步将加强后期管护"
+    arts, _ = ingest_text(page("城市植树添新绿", STORY_A, cut, "，确保种一棵活一棵，让城市绿意更浓。"))
+    assert cut + "，确保种一棵活一棵" in body_plain(arts[0].body).replace("\n", "")

@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass
 
 from . import bylines, dates, entities, headroles, segment
+from .sentences import field_value
 from ..edtf import format_edtf, parse_edtf
 from ..markup import escape_printed
 from ..model import Article, ArticleDraft, Line, PageLayout, SeedPage
@@ -126,15 +127,22 @@ def summary_of(paragraphs: list[str], dateline: dates.Dateline | None) -> str | 
     return out or None
 
 
+def _lead_text(texts: list[str]) -> str:
+    """The first paragraph of prose: the dateline and the summary are in it, not in the field
+    lines printed above it (时间：5月24日下午 / 日程：…)."""
+    return next((t for t in texts if field_value(t) is None), texts[0] if texts else "")
+
+
 def extract_article(page: SeedPage, layout: PageLayout, draft: ArticleDraft, order: int,
                     stopwords: frozenset[str]) -> Extracted:
     kicker, title, subtitle = assign_headline(draft.headline)
     if not title:
         title = derived_title(draft)
     texts = [p.text for p in draft.paragraphs if p.is_text]
-    dateline = dates.find_dateline(texts[0]) if texts else None
+    lead = _lead_text(texts)
+    dateline = dates.find_dateline(lead) if texts else None
     full_text = "\n".join(texts)
-    when = dates.article_dates(dateline, page.meta.published, texts[0] if texts else "", full_text)
+    when = dates.article_dates(dateline, page.meta.published, lead, full_text)
     credits = [bylines.parse_byline(b) for b in draft.byline_texts] + closing_credits(draft) \
         + [bylines.parse_byline(p.text) for p in draft.paragraphs if p.byline]
     article = Article(
@@ -154,7 +162,7 @@ def extract_article(page: SeedPage, layout: PageLayout, draft: ArticleDraft, ord
         page=page.meta.page,
         page_name=page.meta.page_name,
         newspaper=page.meta.newspaper,
-        summary=summary_of(texts, dateline),
+        summary=summary_of(texts[texts.index(lead):], dateline) if texts else None,
         byline=" / ".join(draft.byline_texts) or None,
     )
     for role in bylines.ROLES:

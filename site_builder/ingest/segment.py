@@ -25,7 +25,7 @@ from . import bylines, closings, dates, decks, headruns, lexicon, runcontext
 from .layout import (BYLINE, CREDIT, FURNITURE, HEAD, LABEL, MAX_DECK_CHARS, MAX_HEADLINE_LINES, NOT_LABEL, PARA, YEAR,
                      OpenArticle, PageItem)
 from .pagelines import is_page_furniture
-from .sentences import SENTENCE_PUNCT, ends_with_lead_in, finishes_sentence, is_cut
+from .sentences import SENTENCE_PUNCT, ends_with_lead_in, field_value, finishes_sentence, is_cut
 from ..model import ArticleDraft, Diagnostic, Line, PageLayout, Paragraph, SeedPage
 
 MAX_HEADING_CHARS = 40
@@ -415,7 +415,8 @@ def _add_paragraph(article: OpenArticle, line: Line) -> None:
             article.bylines.append(found)
     text, trailing = bylines.split_trailing_byline(text)
     last = _last_text_paragraph(article)
-    if last is not None and not article.ends_with_credit and is_cut(last.text) and not dates.agency_opening(text):
+    if last is not None and not article.ends_with_credit and is_cut(last.text) and not dates.agency_opening(text) \
+            and field_value(last.text) is None:  # 日程：… above the prose it introduces
         # Join the halves in place: subheadings printed between them follow the joined paragraph.
         last.text += text
         last.lines = (last.lines[0], line.number)
@@ -637,13 +638,19 @@ def _open_with_preface(run: list[PageItem], preface: list[Line], bylines_above: 
 _LABELLED_LINE = re.compile(r"^[【\[][^】\]]{1,8}[】\]]\s*\S")
 
 
+def _opens_body(text: str) -> bool:
+    """【人物】某某 or 时间：5月24日下午 under a headline: the body's first line, not a subtitle."""
+    value = field_value(text)
+    return _LABELLED_LINE.match(text) is not None or (value is not None and value[0].isdigit())
+
+
 def _open_article(run: list[PageItem]) -> OpenArticle:
     """Up to three headline lines open the article; labels and the rest are its subheadings."""
     headline: list[Line] = []
     rest: list[PageItem] = []
     for it in run:
         if it.kind == HEAD and len(headline) < MAX_HEADLINE_LINES and not rest \
-                and not (headline and _LABELLED_LINE.match(it.line.text.strip())):
+                and not (headline and _opens_body(it.line.text.strip())):
             headline.append(it.line)
         else:
             rest.append(it)
@@ -652,7 +659,7 @@ def _open_article(run: list[PageItem]) -> OpenArticle:
         text = it.line.text.strip()
         # 核心阅读 (or 【人物】某某) right under the headline opens the body: a line of it, not a
         # section heading.
-        opening = k == 0 and headline and (_is_opening_label(it) or (it.kind == HEAD and _LABELLED_LINE.match(text)))
+        opening = k == 0 and headline and (_is_opening_label(it) or (it.kind == HEAD and _opens_body(text)))
         article.paragraphs.append(Paragraph(text, (it.line.number,) * 2, heading=not opening, label=bool(opening)))
     return article
 
