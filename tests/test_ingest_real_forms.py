@@ -5,7 +5,7 @@ headline line or paragraph, blank lines between them.
 """
 from ingest_helpers import body_plain, ingest_text
 
-from site_builder.ingest import headruns, segment
+from site_builder.ingest import bylines, headruns, segment
 
 
 def page(*blocks: str) -> str:
@@ -575,3 +575,24 @@ def test_a_speakers_colon_is_prose_and_a_line_cut_after_it_is_still_joined():
     cut = "局长表示：下一步将加强后期管护"
     arts, _ = ingest_text(page("城市植树添新绿", STORY_A, cut, "，确保种一棵活一棵，让城市绿意更浓。"))
     assert cut + "，确保种一棵活一棵" in body_plain(arts[0].body).replace("\n", "")
+
+
+def test_padded_names_in_a_byline_line_are_read():
+    """本报记者  姜  峰: a two-character name set to the width of three is a byline, not a heading."""
+    for line, names in (("本报记者\xa0\xa0姜\xa0\xa0峰", ["姜峰"]), ("本报记者\u3000黄\u3000超\u3000左\u3000潇", ["黄超", "左潇"]),
+                        ("本报记者 刘新吾 程  焕", ["刘新吾", "程焕"]), ("记者 马燕 李盼", ["马燕", "李盼"])):
+        assert segment.classify(line) == "byline", line
+        assert bylines.parse_byline(line).reporters == names, line
+
+
+def test_after_a_signed_section_a_heading_and_byline_is_the_next_section(monkeypatch):
+    """A composite piece signs each section under its heading. A heading and a byline after a
+    signed section is the next section (here the trees, stood in for, say so), not an article
+    that a byline at the article's end would announce."""
+    monkeypatch.setattr(headruns, "MODEL", _TreesSayingSubheading())
+    voices = [line.replace("本报记者 赵晓明", "本报记者  赵  明").replace("本报记者 孙丽娜", "本报记者 孙  娜")
+              for line in VILLAGE_VOICES if line != "本报记者 王立新"]  # no byline of the whole piece
+    arts, _ = ingest_text(page(*voices))
+    assert [a.title for a in arts] == ["代表委员谈乡村振兴"]
+    assert arts[0].reporters == ["赵明", "孙娜", "周建国"]
+    assert "#### 本报记者  赵  明" in arts[0].body.split("\n")

@@ -97,7 +97,7 @@ def parse_byline(text: str) -> Byline:
     writing and pictures; a closing 文/图 after named roles adds no one; 记者 王浩 摄 credits the
     picture to the names before 摄."""
     out = Byline(text=text)
-    body = text.strip()
+    body = join_padded_names(text.strip())  # 本报记者  姜  峰: a two-character name set three wide
     if body[:1] in "（(" and body[-1:] in "）)":
         body = body[1:-1]  # （记者 张三）
     body = body.strip(MARKS + " ")

@@ -324,8 +324,11 @@ def _starts_new_article(article: OpenArticle, run: list[PageItem], nxt: PageItem
         return False  # ——某某代表（…） under a quotation, ——编者 under a note: 256 of 258 on real pages
     byline_next = nxt is not None and nxt.kind == BYLINE
     signed = bool(article.bylines) or any(p.byline for p in article.paragraphs)
-    if byline_next and (article.closed or (signed and not article.top_byline)):
+    sections_signed = any(p.byline for p in article.paragraphs)
+    if byline_next and (article.closed or (signed and not article.top_byline and not sections_signed)):
         return True  # headline, then byline, after an article that printed its byline at its end
+    # (after a composite piece whose sections are signed under their headings, it is as often
+    # the next section)
     # Under an article whose byline stood at its top, or that has none yet, a heading and a
     # byline is as often a section of a composite piece (each speaker, each place, its own
     # reporter): the model weighs it.
