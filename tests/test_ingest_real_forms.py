@@ -31,6 +31,8 @@ def test_closing_credit_lines_stay_with_their_article():
 CLOSING_CREDITS = [
     # (the credit line as printed, the roles it gives the article above it)
     ("（本报记者 周立新、吴海燕、郑开明、冯晓光）", {"reporters": ["周立新", "吴海燕", "郑开明", "冯晓光"]}),
+    # read as a byline line (a name off the surname list, in brackets after 记者), printed last all the same
+    ("（本报记者 莽九晨、丁雪真、于洋）", {"reporters": ["莽九晨", "丁雪真", "于洋"]}),
     ("吕文清摄（图片社）", {"photographers": ["吕文清"]}),
     ("新华社记者 陶家兴摄", {"photographers": ["陶家兴"]}),
     ("本报记者 孔德明整理", {"reporters": ["孔德明"]}),
@@ -596,3 +598,15 @@ def test_after_a_signed_section_a_heading_and_byline_is_the_next_section(monkeyp
     assert [a.title for a in arts] == ["代表委员谈乡村振兴"]
     assert arts[0].reporters == ["赵明", "孙娜", "周建国"]
     assert "#### 本报记者  赵  明" in arts[0].body.split("\n")
+
+
+def test_the_names_of_a_closing_credit_are_its_makers_not_people_in_the_news():
+    """A joint report's credit lists its reporters with 、 as a text lists people; a name of the
+    list that is a person elsewhere (范昊天 speaks in the next article) must not make the whole
+    list people of this article."""
+    credit = "（本报记者禹丽敏、范昊天、龚相娟、李家鼎、田先进、魏薇）"
+    speaker = "公园管理处主任范昊天说，开放首日入园人数超过一万人次，周末还将推出导览服务。"
+    arts, _ = ingest_text(page("城市植树添新绿", STORY_A, STORY_A2, credit, "湿地公园迎客来", STORY_B, speaker))
+    assert arts[0].reporters[-6:] == ["禹丽敏", "范昊天", "龚相娟", "李家鼎", "田先进", "魏薇"]
+    assert arts[0].people == [] and arts[1].people == ["范昊天"]
+    assert body_plain(arts[0].body).rstrip().endswith(credit)

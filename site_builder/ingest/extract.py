@@ -170,12 +170,13 @@ def extract_article(page: SeedPage, layout: PageLayout, draft: ArticleDraft, ord
         for credit in credits:
             names.extend(n for n in getattr(credit, role) if n not in names)
         setattr(article, role, names)
-    # A closing credit (版式设计：…, 某某摄（影像中国）) names who made the page, not what it is about.
-    told = "\n".join(t for t in texts if segment.classify(t) != segment.CREDIT)
+    # A closing credit (版式设计：…, 某某摄（影像中国）, （本报记者 甲、乙）) names who made the page,
+    # not what it is about: its names are the article's roles, not its people or tags.
+    told = "\n".join(t for t in texts if segment.classify(t) not in (segment.CREDIT, segment.BYLINE))
     terms = entities.article_terms(title, told, stopwords)
     article.places = terms.places
     article.organizations = terms.organizations
-    return Extracted(article, title + "\n" + full_text, terms)
+    return Extracted(article, title + "\n" + told, terms)
 
 
 def extract_page(page: SeedPage, layout: PageLayout, stopwords: frozenset[str]) -> list[Extracted]:

@@ -530,16 +530,20 @@ def _place_byline(article: OpenArticle, line: Line, after_text: bool) -> None:
     if _under_section_heading(article):
         _add_section_byline(article, line)
     else:
-        _add_byline(article, line.text.strip(), after_text)
+        _add_byline(article, line, after_text)
 
 
-def _add_byline(article: OpenArticle, text: str, after_text: bool) -> None:
-    """A byline line: at the article's top it signs the article; after its text it closes it."""
+def _add_byline(article: OpenArticle, line: Line, after_text: bool) -> None:
+    """A byline line: at the article's top it signs the article; after its text it closes it,
+    and a bracketed one there (（本报记者 甲、乙）) is the article's printed last line as well."""
+    text = line.text.strip()
     article.bylines.append(text)
     if not any(p.is_text for p in article.paragraphs):
         article.top_byline = True
     if after_text and article.paragraphs:
         article.closed = True
+        if text[:1] in "（(" and text[-1:] in "）)" and any(p.is_text for p in article.paragraphs):
+            article.paragraphs.append(Paragraph(text, (line.number,) * 2))
 
 
 def _under_section_heading(article: OpenArticle) -> bool:
