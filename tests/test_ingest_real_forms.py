@@ -41,6 +41,8 @@ CLOSING_CREDITS = [
     ("贺东图钱莉文", {"photographers": ["贺东"], "writers": ["钱莉"]}),
     ("版式设计：孟小川", {}),
     ("本版制图：孟小川", {}),
+    ("供图：林岚（市博物馆）", {}),
+    ("漫画：孟小川", {}),
     ("2020年3月2日", {}),
     ("readers@example.com", {}),
     # two-character names padded to the width of three, with no-break or ideographic spaces

@@ -40,7 +40,7 @@ _PLACE_END = set("省市县区州盟旗镇乡村街路港湾岛山河湖园馆�
 # 本版图片来源：…): printed in its column, so they end that article, in its body.
 # 内容统筹：…  图表设计：… as well.
 _DESIGN_CREDIT = re.compile(r"^(?:本版|本期|本组|本文|内容|图表|视频|文字)?"
-                            r"(?:制图|版式设计|版式|视觉设计|设计|美编|摄影|图片|图片来源|数据来源|资料来源|统筹|策划)"
+                            r"(?:制图|版式设计|版式|视觉设计|设计|美编|摄影|图片|图片来源|数据来源|资料来源|统筹|策划|供图|插图|绘图|漫画)"
                             r"[：:]\s*[^，。；;！？]{1,40}$"
                             r"|^(?:本版|本期)?(?:版式设计|制图|美编)\s*(?P<name>[\u4e00-\u9fff]{2,4})$")
 # A line of its own that is only a date (the day a letter or a decision was signed), an
