@@ -612,3 +612,20 @@ def test_the_names_of_a_closing_credit_are_its_makers_not_people_in_the_news():
     assert arts[0].reporters[-6:] == ["禹丽敏", "范昊天", "龚相娟", "李家鼎", "田先进", "魏薇"]
     assert arts[0].people == [] and arts[1].people == ["范昊天"]
     assert body_plain(arts[0].body).rstrip().endswith(credit)
+
+
+class _TreesSayingHeadline:
+    """Stands in for the fitted trees: every run they are asked about opens an article."""
+
+    def score(self, features: list[float]) -> float:
+        return 1.0
+
+
+def test_a_link_box_goes_with_the_article_above_whatever_the_trees_say(monkeypatch):
+    """■链接 / 【延伸阅读】 over a heading and its text: a box printed with the article above."""
+    monkeypatch.setattr(headruns, "MODEL", _TreesSayingHeadline())
+    for label in ("■链接", "【延伸阅读】", "小贴士"):
+        arts, _ = ingest_text(page("城市植树添新绿", STORY_A, STORY_A2, label, "全市绿化覆盖率达四成",
+                                   "截至去年底，全市建成区绿化覆盖率达到百分之四十。", "湿地公园迎客来", STORY_B, STORY_B2))
+        assert [a.title for a in arts] == ["城市植树添新绿", "湿地公园迎客来"], label
+        assert "全市绿化覆盖率达四成" in arts[0].body, label

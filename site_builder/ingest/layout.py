@@ -10,7 +10,7 @@ PARA, HEAD, YEAR, LABEL, BYLINE, FURNITURE, CREDIT = "para", "head", "year", "la
 # CREDIT: a line that closes the article above it (closings.py), kept in its body.
 MAX_HEADLINE_LINES = 3  # kicker, title, subtitle
 MAX_DECK_CHARS = 90  # a headline's deck (提要) line, set in small type under it
-NOT_LABEL = re.compile(r"[\s【】\[\]：:]")  # what a label may carry around its word: 【链接】, 核心阅读：
+NOT_LABEL = re.compile(r"[\s【】\[\]：:□■●◆◇○▲△★☆]")  # what a label may carry around its word: 【链接】, 核心阅读：, ■链接
 
 
 @dataclass

@@ -375,6 +375,8 @@ def _starts_new_article(article: OpenArticle, run: list[PageItem], nxt: PageItem
     # (图片报道) heads a photo item of its own (80 of 80 on the development pages).
     if (agency and last is not None and not decks.only_a_deck(article)) or NOT_LABEL.sub("", texts[0]) in _PHOTO_ITEM_LABELS:
         return True
+    if last is not None and run[0].kind == LABEL and not _is_opening_label(run[0]) and not byline_next:
+        return False  # ■链接, 延伸阅读, 小贴士 over a heading: a box that goes with the article above
     return fallback if decided is None else decided
 
 
