@@ -622,9 +622,9 @@ class _TreesSayingHeadline:
 
 
 def test_a_link_box_goes_with_the_article_above_whatever_the_trees_say(monkeypatch):
-    """■链接 / 【延伸阅读】 over a heading and its text: a box printed with the article above."""
+    """■链接 / 【延伸阅读】 / 参观贴士 over a heading and its text: a box printed with the article above."""
     monkeypatch.setattr(headruns, "MODEL", _TreesSayingHeadline())
-    for label in ("■链接", "【延伸阅读】", "小贴士"):
+    for label in ("■链接", "【延伸阅读】", "小贴士", "参观贴士"):
         arts, _ = ingest_text(page("城市植树添新绿", STORY_A, STORY_A2, label, "全市绿化覆盖率达四成",
                                    "截至去年底，全市建成区绿化覆盖率达到百分之四十。", "湿地公园迎客来", STORY_B, STORY_B2))
         assert [a.title for a in arts] == ["城市植树添新绿", "湿地公园迎客来"], label

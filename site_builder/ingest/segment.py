@@ -32,6 +32,7 @@ MAX_HEADING_CHARS = 40
 EDITORIAL_LABELS = {"核心提示", "核心阅读", "编者按", "编者的话", "导语", "导读", "阅读提示", "开栏的话", "相关链接", "链接",
                     "背景链接", "新闻链接", "记者手记", "短评", "延伸阅读", "小贴士", "温馨提示", "专家观点",
                     "内容提要", "提要", "摘要", "引子", "引言", "前言", "回信", "贺信", "贺电", "唁电", "复信"}
+_TIPS = "贴士"  # 参观贴士, 出行贴士: a box of tips printed with the article, like 小贴士
 # Labels printed between an article's headline and its text, never inside it: a summary box, a
 # preface, or the kind of document that follows (回信 under 某某给某某的回信).
 _OPENING_LABELS = {"核心提示", "核心阅读", "编者按", "编者的话", "导语", "导读", "阅读提示", "开栏的话",
@@ -58,7 +59,7 @@ _CLAUSE_THEN_MORE = re.compile(r"[，,].*[\u4e00-\u9fff]{2}")
 def classify(text: str) -> str:
     stripped = text.strip()
     bare = NOT_LABEL.sub("", stripped)
-    if bare in EDITORIAL_LABELS:
+    if bare in EDITORIAL_LABELS or (len(bare) <= 6 and bare.endswith(_TIPS)):
         return LABEL
     if bare in _CAPTION_LABELS:
         return PARA  # 图片说明： leads into the caption of the article's picture: a line of its body
