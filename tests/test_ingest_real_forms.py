@@ -629,3 +629,17 @@ def test_a_link_box_goes_with_the_article_above_whatever_the_trees_say(monkeypat
                                    "截至去年底，全市建成区绿化覆盖率达到百分之四十。", "湿地公园迎客来", STORY_B, STORY_B2))
         assert [a.title for a in arts] == ["城市植树添新绿", "湿地公园迎客来"], label
         assert "全市绿化覆盖率达四成" in arts[0].body, label
+
+
+def test_a_line_ending_on_a_dash_over_a_paragraph_leads_into_it(monkeypatch):
+    """…汇成震天的交响—— over a paragraph leads into that text (a kicker ends on —— too, but a
+    title follows a kicker): under a headline it is the body's first line, not the title of a
+    three-line stack, and between paragraphs it opens no article, whatever the trees say."""
+    monkeypatch.setattr(headruns, "MODEL", _TreesSayingHeadline())
+    lead = "植树号角吹响，志愿者的歌声汇成春天的交响——"
+    arts, _ = ingest_text(page("“种下一片新绿！”", "——全市义务植树活动纪实", lead, STORY_A, STORY_A2,
+                               "这是一支不怕苦的队伍——", "清晨六时，志愿者已经来到城东植树点，一直干到傍晚。",
+                               "湿地公园迎客来", STORY_B, STORY_B2))
+    assert [a.title for a in arts] == ["“种下一片新绿！”", "湿地公园迎客来"]
+    assert arts[0].subtitle == "——全市义务植树活动纪实" and arts[0].kicker is None
+    assert body_plain(arts[0].body).startswith(lead) and "这是一支不怕苦的队伍——" in arts[0].body

@@ -18,6 +18,7 @@ class PageItem:
     kind: str
     line: Line
     subheading: bool = False  # a punctuated short line read as a subheading (_reads_as_subheading)
+    lead_in: bool = False  # a heading line ending on —— over a paragraph: it leads into that text
 
 
 @dataclass

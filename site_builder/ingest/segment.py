@@ -141,7 +141,17 @@ def _classify_page(lines: list[Line]) -> list[PageItem]:
         if items[i].kind in (HEAD, LABEL) and items[i].line.text.strip().endswith("导读") \
                 and items[i + 1].kind == FURNITURE:
             items[i].kind = FURNITURE
+        # 人民是共和国的坚实根基—— over a paragraph leads into that text, as a section's first
+        # line in bold does. A kicker ends on —— too, but a title follows it: on the development
+        # pages 1 of 220 such lines over a paragraph was a headline line.
+        if items[i].kind == HEAD and items[i + 1].kind == PARA and _ends_on_dash(items[i].line.text):
+            items[i].lead_in = True
     return items
+
+
+def _ends_on_dash(text: str) -> bool:
+    text = text.strip()
+    return text.endswith("——") and not text.startswith(_DASH_LEAD)
 
 
 _MAX_DECK_LINES = 3
@@ -378,6 +388,8 @@ def _starts_new_article(article: OpenArticle, run: list[PageItem], nxt: PageItem
         return True
     if last is not None and run[0].kind == LABEL and not _is_opening_label(run[0]) and not byline_next:
         return False  # ■链接, 延伸阅读, 小贴士 over a heading: a box that goes with the article above
+    if all(it.lead_in for it in heads) and not byline_next and not agency:
+        return False  # …这是一支战无不胜的钢铁军队—— leads into the text of the article it is in
     return fallback if decided is None else decided
 
 
@@ -660,7 +672,7 @@ def _open_article(run: list[PageItem]) -> OpenArticle:
     rest: list[PageItem] = []
     for it in run:
         if it.kind == HEAD and len(headline) < MAX_HEADLINE_LINES and not rest \
-                and not (headline and _opens_body(it.line.text.strip())):
+                and not (headline and (it.lead_in or _opens_body(it.line.text.strip()))):
             headline.append(it.line)
         else:
             rest.append(it)
