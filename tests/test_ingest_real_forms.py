@@ -643,3 +643,15 @@ def test_a_line_ending_on_a_dash_over_a_paragraph_leads_into_it(monkeypatch):
     assert [a.title for a in arts] == ["“种下一片新绿！”", "湿地公园迎客来"]
     assert arts[0].subtitle == "——全市义务植树活动纪实" and arts[0].kicker is None
     assert body_plain(arts[0].body).startswith(lead) and "这是一支不怕苦的队伍——" in arts[0].body
+
+
+def test_marked_summary_points_under_a_headline_are_the_bodys_first_lines():
+    """■-led points in bold under a two-line headline, then the report: the points are text,
+    never the title of a three-line stack (the longest line)."""
+    points = ["■ 要加强后期管护，提高苗木成活率，让城市绿意更浓、生态更好、市民更满意",
+              "■ 要统筹推进城乡绿化，扩大绿色空间，建设公园城市，推动形成绿色生产生活方式"]
+    arts, _ = ingest_text(page("市委书记在全市绿化工作会议上强调", "坚持生态优先 建设美丽城市", *points,
+                               "新华社北京3月2日电 全市绿化工作会议2日召开。" + STORY_A2))
+    assert arts[0].kicker == "市委书记在全市绿化工作会议上强调" and arts[0].title == "坚持生态优先 建设美丽城市"
+    lines = arts[0].body.split("\n")
+    assert body_plain(arts[0].body).startswith("■ 要加强后期管护") and not any(l.startswith("#") for l in lines)

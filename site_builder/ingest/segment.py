@@ -23,6 +23,7 @@ import re
 
 from . import bylines, closings, dates, decks, headruns, lexicon, runcontext
 from .layout import (BYLINE, CREDIT, FURNITURE, HEAD, LABEL, MAX_DECK_CHARS, MAX_HEADLINE_LINES, NOT_LABEL, PARA, YEAR,
+                     DASH_LEAD, ends_on_dash, summary_point,
                      OpenArticle, PageItem)
 from .pagelines import is_page_furniture
 from .sentences import SENTENCE_PUNCT, ends_with_lead_in, field_value, finishes_sentence, is_cut
@@ -112,7 +113,7 @@ def is_tagged_headline(text: str) -> bool:
     return m is not None and not m["head"].endswith(("，", ",", "、")) and len(m["head"].strip()) >= 2
 
 
-_DASH_LEAD = ("——", "─", "－－")
+_DASH_LEAD = DASH_LEAD
 
 
 def _is_dash_headline(text: str) -> bool:
@@ -144,14 +145,10 @@ def _classify_page(lines: list[Line]) -> list[PageItem]:
         # 人民是共和国的坚实根基—— over a paragraph leads into that text, as a section's first
         # line in bold does. A kicker ends on —— too, but a title follows it: on the development
         # pages 1 of 220 such lines over a paragraph was a headline line.
-        if items[i].kind == HEAD and items[i + 1].kind == PARA and _ends_on_dash(items[i].line.text):
+        if items[i].kind == HEAD and items[i + 1].kind == PARA and ends_on_dash(items[i].line.text):
             items[i].lead_in = True
     return items
 
-
-def _ends_on_dash(text: str) -> bool:
-    text = text.strip()
-    return text.endswith("——") and not text.startswith(_DASH_LEAD)
 
 
 _MAX_DECK_LINES = 3
@@ -672,18 +669,22 @@ def _open_article(run: list[PageItem]) -> OpenArticle:
     rest: list[PageItem] = []
     for it in run:
         if it.kind == HEAD and len(headline) < MAX_HEADLINE_LINES and not rest \
-                and not (headline and (it.lead_in or _opens_body(it.line.text.strip()))):
+                and not (headline and (it.lead_in or _opens_body(it.line.text.strip()) or summary_point(it))):
             headline.append(it.line)
         else:
             rest.append(it)
     article = OpenArticle(headline=headline)
     for k, it in enumerate(rest):
         text = it.line.text.strip()
+        if headline and summary_point(it):  # ■ 要强化基础研究，…: a point of the summary, text
+            article.paragraphs.append(Paragraph(text, (it.line.number,) * 2))
+            continue
         # 核心阅读 (or 【人物】某某) right under the headline opens the body: a line of it, not a
         # section heading.
         opening = k == 0 and headline and (_is_opening_label(it) or (it.kind == HEAD and _opens_body(text)))
         article.paragraphs.append(Paragraph(text, (it.line.number,) * 2, heading=not opening, label=bool(opening)))
     return article
+
 
 
 def _draft(article: OpenArticle) -> ArticleDraft:
