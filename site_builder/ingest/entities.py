@@ -530,16 +530,26 @@ def choose_tags(terms: ArticleTerms, doc_freq: Counter, n_docs: int, exclude: se
         length = 1.0 + 0.15 * min(len(word) - 2, 3)
         scored.append((tf * idf * shared * common * length, word))
     scored.sort(key=lambda x: (-x[0], x[1]))
-    scored = [(score, fuller_tag(word, terms, doc_freq, exclude)) for score, word in scored]
+    # Each candidate's fuller form, found only for the candidates read: an article has hundreds
+    # and fuller_tag reads them all, while the loop stops at `high` tags.
+    fuller: dict[str, str] = {}
+
+    def full(word: str) -> str:
+        if word not in fuller:
+            fuller[word] = fuller_tag(word, terms, doc_freq, exclude)
+        return fuller[word]
+
     chosen: list[str] = []
-    for _, word in scored:
+    for _, candidate in scored:
+        word = full(candidate)
         if any(word in c or c in word for c in chosen):
             continue  # 人大 next to 人大代表 says nothing new
         chosen.append(word)
         if len(chosen) >= high:
             break
     if len(chosen) < low:
-        for _, word in scored:
+        for _, candidate in scored:
+            word = full(candidate)
             if word not in chosen:
                 chosen.append(word)
             if len(chosen) >= low:
