@@ -169,3 +169,16 @@ def test_a_proper_name_is_not_folded_into_a_fragment_tag():
                         "联欢持续到深夜，中华人民共和国国旗在广场上空飘扬，歌声此起彼伏。"]) + "\n"
     arts, _ = ingest_text(text)
     assert "中华人民" not in arts[0].tags, arts[0].tags
+
+
+def test_a_role_is_the_title_before_the_name_not_the_dateline_or_the_clause_before_it():
+    """见报职务 lists titles: not the dateline set off by spaces, the sentence before a question
+    mark or an ellipsis, or who sent a message to the titled person."""
+    text = ("新华社北京3月2日电  国家主席王建国2日致信祝贺。市民代表收到国家主席王建国的回信。"
+            "种树难在哪里？市园林局副局长李大华说，成活率是关键……市植物园主任赵晓明介绍了情况。"
+            "外交部副部长陈明介绍国家主席王建国此访的安排。")
+    roles = entities.roles_in(text, ["王建国", "李大华", "赵晓明"])
+    assert roles == {"王建国": "国家主席", "李大华": "市园林局副局长", "赵晓明": "市植物园主任"}
+    # a title set off from its name by a space is still its title; one inside a book title stays whole
+    assert entities.roles_in("会上，国家主席 王建国讲话。", ["王建国"]) == {"王建国": "国家主席"}
+    assert entities.roles_in("菲律宾《商业周刊》总编辑李明说。", ["李明"]) == {"李明": "菲律宾《商业周刊》总编辑"}

@@ -48,11 +48,14 @@ _NOT_GIVEN_NAME = ("某", "小姐", "先生", "女士", "老师", "师傅", "大
                    "夫妇", "奶奶", "爷爷", "大娘", "老")
 _SPEECH_AFTER = re.compile(r"表示|强调|指出|说[,，：:]|要求|提出|认为|希望|主持|介绍|告诉")
 _CLAUSE_NAME = re.compile(rf"(?:^|[，,。；;：:“])([{HAN}]{{2,3}}?)(?={_SPEECH_AFTER.pattern})")
-_ROLE_START = re.compile(r".*(?:听取了|听取|传达|学习|会议由|由|在|和|与|及|以及|对|为|向|是|邀请|陪同|会上|其中)")
+_ROLE_START = re.compile(r".*(?:听取了|听取|传达|学习|会议由|由|在|和|与|及|以及|对|为|向|是|邀请|陪同|会上|其中"
+                         r"|致电|致函|致信|收到|介绍|会见|会晤|宣布|祝贺|感谢|看望|慰问|接见|发表)")
 _TERM_CHARS = re.compile(rf"[{HAN}A-Za-z0-9]+")
 _DIGIT = re.compile(r"\d")
 _TITLE_END = re.compile(rf"(?:{_TITLE_RE})$")
-_CLAUSE_SPLIT = re.compile(r"[，,。；;：:（(“”\"\n]")
+# A title starts after a clause, a sentence, a quotation or a dateline set off by spaces
+# (新华社北京9月30日电  中共中央总书记、国家主席…): none of them is part of the role.
+_CLAUSE_SPLIT = re.compile(r"[，,。；;：:！!？?…（(“”\"\n\s\u3000\u00a0]")
 PLACE_FLAGS = {"ns"}
 ORG_FLAGS = {"nt"}
 TAG_FLAGS = {"n", "nz", "ns", "nt", "nw", "vn", "j"}  # no nrt: a transliterated name is a person, no tag
@@ -316,7 +319,7 @@ def roles_in(text: str, people: list[str]) -> dict[str, str]:
 
 
 def _title_before(segment: str) -> str | None:
-    segment = _CLAUSE_SPLIT.split(segment)[-1]
+    segment = _CLAUSE_SPLIT.split(segment.rstrip(" \u3000\u00a0"))[-1]  # 国家主席 习近平: the title still
     if not _TITLE_END.search(segment):
         return None
     parts = segment.split("、")
