@@ -182,3 +182,6 @@ def test_a_role_is_the_title_before_the_name_not_the_dateline_or_the_clause_befo
     # a title set off from its name by a space is still its title; one inside a book title stays whole
     assert entities.roles_in("会上，国家主席 王建国讲话。", ["王建国"]) == {"王建国": "国家主席"}
     assert entities.roles_in("菲律宾《商业周刊》总编辑李明说。", ["李明"]) == {"李明": "菲律宾《商业周刊》总编辑"}
+    # a bracketed part of the organisation's name stays; a credit in brackets before the title goes
+    assert entities.roles_in("会上，国际货币基金组织（IMF）副总裁张涛表示，", ["张涛"]) == {"张涛": "国际货币基金组织（IMF）副总裁"}
+    assert entities.roles_in("（新华社记者 周立新）国家主席王建国出席。", ["王建国"]) == {"王建国": "国家主席"}

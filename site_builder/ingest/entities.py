@@ -49,13 +49,14 @@ _NOT_GIVEN_NAME = ("某", "小姐", "先生", "女士", "老师", "师傅", "大
 _SPEECH_AFTER = re.compile(r"表示|强调|指出|说[,，：:]|要求|提出|认为|希望|主持|介绍|告诉")
 _CLAUSE_NAME = re.compile(rf"(?:^|[，,。；;：:“])([{HAN}]{{2,3}}?)(?={_SPEECH_AFTER.pattern})")
 _ROLE_START = re.compile(r".*(?:听取了|听取|传达|学习|会议由|由|在|和|与|及|以及|对|为|向|是|邀请|陪同|会上|其中"
-                         r"|致电|致函|致信|收到|介绍|会见|会晤|宣布|祝贺|感谢|看望|慰问|接见|发表)")
+                         r"|致电|致函|致信|收到|介绍|会见|会晤|宣布|祝贺|感谢|看望|慰问|接见|发表了?|配发了?)")
 _TERM_CHARS = re.compile(rf"[{HAN}A-Za-z0-9]+")
 _DIGIT = re.compile(r"\d")
 _TITLE_END = re.compile(rf"(?:{_TITLE_RE})$")
 # A title starts after a clause, a sentence, a quotation or a dateline set off by spaces
 # (新华社北京9月30日电  中共中央总书记、国家主席…): none of them is part of the role.
-_CLAUSE_SPLIT = re.compile(r"[，,。；;：:！!？?…（(“”\"\n\s\u3000\u00a0]")
+_CLAUSE_SPLIT = re.compile(r"[，,。；;：:！!？?…“”\"\n\s\u3000\u00a0]")
+_LEADING_BRACKETS = re.compile(r"^[（(][^（）()]*[）)]")  # （新华社记者某某）国家主席: the credit before it
 PLACE_FLAGS = {"ns"}
 ORG_FLAGS = {"nt"}
 TAG_FLAGS = {"n", "nz", "ns", "nt", "nw", "vn", "j"}  # no nrt: a transliterated name is a person, no tag
@@ -318,8 +319,26 @@ def roles_in(text: str, people: list[str]) -> dict[str, str]:
     return roles
 
 
+def _last_clause(segment: str) -> str:
+    """The text after the last clause mark, an opening bracket left open or a closing one whose
+    opening bracket lies further back; a bracketed part closed inside it stays (华为技术（中国）
+    有限公司总经理)."""
+    open_closes: list[int] = []  # closing brackets met, right to left, not yet matched
+    for i in range(len(segment) - 1, -1, -1):
+        c = segment[i]
+        if c in "）)":
+            open_closes.append(i)
+        elif c in "（(":
+            if not open_closes:
+                return segment[i + 1:]
+            open_closes.pop()
+        elif not open_closes and _CLAUSE_SPLIT.match(c):
+            return segment[i + 1:]
+    return segment[open_closes[0] + 1:] if open_closes else segment
+
+
 def _title_before(segment: str) -> str | None:
-    segment = _CLAUSE_SPLIT.split(segment.rstrip(" \u3000\u00a0"))[-1]  # 国家主席 习近平: the title still
+    segment = _last_clause(segment.rstrip(" \u3000\u00a0"))  # 国家主席 习近平: the title too
     if not _TITLE_END.search(segment):
         return None
     parts = segment.split("、")
@@ -329,7 +348,7 @@ def _title_before(segment: str) -> str | None:
             break
         kept.insert(0, part)
     title = "、".join(kept)
-    title = _ROLE_START.sub("", title)
+    title = _LEADING_BRACKETS.sub("", _ROLE_START.sub("", title))
     if not title or len(title) > 40 or title in TITLE_WORDS and len(kept) == 1 and len(title) <= 1:
         return None
     return title
