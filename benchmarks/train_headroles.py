@@ -47,7 +47,7 @@ def load_stacks(folder: Path) -> list[tuple[tuple[str, str], int]]:
             continue
         for art in page["articles"]:
             lines = [h.strip() for h in art["headline"]]
-            if len(lines) != 2 or lines[1].startswith(segment._DASH_LEAD):
+            if len(lines) != 2 or lines[1].startswith(segment.DASH_LEAD):
                 continue  # a dashed second line is a subtitle by rule
             titles = set(art["title_any_of"])
             if (lines[0] in titles) == (lines[1] in titles):

@@ -74,7 +74,7 @@ def collect(pages: list[tuple[Path, set[str]]]) -> tuple[list[list[float]], list
         segment.segment_page(page)
         for ctx, texts, fallback in headruns.TRACE:
             tagged = [segment.is_tagged_headline(t) for t in texts]
-            dashed = [t.startswith(segment._DASH_LEAD) for t in texts]
+            dashed = [t.startswith(segment.DASH_LEAD) for t in texts]
             xs.append(headruns.features(ctx, tagged, dashed))
             ys.append(int(any(t in heads for t in texts)))
             rule.append(int(fallback))

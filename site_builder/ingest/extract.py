@@ -127,10 +127,10 @@ def summary_of(paragraphs: list[str], dateline: dates.Dateline | None) -> str | 
     return out or None
 
 
-def _lead_text(texts: list[str]) -> str:
-    """The first paragraph of prose: the dateline and the summary are in it, not in the field
-    lines printed above it (时间：5月24日下午 / 日程：…)."""
-    return next((t for t in texts if field_value(t) is None), texts[0] if texts else "")
+def _lead_at(texts: list[str]) -> int:
+    """Where the prose starts: the dateline and the summary are in its first paragraph, not in
+    the field lines printed above it (时间：5月24日下午 / 日程：…)."""
+    return next((i for i, t in enumerate(texts) if field_value(t) is None), 0)
 
 
 def extract_article(page: SeedPage, layout: PageLayout, draft: ArticleDraft, order: int,
@@ -139,7 +139,8 @@ def extract_article(page: SeedPage, layout: PageLayout, draft: ArticleDraft, ord
     if not title:
         title = derived_title(draft)
     texts = [p.text for p in draft.paragraphs if p.is_text]
-    lead = _lead_text(texts)
+    at = _lead_at(texts)
+    lead = texts[at] if texts else ""
     dateline = dates.find_dateline(lead) if texts else None
     full_text = "\n".join(texts)
     when = dates.article_dates(dateline, page.meta.published, lead, full_text)
@@ -162,7 +163,7 @@ def extract_article(page: SeedPage, layout: PageLayout, draft: ArticleDraft, ord
         page=page.meta.page,
         page_name=page.meta.page_name,
         newspaper=page.meta.newspaper,
-        summary=summary_of(texts[texts.index(lead):], dateline) if texts else None,
+        summary=summary_of(texts[at:], dateline),
         byline=" / ".join(draft.byline_texts) or None,
     )
     for role in bylines.ROLES:

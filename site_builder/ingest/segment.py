@@ -113,15 +113,13 @@ def is_tagged_headline(text: str) -> bool:
     return m is not None and not m["head"].endswith(("，", ",", "、")) and len(m["head"].strip()) >= 2
 
 
-_DASH_LEAD = DASH_LEAD
-
 
 def _is_dash_headline(text: str) -> bool:
     """——访国家发展改革委主任 (a subtitle) and 全国人大代表王书茂—— (a kicker): dashes set a
     headline line apart; a paragraph never starts with them and rarely ends with them."""
     if any(p in text for p in "。；;") or len(text) > 90:
         return False
-    return text.startswith(_DASH_LEAD) and len(text) > 3 or (text.endswith("——") and len(text) <= 60)
+    return text.startswith(DASH_LEAD) and len(text) > 3 or (text.endswith("——") and len(text) <= 60)
 
 
 def _classify_page(lines: list[Line]) -> list[PageItem]:
@@ -148,7 +146,6 @@ def _classify_page(lines: list[Line]) -> list[PageItem]:
         if items[i].kind == HEAD and items[i + 1].kind == PARA and ends_on_dash(items[i].line.text):
             items[i].lead_in = True
     return items
-
 
 
 _MAX_DECK_LINES = 3
@@ -201,7 +198,7 @@ def _headline_lines_with_punctuation(items: list[PageItem]) -> None:
         if nxt is None:
             continue
         if nxt.kind == HEAD and _after_finished_text(items, i) and (
-                (len(text) <= _MAX_DASHED_TITLE_CHARS and nxt.line.text.strip().startswith(_DASH_LEAD)
+                (len(text) <= _MAX_DASHED_TITLE_CHARS and nxt.line.text.strip().startswith(DASH_LEAD)
                  and not _ATTRIBUTION.match(nxt.line.text.strip()))
                 or (len(text) <= _MAX_PLAIN_KICKER_CHARS and not _ANY_PUNCT.search(text))
                 or (len(text) <= _MAX_CLAUSE_KICKER_CHARS and is_cut(text) and not any(p in text for p in SENTENCE_PUNCT)
@@ -328,12 +325,12 @@ def _starts_new_article(article: OpenArticle, run: list[PageItem], nxt: PageItem
     if all(it.subheading for it in heads) and not (nxt is not None and nxt.kind == BYLINE) \
             and not (dateline is not None and dateline.agency):
         return False  # punctuated like prose, read as a subheading only from its place in the text
-    if last is not None and not article.closed and all(it.line.text.strip().startswith(_DASH_LEAD) for it in heads):
+    if last is not None and not article.closed and all(it.line.text.strip().startswith(DASH_LEAD) for it in heads):
         return False  # ——某某代表（…） under a quotation, ——编者 under a note: 256 of 258 on real pages
     byline_next = nxt is not None and nxt.kind == BYLINE
-    signed = bool(article.bylines) or any(p.byline for p in article.paragraphs)
     sections_signed = any(p.byline for p in article.paragraphs)
-    if byline_next and (article.closed or (signed and not article.top_byline and not sections_signed)):
+    signed = bool(article.bylines) or sections_signed
+    if byline_next and (article.closed or (article.bylines and not article.top_byline and not sections_signed)):
         return True  # headline, then byline, after an article that printed its byline at its end
     # (after a composite piece whose sections are signed under their headings, it is as often
     # the next section)
@@ -374,7 +371,7 @@ def _starts_new_article(article: OpenArticle, run: list[PageItem], nxt: PageItem
     fallback = ctx.strong if cut else (ctx.closed or (agency and ctx.strong) or relative
                                        or ctx.dated_with_bylines or len(heads) >= 2)
     decided = headruns.opens_article(ctx, [is_tagged_headline(t) for t in texts],
-                                     [t.startswith(_DASH_LEAD) for t in texts])
+                                     [t.startswith(DASH_LEAD) for t in texts])
     if headruns.TRACE is not None:
         headruns.TRACE.append((ctx, texts, fallback))
     # Decided after the model, so that the trees are still fitted on these runs (fitted without
@@ -684,7 +681,6 @@ def _open_article(run: list[PageItem]) -> OpenArticle:
         opening = k == 0 and headline and (_is_opening_label(it) or (it.kind == HEAD and _opens_body(text)))
         article.paragraphs.append(Paragraph(text, (it.line.number,) * 2, heading=not opening, label=bool(opening)))
     return article
-
 
 
 def _draft(article: OpenArticle) -> ArticleDraft:
