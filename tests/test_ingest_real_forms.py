@@ -655,3 +655,41 @@ def test_marked_summary_points_under_a_headline_are_the_bodys_first_lines():
     assert arts[0].kicker == "市委书记在全市绿化工作会议上强调" and arts[0].title == "坚持生态优先 建设美丽城市"
     lines = arts[0].body.split("\n")
     assert body_plain(arts[0].body).startswith("■ 要加强后期管护") and not any(l.startswith("#") for l in lines)
+    assert len(arts) == 1 and "全市绿化工作会议2日召开" in arts[0].body  # the report under its points
+
+
+def test_a_second_dateline_under_finished_text_is_the_articles_next_report():
+    """One headline over two reports, each under its own dateline (two phone calls, an arrival
+    and a departure): the second dateline opens no headless article."""
+    call = "本报北京3月2日电 3月2日，外长应约同{0}外长通电话。外长表示，中方愿同{0}加强合作。"
+    arts, _ = ingest_text(page("外长分别同甲国、乙国外长通电话", call.format("甲国"), "甲国外长表示，感谢中方的支持。",
+                               call.format("乙国"), "乙国外长表示，愿同中方保持密切沟通。",
+                               "湿地公园迎客来", STORY_B, STORY_B2))
+    assert [a.title for a in arts] == ["外长分别同甲国、乙国外长通电话", "湿地公园迎客来"]
+    assert "应约同乙国外长通电话" in arts[0].body
+
+
+def test_a_long_headline_read_as_prose_heads_the_agency_report_under_it():
+    """A headline too long to be read as one (a document's full title in book marks), under the
+    finished text of the article above and over an agency dateline: the report's headline, not
+    a last paragraph of the article above and a headless report."""
+    title = "市政府办公厅印发《关于进一步加强和改进新时代城市绿化管理工作推动生态文明建设的若干意见》"
+    arts, _ = ingest_text(page("城市植树添新绿", STORY_A, STORY_A2, title,
+                               "新华社某市3月2日电 近日，市政府办公厅印发了意见，对城市绿化管理工作作出部署。",
+                               "意见指出，要坚持科学绿化，提高城市绿化质量。"))
+    assert [a.title for a in arts] == ["城市植树添新绿", title]
+    assert title not in arts[0].body and body_plain(arts[1].body).startswith("新华社某市3月2日电")
+
+
+def test_a_headline_and_deck_read_as_a_section_head_the_agency_report_under_them(monkeypatch):
+    """Even where the trees read a headline run as a section of the long article above, the
+    run, the undated points printed under it and the agency dateline under those are the next
+    article: the points are its deck, the dateline opens its report."""
+    from test_ingest_headruns import RESERVOIR
+    monkeypatch.setattr(headruns, "MODEL", _TreesSayingSubheading())
+    point = "当前全市植树工作总体进展顺利，同时一些地方苗木成活率不高，后期管护任务仍然艰巨繁重。"
+    arts, _ = ingest_text(page("青石岭水库除险加固完工", *RESERVOIR, "市委常委会召开会议", "研究部署春季植树工作",
+                               point, "新华社某市3月2日电 市委常委会2日召开会议，研究部署春季植树工作。", STORY_A2))
+    assert len(arts) == 2 and "市委常委会召开会议" not in arts[0].body
+    assert {arts[1].kicker, arts[1].title} == {"市委常委会召开会议", "研究部署春季植树工作"}
+    assert body_plain(arts[1].body).startswith(point) and "市委常委会2日召开会议" in arts[1].body

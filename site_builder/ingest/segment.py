@@ -505,7 +505,11 @@ def segment_page(page: SeedPage) -> PageLayout:
             preface.append(item.line)
             i += 1
             continue
-        if not decks.take_own_dateline(current, item, items) and _opens_headless_article(current, item):
+        opened = decks.next_article_above(current) if current is not None and dates.agency_opening(item.line.text) else None
+        if opened is not None:  # what was read as the end of the article above heads this report
+            current = opened
+            articles.append(current)
+        elif not decks.take_own_dateline(current, item, items) and _opens_headless_article(current, item):
             if current is None:
                 diagnostics.append(_headless_warning(page, item.line))
             current, pending_bylines = OpenArticle(headline=[], bylines=pending_bylines), []
@@ -532,7 +536,8 @@ def _opens_headless_article(current: OpenArticle | None, item: PageItem) -> bool
     """A paragraph that starts an article with no headline: the page's first text, a dated
     paragraph after a closed article, an agency dateline after text."""
     return current is None or (current.closed and _opens_article(item)) or \
-        (dates.agency_opening(item.line.text) and _last_text_paragraph(current) is not None)
+        (dates.agency_opening(item.line.text) and _last_text_paragraph(current) is not None
+         and not decks.second_report(current))
 
 
 def _place_byline(article: OpenArticle, line: Line, after_text: bool) -> None:
