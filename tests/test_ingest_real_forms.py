@@ -130,6 +130,15 @@ def test_headline_with_punctuation_and_column_tag_opens_an_article():
     assert [a.title for a in arts] == ["城市植树添新绿", "青山绿水，也是民生福祉（城市漫笔）"]
 
 
+def test_a_column_tag_may_number_the_part_of_a_series_in_brackets_of_its_own():
+    """…（走进新时代·江苏篇（上））: the series' part inside the tag still makes it a tagged headline."""
+    for tag in ("（走进新时代·江苏篇（上））", "（青春奋进新时代(14)）"):
+        assert segment.is_tagged_headline("绿水青山间 奋进新征程" + tag), tag
+    assert not segment.is_tagged_headline("全市建成绿道（含步道）三百公里")
+    arts, _ = ingest_text(page("城市植树添新绿", STORY_A, STORY_A2, "湿地公园迎客来（走进新时代·江苏篇（上））", STORY_B, STORY_B2))
+    assert [a.title for a in arts] == ["城市植树添新绿", "湿地公园迎客来（走进新时代·江苏篇（上））"]
+
+
 def test_dash_kicker_and_dash_subtitle_are_headline_lines():
     arts, _ = ingest_text(page("城市植树添新绿", STORY_A, STORY_A2,
                                "湿地公园建设者、市园林局工程师赵红——",

@@ -48,8 +48,9 @@ SECTION_SUFFIXES = ("新闻", "要闻", "综合", "时政", "经济", "财经", 
 _NEWS_OPENERS = {"日前", "近日", "昨日", "昨天", "今日", "今天", "前日", "前天"}
 _YEAR_LINE = re.compile(r"^(?:19|20)\d{2}年?$")
 
-# A column tag in brackets closing a headline: 减负看得见（第一落点） …（人民时评）
-_COLUMN_TAG = re.compile(r"^(?P<head>[^。；;（(]{2,50})[（(](?P<tag>[^（）()。；;]{2,60})[）)]$")
+# A column tag in brackets closing a headline: 减负看得见（第一落点） …（人民时评）, with a
+# numbered part of a series inside it: …（长三角见证高质量发展·江苏篇（上））
+_COLUMN_TAG = re.compile(r"^(?P<head>[^。；;（(]{2,50})[（(](?P<tag>(?:[^（）()。；;]|[（(][^（）()。；;]{1,8}[）)]){2,60})[）)]$")
 
 
 _COLON_SPEECH = re.compile(r"[：:][“\u4e00-\u9fff]{2}")
