@@ -165,6 +165,12 @@ def _after_finished_text(items: list[PageItem], i: int) -> bool:
     return i == 0 or items[i - 1].kind != PARA or not is_cut(items[i - 1].line.text)
 
 
+def _page_top(items: list[PageItem], i: int) -> bool:
+    """Nothing but page furniture above line i: no text a column could have cut it from, so a
+    line of clauses over a heading is the kicker of the page's first headline."""
+    return all(it.kind == FURNITURE for it in items[:i])
+
+
 def _continued_after_run(items: list[PageItem], i: int) -> bool:
     """Line i is the first half of a sentence whose rest follows the heading lines below it:
     a column-cut paragraph, not a kicker."""
@@ -203,7 +209,8 @@ def _headline_lines_with_punctuation(items: list[PageItem]) -> None:
                  and not _ATTRIBUTION.match(nxt.line.text.strip()))
                 or (len(text) <= _MAX_PLAIN_KICKER_CHARS and not _ANY_PUNCT.search(text))
                 or (len(text) <= _MAX_CLAUSE_KICKER_CHARS and is_cut(text) and not any(p in text for p in SENTENCE_PUNCT)
-                    and len(_CLAUSE_SPLIT.split(text)[-1]) >= _MIN_LAST_CLAUSE and not _continued_after_run(items, i))):
+                    and len(_CLAUSE_SPLIT.split(text)[-1]) >= _MIN_LAST_CLAUSE and not _continued_after_run(items, i))
+                or (_page_top(items, i) and len(text) <= MAX_DECK_CHARS and not any(p in text for p in "。；;"))):
             item.kind = HEAD
             continue
         deck_end = i
