@@ -711,3 +711,16 @@ def test_a_headline_and_deck_read_as_a_section_head_the_agency_report_under_them
     assert len(arts) == 2 and "市委常委会召开会议" not in arts[0].body
     assert {arts[1].kicker, arts[1].title} == {"市委常委会召开会议", "研究部署春季植树工作"}
     assert body_plain(arts[1].body).startswith(point) and "市委常委会2日召开会议" in arts[1].body
+
+
+def test_a_signature_over_the_signing_date_closes_the_document_whatever_the_trees_say(monkeypatch):
+    """市长 王大明 / 2020年3月2日 (or 二〇二〇年三月二日) under a letter: its signature, a line of it,
+    not the headline of an article made of the date."""
+    monkeypatch.setattr(headruns, "MODEL", _TreesSayingHeadline())
+    for day in ("2020年3月2日", "二〇二〇年三月二日"):
+        arts, _ = ingest_text(page("致全市植树志愿者的一封信", "全市植树志愿者同志们：",
+                                   "你们好！一年来，你们不畏风雨，栽下了十余万株树苗，辛苦了！",
+                                   "希望你们继续发扬志愿精神，为建设美丽城市作出新的贡献。",
+                                   "市长 王大明", day, "湿地公园迎客来", STORY_B, STORY_B2))
+        assert [a.title for a in arts] == ["致全市植树志愿者的一封信", "湿地公园迎客来"], day
+        assert "市长 王大明" in arts[0].body and day in arts[0].body

@@ -45,7 +45,15 @@ _DESIGN_CREDIT = re.compile(r"^(?:本版|本期|本组|本文|内容|图表|视�
                             r"|^(?:本版|本期)?(?:版式设计|制图|美编)\s*(?P<name>[\u4e00-\u9fff]{2,4})$")
 # A line of its own that is only a date (the day a letter or a decision was signed), an
 # e-mail address or a web address: the close of the article above it.
-_CLOSING_NOTE = re.compile(r"^(?:(?:19|20)\d{2}年\d{1,2}月\d{1,2}日(?:于[\u4e00-\u9fff]{2,8})?|(?:[\u4e00-\u9fff]{1,10}[：:]\s*)?[\w.+-]+@[\w-]+(?:\.[\w-]+)+|https?://\S+|www\.\S+)$")
+_SIGNED_ON = r"(?:(?:19|20)\d{2}年\d{1,2}月\d{1,2}日|[〇○零一二][〇○零一二三四五六七八九]{3}年[一二三四五六七八九十]{1,2}月[一二三四五六七八九十]{1,3}日)"
+_CLOSING_NOTE = re.compile(rf"^(?:{_SIGNED_ON}(?:于[\u4e00-\u9fff]{{2,8}})?|(?:[\u4e00-\u9fff]{{1,10}}[：:]\s*)?[\w.+-]+@[\w-]+(?:\.[\w-]+)+|https?://\S+|www\.\S+)$")
+_SIGNED_ON_LINE = re.compile(rf"^{_SIGNED_ON}$")
+
+
+def signing_date(text: str) -> bool:
+    """2019年10月26日 or 二〇二〇年五月二十六日 on a line of its own: the day a letter, an order
+    or a notice was signed, under its signature."""
+    return _SIGNED_ON_LINE.match(text.strip()) is not None
 
 
 def closes_article(text: str) -> bool:

@@ -390,6 +390,8 @@ def _starts_new_article(article: OpenArticle, run: list[PageItem], nxt: PageItem
         return True
     if last is not None and run[0].kind == LABEL and not _is_opening_label(run[0]) and not byline_next:
         return False  # ■链接, 延伸阅读, 小贴士 over a heading: a box that goes with the article above
+    if last is not None and len(run) == 1 and nxt is not None and closings.signing_date(nxt.line.text):
+        return False  # 中华人民共和国主席 习近平 / 2019年10月26日: the signature of the letter or order above
     if all(it.lead_in for it in heads) and not byline_next and not agency:
         return False  # …这是一支战无不胜的钢铁军队—— leads into the text of the article it is in
     return fallback if decided is None else decided
