@@ -724,3 +724,26 @@ def test_a_signature_over_the_signing_date_closes_the_document_whatever_the_tree
                                    "市长 王大明", day, "湿地公园迎客来", STORY_B, STORY_B2))
         assert [a.title for a in arts] == ["致全市植树志愿者的一封信", "湿地公园迎客来"], day
         assert "市长 王大明" in arts[0].body and day in arts[0].body
+
+
+def test_a_headed_column_of_signed_briefs_is_one_article_under_its_label():
+    """资讯速递-style: a short column label over the first item's heading, then items of a one-line
+    heading, a short text and a signature. The column is one article under its label, each
+    item's text under its heading; a datelined item opens no headless article."""
+    items = [("全市新增绿地一百公顷", "本报讯 今年以来，全市新增公园绿地一百公顷，建成口袋公园三十个。", "（王 婷）"),
+             ("湿地公园观鸟季开幕", "本报讯 湿地公园观鸟季昨日开幕，园内设置十个观鸟点。", "（李大华）"),
+             ("古树名木挂牌保护", "本报讯 全市首批五百株古树名木日前挂牌，每株都有了身份证。", "（据新华社某市电 记者张明）")]
+    lines = ["绿色速递"] + [line for item in items for line in item]
+    arts, _ = ingest_text(page("城市植树添新绿", STORY_A, STORY_A2, "记者 王小明", *lines, "湿地公园迎客来", STORY_B, STORY_B2))
+    assert [a.title for a in arts] == ["城市植树添新绿", "绿色速递", "湿地公园迎客来"]
+    body = arts[1].body.split("\n")
+    assert body[0] == "全市新增绿地一百公顷"  # the first item's heading opens the body, as the paper files it
+    assert "## 湿地公园观鸟季开幕" in body and "## 古树名木挂牌保护" in body
+    assert "全市首批五百株古树名木日前挂牌" in arts[1].body
+
+
+def test_a_short_kicker_over_a_title_is_no_column_when_the_item_is_no_signed_brief():
+    """全市植树 / 城市植树添新绿 over a report closed by a photo credit: a kicker and a title."""
+    arts, _ = ingest_text(page("全市植树", "城市植树添新绿", STORY_A, STORY_A2, "王海摄（图片社）",
+                               "湿地公园迎客来", STORY_B, STORY_B2, "（李大华）"))
+    assert [(a.kicker, a.title) for a in arts] == [("全市植树", "城市植树添新绿"), (None, "湿地公园迎客来")]

@@ -32,6 +32,7 @@ class OpenArticle:
     ends_with_credit: bool = False  # its last body line is a closing credit, never a cut sentence
     top_byline: bool = False  # a byline printed between its headline and its first paragraph
     punctuated_subheadings: int = 0  # read as subheadings from their place (headruns counts them as prose)
+    column: bool = False  # a headed column of briefs (briefs.py): its signed items stay in it
 
 
 def ends_on_dash(text: str) -> bool:

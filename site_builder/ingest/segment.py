@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import re
 
-from . import bylines, closings, dates, decks, headruns, lexicon, runcontext
+from . import briefs, bylines, closings, dates, decks, headruns, lexicon, runcontext
 from .layout import (BYLINE, CREDIT, FURNITURE, HEAD, LABEL, MAX_DECK_CHARS, MAX_HEADLINE_LINES, NOT_LABEL, PARA, YEAR,
                      DASH_LEAD, ends_on_dash, summary_point,
                      OpenArticle, PageItem)
@@ -321,8 +321,8 @@ def _last_text_paragraph(article: OpenArticle) -> Paragraph | None:
 def _starts_new_article(article: OpenArticle, run: list[PageItem], nxt: PageItem | None,
                         items: list[PageItem], end: int, pairs: headruns.PagePairs) -> bool:
     heads = [it for it in run if it.kind == HEAD]
-    if not heads or all(NOT_LABEL.sub("", it.line.text) in BRIEF_LABELS for it in heads):
-        return False  # nothing to head an article, or a briefs label (简讯) that _open_brief files away
+    if not heads or all(NOT_LABEL.sub("", it.line.text) in briefs.BRIEF_LABELS for it in heads):
+        return False  # nothing to head an article, or a briefs label (简讯) that briefs.open_brief files away
     text_at = _past_bylines(items, end)  # the dateline opens the first paragraph, under any byline
     first = items[text_at] if text_at < len(items) and items[text_at].kind == PARA else None
     dateline = dates.opening_dateline(first.line.text) if first is not None else None
@@ -345,6 +345,8 @@ def _starts_new_article(article: OpenArticle, run: list[PageItem], nxt: PageItem
     # Under an article whose byline stood at its top, or that has none yet, a heading and a
     # byline is as often a section of a composite piece (each speaker, each place, its own
     # reporter): the model weighs it.
+    if briefs.stays_in_column(article, run, items, end, is_tagged_headline):
+        return False  # the next signed item of a headed column of briefs (资讯速递)
     if article.closed and not (last is not None and _COMPILED_BY.search(last.text)):
         return True  # a byline or credit closed the article above
     if _is_opening_label(run[-1]):
@@ -390,6 +392,8 @@ def _starts_new_article(article: OpenArticle, run: list[PageItem], nxt: PageItem
         return True
     if last is not None and run[0].kind == LABEL and not _is_opening_label(run[0]) and not byline_next:
         return False  # ■链接, 延伸阅读, 小贴士 over a heading: a box that goes with the article above
+    if briefs.opens_headed_column(run, items, end):
+        return True  # 资讯速递 / 收费公路收支缺口趋于平稳, then signed items: a column of its own
     if last is not None and len(run) == 1 and nxt is not None and closings.signing_date(nxt.line.text):
         return False  # 中华人民共和国主席 习近平 / 2019年10月26日: the signature of the letter or order above
     if all(it.lead_in for it in heads) and not byline_next and not agency:
@@ -481,7 +485,10 @@ def segment_page(page: SeedPage) -> PageLayout:
                 # an editor's note after finished text introduces a new article, never a section
                 if current is None and not articles and section is None:
                     section, run = _split_section(run, page)
-                current = _open_with_preface(run, preface, pending_bylines)
+                column = briefs.opens_headed_column(run, items, end)
+                current = _open_with_preface(run[:1] if column else run, preface, pending_bylines)
+                if column:
+                    briefs.open_headed_column(current, run[1])
                 pending_bylines, preface = [], []
                 articles.append(current)
             else:
@@ -499,8 +506,9 @@ def segment_page(page: SeedPage) -> PageLayout:
             _add_credit(current, item.line)
             i += 1
             continue
-        if _is_brief(items, i):
-            current = _open_brief(item.line, current, furniture)
+        if briefs.is_brief(items, i):
+            current, text = briefs.open_brief(item.line, current, furniture)
+            _add_paragraph(current, text)
             articles.append(current)
             i += 1
             continue
@@ -545,6 +553,8 @@ def _add_credit(article: OpenArticle, line: Line) -> None:
 def _opens_headless_article(current: OpenArticle | None, item: PageItem) -> bool:
     """A paragraph that starts an article with no headline: the page's first text, a dated
     paragraph after a closed article, an agency dateline after text."""
+    if current is not None and current.paragraphs and current.paragraphs[-1].heading:
+        return False  # the dateline opens the text of the heading right above it
     return current is None or (current.closed and _opens_article(item)) or \
         (dates.agency_opening(item.line.text) and _last_text_paragraph(current) is not None
          and not decks.second_report(current))
@@ -590,40 +600,6 @@ def _add_section_byline(article: OpenArticle, line: Line) -> None:
 def _opens_article(item: PageItem) -> bool:
     dl = dates.opening_dateline(item.line.text)
     return dl is not None and dl.strong
-
-
-# A column of briefs as city papers print them: each item a paragraph led by a mark, its own
-# headline, a space, then its text (●全市首个智慧停车场投用 日前，…（记者 某某）).
-_BRIEF = re.compile(r"^(?P<mark>[●■◆◇★☆◎○▲△▶►])[\s　]*(?P<head>[^\s　，。！？；：,.!?;:（）()“”]{4,24})[\s　]+"
-                    r"(?P<text>[^\s　].{15,})$")
-BRIEF_LABELS = {"简讯", "快讯", "短讯", "简报", "资讯", "速递", "动态", "新闻速递", "新闻简讯", "本地简讯", "一句话新闻"}
-
-
-def _brief(text: str) -> re.Match | None:
-    m = _BRIEF.match(text.strip())
-    return m if m and any(p in m["text"] for p in SENTENCE_PUNCT) else None
-
-
-def _is_brief(items: list[PageItem], i: int) -> bool:
-    """A brief: such a paragraph next to another one (a lone one may be a list item)."""
-    if items[i].kind != PARA or _brief(items[i].line.text) is None:
-        return False
-    return any(0 <= j < len(items) and items[j].kind == PARA and _brief(items[j].line.text) is not None
-               for j in (i - 1, i + 1))
-
-
-def _open_brief(line: Line, current: OpenArticle | None, furniture: list[Line]) -> OpenArticle:
-    """The brief as an article of its own; its mark, and a briefs label the article before
-    took as its last subheading (简讯), go to the page's furniture."""
-    m = _brief(line.text)
-    if current is not None and current.paragraphs and current.paragraphs[-1].heading \
-            and NOT_LABEL.sub("", current.paragraphs[-1].text) in BRIEF_LABELS:
-        label = current.paragraphs.pop()
-        furniture.append(Line(label.lines[0], label.text))
-    furniture.append(Line(line.number, m["mark"]))
-    article = OpenArticle(headline=[Line(line.number, m["head"])])
-    _add_paragraph(article, Line(line.number, m["text"]))
-    return article
 
 
 def _as_head_byline(item: PageItem, current: OpenArticle | None) -> PageItem:
