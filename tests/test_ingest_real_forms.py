@@ -120,6 +120,9 @@ def test_closing_credits_are_classified_as_credits():
     assert segment.classify("（本报柏林3月1日电）") == segment.CREDIT
     assert segment.classify("（作者为某大学教授）") == segment.CREDIT
     assert segment.classify("新华社发") == segment.CREDIT
+    # a note pointing to related reports on several pages, and a helping writer's credit
+    for note in ("（相关报道见第十、十一版）", "（相关报道见第十三至第十六版）", "（王小明参与采写）"):
+        assert segment.classify(note) == segment.CREDIT, note
 
 
 def test_headline_with_punctuation_and_column_tag_opens_an_article():
