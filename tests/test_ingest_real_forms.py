@@ -146,7 +146,8 @@ def test_a_kicker_of_clauses_at_the_top_of_the_page_is_a_headline_line():
     """The page's first line, clauses that finish no sentence (or ask a question), over a heading:
     no text above it that a column could have cut it from, so it is the kicker, however long."""
     for kicker in ("市民手机点单，志愿者上门栽树，全市义务植树覆盖四万亩荒山",
-                   "城市绿化怎样做到见缝插绿？老旧小区如何留住绿荫？"):
+                   "城市绿化怎样做到见缝插绿？老旧小区如何留住绿荫？",
+                   "荒山缺水少土，种树难上加难。志愿者们背水上山，一棵一棵地栽，终于——"):
         arts, _ = ingest_text(page(kicker, "城市植树添新绿（绿色家园）", STORY_A, STORY_A2, "湿地公园迎客来", STORY_B, STORY_B2))
         assert [(a.kicker, a.title) for a in arts] == [(kicker, "城市植树添新绿（绿色家园）"), (None, "湿地公园迎客来")], kicker
 

@@ -210,7 +210,8 @@ def _headline_lines_with_punctuation(items: list[PageItem]) -> None:
                 or (len(text) <= _MAX_PLAIN_KICKER_CHARS and not _ANY_PUNCT.search(text))
                 or (len(text) <= _MAX_CLAUSE_KICKER_CHARS and is_cut(text) and not any(p in text for p in SENTENCE_PUNCT)
                     and len(_CLAUSE_SPLIT.split(text)[-1]) >= _MIN_LAST_CLAUSE and not _continued_after_run(items, i))
-                or (_page_top(items, i) and len(text) <= MAX_DECK_CHARS and not any(p in text for p in "。；;"))):
+                or (_page_top(items, i) and len(text) <= MAX_DECK_CHARS
+                    and (ends_on_dash(text) or not any(p in text for p in "。；;")))):
             item.kind = HEAD
             continue
         deck_end = i
