@@ -116,6 +116,13 @@ def _clause_goes_on(text: str, at: int, word: str) -> bool:
     return len(word) >= 2 and lexicon.is_common_word(word) and _function_flag(word)
 
 
+def _everyday_function_word(word: str) -> bool:
+    """An adverb, preposition, conjunction or pronoun of the dictionary (陆续, 于是), or a numeral
+    as frequent as 许多 (许家 of 许家印 is a numeral to the dictionary too, a rare one)."""
+    flag = lexicon.word_flag(word) or "x"
+    return lexicon.is_common_word(word) and (flag[0] in "dpcr" or (flag[0] == "m" and lexicon.seen_at_least(word, _EVERYDAY_NUMERAL)))
+
+
 def _function_flag(word: str) -> bool:
     """A verb, adverb, numeral, preposition, conjunction, pronoun, particle or time word."""
     return (lexicon.word_flag(word) or "x")[0] in "vdmpcrutf"
@@ -172,6 +179,9 @@ def _words_before_name(first_part: str) -> int:
     return cut
 
 
+_EVERYDAY_NUMERAL = 5000  # dictionary frequency: 许多 is above it, 许家 far below
+
+
 def _could_be_name(name: str) -> bool:
     if "·" in name or "•" in name:
         return plausible_name(name)
@@ -193,6 +203,8 @@ def _could_be_name(name: str) -> bool:
     if (len(name) == 3 and name[0] not in FREQUENT_SURNAMES and name[:2] not in COMPOUND_SURNAMES
             and lexicon.is_plain_word(name[:2]) and lexicon.word_flag(name[:2]) not in ("ns", "nz")):
         return False  # 初心变, 揭下蒙: a rarer surname starting a word of the dictionary
+    if len(name) == 3 and name[:2] not in COMPOUND_SURNAMES and _everyday_function_word(name[:2]):
+        return False  # 许多人, 陆续搬: a surname that opens an adverb, a conjunction or a numeral, whatever surname
     if len(name) == 3 and lexicon.is_common_word(rest) and _function_flag(rest) and lexicon.word_flag(rest)[0] != "v":
         return False  # 曾多次: a surname, then an adverb or numeral
     # 和市级, 高水平: a surname that is also a common word, before a common word
