@@ -117,10 +117,11 @@ def _clause_goes_on(text: str, at: int, word: str) -> bool:
 
 
 def _everyday_function_word(word: str) -> bool:
-    """An adverb, preposition, conjunction or pronoun of the dictionary (陆续, 于是), or a numeral
-    as frequent as 许多 (许家 of 许家印 is a numeral to the dictionary too, a rare one)."""
+    """A verb, adverb, preposition, conjunction or pronoun of the dictionary (安置 of 安置房, 陆续,
+    于是), or a numeral as frequent as 许多 (许家 of 许家印 is a numeral to the dictionary too, a
+    rare one)."""
     flag = lexicon.word_flag(word) or "x"
-    return lexicon.is_common_word(word) and (flag[0] in "dpcr" or (flag[0] == "m" and lexicon.seen_at_least(word, _EVERYDAY_NUMERAL)))
+    return lexicon.is_common_word(word) and (flag[0] in "vdpcr" or (flag[0] == "m" and lexicon.seen_at_least(word, _EVERYDAY_NUMERAL)))
 
 
 def _function_flag(word: str) -> bool:
@@ -204,7 +205,7 @@ def _could_be_name(name: str) -> bool:
             and lexicon.is_plain_word(name[:2]) and lexicon.word_flag(name[:2]) not in ("ns", "nz")):
         return False  # 初心变, 揭下蒙: a rarer surname starting a word of the dictionary
     if len(name) == 3 and name[:2] not in COMPOUND_SURNAMES and _everyday_function_word(name[:2]):
-        return False  # 许多人, 陆续搬: a surname that opens an adverb, a conjunction or a numeral, whatever surname
+        return False  # 许多人, 陆续搬, 安置房: a surname that opens an everyday word, whatever the surname
     if len(name) == 3 and lexicon.is_common_word(rest) and _function_flag(rest) and lexicon.word_flag(rest)[0] != "v":
         return False  # 曾多次: a surname, then an adverb or numeral
     # 和市级, 高水平: a surname that is also a common word, before a common word
