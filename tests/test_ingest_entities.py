@@ -49,6 +49,15 @@ def test_a_frequent_surname_opening_an_adverb_or_a_numeral_is_no_name():
     assert not found & {"许多人", "陆续搬", "安置房"}
 
 
+def test_a_name_never_takes_the_first_character_of_the_verb_after_it():
+    """研究员周密认为: 周密 is a word as well as a name, so the text cannot vouch for it, but
+    周密认 is never the name either; nor is 文艺工 of 文艺工作者."""
+    found = people("商务部研究院研究员周密认为，通过技术创新，可以降低成本。广大文艺工作者说，要深入生活。"
+                   "研究员王小明认为，要加强监管。")
+    assert "王小明" in found
+    assert not found & {"周密认", "文艺工"}
+
+
 def test_everyday_words_are_not_names():
     """A 、-list after a confirmed name, or a clause before 说, holds words that only look like
     a surname and a given name."""

@@ -83,8 +83,10 @@ def name_at(text: str, start: int) -> str | None:
     segs = lexicon.words(text[start: start + 8]) if start < len(text) else ("",)
     candidates = [text[start: start + n] for n in (3, 2)]
     candidates = [c for c in candidates if _could_be_name(c) and len(segs[0]) <= len(c)]  # 郑东 of 郑东新区 is no name
-    if len(candidates) == 2 and _clause_goes_on(text, start + 2, _word_at(segs, 2)):
-        candidates = candidates[1:]  # 丁剑说, 周密认为: the third character belongs to what follows
+    if candidates and len(candidates[0]) == 3 and _clause_goes_on(text, start + 2, _word_at(segs, 2)):
+        # 丁剑说, 周密认为: the third character belongs to what follows (even where the two
+        # before it are a word too, 周密, and so no name the text can vouch for)
+        candidates = [c for c in candidates if len(c) == 2]
     for name in candidates:  # a clear boundary after the name wins …
         if _BOUNDARY.match(text, start + len(name)):
             return name
