@@ -128,6 +128,14 @@ def test_everyday_words_are_no_places_or_organisations():
         assert entities.is_organization(word, flag), word
 
 
+def test_an_organisation_cut_from_the_place_that_names_it_is_whole():
+    """The segmenter cuts 长春 off 长春理工大学: an organisation printed only after a place is
+    that place's body; one printed alone keeps its name, one that names itself is left alone."""
+    assert entities.whole_organization("理工大学", "他考入长春理工大学。长春理工大学校长说，") == "长春理工大学"
+    assert entities.whole_organization("理工大学", "长春理工大学和另一所理工大学") == "理工大学"
+    assert entities.whole_organization("北京师范大学", "会议嘉宾北京师范大学教授说") == "北京师范大学"
+
+
 def test_furniture_and_byline_words_are_never_tags():
     text = ("本报记者在村里看到，图片上的苹果园连成一片。摄影爱好者拍下果农采摘苹果的场景。"
             "第四版刊登了果园的故事。苹果产业带动果农增收，苹果合作社统一收购。")

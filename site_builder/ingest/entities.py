@@ -402,8 +402,35 @@ def article_terms(title: str, body: str, stopwords: frozenset[str]) -> ArticleTe
                 elif fallback:
                     terms.fallback[fallback] += weight
     terms.places = list(seen_places)
-    terms.organizations = list(seen_orgs)
+    terms.organizations = list(dict.fromkeys(whole_organization(o, title + "\n" + body) for o in seen_orgs))
     return terms
+
+
+def whole_organization(org: str, text: str) -> str:
+    """理工大学 of 华南理工大学, 中医药大学 of 北京中医药大学: where the segmenter cut a place or a
+    body off the front of every mention, the name is the whole of it."""
+    if org.startswith(_NATIONAL) or any((lexicon.word_flag(org[:n]) or "x")[:2] in _NAME_FLAGS
+                                        for n in range(2, min(5, len(org) - 1))):
+        return org  # 北京师范大学, 美国商会: it names itself
+    wholes = set()
+    at = text.find(org)
+    while at >= 0:
+        front = next((text[at - n: at] for n in range(_MAX_NAME_FRONT, 1, -1)
+                      if at >= n and _names_a_body(text[at - n: at])), None)
+        if front is None:
+            return org  # printed alone at least once: the name as the text gives it
+        wholes.add(front + org)
+        at = text.find(org, at + len(org))
+    return min(wholes, key=len) if wholes else org
+
+
+_MAX_NAME_FRONT = 6
+_NAME_FLAGS = ("ns", "nt", "nz", "nr", "j")
+
+
+def _names_a_body(front: str) -> bool:
+    """A place or a body's name (华南, 北京, 中国人民解放军) that may lead another body's name."""
+    return (lexicon.word_flag(front) or "x")[:2] in ("ns", "nt")
 
 
 @lru_cache(maxsize=4)
