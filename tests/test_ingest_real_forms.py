@@ -120,6 +120,9 @@ def test_closing_credits_are_classified_as_credits():
     assert segment.classify("（本报柏林3月1日电）") == segment.CREDIT
     assert segment.classify("（作者为某大学教授）") == segment.CREDIT
     assert segment.classify("新华社发") == segment.CREDIT
+    # an article of a regulation is its text, a chapter its heading
+    assert segment.classify("第八条 考核采取以下步骤：") == segment.PARA
+    assert segment.classify("第二章 考核内容") == segment.HEAD
     # a note pointing to related reports on several pages, and a helping writer's credit
     for note in ("（相关报道见第十、十一版）", "（相关报道见第十三至第十六版）", "（王小明参与采写）"):
         assert segment.classify(note) == segment.CREDIT, note

@@ -47,6 +47,7 @@ SECTION_SUFFIXES = ("新闻", "要闻", "综合", "时政", "经济", "财经", 
                     "农村", "区县", "县区", "文体", "城建", "读者", "文艺", "旅游", "周刊", "特刊", "聚焦", "广告")
 _NEWS_OPENERS = {"日前", "近日", "昨日", "昨天", "今日", "今天", "前日", "前天"}
 _YEAR_LINE = re.compile(r"^(?:19|20)\d{2}年?$")
+_LAW_CLAUSE = re.compile(r"^第[一二三四五六七八九十百零〇\d]{1,6}条[\s　]+\S")
 
 # A column tag in brackets closing a headline: 减负看得见（第一落点） …（人民时评）, with a
 # numbered part of a series inside it: …（长三角见证高质量发展·江苏篇（上））
@@ -81,6 +82,8 @@ def classify(text: str) -> str:
         return HEAD
     if len(stripped) > MAX_HEADING_CHARS or any(p in stripped for p in SENTENCE_PUNCT):
         return PARA
+    if _LAW_CLAUSE.match(stripped):
+        return PARA  # 第八条 考核采取以下步骤：, an article of a law or a regulation: its text
     if dates.agency_opening(stripped) and len(stripped) > 6:
         return PARA  # 本报北京5月21日电（记者…）… cut short by the column end: still prose
     if stripped[-1] in "，,、" or stripped.endswith("……") or _SALUTATION.match(stripped):
