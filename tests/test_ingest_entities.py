@@ -134,6 +134,8 @@ def test_an_organisation_cut_from_the_place_that_names_it_is_whole():
     assert entities.whole_organization("理工大学", "他考入长春理工大学。长春理工大学校长说，") == "长春理工大学"
     assert entities.whole_organization("理工大学", "长春理工大学和另一所理工大学") == "理工大学"
     assert entities.whole_organization("北京师范大学", "会议嘉宾北京师范大学教授说") == "北京师范大学"
+    # a front starts where a word does: not 南市 (a word of its own) cut from 陇南市
+    assert entities.whole_organization("民政局", "甘肃陇南市民政局救助工作人员说") != "南市民政局"
 
 
 def test_furniture_and_byline_words_are_never_tags():

@@ -415,8 +415,9 @@ def whole_organization(org: str, text: str) -> str:
     wholes = set()
     at = text.find(org)
     while at >= 0:
+        fronts = _word_ends(text[max(0, at - _MAX_NAME_FRONT - 4): at])
         front = next((text[at - n: at] for n in range(_MAX_NAME_FRONT, 1, -1)
-                      if at >= n and _names_a_body(text[at - n: at])), None)
+                      if at >= n and text[at - n: at] in fronts and _names_a_body(text[at - n: at])), None)
         if front is None:
             return org  # printed alone at least once: the name as the text gives it
         wholes.add(front + org)
@@ -425,6 +426,16 @@ def whole_organization(org: str, text: str) -> str:
 
 
 _MAX_NAME_FRONT = 6
+
+
+def _word_ends(window: str) -> set[str]:
+    """The strings of whole words that end `window`: a front must start where a word does
+    (陇南 of 甘肃陇南市, not 南市, a word of its own, cut from it)."""
+    ends, tail = set(), ""
+    for word in reversed(lexicon.words(window)):
+        tail = word + tail
+        ends.add(tail)
+    return ends
 _NAME_FLAGS = ("ns", "nt", "nz", "nr", "j")
 
 
