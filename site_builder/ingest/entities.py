@@ -422,7 +422,7 @@ def whole_organization(org: str, text: str) -> str:
             return org  # printed alone at least once: the name as the text gives it
         wholes.add(front + org)
         at = text.find(org, at + len(org))
-    return min(wholes, key=len) if wholes else org
+    return min(wholes, key=lambda w: (len(w), w)) if wholes else org  # the same in every process
 
 
 _MAX_NAME_FRONT = 6
