@@ -754,3 +754,13 @@ def test_a_short_kicker_over_a_title_is_no_column_when_the_item_is_no_signed_bri
     arts, _ = ingest_text(page("全市植树", "城市植树添新绿", STORY_A, STORY_A2, "王海摄（图片社）",
                                "湿地公园迎客来", STORY_B, STORY_B2, "（李大华）"))
     assert [(a.kicker, a.title) for a in arts] == [("全市植树", "城市植树添新绿"), (None, "湿地公园迎客来")]
+
+
+def test_a_figure_set_large_over_the_text_is_no_headline_whatever_the_trees_say(monkeypatch):
+    """1.7% / 832个 printed large over the paragraph that explains the figure: a heading of the
+    article, never the headline of a new one."""
+    monkeypatch.setattr(headruns, "MODEL", _TreesSayingHeadline())
+    arts, _ = ingest_text(page("城市植树添新绿", STORY_A, STORY_A2, "40.2%",
+                               "全市建成区绿化覆盖率达到40.2%，比五年前提高了六个百分点。", "湿地公园迎客来", STORY_B, STORY_B2))
+    assert [a.title for a in arts] == ["城市植树添新绿", "湿地公园迎客来"]
+    assert "## 40.2%" in arts[0].body

@@ -47,6 +47,7 @@ SECTION_SUFFIXES = ("新闻", "要闻", "综合", "时政", "经济", "财经", 
                     "农村", "区县", "县区", "文体", "城建", "读者", "文艺", "旅游", "周刊", "特刊", "聚焦", "广告")
 _NEWS_OPENERS = {"日前", "近日", "昨日", "昨天", "今日", "今天", "前日", "前天"}
 _YEAR_LINE = re.compile(r"^(?:19|20)\d{2}年?$")
+_FIGURE_LINE = re.compile(r"^(?=.*\d)[\d.．,，%％万亿千百余多个年元人次倍吨公里亩项家座条户名所]{1,10}$")
 _LAW_CLAUSE = re.compile(r"^第[一二三四五六七八九十百零〇\d]{1,6}条[\s　]+\S")
 
 # A column tag in brackets closing a headline: 减负看得见（第一落点） …（人民时评）, with a
@@ -398,6 +399,8 @@ def _starts_new_article(article: OpenArticle, run: list[PageItem], nxt: PageItem
         return False  # ■链接, 延伸阅读, 小贴士 over a heading: a box that goes with the article above
     if briefs.opens_headed_column(run, items, end):
         return True  # 资讯速递 / 收费公路收支缺口趋于平稳, then signed items: a column of its own
+    if last is not None and all(_FIGURE_LINE.match(t) for t in texts):
+        return False  # 1.7% / 832个 set large over the text that explains it: a figure, no headline
     if last is not None and len(run) == 1 and nxt is not None and closings.signing_date(nxt.line.text):
         return False  # 中华人民共和国主席 习近平 / 2019年10月26日: the signature of the letter or order above
     if all(it.lead_in for it in heads) and not byline_next and not agency:
