@@ -764,3 +764,16 @@ def test_a_figure_set_large_over_the_text_is_no_headline_whatever_the_trees_say(
                                "全市建成区绿化覆盖率达到40.2%，比五年前提高了六个百分点。", "湿地公园迎客来", STORY_B, STORY_B2))
     assert [a.title for a in arts] == ["城市植树添新绿", "湿地公园迎客来"]
     assert "## 40.2%" in arts[0].body
+
+
+def test_an_order_or_a_speaker_under_a_headline_opens_the_body():
+    """中华人民共和国主席令 under a law's title, 某市某区委书记某某代表 under a column's name: the
+    body's first line (the order enacting the law, the speaker of what follows), not a subtitle;
+    a line reporting that someone met deputies (…会见…代表) stays a headline line."""
+    arts, _ = ingest_text(page("某市城市绿化条例", "某市人民政府令", "《某市城市绿化条例》已经市人民代表大会常务委员会通过，现予公布。"))
+    assert arts[0].title == "某市城市绿化条例" and arts[0].subtitle is None
+    assert body_plain(arts[0].body).startswith("某市人民政府令")
+    arts, _ = ingest_text(page("议民生·话绿化", "某市某区委书记王大明代表", "“城市绿化要见缝插绿，让群众推窗见绿。”"))
+    assert arts[0].title == "议民生·话绿化" and body_plain(arts[0].body).startswith("某市某区委书记王大明代表")
+    arts, _ = ingest_text(page("全市植树工作总结会议举行", "市长亲切会见植树志愿者代表", STORY_A))
+    assert "市长亲切会见植树志愿者代表" in (arts[0].kicker, arts[0].title, arts[0].subtitle)

@@ -2,13 +2,18 @@
 it. Lines between a headline and its text that are not an article of their own: a deck whose
 lines ran together, summary points, a document (回信, 贺信) printed in full before the report on
 it. A second report under one headline. And the opposite: the next article's headline (and deck)
-read as the end of the article above. Read by `segment.segment_page` when such a dateline arrives."""
+read as the end of the article above. Read by `segment.segment_page` when such a dateline arrives;
+and the lines under a headline that open its body rather than extend it (`opens_body`)."""
 from __future__ import annotations
 
-from . import dates
+import re
+
+from . import dates, lexicon
 from .bylines import MARKS
+from .entities import TITLE_WORDS
+from .names import plausible_name
 from .layout import MAX_DECK_CHARS, MAX_HEADLINE_LINES, NOT_LABEL, PARA, OpenArticle, PageItem
-from .sentences import SENTENCE_PUNCT, finishes_sentence
+from .sentences import SENTENCE_PUNCT, field_value, finishes_sentence
 from ..model import Line, Paragraph
 
 _DOCUMENT_LABELS = {"回信", "贺信", "贺电", "唁电", "复信"}  # a document printed in full, then the news of it
@@ -126,3 +131,32 @@ def _split_deck(article: OpenArticle, items: list[PageItem]) -> None:
             article.headline.append(line)
         else:
             article.paragraphs.append(Paragraph(text, (line.number, line.number)))
+
+
+# 【人物】“铁路工匠”某某 under a headline: the first labelled part of the text (【故事】, 【点评】
+# follow it), the body's first line, not a subtitle.
+_LABELLED_LINE = re.compile(r"^[【\[][^】\]]{1,8}[】\]]\s*\S")
+
+
+# 中华人民共和国主席令 over a law, 某省某市委书记某某代表 under a column's name: the first line
+# of the body (the order that enacts the law, the speaker of what follows), not a subtitle.
+_DECREE = re.compile(r"^(?:中华人民共和国)?[\u4e00-\u9fff]{0,12}(?:主席|国务院|政府|委员会|部|署|局)令$")
+_SPEAKER = re.compile(r"^(?P<who>[^，。、：:\s]{4,30})(?:代表|委员)(?:[（(][^）)]{2,40}[）)])?[：:]?$")
+
+
+def opens_body(text: str) -> bool:
+    """【人物】某某, 时间：5月24日下午, an order or a speaker under a headline: the body's first
+    line, not a subtitle."""
+    value = field_value(text)
+    return _LABELLED_LINE.match(text) is not None or (value is not None and value[0].isdigit()) \
+        or _DECREE.match(text) is not None or _names_a_speaker(text)
+
+
+def _names_a_speaker(text: str) -> bool:
+    """某市委书记蔡丽新代表: a title, then a person's name, before 代表 or 委员 (…会见有关方面代表
+    reports an event instead)."""
+    m = _SPEAKER.match(text)
+    if m is None:
+        return False
+    before = m["who"]
+    return any(plausible_name(before[-n:]) and before[:-n].endswith(TITLE_WORDS) for n in (3, 2))

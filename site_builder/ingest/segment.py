@@ -647,24 +647,13 @@ def _open_with_preface(run: list[PageItem], preface: list[Line], bylines_above: 
     return article
 
 
-# 【人物】“铁路工匠”某某 under a headline: the first labelled part of the text (【故事】, 【点评】
-# follow it), the body's first line, not a subtitle.
-_LABELLED_LINE = re.compile(r"^[【\[][^】\]]{1,8}[】\]]\s*\S")
-
-
-def _opens_body(text: str) -> bool:
-    """【人物】某某 or 时间：5月24日下午 under a headline: the body's first line, not a subtitle."""
-    value = field_value(text)
-    return _LABELLED_LINE.match(text) is not None or (value is not None and value[0].isdigit())
-
-
 def _open_article(run: list[PageItem]) -> OpenArticle:
     """Up to three headline lines open the article; labels and the rest are its subheadings."""
     headline: list[Line] = []
     rest: list[PageItem] = []
     for it in run:
         if it.kind == HEAD and len(headline) < MAX_HEADLINE_LINES and not rest \
-                and not (headline and (it.lead_in or _opens_body(it.line.text.strip()) or summary_point(it))):
+                and not (headline and (it.lead_in or decks.opens_body(it.line.text.strip()) or summary_point(it))):
             headline.append(it.line)
         else:
             rest.append(it)
@@ -676,7 +665,7 @@ def _open_article(run: list[PageItem]) -> OpenArticle:
             continue
         # 核心阅读 (or 【人物】某某) right under the headline opens the body: a line of it, not a
         # section heading.
-        opening = k == 0 and headline and (_is_opening_label(it) or (it.kind == HEAD and _opens_body(text)))
+        opening = k == 0 and headline and (_is_opening_label(it) or (it.kind == HEAD and decks.opens_body(text)))
         article.paragraphs.append(Paragraph(text, (it.line.number,) * 2, heading=not opening, label=bool(opening)))
     return article
 
