@@ -34,3 +34,17 @@ def is_page_furniture(line: str) -> bool:
     """A stripped line that is the page's own, not an article's."""
     return bool((PAGE_CREDIT.match(line) and len(line) <= 60) or IMPRINT.match(line) or PAGE_HEADER.match(line)
                 or page_label(line) or INDEX_ENTRY.match(line))
+
+
+# The name of a page's section, printed as its first line: 要闻, 城事, 时政新闻.
+SECTION_SUFFIXES = ("新闻", "要闻", "综合", "时政", "经济", "财经", "国际", "国内", "体育", "文化", "社会", "民生",
+                    "评论", "理论", "副刊", "专版", "专题", "法治", "教育", "健康", "城事", "视点", "观察", "科技",
+                    "农村", "区县", "县区", "文体", "城建", "读者", "文艺", "旅游", "周刊", "特刊", "聚焦", "广告")
+
+
+def is_section_label(text: str, page_name: str | None) -> bool:
+    """要闻, 城事新闻, or the page name its sidecar gives: the page's section, not a headline."""
+    text = text.strip()
+    if page_name and text == page_name.strip():
+        return True
+    return len(text) <= 8 and " " not in text and text.endswith(SECTION_SUFFIXES)

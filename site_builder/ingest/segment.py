@@ -25,7 +25,7 @@ from . import briefs, bylines, closings, dates, decks, headruns, lexicon, runcon
 from .layout import (BYLINE, CREDIT, FURNITURE, HEAD, LABEL, MAX_DECK_CHARS, MAX_HEADLINE_LINES, NOT_LABEL, PARA, YEAR,
                      DASH_LEAD, ends_on_dash, summary_point,
                      OpenArticle, PageItem)
-from .pagelines import is_page_furniture
+from .pagelines import is_page_furniture, is_section_label
 from .sentences import SENTENCE_PUNCT, ends_with_lead_in, field_value, finishes_sentence, is_cut
 from ..model import ArticleDraft, Diagnostic, Line, PageLayout, Paragraph, SeedPage
 
@@ -42,9 +42,6 @@ _PHOTO_ITEM_LABELS = {"图片报道", "图片新闻", "新闻图片", "组图"}
 _CAPTION_LABELS = {"图片说明", "图说", "图注"}
 # Commentaries are signed by a role, not a name: a byline all the same.
 ROLE_SIGNATURES = {"本报评论员", "本报特约评论员", "特约评论员", "评论员", "本报编辑部", "本刊评论员"}
-SECTION_SUFFIXES = ("新闻", "要闻", "综合", "时政", "经济", "财经", "国际", "国内", "体育", "文化", "社会", "民生",
-                    "评论", "理论", "副刊", "专版", "专题", "法治", "教育", "健康", "城事", "视点", "观察", "科技",
-                    "农村", "区县", "县区", "文体", "城建", "读者", "文艺", "旅游", "周刊", "特刊", "聚焦", "广告")
 _NEWS_OPENERS = {"日前", "近日", "昨日", "昨天", "今日", "今天", "前日", "前天"}
 _YEAR_LINE = re.compile(r"^(?:19|20)\d{2}年?$")
 _FIGURE_LINE = re.compile(r"^(?=.*\d)[\d.．,，%％万亿千百余多个年元人次倍吨公里亩项家座条户名所]{1,10}$")
@@ -389,23 +386,32 @@ def _starts_new_article(article: OpenArticle, run: list[PageItem], nxt: PageItem
                                      [t.startswith(DASH_LEAD) for t in texts])
     if headruns.TRACE is not None:
         headruns.TRACE.append((ctx, texts, fallback))
-    # Decided after the model, so that the trees are still fitted on these runs (fitted without
-    # the agency runs, cross-month precision fell 0.8): 本报讯 / 新华社…电 under the run opens an
-    # article anyway (segment_page), so the run is its headline; and a photo item's label
-    # (图片报道) heads a photo item of its own (80 of 80 on the development pages).
-    if (agency and last is not None and not decks.only_a_deck(article)) or NOT_LABEL.sub("", texts[0]) in _PHOTO_ITEM_LABELS:
+    ruled = _ruled_after_model(article, run, nxt, items, end, agency)
+    return ruled if ruled is not None else (fallback if decided is None else decided)
+
+
+def _ruled_after_model(article: OpenArticle, run: list[PageItem], nxt: PageItem | None,
+                       items: list[PageItem], end: int, agency: bool) -> bool | None:
+    """The runs settled by rule after the model, so that the trees are still fitted on them
+    (fitted without the agency runs, cross-month precision fell 0.8); None for the rest."""
+    texts = [it.line.text.strip() for it in run if it.kind == HEAD]
+    after_text = _last_text_paragraph(article) is not None
+    byline_next = nxt is not None and nxt.kind == BYLINE
+    # 本报讯 / 新华社…电 under the run opens an article anyway (segment_page), so the run is its
+    # headline; a photo item's label (图片报道) heads a photo item (80 of 80 on the development pages)
+    if (agency and after_text and not decks.only_a_deck(article)) or NOT_LABEL.sub("", texts[0]) in _PHOTO_ITEM_LABELS:
         return True
-    if last is not None and run[0].kind == LABEL and not _is_opening_label(run[0]) and not byline_next:
+    if after_text and run[0].kind == LABEL and not _is_opening_label(run[0]) and not byline_next:
         return False  # ■链接, 延伸阅读, 小贴士 over a heading: a box that goes with the article above
     if briefs.opens_headed_column(run, items, end):
         return True  # 资讯速递 / 收费公路收支缺口趋于平稳, then signed items: a column of its own
-    if last is not None and all(_FIGURE_LINE.match(t) for t in texts):
+    if after_text and all(_FIGURE_LINE.match(t) for t in texts):
         return False  # 1.7% / 832个 set large over the text that explains it: a figure, no headline
-    if last is not None and len(run) == 1 and nxt is not None and closings.signing_date(nxt.line.text):
+    if after_text and len(run) == 1 and nxt is not None and closings.signing_date(nxt.line.text):
         return False  # 中华人民共和国主席 习近平 / 2019年10月26日: the signature of the letter or order above
-    if all(it.lead_in for it in heads) and not byline_next and not agency:
+    if all(it.lead_in for it in run if it.kind == HEAD) and not byline_next and not agency:
         return False  # …这是一支战无不胜的钢铁军队—— leads into the text of the article it is in
-    return fallback if decided is None else decided
+    return None
 
 
 # （本报记者某某采访整理）: the credit of one compiled part (a speaker's words, an interview)
@@ -431,13 +437,6 @@ def _headline_inside_cut_sentence(article: OpenArticle, run: list[PageItem], ite
         return True  # a byline under the headline: the new article's
     dateline = dates.opening_dateline(items[after].line.text) if after < len(items) and items[after].kind == PARA else None
     return dateline is not None and dateline.strong
-
-
-def _is_section(line: Line, page: SeedPage) -> bool:
-    text = line.text.strip()
-    if page.meta.page_name and text == page.meta.page_name.strip():
-        return True
-    return len(text) <= 8 and " " not in text and text.endswith(SECTION_SUFFIXES)
 
 
 def _add_paragraph(article: OpenArticle, line: Line) -> None:
@@ -492,16 +491,11 @@ def segment_page(page: SeedPage) -> PageLayout:
                 # an editor's note after finished text introduces a new article, never a section
                 if current is None and not articles and section is None:
                     section, run = _split_section(run, page)
-                column = briefs.opens_headed_column(run, items, end)
-                current = _open_with_preface(run[:1] if column else run, preface, pending_bylines)
-                if column:
-                    briefs.open_headed_column(current, run[1])
+                current = _open_run(run, items, end, preface, pending_bylines)
                 pending_bylines, preface = [], []
                 articles.append(current)
             else:
-                for it in run:
-                    current.paragraphs.append(Paragraph(it.line.text.strip(), (it.line.number,) * 2, heading=True))
-                    current.punctuated_subheadings += it.subheading
+                _add_subheadings(current, run)
             i = end
             continue
         item = _as_head_byline(item, current)
@@ -530,14 +524,13 @@ def segment_page(page: SeedPage) -> PageLayout:
             preface.append(item.line)
             i += 1
             continue
-        opened = decks.next_article_above(current) if current is not None and dates.agency_opening(item.line.text) else None
-        if opened is not None:  # what was read as the end of the article above heads this report
-            current = opened
-            articles.append(current)
-        elif not decks.take_own_dateline(current, item, items) and _opens_headless_article(current, item):
+        opened = _article_opened_by(current, item, items)
+        if opened is not None:
             if current is None:
                 diagnostics.append(_headless_warning(page, item.line))
-            current, pending_bylines = OpenArticle(headline=[], bylines=pending_bylines), []
+            if not opened.headline:
+                opened.bylines, pending_bylines = pending_bylines, []
+            current = opened
             articles.append(current)
         _add_paragraph(current, item.line)
         i += 1
@@ -546,6 +539,36 @@ def segment_page(page: SeedPage) -> PageLayout:
         furniture.extend(Line(0, b) for b in pending_bylines)
     return PageLayout(section=section, articles=[_draft(a) for a in articles], furniture=furniture,
                       diagnostics=diagnostics)
+
+
+def _open_run(run: list[PageItem], items: list[PageItem], end: int, preface: list[Line],
+              bylines_above: list[str]) -> OpenArticle:
+    """The article a heading run opens, under an editor's note printed above it, or a headed
+    column of briefs under its label."""
+    column = briefs.opens_headed_column(run, items, end)
+    article = _open_with_preface(run[:1] if column else run, preface, bylines_above)
+    if column:
+        briefs.open_headed_column(article, run[1])
+    return article
+
+
+def _add_subheadings(article: OpenArticle, run: list[PageItem]) -> None:
+    for it in run:
+        article.paragraphs.append(Paragraph(it.line.text.strip(), (it.line.number,) * 2, heading=True))
+        article.punctuated_subheadings += it.subheading
+
+
+def _article_opened_by(current: OpenArticle | None, item: PageItem, items: list[PageItem]) -> OpenArticle | None:
+    """The article a paragraph opens: the next report, headed by what was read as the end of
+    the article above (decks.next_article_above), or a headless article; None when the
+    paragraph goes on in the current one."""
+    if current is not None and dates.agency_opening(item.line.text):
+        opened = decks.next_article_above(current)
+        if opened is not None:
+            return opened
+    if not decks.take_own_dateline(current, item, items) and _opens_headless_article(current, item):
+        return OpenArticle(headline=[])
+    return None
 
 
 def _add_credit(article: OpenArticle, line: Line) -> None:
@@ -619,7 +642,7 @@ def _as_head_byline(item: PageItem, current: OpenArticle | None) -> PageItem:
 
 def _split_section(run: list[PageItem], page: SeedPage) -> tuple[str | None, list[PageItem]]:
     """The page's section label (要闻, 城事) when the page's first heading run starts with it."""
-    if len(run) >= 2 and run[0].kind == HEAD and _is_section(run[0].line, page):
+    if len(run) >= 2 and run[0].kind == HEAD and is_section_label(run[0].line.text, page.meta.page_name):
         return run[0].line.text.strip(), run[1:]
     return None, run
 
