@@ -10,7 +10,6 @@
 from __future__ import annotations
 
 import re
-from typing import Callable
 
 from . import closings
 from .layout import BYLINE, CREDIT, HEAD, NOT_LABEL, PARA, OpenArticle, PageItem
@@ -65,12 +64,9 @@ def opens_headed_column(run: list[PageItem], items: list[PageItem], end: int) ->
     return nxt is not None and _one_line_heading(items, nxt) and _signed_item_end(items, nxt + 1) is not None
 
 
-def stays_in_column(article: OpenArticle, run: list[PageItem], items: list[PageItem], end: int,
-                    tagged: Callable[[str], bool]) -> bool:
-    """The next item of a headed column: a one-line heading over a short signed text (a heading
-    with a column tag of its own, …（身边事）, is a piece of its own)."""
-    return article.column and len(run) == 1 and run[0].kind == HEAD and not tagged(run[0].line.text) \
-        and _signed_item_end(items, end) is not None
+def stays_in_column(article: OpenArticle, run: list[PageItem], items: list[PageItem], end: int) -> bool:
+    """The next item of a headed column: a one-line heading over a short signed text."""
+    return article.column and len(run) == 1 and run[0].kind == HEAD and _signed_item_end(items, end) is not None
 
 
 def open_headed_column(opened: OpenArticle, heading: PageItem) -> OpenArticle:

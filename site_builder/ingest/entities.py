@@ -122,8 +122,9 @@ def _everyday_function_word(word: str) -> bool:
     """A verb, adverb, preposition, conjunction or pronoun of the dictionary (安置 of 安置房, 陆续,
     于是), or a numeral as frequent as 许多 (许家 of 许家印 is a numeral to the dictionary too, a
     rare one)."""
-    flag = lexicon.word_flag(word) or "x"
-    return lexicon.is_common_word(word) and (flag[0] in "vdpcr" or (flag[0] == "m" and lexicon.seen_at_least(word, _EVERYDAY_NUMERAL)))
+    flag = (lexicon.word_flag(word) or "x")[0]
+    return lexicon.is_common_word(word) and (
+        flag in "vdpcr" or (flag == "m" and lexicon.seen_at_least(word, _EVERYDAY_NUMERAL)))
 
 
 def _function_flag(word: str) -> bool:
@@ -425,7 +426,8 @@ def whole_organization(org: str, text: str) -> str:
     return min(wholes, key=lambda w: (len(w), w)) if wholes else org  # the same in every process
 
 
-_MAX_NAME_FRONT = 6
+_MAX_NAME_FRONT = 6  # characters of a place or body's name put in front of another body's
+_NAME_FLAGS = ("ns", "nt", "nz", "nr", "j")  # the dictionary's tags of names
 
 
 def _word_ends(window: str) -> set[str]:
@@ -436,7 +438,6 @@ def _word_ends(window: str) -> set[str]:
         tail = word + tail
         ends.add(tail)
     return ends
-_NAME_FLAGS = ("ns", "nt", "nz", "nr", "j")
 
 
 def _names_a_body(front: str) -> bool:

@@ -347,8 +347,8 @@ def _starts_new_article(article: OpenArticle, run: list[PageItem], nxt: PageItem
     # Under an article whose byline stood at its top, or that has none yet, a heading and a
     # byline is as often a section of a composite piece (each speaker, each place, its own
     # reporter): the model weighs it.
-    if briefs.stays_in_column(article, run, items, end, is_tagged_headline):
-        return False  # the next signed item of a headed column of briefs (资讯速递)
+    if briefs.stays_in_column(article, run, items, end) and not is_tagged_headline(run[0].line.text):
+        return False  # the next signed item of a headed column (资讯速递); …（身边事） is a piece of its own
     if article.closed and not (last is not None and _COMPILED_BY.search(last.text)):
         return True  # a byline or credit closed the article above
     if _is_opening_label(run[-1]):
